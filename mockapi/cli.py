@@ -1,0 +1,110 @@
+"""The ``mockapi`` command: ``serve`` the mock, list its ``routes``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from .config import ConfigError, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="mockapi", description="An OpenAI API mock server and contract-testing harness.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the mock over HTTP")
+    serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1; env MOCKAPI_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8000; env MOCKAPI_PORT)")
+    serve.add_argument("--seed", type=int, default=None, help="seed of every generated answer (env MOCKAPI_SEED)")
+    serve.add_argument("--config", default=None, help="YAML or JSON config file (env MOCKAPI_CONFIG)")
+    serve.add_argument("--validation", choices=["faithful", "schema"], default=None,
+                       help="faithful: the contract plus the real API's rules (default); schema: shapes only")
+    serve.add_argument("--fixtures", action="append", default=None, help="directory of canned replies (repeatable)")
+    serve.add_argument("--store", default=None, help="state backend: memory (default) or redis://host:port/db")
+    serve.add_argument("--workers", type=int, default=None, help="uvicorn worker processes (default 1)")
+    serve.add_argument("--unknown-ids", choices=["404", "synthesize"], default=None, help="what an unknown object id gives")
+    serve.add_argument("--log-level", default="warning")
+    routes = sub.add_parser("routes", help="print every operation the mock serves")
+    routes.add_argument("--all", action="store_true", help="include contract operations without a handler")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line."""
+    args = build_parser().parse_args(argv)
+    if args.command == "routes":
+        return _routes(args)
+    return _serve(args)
+
+
+def _settings(args: argparse.Namespace):  # noqa: ANN202
+    return load_settings(
+        args.config, host=args.host, port=args.port, seed=args.seed, validation=args.validation,
+        fixtures=tuple(args.fixtures) if args.fixtures else None, store=args.store, workers=args.workers,
+        unknown_ids=args.unknown_ids,
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(f"mockapi: {exc}", file=sys.stderr)
+        return 2
+    # Workers re-create the app from the environment, so hand them the settings that way.
+    os.environ["MOCKAPI_SETTINGS_JSON"] = _settings_json(settings)
+    kwargs = dict(host=settings.host, port=settings.port, log_level=args.log_level, lifespan="on")
+    try:
+        import uvloop  # noqa: F401
+
+        kwargs["loop"] = "uvloop"
+    except ImportError:
+        pass
+    try:
+        import httptools  # noqa: F401
+
+        kwargs["http"] = "httptools"
+    except ImportError:
+        pass
+    print(f"mockapi serving http://{settings.host}:{settings.port}/v1 (seed {settings.seed}, validation {settings.validation})",
+          file=sys.stderr, flush=True)
+    if settings.workers > 1:
+        uvicorn.run("mockapi.http.worker:app", workers=settings.workers, factory=False, **kwargs)
+    else:
+        from .http.app import create_app
+
+        uvicorn.run(create_app(settings), **kwargs)
+    return 0
+
+
+def _settings_json(settings) -> str:  # noqa: ANN001
+    import dataclasses
+    import json
+
+    return json.dumps(dataclasses.asdict(settings), default=str)
+
+
+def _routes(args: argparse.Namespace) -> int:
+    from .contract import load_contract
+    from .resources import discover_handlers
+
+    handlers = discover_handlers()
+    for op in load_contract().operations:
+        if op.operation_id in handlers or args.all:
+            flags = []
+            if op.stream_schema is not None:
+                flags.append("stream")
+            if op.raw.get("x-stateful"):
+                flags.append("stateful")
+            if op.operation_id not in handlers:
+                flags.append("not served")
+            print(f"{op.method:6} /v1{op.path:50} {op.operation_id:32} {' '.join(flags)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""Generate the project's OpenAPI 3.1 contract from the installed ``openai`` SDK's own types.
+
+Run ``python -m mockapi.contractgen`` to rewrite ``contracts/openapi.json``; ``--check`` exits
+non-zero when regenerating would change it. Each ``ops_*`` module in this package lists the
+operations of one resource, so adding a resource never touches another resource's list.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import pkgutil
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT_PATH = ROOT / "contracts" / "openapi.json"
+OVERLAY_PATH = ROOT / "contracts" / "overlay.yaml"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation and the SDK types that define its shapes."""
+
+    operation_id: str
+    method: str
+    path: str
+    summary: str
+    tag: str
+    request: str | None = None  # "module:Name" of a TypedDict or model
+    request_content: str = "application/json"
+    response: str | None = None  # "module:Name" of a pydantic model, or a type alias
+    response_list: bool = False  # the response is a list page of `response`
+    response_content: str = "application/json"
+    stream_event: str | None = None  # "module:Name" of the SSE event type
+    stream_dialect: str | None = None  # "chat" | "responses" | "assistants"
+    query: tuple[tuple[str, dict[str, Any]], ...] = ()
+    stateful: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _load(dotted: str) -> Any:
+    module, _, name = dotted.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _json_schema(tp: Any, mode: str) -> dict[str, Any]:
+    from pydantic import BaseModel, TypeAdapter
+
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp.model_json_schema(mode=mode)  # type: ignore[arg-type]
+    return TypeAdapter(tp).json_schema(mode=mode)  # type: ignore[arg-type]
+
+
+def _component(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    # Each component is self-contained: its own $defs under its own $id, so names never collide.
+    schema = copy.deepcopy(schema)
+    schema["$id"] = f"urn:mockapi:schema:{name}"
+    return schema
+
+
+def operations() -> list[Operation]:
+    """Every operation listed by the ``ops_*`` modules of this package, sorted by path."""
+    ops: list[Operation] = []
+    for info in pkgutil.iter_modules(__path__):  # type: ignore[name-defined]
+        if info.name.startswith("ops_"):
+            ops.extend(importlib.import_module(f"{__name__}.{info.name}").OPERATIONS)
+    return sorted(ops, key=lambda o: (o.path, o.method))
+
+
+def sdk_model_names() -> dict[str, list[str]]:
+    """Model ids named by the SDK's model-name types, by family."""
+    import importlib
+
+    namespaces = [importlib.import_module(m) for m in ("openai.types", "openai.types.shared", "openai.types.audio")]
+
+    def literals(tp: Any) -> set[str]:
+        out: set[str] = set()
+        for arg in typing.get_args(tp):
+            if isinstance(arg, str):
+                out.add(arg)
+            else:
+                out |= literals(arg)
+        return out
+
+    families = {
+        "chat": ["ChatModel", "ResponsesModel"],
+        "embedding": ["EmbeddingModel"],
+        "image": ["ImageModel"],
+        "audio": ["AudioModel"],
+        "speech": ["SpeechModel"],
+        "moderation": ["ModerationModel"],
+    }
+    found: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for family, names in families.items():
+        ids: set[str] = set()
+        for name in names:
+            tp = next((getattr(ns, name) for ns in namespaces if hasattr(ns, name)), None)
+            if tp is not None:
+                ids |= literals(tp)
+        found[family] = sorted(ids - seen)
+        seen |= ids
+    return found
+
+
+def build_document() -> dict[str, Any]:
+    """The full contract: generated shapes merged with the hand-written overlay."""
+    import openai
+
+    overlay = yaml.safe_load(OVERLAY_PATH.read_text())
+    schemas: dict[str, Any] = {}
+    paths: dict[str, Any] = {}
+    for op in operations():
+        item: dict[str, Any] = {
+            "operationId": op.operation_id,
+            "summary": op.summary,
+            "tags": [op.tag],
+            "responses": {},
+        }
+        params = [
+            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+            for p in re.findall(r"{(\w+)}", op.path)
+        ]
+        params += [{"name": n, "in": "query", "required": False, "schema": s} for n, s in op.query]
+        if params:
+            item["parameters"] = params
+        if op.request:
+            name = f"{op.operation_id}Request"
+            schema = _json_schema(_load(op.request), "validation")
+            if op.request_content == "application/json":
+                # The real API rejects unknown top-level parameters; the SDK's TypedDicts don't say so.
+                schema["additionalProperties"] = False
+                if op.stream_event:
+                    schema.setdefault("properties", {})["stream"] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
+            schemas[name] = _component(name, schema)
+            item["requestBody"] = {"required": True, "content": {op.request_content: {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+        ok: dict[str, Any] = {"description": "OK", "headers": {"$ref": "#/components/x-standard-headers"}}
+        content: dict[str, Any] = {}
+        if op.response:
+            name = f"{op.operation_id}Response"
+            inner = _json_schema(_load(op.response), "serialization")
+            if op.response_list:
+                defs = inner.pop("$defs", {})
+                inner = {
+                    "type": "object",
+                    "required": ["object", "data"],
+                    "properties": {
+                        "object": {"const": "list"},
+                        "data": {"type": "array", "items": inner},
+                        "first_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                        "last_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                        "has_more": {"type": "boolean"},
+                    },
+                    **({"$defs": defs} if defs else {}),
+                }
+            schemas[name] = _component(name, inner)
+            content[op.response_content] = {"schema": {"$ref": f"#/components/schemas/{name}"}}
+        elif op.response_content != "application/json":
+            content[op.response_content] = {"schema": {"type": "string", "format": "binary"}}
+        if op.stream_event:
+            name = f"{op.operation_id}StreamEvent"
+            schemas[name] = _component(name, _json_schema(_load(op.stream_event), "serialization"))
+            content["text/event-stream"] = {
+                "schema": {"$ref": f"#/components/schemas/{name}"},
+                "x-stream-dialect": op.stream_dialect,
+            }
+        if content:
+            ok["content"] = content
+        item["responses"]["200"] = ok
+        item["responses"]["default"] = {"$ref": "#/components/responses/Error"}
+        if op.stateful:
+            item["x-stateful"] = True
+        item.update({f"x-{k}": v for k, v in op.extra.items()})
+        paths.setdefault(op.path, {})[op.method.lower()] = item
+
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "mockapi contract for the OpenAI API",
+            "version": "1",
+            "x-openai-sdk-version": openai.__version__,
+            "description": "Generated by `python -m mockapi.contractgen` from the openai SDK's types plus contracts/overlay.yaml. Do not edit by hand.",
+        },
+        "servers": [{"url": "/v1"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+        "x-sdk-models": sdk_model_names(),
+    }
+    _merge(doc, overlay)
+    return doc
+
+
+def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def render(doc: dict[str, Any]) -> str:
+    """The canonical text of the contract (sorted keys, stable indentation)."""
+    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

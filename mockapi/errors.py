@@ -1,0 +1,208 @@
+"""The one error catalogue: every error the mock returns is a small named class.
+
+Each class fixes the HTTP status, the OpenAI error ``type`` and a default ``code``;
+the body is always ``{"error": {"message", "type", "param", "code"}}`` so that the
+official SDKs raise the exception class their status maps to.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Mapping
+
+
+class MockAPIError(Exception):
+    """Base of every error the engine turns into an OpenAI-shaped error response."""
+
+    status: ClassVar[int] = 500
+    error_type: ClassVar[str] = "server_error"
+    default_code: ClassVar[str | None] = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.code = code if code is not None else self.default_code
+        self.headers = dict(headers or {})
+
+    def body(self) -> dict[str, Any]:
+        """Render the OpenAI error body."""
+        return {"error": {"message": self.message, "type": self.error_type, "param": self.param, "code": self.code}}
+
+
+class InvalidRequestError(MockAPIError):
+    """400: the request is malformed or breaks a documented rule."""
+
+    status = 400
+    error_type = "invalid_request_error"
+
+
+class UnknownParameterError(InvalidRequestError):
+    """400: a top-level parameter the API does not know."""
+
+    default_code = "unknown_parameter"
+
+
+class InvalidValueError(InvalidRequestError):
+    """400: a parameter value outside its documented range or enum."""
+
+    default_code = "invalid_value"
+
+
+class InvalidJSONError(InvalidRequestError):
+    """400: the body is not JSON, or not a JSON object."""
+
+    default_code = "invalid_json"
+
+
+class ContextLengthExceededError(InvalidRequestError):
+    """400: the prompt does not fit the model's context window."""
+
+    default_code = "context_length_exceeded"
+
+
+class AuthenticationError(MockAPIError):
+    """401: no key, or a key the mock does not accept."""
+
+    status = 401
+    error_type = "invalid_request_error"
+    default_code = "invalid_api_key"
+
+
+class PermissionDeniedError(MockAPIError):
+    """403: the key may not use this model, project or operation."""
+
+    status = 403
+    error_type = "invalid_request_error"
+    default_code = "permission_denied"
+
+
+class NotFoundError(MockAPIError):
+    """404: an unknown object id or route."""
+
+    status = 404
+    error_type = "invalid_request_error"
+    default_code = None
+
+
+class UnknownURLError(NotFoundError):
+    """404: no operation at this path."""
+
+    default_code = "unknown_url"
+
+
+class ModelNotFoundError(NotFoundError):
+    """404: the model does not exist or the key has no access to it."""
+
+    default_code = "model_not_found"
+
+
+class MethodNotAllowedError(MockAPIError):
+    """405: the path exists but not with this method."""
+
+    status = 405
+    error_type = "invalid_request_error"
+    default_code = "method_not_allowed"
+
+
+class ConflictError(MockAPIError):
+    """409: the object is busy (for example a thread with an active run)."""
+
+    status = 409
+    error_type = "invalid_request_error"
+    default_code = "conflict"
+
+
+class PayloadTooLargeError(MockAPIError):
+    """413: the upload is larger than the endpoint accepts."""
+
+    status = 413
+    error_type = "invalid_request_error"
+    default_code = "file_too_large"
+
+
+class UnsupportedMediaTypeError(MockAPIError):
+    """415: the content type is not one the endpoint reads."""
+
+    status = 415
+    error_type = "invalid_request_error"
+    default_code = "unsupported_media_type"
+
+
+class UnprocessableEntityError(MockAPIError):
+    """422: well-formed but unprocessable."""
+
+    status = 422
+    error_type = "invalid_request_error"
+    default_code = "unprocessable_entity"
+
+
+class RateLimitError(MockAPIError):
+    """429: a rate limit was hit; the caller should wait ``retry-after``."""
+
+    status = 429
+    error_type = "requests"
+    default_code = "rate_limit_exceeded"
+
+
+class InsufficientQuotaError(MockAPIError):
+    """429 that must not be retried: the account is out of quota."""
+
+    status = 429
+    error_type = "insufficient_quota"
+    default_code = "insufficient_quota"
+
+
+class InternalServerError(MockAPIError):
+    """500: the server failed (only ever injected on purpose)."""
+
+    status = 500
+    error_type = "server_error"
+    default_code = "server_error"
+
+
+# Status codes the fault injector and the error table can force, with the class that renders them.
+_BY_STATUS: dict[int, type[MockAPIError]] = {
+    400: InvalidRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    409: ConflictError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    500: InternalServerError,
+}
+
+_DEFAULT_MESSAGES: dict[int, str] = {
+    400: "Invalid request.",
+    401: "Incorrect API key provided.",
+    403: "You are not allowed to perform this request.",
+    404: "The requested resource was not found.",
+    408: "Request timed out.",
+    409: "The request conflicted with another request.",
+    413: "Request entity too large.",
+    415: "Unsupported media type.",
+    422: "Unprocessable entity.",
+    429: "Rate limit reached. Please try again later.",
+    500: "The server had an error while processing your request. Sorry about that!",
+    502: "Bad gateway.",
+    503: "The engine is currently overloaded, please try again later.",
+    504: "Gateway timeout.",
+}
+
+
+def error_for_status(status: int, message: str | None = None, **kwargs: Any) -> MockAPIError:
+    """Build the catalogue error for an arbitrary HTTP status (used by fault injection)."""
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = type(f"Status{status}Error", (InternalServerError if status >= 500 else InvalidRequestError,), {"status": status})
+    return cls(message or _DEFAULT_MESSAGES.get(status, f"HTTP {status}"), **kwargs)

@@ -1,0 +1,1 @@
+"""The HTTP door: a Starlette app over the engine."""

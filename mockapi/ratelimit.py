@@ -1,0 +1,108 @@
+"""Rate-limit accounting and the six ``x-ratelimit-*`` headers, from the tier table kept as data."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Mapping
+
+import yaml
+
+from .clock import Clock
+from .paths import fixtures_dir
+from .store import Store
+
+
+def format_duration(seconds: float) -> str:
+    """A duration the way the real API writes resets: ``20ms``, ``1s``, ``6m0s``, ``1h2m3s``."""
+    if seconds < 1:
+        return f"{max(0, int(round(seconds * 1000)))}ms"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    secs_text = f"{secs:.3f}".rstrip("0").rstrip(".") + "s"
+    if hours:
+        return f"{int(hours)}h{int(minutes)}m{secs_text}"
+    if minutes:
+        return f"{int(minutes)}m{secs_text}"
+    return secs_text
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits one tenant has for one model family."""
+
+    rpm: int
+    tpm: int
+    rpd: int
+    tpd: int
+    ipm: int
+
+
+@lru_cache(maxsize=4)
+def _tier_table() -> dict[str, Any]:
+    return yaml.safe_load((fixtures_dir() / "tiers.yaml").read_text())
+
+
+def family_of(model: str) -> str:
+    """The rate-limit family a model counts against."""
+    for entry in _tier_table()["families"]:
+        if re.search(entry["pattern"], model or ""):
+            return str(entry["family"])
+    return "gpt-4"
+
+
+def limits_for(tier: str, model: str) -> Limits:
+    """The limits of ``tier`` for ``model``'s family (unknown tiers fall back to tier-5)."""
+    tiers = _tier_table()["tiers"]
+    row = tiers.get(tier) or tiers["tier-5"]
+    family = family_of(model)
+    return Limits(rpm=row["rpm"], rpd=row["rpd"], ipm=row["ipm"], tpm=row["tpm"][family], tpd=row["tpd"][family])
+
+
+class RateLimiter:
+    """Counts requests and tokens per tenant and model family in one-minute windows.
+
+    This is the accounting seam: it reports consistent headers; enforcement (429s) and
+    per-day windows plug in here without touching any resource.
+    """
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
+        """Count one request of ``tokens`` and return the six headers after it."""
+        limits = limits_for(tier, model)
+        now = self.clock.now()
+        window = math.floor(now / 60)
+        reset = (window + 1) * 60 - now
+        family = family_of(model)
+        requests = self.store.incr(f"{tenant}:rl:{family}:req:{window}", 1, 120)
+        used = self.store.incr(f"{tenant}:rl:{family}:tok:{window}", tokens, 120)
+        return {
+            "x-ratelimit-limit-requests": str(limits.rpm),
+            "x-ratelimit-limit-tokens": str(limits.tpm),
+            "x-ratelimit-remaining-requests": str(max(0, limits.rpm - requests)),
+            "x-ratelimit-remaining-tokens": str(max(0, limits.tpm - used)),
+            "x-ratelimit-reset-requests": format_duration(reset),
+            "x-ratelimit-reset-tokens": format_duration(reset * min(1.0, used / max(1, limits.tpm)) if used < limits.tpm else reset),
+        }
+
+    def peek(self, tier: str, model: str) -> dict[str, str]:
+        """Headers for a request that charges nothing (errors before accounting)."""
+        limits = limits_for(tier, model)
+        return {
+            "x-ratelimit-limit-requests": str(limits.rpm),
+            "x-ratelimit-limit-tokens": str(limits.tpm),
+            "x-ratelimit-remaining-requests": str(limits.rpm),
+            "x-ratelimit-remaining-tokens": str(limits.tpm),
+            "x-ratelimit-reset-requests": "0ms",
+            "x-ratelimit-reset-tokens": "0ms",
+        }
+
+
+def merge(headers: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with ``extra`` laid over them."""
+    return {**headers, **extra}

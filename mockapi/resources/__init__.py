@@ -1,0 +1,21 @@
+"""One module per resource; each exports ``HANDLERS``: operationId -> function(call)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any, Callable
+
+
+def discover_handlers() -> dict[str, Callable[[Any], Any]]:
+    """Every operation handler of every resource module in this package."""
+    handlers: dict[str, Callable[[Any], Any]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for operation_id, fn in getattr(module, "HANDLERS", {}).items():
+            if operation_id in handlers:
+                raise RuntimeError(f"two resources handle {operation_id}")
+            handlers[operation_id] = fn
+    return handlers
