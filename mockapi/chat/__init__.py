@@ -1,0 +1,1 @@
+"""Chat Completions, transport-free: the request's rules, the answer, and its stream."""

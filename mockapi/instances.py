@@ -1,0 +1,152 @@
+"""Deterministic instances of a JSON Schema: structured outputs and tool-call arguments.
+
+Covers what structured outputs use: objects, arrays, enums and consts, ``anyOf`` (with null),
+``$defs``/``$ref``, numeric bounds, string lengths and common formats. Optional properties are
+included, and ``anyOf [T, null]`` picks ``T``, so answers carry content.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any, Mapping
+
+_WORDS = ("alpha", "bravo", "delta", "echo", "harbor", "maple", "river", "summit", "copper", "lumen", "orbit", "willow")
+_MAX_DEPTH = 12
+
+
+def instance(schema: Any, r: random.Random, *, hints: Mapping[str, Any] | None = None) -> Any:
+    """A value that validates against ``schema``; ``hints`` fill string properties by name."""
+    return _gen(schema, r, schema if isinstance(schema, dict) else {}, dict(hints or {}), 0, None)
+
+
+def _resolve(ref: str, root: dict[str, Any]) -> Any:
+    node: Any = root
+    for part in ref.lstrip("#/").split("/"):
+        if part:
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, Any], depth: int, name: str | None) -> Any:
+    if not isinstance(schema, dict) or schema is True:
+        return _word(r)
+    if "$ref" in schema:
+        target = _resolve(schema["$ref"], root)
+        merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+        return _gen(merged, r, root, hints, depth + 1, name)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema and schema["enum"]:
+        return schema["enum"][r.randrange(len(schema["enum"]))]
+    for key in ("anyOf", "oneOf"):
+        if key in schema and schema[key]:
+            options = [o for o in schema[key] if not (isinstance(o, dict) and o.get("type") == "null")]
+            if not options or depth > _MAX_DEPTH:
+                return None
+            return _gen(options[r.randrange(len(options))], r, root, hints, depth + 1, name)
+    if "allOf" in schema and schema["allOf"]:
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            part = _resolve(part["$ref"], root) if isinstance(part, dict) and "$ref" in part else part
+            for k, v in part.items():
+                if k == "properties":
+                    merged.setdefault("properties", {}).update(v)
+                elif k == "required":
+                    merged["required"] = [*merged.get("required", []), *v]
+                else:
+                    merged[k] = v
+        return _gen(merged, r, root, hints, depth + 1, name)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        non_null = [k for k in kind if k != "null"]
+        kind = non_null[r.randrange(len(non_null))] if non_null else "null"
+    if kind is None:
+        kind = "object" if "properties" in schema else "array" if "items" in schema else "string"
+    if kind == "null" or depth > _MAX_DEPTH:
+        return None
+    if kind == "object":
+        out: dict[str, Any] = {}
+        for prop, sub in (schema.get("properties") or {}).items():
+            out[prop] = _gen(sub, r, root, hints, depth + 1, prop)
+        for prop in schema.get("required", []):
+            out.setdefault(prop, _word(r))
+        return out
+    if kind == "array":
+        low = int(schema.get("minItems", 1))
+        high = int(schema.get("maxItems", max(low, 3)))
+        count = r.randint(low, max(low, min(high, low + 2)))
+        items = schema.get("items", {})
+        values = [_gen(items, r, root, hints, depth + 1, name) for _ in range(count)]
+        if schema.get("uniqueItems"):
+            seen: list[Any] = []
+            for v in values:
+                if v not in seen:
+                    seen.append(v)
+            values = seen
+        return values
+    if kind == "boolean":
+        return r.random() < 0.5
+    if kind in ("integer", "number"):
+        return _number(schema, r, kind == "integer")
+    return _string(schema, r, hints, name)
+
+
+def _number(schema: dict[str, Any], r: random.Random, integer: bool) -> int | float:
+    low = schema.get("minimum", schema.get("exclusiveMinimum", 0))
+    high = schema.get("maximum", schema.get("exclusiveMaximum", max(low, 0) + 100))
+    if "exclusiveMinimum" in schema and "minimum" not in schema:
+        low = low + (1 if integer else 0.5)
+    if "exclusiveMaximum" in schema and "maximum" not in schema:
+        high = high - (1 if integer else 0.5)
+    if high < low:
+        high = low
+    if integer:
+        import math
+
+        lo, hi = math.ceil(low), math.floor(high)
+        value: int | float = r.randint(lo, hi) if hi >= lo else lo
+        step = schema.get("multipleOf")
+        if isinstance(step, int) and step > 0:
+            value = max(lo, (int(value) // step) * step)
+        return value
+    return round(r.uniform(low, high), 2) if high > low else float(low)
+
+
+def _string(schema: dict[str, Any], r: random.Random, hints: dict[str, Any], name: str | None) -> str:
+    fmt = schema.get("format")
+    if fmt == "date-time":
+        value = f"2025-0{r.randint(1, 9)}-1{r.randint(0, 9)}T12:{r.randint(10, 59)}:00Z"
+    elif fmt == "date":
+        value = f"2025-0{r.randint(1, 9)}-1{r.randint(0, 9)}"
+    elif fmt == "time":
+        value = f"12:{r.randint(10, 59)}:00"
+    elif fmt == "email":
+        value = f"{_word(r)}@example.com"
+    elif fmt in ("uri", "url"):
+        value = f"https://example.com/{_word(r)}"
+    elif fmt == "uuid":
+        value = "%08x-%04x-4%03x-8%03x-%012x" % (r.getrandbits(32), r.getrandbits(16), r.getrandbits(12), r.getrandbits(12), r.getrandbits(48))
+    elif name and name in hints and isinstance(hints[name], str):
+        value = hints[name]
+    else:
+        value = _word(r) if not name else f"{name.replace('_', ' ')} {_word(r)}"
+    pattern = schema.get("pattern")
+    if pattern and not re.search(pattern, value):
+        value = _from_pattern(pattern, r) or value
+    low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
+    while len(value) < low:
+        value += _word(r)
+    if high is not None:
+        value = value[: int(high)]
+    return value
+
+
+def _from_pattern(pattern: str, r: random.Random) -> str | None:
+    # Common simple patterns only; anything else keeps the plain value.
+    simple = {r"^\d+$": "42", r"^[0-9]+$": "42", r"^[a-z]+$": "alpha", r"^[A-Z]{3}$": "USD", r"^[A-Z]{2}$": "US"}
+    return simple.get(pattern)
+
+
+def _word(r: random.Random) -> str:
+    return _WORDS[r.randrange(len(_WORDS))]

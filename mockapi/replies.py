@@ -1,0 +1,83 @@
+"""What the mock says: a deterministic reply that depends on the whole conversation.
+
+Facts the user stated earlier ("My name is Alice and I work as a software engineer") are
+remembered and echoed when asked ("What's my occupation?"), so a test can tell a continued
+conversation from a branched one. Everything else is corpus text chosen by the seeded RNG.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Iterable
+
+from .textgen import reply_text
+
+_STOP = r"(?=\s+and\s+|\s+but\s+|[.,;!?]|$)"
+_FACT_PATTERNS = [
+    (re.compile(rf"\bmy name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)", re.I), "name"),
+    (re.compile(rf"\bcall me ([A-Z][\w'-]*)", re.I), "name"),
+    (re.compile(rf"\bI work as (?:an? )?(.+?){_STOP}", re.I), "occupation"),
+    (re.compile(rf"\bI(?: am|'m) (?:an? )([a-z][\w -]+?){_STOP}", re.I), "occupation"),
+    (re.compile(rf"\bI live in ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)", re.I), "location"),
+    (re.compile(rf"\bI(?: am|'m) from ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)", re.I), "location"),
+    (re.compile(rf"\bmy favou?rite (\w+) is (.+?){_STOP}", re.I), None),
+    (re.compile(rf"\bmy (\w+) is (.+?){_STOP}", re.I), None),
+]
+_SYNONYMS = {
+    "job": "occupation", "profession": "occupation", "work": "occupation", "occupation": "occupation",
+    "name": "name", "city": "location", "home": "location", "location": "location",
+}
+_QUESTION = re.compile(r"\b(?:what(?:'s| is)|do you (?:know|remember)|tell me) my (?:favou?rite )?(\w+)", re.I)
+_WHO = re.compile(r"\bwho am i\b", re.I)
+
+
+def remembered_facts(user_turns: Iterable[str]) -> dict[str, str]:
+    """Facts stated in the user's turns, later statements winning."""
+    facts: dict[str, str] = {}
+    for text in user_turns:
+        for pattern, key in _FACT_PATTERNS:
+            for match in pattern.finditer(text):
+                if key is None:
+                    name, value = match.group(1).lower(), match.group(2)
+                    facts.setdefault(_SYNONYMS.get(name, name), value.strip())
+                else:
+                    facts[key] = match.group(1).strip()
+    return facts
+
+
+def recall(question: str, earlier_user_turns: list[str]) -> str | None:
+    """An answer from remembered facts when ``question`` asks about one, else None."""
+    facts = remembered_facts(earlier_user_turns)
+    if _WHO.search(question):
+        parts = [f"your name is {facts['name']}"] if "name" in facts else []
+        if "occupation" in facts:
+            parts.append(f"you work as a {facts['occupation']}")
+        return ("From what you told me, " + " and ".join(parts) + ".") if parts else "You haven't told me about yourself yet."
+    match = _QUESTION.search(question)
+    if not match:
+        return None
+    asked = match.group(1).lower()
+    key = _SYNONYMS.get(asked, asked)
+    if key in facts:
+        value = facts[key]
+        if key == "occupation":
+            return f"You told me you work as a {value}, so your {asked} is {value}."
+        return f"Your {asked} is {value}."
+    return f"I don't know your {asked} yet; you haven't told me."
+
+
+def compose(user_turns: list[str], r: random.Random, *, tool_results: list[str] | None = None) -> str:
+    """The reply to the last user turn, given the earlier ones (and tool results, if any)."""
+    last = user_turns[-1] if user_turns else ""
+    if tool_results:
+        summary = "; ".join(t.strip()[:200] for t in tool_results if t.strip())
+        return f"Based on the tool results ({summary}), here is the answer. " + reply_text(r, "", (12, 30))
+    remembered = recall(last, user_turns[:-1])
+    if remembered is not None:
+        return remembered
+    if user_turns and len(user_turns) == 1 and remembered_facts([last]):
+        facts = remembered_facts([last])
+        greeting = f"Nice to meet you, {facts['name']}! " if "name" in facts else "Thanks for telling me. "
+        return greeting + reply_text(r, last, (12, 30))
+    return reply_text(r, last)

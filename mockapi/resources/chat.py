@@ -1,0 +1,135 @@
+"""Chat Completions: create (JSON or stream) and the stored-completion endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..catalog import ModelInfo
+from ..chat import generate as gen
+from ..chat import render, rules
+from ..chat.request import ChatRequest
+from ..determinism import digest as make_digest
+from ..determinism import make_id
+from ..engine import Call
+from ..errors import NotFoundError
+from ..pagination import paginate
+from ..results import Stream
+
+_KIND = "chat.completion"
+
+
+def create_chat_completion(call: Call) -> Any:
+    """``POST /v1/chat/completions``."""
+    request = ChatRequest.parse(call.body)
+    model = _model(call)
+    if call.faithful:
+        rules.check(request, model)
+    canned = call.engine.overrides.find(call.op.path, call.body.get("model"), request.last_user_text(), [t.name for t in request.tools])
+    if canned and (canned.get("status") or canned.get("error") or canned.get("fault")):
+        from ..errors import error_for_status
+
+        raise error_for_status(int(canned.get("status") or 500), (canned.get("error") or {}).get("message"))
+    digest = call.digest()
+    choices = gen.generate(request, digest, canned)
+    prompt_tokens = request.prompt_tokens()
+    head = {
+        "id": make_id("chatcmpl-", digest, length=29),
+        "created": call.clock.timestamp(),
+        "model": call.body["model"],
+        "system_fingerprint": "fp_" + make_digest(call.seed, model.id)[:10],
+        "service_tier": _service_tier(call.body.get("service_tier")),
+    }
+    call.charged_tokens = prompt_tokens + sum(c.completion_tokens for c in choices)
+    body = render.completion(head, choices, prompt_tokens)
+    if call.body.get("store"):
+        _store(call, body)
+    if call.body.get("stream"):
+        include_usage = bool((call.body.get("stream_options") or {}).get("include_usage"))
+        events = render.chunks(head, choices, prompt_tokens, include_usage=include_usage, r=call.rng("stream"))
+        return Stream(events, dialect="chat", tokens=call.charged_tokens)
+    return body
+
+
+def _model(call: Call) -> ModelInfo:
+    if call.faithful:
+        model = call.model(kinds=("chat",))
+        return model
+    return call.catalog.find(call.body.get("model")) or call.catalog.get("gpt-4o")
+
+
+def _service_tier(asked: str | None) -> str:
+    return asked if asked in ("flex", "scale", "priority") else "default"
+
+
+def _store(call: Call, body: dict[str, Any]) -> None:
+    stored = {**body, "metadata": call.body.get("metadata") or {}, "request_id": call.request_id}
+    messages = []
+    for k, message in enumerate(call.body.get("messages") or []):
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+        messages.append({"id": f"{body['id']}-{k}", "role": message.get("role"), "content": content, "name": message.get("name")})
+    call.store.put(call.tenant, _KIND, body["id"], stored)
+    call.store.put(call.tenant, _KIND + ".messages", body["id"], {"id": body["id"], "messages": messages})
+
+
+def _public(stored: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in stored.items() if k != "request_id"}
+
+
+def _get(call: Call) -> dict[str, Any]:
+    completion_id = call.path_params["completion_id"]
+    found = call.store.get(call.tenant, _KIND, completion_id)
+    if found is None:
+        raise NotFoundError(f"No chat completion found with id '{completion_id}'.", param="completion_id")
+    return found
+
+
+def list_chat_completions(call: Call) -> dict[str, Any]:
+    """``GET /v1/chat/completions``: stored completions, filtered by model and metadata."""
+    items = call.store.list(call.tenant, _KIND)
+    if call.query.get("model"):
+        items = [c for c in items if c["model"] == call.query["model"]]
+    wanted = {k[len("metadata["):-1]: v for k, v in call.query.items() if k.startswith("metadata[")}
+    items = [c for c in items if all((c.get("metadata") or {}).get(k) == v for k, v in wanted.items())]
+    page = paginate(items, call.query, default_order="asc", cursor_kind="chat completion")
+    page["data"] = [_public(c) for c in page["data"]]
+    return page
+
+
+def get_chat_completion(call: Call) -> dict[str, Any]:
+    """``GET /v1/chat/completions/{id}``."""
+    return _public(_get(call))
+
+
+def update_chat_completion(call: Call) -> dict[str, Any]:
+    """``POST /v1/chat/completions/{id}``: only metadata can change."""
+    found = _get(call)
+    updated = {**found, "metadata": call.body.get("metadata") or {}}
+    call.store.put(call.tenant, _KIND, found["id"], updated)
+    return _public(updated)
+
+
+def delete_chat_completion(call: Call) -> dict[str, Any]:
+    """``DELETE /v1/chat/completions/{id}``."""
+    found = _get(call)
+    call.store.delete(call.tenant, _KIND, found["id"])
+    call.store.delete(call.tenant, _KIND + ".messages", found["id"])
+    return {"id": found["id"], "object": "chat.completion.deleted", "deleted": True}
+
+
+def get_chat_completion_messages(call: Call) -> dict[str, Any]:
+    """``GET /v1/chat/completions/{id}/messages``."""
+    found = _get(call)
+    messages = (call.store.get(call.tenant, _KIND + ".messages", found["id"]) or {}).get("messages", [])
+    return paginate(messages, call.query, default_order="asc", cursor_kind="message")
+
+
+HANDLERS = {
+    "createChatCompletion": create_chat_completion,
+    "listChatCompletions": list_chat_completions,
+    "getChatCompletion": get_chat_completion,
+    "updateChatCompletion": update_chat_completion,
+    "deleteChatCompletion": delete_chat_completion,
+    "getChatCompletionMessages": get_chat_completion_messages,
+}
