@@ -55,7 +55,45 @@ def _json_schema(tp: Any, mode: str) -> dict[str, Any]:
 
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return tp.model_json_schema(mode=mode)  # type: ignore[arg-type]
-    return TypeAdapter(tp).json_schema(mode=mode)  # type: ignore[arg-type]
+    return TypeAdapter(_uploads_as_binary(tp)).json_schema(mode=mode)  # type: ignore[arg-type]
+
+
+def _uploads_as_binary(tp: Any) -> Any:
+    """A multipart TypedDict with its upload fields (the SDK's ``FileTypes``) typed as ``bytes``.
+
+    pydantic cannot describe ``IO[bytes]``; on the wire an upload is a binary string anyway.
+    """
+    import os
+
+    from typing_extensions import Required, TypedDict, is_typeddict
+
+    if not is_typeddict(tp):
+        return tp
+    hints = typing.get_type_hints(tp, include_extras=True)
+    if not any("IO[" in repr(h) for h in hints.values()):
+        return tp
+
+    def swap(hint: Any) -> Any:
+        if "IO[" not in repr(hint):
+            return hint
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if origin is Required:
+            return Required[swap(args[0])]
+        if origin is typing.Union:  # FileTypes flattened into a union: keep one binary branch per shape
+            kept: list[Any] = []
+            for arg in args:
+                if arg is os.PathLike or typing.get_origin(arg) in (tuple, os.PathLike):
+                    continue  # paths and (filename, content, ...) tuples are the same upload on the wire
+                swapped = swap(arg)
+                if swapped not in kept:
+                    kept.append(swapped)
+            return typing.Union[tuple(kept)] if len(kept) > 1 else kept[0]
+        if origin is None or "IO" in repr(origin):
+            return bytes
+        return list[swap(args[0])]  # a sequence of uploads (e.g. several images)
+
+    fields = {k: swap(v) for k, v in hints.items()}
+    return TypedDict(tp.__name__, fields, total=False)  # type: ignore[operator]
 
 
 def _component(name: str, schema: dict[str, Any]) -> dict[str, Any]:
