@@ -40,11 +40,11 @@ class Choice:
         return total
 
 
-def generate(request: ChatRequest, digest: str, canned: Mapping[str, Any] | None) -> list[Choice]:
-    """Every choice for the request (``n`` of them), each from its own seeded RNG."""
+def generate(request: ChatRequest, digest: str, canned: Mapping[str, Any] | None, *, ids_from: str | None = None) -> list[Choice]:
+    """Every choice for the request (``n`` of them), each from its own seeded RNG; ids derive from ``ids_from``."""
     body = request.body
     n = max(1, int(body.get("n") or 1))
-    return [_choice(request, i, random.Random(int(digest, 16) + i * 7919), digest, canned) for i in range(n)]
+    return [_choice(request, i, random.Random(int(digest, 16) + i * 7919), ids_from or digest, canned) for i in range(n)]
 
 
 def _choice(request: ChatRequest, index: int, r: random.Random, digest: str, canned: Mapping[str, Any] | None) -> Choice:

@@ -9,13 +9,16 @@ from ..chat import generate as gen
 from ..chat import render, rules
 from ..chat.request import ChatRequest
 from ..determinism import digest as make_digest
-from ..determinism import make_id
+from ..determinism import make_id, request_digest
 from ..engine import Call
 from ..errors import NotFoundError
 from ..pagination import paginate
 from ..results import Stream
 
 _KIND = "chat.completion"
+_SHAPING_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier", "stop",
+                             "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs", "n", "service_tier",
+                             "prompt_cache_key", "prompt_cache_retention"})
 
 
 def create_chat_completion(call: Call) -> Any:
@@ -30,7 +33,10 @@ def create_chat_completion(call: Call) -> Any:
 
         raise error_for_status(int(canned.get("status") or 500), (canned.get("error") or {}).get("message"))
     digest = call.digest()
-    choices = gen.generate(request, digest, canned)
+    # The text comes from the question alone; stop, limits and logprobs only shape what is returned,
+    # so a request with `stop` or `max_tokens` gets a prefix of the same answer.
+    content_digest = request_digest(call.seed, call.op.operation_id, call.body, ignore=_SHAPING_FIELDS)
+    choices = gen.generate(request, content_digest, canned, ids_from=digest)
     prompt_tokens = request.prompt_tokens()
     head = {
         "id": make_id("chatcmpl-", digest, length=29),
