@@ -144,9 +144,10 @@ class Engine:
         self.routes: list[tuple[str, Callable[[Request], Reply | None]]] = []  # extra prefixes (control plane, assets)
         self._counter = itertools.count()
         self._lock = threading.Lock()
-        from .resources import discover_handlers
+        from .resources import discover_explainers, discover_handlers
 
         self.handlers: dict[str, Handler] = discover_handlers()
+        self.explainers = discover_explainers()
 
     # -- the one entry point -------------------------------------------------------------
     def handle(self, request: Request) -> Reply:
@@ -208,7 +209,11 @@ class Engine:
         body = self._parse_body(request, op)
         call = Call(self, request, op, params, query, body, tenant, key, level == "faithful", request_id)
         if op.request_schema is not None and op.request_content == "application/json":
-            self.contract.validate_request(op, body, faithful=call.faithful)
+            try:
+                self.contract.validate_request(op, body, faithful=call.faithful)
+            except InvalidRequestError as exc:  # a resource may name the shape the caller meant (EXPLAIN)
+                explain = self.explainers.get(op.operation_id)
+                raise (explain(body, exc) if explain else exc) from None
         return call
 
     def authenticate(self, headers: Mapping[str, str]) -> tuple[str, KeyInfo]:

@@ -19,3 +19,12 @@ def discover_handlers() -> dict[str, Callable[[Any], Any]]:
                 raise RuntimeError(f"two resources handle {operation_id}")
             handlers[operation_id] = fn
     return handlers
+
+
+def discover_explainers() -> dict[str, Callable[[Any, Any], Any]]:
+    """Per-operation ``EXPLAIN`` functions: (body, contract 400) -> a 400 naming the shape the caller meant."""
+    found: dict[str, Callable[[Any, Any], Any]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            found.update(getattr(importlib.import_module(f"{__name__}.{info.name}"), "EXPLAIN", {}))
+    return found
