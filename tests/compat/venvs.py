@@ -1,0 +1,37 @@
+"""Virtualenvs with other openai SDK generations, built on demand and reused between runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sdk_python(requirement: str, *extra: str) -> Path:
+    """The python of a venv holding ``requirement`` (e.g. ``openai==1.59.9``); skip if it can't be installed."""
+    name = ".venv-" + requirement.replace("==", "-").replace("<", "lt").replace(">", "gt").replace(",", "_").replace("*", "x")
+    venv = ROOT / name
+    python = venv / "bin" / "python"
+    stamp = venv / ".ok"
+    if not stamp.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        result = subprocess.run([str(python), "-m", "pip", "install", "-q", requirement, *extra],
+                                capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            if os.environ.get("CI"):
+                pytest.fail(f"could not install {requirement}: {result.stderr[-2000:]}")
+            pytest.skip(f"could not install {requirement} (no package index?): {result.stderr[-300:]}")
+        stamp.write_text(requirement)
+    return python
+
+
+def run_script(python: Path, script: Path, base_url: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run a client script with OPENAI_BASE_URL/OPENAI_API_KEY pointing at the mock."""
+    env = {**os.environ, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "sk-compat-0123456789"}
+    env.pop("PYTHONPATH", None)
+    return subprocess.run([str(python), str(script), *args], env=env, capture_output=True, text=True, timeout=timeout)
