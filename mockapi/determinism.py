@@ -45,5 +45,10 @@ _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) -> str:
     """A deterministic object id with the real prefix, e.g. ``chatcmpl-…`` or ``call_…``."""
-    r = rng("id", prefix, *parts)
-    return prefix + "".join(r.choice(alphabet) for _ in range(length))
+    number = int(digest("id", prefix, *parts) + digest("id2", prefix, *parts), 16)
+    base = len(alphabet)
+    chars = []
+    for _ in range(length):
+        number, index = divmod(number, base)
+        chars.append(alphabet[index])
+    return prefix + "".join(chars)
