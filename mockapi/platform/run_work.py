@@ -1,0 +1,162 @@
+"""What a run does once it may move on: plan function calls, simulate built-in tools, write the reply.
+
+Each piece stores what it makes and reports it through ``emit(event_name, payload)``, so the
+same code serves polling (``emit`` ignores) and streaming (``emit`` collects SSE events).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable
+
+from ..determinism import rng
+from ..textgen import reply_text
+from ..tokenizer import count_tokens, tokenize
+from . import vectors
+from .repo import Repo, public
+
+Emit = Callable[[str, dict[str, Any]], None]
+_CODE_WORDS = re.compile(r"\b(code|calculate|compute|python|plot|chart|csv|analy[sz]e)\b", re.I)
+_ENTITY = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)")
+
+
+def steps_kind(run_id: str) -> str:
+    """The store kind of one run's steps."""
+    return f"thread.run.step:{run_id}"
+
+
+def _arguments(tool: dict[str, Any], prompt: str) -> str:
+    schema = tool.get("parameters") or {}
+    props: dict[str, Any] = schema.get("properties") or {}
+    wanted = schema.get("required") or list(props)
+    entity = next(iter(_ENTITY.findall(prompt)), None)
+    out: dict[str, Any] = {}
+    for name in wanted:
+        spec = props.get(name, {})
+        kind = spec.get("type")
+        kind = next((k for k in kind if k != "null"), "string") if isinstance(kind, list) else kind
+        if spec.get("enum"):
+            out[name] = spec["enum"][0]
+        elif kind in ("integer", "number"):
+            out[name] = 1
+        elif kind == "boolean":
+            out[name] = True
+        elif kind == "array":
+            out[name] = []
+        elif kind == "object":
+            out[name] = {}
+        else:
+            out[name] = entity or "example"
+    return json.dumps(out, separators=(",", ":"))
+
+
+def plan_calls(repo: Repo, run: dict[str, Any], prompt: str) -> list[dict[str, Any]]:
+    """The function calls a run asks for: those the prompt names, or what ``tool_choice`` forces."""
+    functions = [t["function"] for t in run["tools"] if t.get("type") == "function"]
+    choice = run.get("tool_choice") or "auto"
+    if not functions or choice == "none":
+        return []
+    lowered = prompt.lower()
+    if isinstance(choice, dict) and choice.get("type") == "function":
+        chosen = [f for f in functions if f["name"] == choice["function"]["name"]]
+    else:
+        chosen = [f for f in functions if f["name"].lower() in lowered or f["name"].replace("_", " ").lower() in lowered]
+        if not chosen and choice == "required":
+            chosen = functions[:1]
+    if not run.get("parallel_tool_calls", True):
+        chosen = chosen[:1]
+    return [{"id": repo.new_id("call_", "call"), "type": "function",
+             "function": {"name": f["name"], "arguments": _arguments(f, prompt)}} for f in chosen]
+
+
+def new_step(repo: Repo, run: dict[str, Any], step_type: str, details: dict[str, Any]) -> dict[str, Any]:
+    """Store a new in-progress step of ``run``."""
+    step = {"id": repo.new_id("step_", steps_kind(run["id"])), "object": "thread.run.step", "created_at": repo.now(),
+            "run_id": run["id"], "assistant_id": run["assistant_id"], "thread_id": run["thread_id"], "type": step_type,
+            "status": "in_progress", "cancelled_at": None, "completed_at": None, "expired_at": None, "failed_at": None,
+            "last_error": None, "step_details": details, "usage": None, "metadata": {}}
+    return repo.put(steps_kind(run["id"]), step)
+
+
+def finish_step(repo: Repo, step: dict[str, Any], status: str = "completed", usage: dict[str, int] | None = None) -> dict[str, Any]:
+    """Close a step with a terminal status."""
+    field = {"completed": "completed_at", "cancelled": "cancelled_at", "expired": "expired_at", "failed": "failed_at"}[status]
+    step.update({"status": status, field: repo.now()})
+    if usage is not None:
+        step["usage"] = usage
+    return repo.put(steps_kind(step["run_id"]), step)
+
+
+def open_tool_step(repo: Repo, run: dict[str, Any], calls: list[dict[str, Any]], emit: Emit) -> dict[str, Any]:
+    """The step holding the function calls a run waits on (streamed as created, in progress, then a delta)."""
+    step = new_step(repo, run, "tool_calls", {"type": "tool_calls", "tool_calls": []})
+    emit("thread.run.step.created", public(step))
+    emit("thread.run.step.in_progress", public(step))
+    tool_calls = [{**c, "function": {**c["function"], "output": None}} for c in calls]
+    emit("thread.run.step.delta", {"id": step["id"], "object": "thread.run.step.delta", "delta": {"step_details": {
+        "type": "tool_calls", "tool_calls": [{"index": i, **c} for i, c in enumerate(tool_calls)]}}})
+    step["step_details"]["tool_calls"] = tool_calls
+    return repo.put(steps_kind(run["id"]), step)
+
+
+def builtin_tools(repo: Repo, run: dict[str, Any], prompt: str, vector_store_ids: list[str], include: list[str], emit: Emit) -> None:
+    """Simulate ``file_search`` (a real search of the attached vector stores) and ``code_interpreter`` as steps."""
+    kinds = {t.get("type") for t in run["tools"]}
+    calls: list[dict[str, Any]] = []
+    if "file_search" in kinds and vector_store_ids:
+        results = []
+        for vs_id in vector_store_ids:
+            if repo.get(vectors.KIND, vs_id) is not None:
+                results += vectors.search(repo, vs_id, {"query": prompt, "max_num_results": 5})["data"]
+        results.sort(key=lambda h: -h["score"])
+        with_content = any("file_search.results[*].content" in i for i in include)
+        shown = [{"file_id": h["file_id"], "file_name": h["filename"], "score": h["score"],
+                  **({"content": h["content"]} if with_content else {})} for h in results[:5]]
+        calls.append({"id": repo.new_id("call_", "call"), "type": "file_search", "file_search": {
+            "ranking_options": {"ranker": "default_2024_08_21", "score_threshold": 0.0}, "results": shown}})
+    if "code_interpreter" in kinds and _CODE_WORDS.search(prompt):
+        r = rng(repo.seed, run["id"], "code")
+        a, b = r.randint(2, 99), r.randint(2, 99)
+        calls.append({"id": repo.new_id("call_", "call"), "type": "code_interpreter", "code_interpreter": {
+            "input": f"result = {a} * {b}\nprint(result)", "outputs": [{"type": "logs", "logs": f"{a * b}\n"}]}})
+    if calls:
+        step = new_step(repo, run, "tool_calls", {"type": "tool_calls", "tool_calls": calls})
+        emit("thread.run.step.created", public(step))
+        emit("thread.run.step.in_progress", public(step))
+        emit("thread.run.step.completed", public(finish_step(repo, step)))
+
+
+def write_reply(repo: Repo, run: dict[str, Any], prompt: str, prompt_tokens: int, emit: Emit) -> tuple[str, dict[str, int]]:
+    """The assistant's message and its step; returns the run's end status and usage."""
+    from .threads import messages_kind
+
+    text = reply_text(rng(repo.seed, run["id"], "reply"), prompt)
+    cap = run.get("max_completion_tokens")
+    incomplete = cap is not None and count_tokens(text) > cap
+    if incomplete:
+        text = "".join(tokenize(text)[:cap])
+    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": count_tokens(text), "total_tokens": 0}
+    usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+    now = repo.now()
+    message = {"id": repo.new_id("msg_", messages_kind(run["thread_id"])), "object": "thread.message", "created_at": now,
+               "thread_id": run["thread_id"], "role": "assistant", "content": [], "assistant_id": run["assistant_id"],
+               "run_id": run["id"], "attachments": [], "metadata": {}, "status": "in_progress", "completed_at": None,
+               "incomplete_at": None, "incomplete_details": None}
+    step = new_step(repo, run, "message_creation", {"type": "message_creation", "message_creation": {"message_id": message["id"]}})
+    emit("thread.run.step.created", public(step))
+    emit("thread.run.step.in_progress", public(step))
+    emit("thread.message.created", public(message))
+    emit("thread.message.in_progress", public(message))
+    for piece in re.findall(r"\S+(?:\s+\S+){0,3}\s*", text):
+        emit("thread.message.delta", {"id": message["id"], "object": "thread.message.delta", "delta": {
+            "content": [{"index": 0, "type": "text", "text": {"value": piece, "annotations": []}}]}})
+    message["content"] = [{"type": "text", "text": {"value": text, "annotations": []}}]
+    if incomplete:
+        message.update(status="incomplete", incomplete_at=now, incomplete_details={"reason": "max_tokens"})
+    else:
+        message.update(status="completed", completed_at=now)
+    repo.put(messages_kind(run["thread_id"]), message)
+    emit("thread.message.incomplete" if incomplete else "thread.message.completed", public(message))
+    emit("thread.run.step.completed", public(finish_step(repo, step, usage=usage)))
+    return ("incomplete" if incomplete else "completed"), usage
