@@ -142,11 +142,16 @@ class Engine:
         self.rate_limiter = RateLimiter(self.store, self.clock)
         self.hooks: list[Hook] = []
         self.routes: list[tuple[str, Callable[[Request], Reply | None]]] = []  # extra prefixes (control plane, assets)
+        # Called with (request, call or None, reply) for every API request once its reply is final (the journal).
+        self.observers: list[Callable[[Request, "Call | None", Reply], None]] = []
         self._counter = itertools.count()
         self._lock = threading.Lock()
         from .resources import discover_explainers, discover_handlers
 
         self.handlers: dict[str, Handler] = discover_handlers()
+        from .traffic import install
+
+        install(self)  # rate limits, faults, latency, the journal and the control plane
         self.explainers = discover_explainers()
 
     # -- the one entry point -------------------------------------------------------------
@@ -181,6 +186,8 @@ class Engine:
             for hook in reversed(self.hooks):
                 reply = hook.after(call, reply)
         self._standard_headers(reply, call, request_id, started)
+        for observe in self.observers:
+            observe(request, call, reply)
         return reply
 
     # -- steps ---------------------------------------------------------------------------

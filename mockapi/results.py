@@ -50,7 +50,16 @@ class Pause:
     seconds: float
 
 
-Chunk = Union[bytes, Pause]
+@dataclass(frozen=True)
+class Cut:
+    """A stream item telling a door to drop the connection at this point (fault injection)."""
+
+    reason: str = "cut"
+
+
+Chunk = Union[bytes, Pause, Cut]
+# ``Reply.meta["connection"]``: "reset" (close the socket before any header) or "stall" (send nothing
+# until the client gives up). Doors honour both; see mockapi.traffic.asgi and mockapi.transport.
 
 
 @dataclass

@@ -38,10 +38,15 @@ class Store(Protocol):
 class MemoryStore:
     """The default store: dictionaries behind one lock."""
 
-    def __init__(self) -> None:
+    # Expired counters are swept once this many exist, so windowed keys never pile up.
+    SWEEP_AT = 1024
+
+    def __init__(self, clock: Any = None) -> None:
         self._lock = threading.RLock()
         self._objects: dict[tuple[str, str], OrderedDict[str, dict[str, Any]]] = {}
         self._counters: dict[str, tuple[int, float]] = {}
+        self._sweep_at = self.SWEEP_AT
+        self.clock = clock  # counters expire on this clock (the engine's) when set, else on monotonic time
 
     def get(self, tenant: str, kind: str, object_id: str) -> dict[str, Any] | None:
         """One object, or None."""
@@ -66,14 +71,22 @@ class MemoryStore:
 
     def incr(self, key: str, amount: int, ttl_seconds: float, now: float | None = None) -> int:
         """Add to an expiring counter and return its value."""
-        now = time.monotonic() if now is None else now
+        if now is None:
+            now = self.clock.now() if self.clock is not None else time.monotonic()
         with self._lock:
+            if len(self._counters) >= self._sweep_at and key not in self._counters:
+                self._sweep(now)
             value, expires = self._counters.get(key, (0, now + ttl_seconds))
             if now >= expires:
                 value, expires = 0, now + ttl_seconds
             value += amount
             self._counters[key] = (value, expires)
             return value
+
+    def _sweep(self, now: float) -> None:
+        for key in [k for k, (_, expires) in self._counters.items() if now >= expires]:
+            del self._counters[key]
+        self._sweep_at = max(self.SWEEP_AT, 2 * len(self._counters))  # amortised: live keys are not rescanned often
 
     def reset(self, tenant: str | None = None) -> None:
         """Drop all state, or one tenant's."""

@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any, AsyncIterator, Iterator
 
 from .engine import Engine, Request
-from .results import Pause, Reply
+from .results import Cut, Pause, Reply
 
 
 def _engine_request(request: Any, body: bytes) -> Request:
@@ -26,7 +26,7 @@ def _engine_request(request: Any, body: bytes) -> Request:
     return Request(method=request.method, path=unquote(path), headers=headers, body=body, query=query)
 
 
-def _sync_chunks(reply: Reply, sleep: bool) -> Iterator[bytes]:
+def _sync_chunks(reply: Reply, sleep: bool, cut: Any = None) -> Iterator[bytes]:
     if reply.stream is None:
         if reply.body:
             yield reply.body
@@ -35,6 +35,8 @@ def _sync_chunks(reply: Reply, sleep: bool) -> Iterator[bytes]:
         if isinstance(chunk, Pause):
             if sleep:
                 time.sleep(chunk.seconds)
+        elif isinstance(chunk, Cut):
+            raise cut()  # the connection drops mid-body, as a real socket would
         else:
             yield chunk
 
@@ -42,9 +44,19 @@ def _sync_chunks(reply: Reply, sleep: bool) -> Iterator[bytes]:
 def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
     """Build (sync, async) transport classes for an httpx-like module (``httpx`` or ``httpx2``)."""
 
+    def cut() -> Exception:
+        return httpx_module.RemoteProtocolError("peer closed connection without sending complete message body")
+
+    def connection_fault(reply: Reply, request: Any) -> None:
+        action = reply.meta.get("connection")
+        if action == "reset":
+            raise httpx_module.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        if action == "stall":
+            raise httpx_module.ReadTimeout("The mock stalled until the client timed out.", request=request)
+
     class _SyncStream(httpx_module.SyncByteStream):  # type: ignore[name-defined,misc]
         def __init__(self, reply: Reply, sleep: bool) -> None:
-            self._iter = _sync_chunks(reply, sleep)
+            self._iter = _sync_chunks(reply, sleep, cut)
 
         def __iter__(self) -> Iterator[bytes]:
             yield from self._iter
@@ -69,6 +81,8 @@ def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
                 if isinstance(chunk, Pause):
                     if self._sleep:
                         await asyncio.sleep(chunk.seconds)
+                elif isinstance(chunk, Cut):
+                    raise cut()
                 else:
                     yield chunk
                     await asyncio.sleep(0)  # let the reader run between chunks
@@ -88,6 +102,7 @@ def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
         def handle_request(self, request: Any) -> Any:
             body = request.read()
             reply = self.engine.handle(_engine_request(request, body))
+            connection_fault(reply, request)
             return httpx_module.Response(reply.status, headers=reply.headers, stream=_SyncStream(reply, self.honour_pauses),
                                          request=request)
 
@@ -101,6 +116,7 @@ def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
         async def handle_async_request(self, request: Any) -> Any:
             body = await request.aread()
             reply = self.engine.handle(_engine_request(request, body))
+            connection_fault(reply, request)
             return httpx_module.Response(reply.status, headers=reply.headers, stream=_AsyncStream(reply, self.honour_pauses),
                                          request=request)
 

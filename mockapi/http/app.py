@@ -20,7 +20,8 @@ from starlette.routing import Route
 
 from ..config import Settings
 from ..engine import Engine, Request
-from ..results import Pause, Reply
+from ..results import Cut, Pause, Reply
+from ..traffic.asgi import ConnectionFaultResponse, ConnectionFaults, StreamCut
 
 # Headers a browser client may read (CORS): request ids and the rate-limit state.
 EXPOSED_HEADERS = [
@@ -31,6 +32,11 @@ EXPOSED_HEADERS = [
 ]
 # Multipart uploads larger than this spill from memory to a temporary file.
 SPOOL_MEMORY_LIMIT = 1 << 20
+
+
+class _App(Starlette):
+    def build_middleware_stack(self):  # noqa: ANN202 - outermost, so it holds the server's own send
+        return ConnectionFaults(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
@@ -61,7 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         yield
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
-    app = Starlette(
+    app = _App(
         routes=[Route("/health", health, methods=["GET"]), Route("/{path:path}", endpoint, methods=methods)],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                                expose_headers=EXPOSED_HEADERS, max_age=600)],
@@ -73,6 +79,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 def to_response(reply: Reply) -> Response:
     """A Starlette response for an engine reply."""
+    if reply.meta.get("connection"):
+        return ConnectionFaultResponse(reply.meta["connection"])  # type: ignore[return-value]
     headers = {}
     for key, value in reply.headers:
         headers[key] = value
@@ -87,5 +95,7 @@ async def _paced(reply: Reply) -> AsyncIterator[bytes]:
     for chunk in reply.stream:
         if isinstance(chunk, Pause):
             await asyncio.sleep(chunk.seconds)
+        elif isinstance(chunk, Cut):
+            raise StreamCut(chunk.reason)
         else:
             yield chunk

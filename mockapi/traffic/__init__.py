@@ -1,0 +1,51 @@
+"""Traffic simulation: rate limits, faults, latency and the request journal, as engine hooks.
+
+:func:`install` wires them into an engine (the engine calls it on construction) and mounts
+the control plane at ``/_mockapi/``. Each concern is one module; none of them knows a door.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+    from .faults import Faults
+    from .journal import Journal
+    from .latency import Latency
+    from .ratelimits import Limiter
+
+
+@dataclass
+class Traffic:
+    """The traffic parts of one engine, reachable as ``engine.traffic``."""
+
+    journal: "Journal"
+    faults: "Faults"
+    limiter: "Limiter"
+    latency: "Latency"
+
+
+def install(engine: "Engine") -> Traffic:
+    """Add the traffic hooks, the journal observer and the control plane to ``engine``."""
+    from ..control import ControlPlane
+    from ..store import MemoryStore
+    from .faults import Faults
+    from .journal import Journal
+    from .latency import Latency
+    from .ratelimits import Limiter
+
+    if isinstance(engine.store, MemoryStore) and engine.store.clock is None:
+        engine.store.clock = engine.clock  # windows and counter expiry follow the same (injectable) clock
+    journal = Journal(engine, size=engine.settings.journal_size)
+    faults = Faults(engine)
+    limiter = Limiter(engine)
+    latency = Latency(engine.settings.latency)
+    engine.rate_limiter = limiter
+    # ``after`` runs in reverse: latency paces events first, then faults reshape the paced stream.
+    engine.hooks.extend([faults, limiter, latency])
+    engine.observers.append(journal.observe)
+    traffic = engine.traffic = Traffic(journal, faults, limiter, latency)  # type: ignore[attr-defined]
+    engine.routes.append(("/_mockapi", ControlPlane(engine, traffic).route))
+    return traffic

@@ -1,0 +1,225 @@
+"""Rate-limit enforcement over the accounting in :mod:`mockapi.ratelimit`.
+
+Requests and tokens are counted per tenant and model in minute and day windows of the engine's
+clock, images per minute, and tokens against an optional quota. Counters live in the store, so
+workers sharing a Redis store share them. Limits come from the tier table (fixtures/tiers.yaml),
+overlaid by the config (``rate_limits: {tiers: {...}, keys: {KEY: {tier, rpm, tpm, rpd, tpd, ipm, quota}}}``)
+and by overrides set at run time through the control plane.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Mapping
+
+from ..errors import InsufficientQuotaError, InvalidValueError, RateLimitError
+from ..ratelimit import Limits, RateLimiter, family_of, format_duration, limits_for
+from ..results import Reply
+from ..tokenizer import count_value_tokens
+
+if TYPE_CHECKING:
+    from ..engine import Call, Engine
+
+MINUTE, DAY = 60, 86400
+IMAGE_OPERATIONS = frozenset({"createImage", "createImageEdit", "createImageVariation"})
+LIMIT_FIELDS = ("rpm", "tpm", "rpd", "tpd", "ipm", "quota", "tier")
+_OVERRIDES = "limits"
+_FOREVER = 10 * 365 * DAY
+
+
+@dataclass(frozen=True)
+class Usage:
+    """A tenant's counters for one model right now."""
+
+    req_minute: int
+    tok_minute: int
+    req_day: int
+    tok_day: int
+    img_minute: int
+    quota_used: int
+
+
+def estimate_tokens(body: Any) -> int:
+    """Tokens a request may use, as the real API estimates before answering: prompt plus max output × n."""
+    if not isinstance(body, dict):
+        return 0
+    prompt = sum(count_value_tokens(body.get(k)) for k in ("messages", "input", "prompt", "instructions") if k in body)
+    most = body.get("max_completion_tokens") or body.get("max_tokens") or body.get("max_output_tokens") or 0
+    n = body.get("n") if isinstance(body.get("n"), int) and body.get("n") > 0 else 1
+    return prompt + (most if isinstance(most, int) else 0) * n
+
+
+class Limiter(RateLimiter):
+    """The engine's rate limiter: consistent headers, and 429s when a window is spent (an engine hook)."""
+
+    def __init__(self, engine: "Engine") -> None:
+        super().__init__(engine.store, engine.clock)
+        self.engine = engine
+        config = dict(engine.settings.extra.get("rate_limits") or {})
+        self.enforce = bool(config.get("enforce", True))
+        self.tier_overrides: Mapping[str, Mapping[str, Any]] = config.get("tiers") or {}
+        self._key_overrides: Mapping[str, Mapping[str, Any]] = config.get("keys") or {}
+        self._by_tenant: dict[str, Mapping[str, Any]] | None = None
+
+    # -- limits ----------------------------------------------------------------------------
+    def tenant_of(self, key: str) -> str:
+        """The tenant an API key counts as."""
+        return self.engine.authenticate({"authorization": f"Bearer {key}"})[0]
+
+    def set_override(self, *, key: str | None = None, tenant: str | None = None, **values: Any) -> dict[str, Any]:
+        """Override limits for one key (or tenant) at run time; None values remove a field."""
+        if not (key or tenant):
+            raise InvalidValueError("Name a key or a tenant to override limits for.", param="key")
+        unknown = set(values) - set(LIMIT_FIELDS)
+        if unknown:
+            raise InvalidValueError(f"Unknown limit fields {sorted(unknown)}; use {list(LIMIT_FIELDS)}.", param="limits")
+        tenant = tenant or self.tenant_of(str(key))
+        current = dict(self.engine.store.get("_mockapi", _OVERRIDES, tenant) or {"tenant": tenant})
+        current.update(values)
+        current = {k: v for k, v in current.items() if v is not None}
+        self.engine.store.put("_mockapi", _OVERRIDES, tenant, current)
+        return current
+
+    def overrides(self) -> list[dict[str, Any]]:
+        """Every run-time override."""
+        return self.engine.store.list("_mockapi", _OVERRIDES)
+
+    def _override(self, tenant: str) -> dict[str, Any]:
+        if self._by_tenant is None:
+            self._by_tenant = {self.tenant_of(k): v for k, v in self._key_overrides.items()}
+        found = dict(self._by_tenant.get(tenant) or {})
+        found.update(self.engine.store.get("_mockapi", _OVERRIDES, tenant) or {})
+        return found
+
+    def limits(self, tenant: str, tier: str, model: str) -> tuple[Limits, int | None]:
+        """The limits (and token quota, None for none) of ``tenant`` on ``tier`` for ``model``."""
+        override = self._override(tenant)
+        tier = override.get("tier") or tier
+        values = asdict(limits_for(tier, model))
+        family = family_of(model)
+        for source in (self.tier_overrides.get(tier) or {}, override):
+            for name in ("rpm", "tpm", "rpd", "tpd", "ipm"):
+                value = source.get(name)
+                if isinstance(value, Mapping):
+                    value = value.get(family)
+                if value is not None:
+                    values[name] = int(value)
+        quota = override.get("quota")
+        return Limits(**values), None if quota is None else int(quota)
+
+    # -- counters --------------------------------------------------------------------------
+    def _keys(self, tenant: str, model: str) -> dict[str, tuple[str, int]]:
+        now = self.clock.now()
+        minute, day = math.floor(now / MINUTE), math.floor(now / DAY)
+        base = f"{tenant}:rl:{model or '-'}"
+        return {"req_minute": (f"{base}:req:m{minute}", 2 * MINUTE), "tok_minute": (f"{base}:tok:m{minute}", 2 * MINUTE),
+                "req_day": (f"{base}:req:d{day}", 2 * DAY), "tok_day": (f"{base}:tok:d{day}", 2 * DAY),
+                "img_minute": (f"{tenant}:rl:img:m{minute}", 2 * MINUTE), "quota_used": (f"{tenant}:rl:quota", _FOREVER)}
+
+    def usage(self, tenant: str, model: str) -> Usage:
+        """The counters without charging anything."""
+        return Usage(**{name: self.store.incr(key, 0, ttl) for name, (key, ttl) in self._keys(tenant, model).items()})
+
+    def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
+        """Count one request of ``tokens`` in every window and return the six headers after it."""
+        keys = self._keys(tenant, model)
+        amounts = {"req_minute": 1, "tok_minute": tokens, "req_day": 1, "tok_day": tokens, "img_minute": 0,
+                   "quota_used": tokens}
+        usage = Usage(**{name: self.store.incr(key, amounts[name], ttl) for name, (key, ttl) in keys.items()})
+        return self.headers(self.limits(tenant, tier, model)[0], usage)
+
+    def charge_images(self, tenant: str, images: int) -> None:
+        """Count generated images against images per minute."""
+        key, ttl = self._keys(tenant, "")["img_minute"]
+        self.store.incr(key, images, ttl)
+
+    def headers(self, limits: Limits, usage: Usage) -> dict[str, str]:
+        """The six ``x-ratelimit-*`` headers for these counters."""
+        now = self.clock.now()
+        reset = (math.floor(now / MINUTE) + 1) * MINUTE - now
+        used = usage.tok_minute
+        return {
+            "x-ratelimit-limit-requests": str(limits.rpm),
+            "x-ratelimit-limit-tokens": str(limits.tpm),
+            "x-ratelimit-remaining-requests": str(max(0, limits.rpm - usage.req_minute)),
+            "x-ratelimit-remaining-tokens": str(max(0, limits.tpm - used)),
+            "x-ratelimit-reset-requests": format_duration(reset if usage.req_minute else 0),
+            "x-ratelimit-reset-tokens": format_duration(reset * min(1.0, used / max(1, limits.tpm))),
+        }
+
+    # -- enforcement -----------------------------------------------------------------------
+    def check(self, call: "Call") -> RateLimitError | InsufficientQuotaError | None:
+        """The 429 this request earns, or None when every window has room."""
+        model = _model(call)
+        limits, quota = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
+        usage = self.usage(call.tenant, model)
+        tokens = estimate_tokens(call.body)
+        if quota is not None and usage.quota_used + tokens > quota:
+            return InsufficientQuotaError("You exceeded your current quota, please check your plan and billing details. "
+                                          "For more information on this error, read the docs: "
+                                          "https://platform.openai.com/docs/guides/error-codes/api-errors.",
+                                          headers={"x-should-retry": "false"})
+        now = self.clock.now()
+        to_minute = (math.floor(now / MINUTE) + 1) * MINUTE - now
+        to_day = (math.floor(now / DAY) + 1) * DAY - now
+        images = _images(call)
+        spent = [(label, kind, limit, used, asked, wait) for label, kind, limit, used, asked, wait in (
+            ("requests per day (RPD)", "requests", limits.rpd, usage.req_day, 1, to_day),
+            ("tokens per day (TPD)", "tokens", limits.tpd, usage.tok_day, tokens, to_day),
+            ("requests per min (RPM)", "requests", limits.rpm, usage.req_minute, 1, to_minute),
+            ("tokens per min (TPM)", "tokens", limits.tpm, usage.tok_minute, tokens, to_minute),
+            ("images per minute (IPM)", "requests", limits.ipm, usage.img_minute, images, to_minute),
+        ) if asked and used + asked > limit]
+        if not spent:
+            return None
+        label, kind, limit, used, asked, wait = max(spent, key=lambda s: s[5])
+        org = call.key.organization or call.request.headers.get("openai-organization") or "org-mockapi"
+        error = RateLimitError(
+            f"Rate limit reached for {model or 'requests'} in organization {org} on {label}: Limit {limit}, Used {used}, "
+            f"Requested {asked}. Please try again in {format_duration(wait)}. "
+            "Visit https://platform.openai.com/account/rate-limits to learn more.",
+            headers={"retry-after": str(max(1, math.ceil(wait))), "retry-after-ms": str(max(1, math.ceil(wait * 1000)))})
+        error.error_type = kind  # type: ignore[misc] - the real API names the bucket: requests or tokens
+        return error
+
+    def before(self, call: "Call") -> Reply | None:
+        """Refuse the request with a 429 when a window (or the quota) is spent."""
+        if not self.enforce:
+            return None
+        error = self.check(call)
+        if error is None:
+            return None
+        reply = self.engine.error_reply(error)
+        self._snapshot(call, reply)
+        return reply
+
+    def after(self, call: "Call", reply: Reply) -> Reply:
+        """Count images; give error replies headers that match the counters."""
+        if reply.status < 400:
+            images = _images(call)
+            if images:
+                self.charge_images(call.tenant, images)
+        else:
+            self._snapshot(call, reply)
+        return reply
+
+    def _snapshot(self, call: "Call", reply: Reply) -> None:
+        present = {k.lower() for k, _ in reply.headers}
+        if "x-ratelimit-limit-requests" in present:
+            return
+        model = _model(call)
+        limits, _ = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
+        reply.headers.extend(self.headers(limits, self.usage(call.tenant, model)).items())
+
+
+def _model(call: "Call") -> str:
+    model = call.body.get("model") if isinstance(call.body, dict) else None
+    return model if isinstance(model, str) else ""
+
+
+def _images(call: "Call") -> int:
+    if call.op.operation_id not in IMAGE_OPERATIONS:
+        return 0
+    n = call.body.get("n") if isinstance(call.body, dict) else None
+    return n if isinstance(n, int) and n > 0 else 1
