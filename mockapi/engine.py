@@ -33,7 +33,7 @@ from .jsonutil import dumps, loads
 from .overrides import Overrides
 from .ratelimit import RateLimiter
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
-from .store import MemoryStore, Store
+from .store import Store, open_store
 
 API_PREFIX = "/v1"
 OPENAI_VERSION = "2020-10-01"
@@ -135,7 +135,7 @@ class Engine:
         self.settings = settings or Settings()
         self.contract = contract or load_contract()
         self.clock = clock or Clock(self.settings.frozen_time)
-        self.store: Store = store or MemoryStore()
+        self.store: Store = store or open_store(self.settings.store)
         self.seed = self.settings.seed
         self.catalog = load_catalog(self.contract.sdk_models, self.settings.models)
         self.overrides = Overrides.load(self.settings.fixtures)

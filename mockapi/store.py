@@ -99,3 +99,14 @@ class MemoryStore:
                 del self._objects[key]
             for key in [k for k in self._counters if k.startswith(f"{tenant}:")]:
                 del self._counters[key]
+
+
+def open_store(spec: str) -> Store:
+    """The store a ``--store`` setting names: ``memory`` (the default) or ``redis://host:port/db``."""
+    if spec in ("", "memory"):
+        return MemoryStore()
+    if spec.startswith(("redis://", "rediss://", "unix://")):
+        from .redis_store import RedisStore
+
+        return RedisStore(spec)
+    raise ValueError(f"unknown store {spec!r}: expected 'memory' or a redis:// URL")
