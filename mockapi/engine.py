@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Protocol
 from urllib.parse import parse_qsl
 
-from . import sse
+from . import azure, sse
 from .catalog import Catalog, ModelInfo, load_catalog
 from .clock import Clock
 from .config import KeyInfo, Settings
@@ -33,7 +33,7 @@ from .jsonutil import dumps, loads
 from .overrides import Overrides
 from .ratelimit import RateLimiter
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
-from .store import Store, open_store
+from .store import MemoryStore, Store
 
 API_PREFIX = "/v1"
 OPENAI_VERSION = "2020-10-01"
@@ -135,7 +135,7 @@ class Engine:
         self.settings = settings or Settings()
         self.contract = contract or load_contract()
         self.clock = clock or Clock(self.settings.frozen_time)
-        self.store: Store = store or open_store(self.settings.store)
+        self.store: Store = store or MemoryStore()
         self.seed = self.settings.seed
         self.catalog = load_catalog(self.contract.sdk_models, self.settings.models)
         self.overrides = Overrides.load(self.settings.fixtures)
@@ -197,6 +197,9 @@ class Engine:
         return "req_" + digest(self.seed, "request", n)
 
     def _prepare(self, request: Request, request_id: str) -> Call:
+        azure_route = azure.is_azure(request.path)
+        if azure_route:  # /openai/... (Azure OpenAI) means a /v1 operation; see mockapi/azure.py
+            request = azure.rewrite(request, self.settings, self.catalog.__contains__)
         path = request.path
         if not path.startswith(API_PREFIX + "/"):
             raise UnknownURLError(f"Invalid URL ({request.method} {path})")
@@ -208,7 +211,7 @@ class Engine:
                     headers={"allow": ", ".join(sorted(set(allowed)))},
                 )
             raise UnknownURLError(f"Invalid URL ({request.method} {path})")
-        tenant, key = self.authenticate(request.headers)
+        tenant, key = self.authenticate(request.headers, any_key_format=azure_route)
         level = request.headers.get(VALIDATION_HEADER) or self.settings.validation
         if level not in ("faithful", "schema"):
             raise InvalidRequestError(f"{VALIDATION_HEADER} must be 'faithful' or 'schema', not {level!r}", param=None)
@@ -223,8 +226,8 @@ class Engine:
                 raise (explain(body, exc) if explain else exc) from None
         return call
 
-    def authenticate(self, headers: Mapping[str, str]) -> tuple[str, KeyInfo]:
-        """The tenant and key info for a request's credentials, or a 401."""
+    def authenticate(self, headers: Mapping[str, str], *, any_key_format: bool = False) -> tuple[str, KeyInfo]:
+        """The tenant and key info for a request's credentials, or a 401 (Azure keys and tokens: ``any_key_format``)."""
         auth = headers.get("authorization")
         key = None
         if auth:
@@ -246,7 +249,7 @@ class Engine:
             if info is None:
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
         else:
-            if self.settings.validation == "faithful" and not _KEY_PATTERN.match(key):
+            if self.settings.validation == "faithful" and not any_key_format and not _KEY_PATTERN.match(key):
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
             info = KeyInfo()
         org = headers.get("openai-organization") or info.organization

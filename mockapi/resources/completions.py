@@ -1,0 +1,50 @@
+"""Legacy Completions: ``POST /v1/completions`` (JSON or a stream ending in ``data: [DONE]``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import textcompletion as tc
+from ..catalog import ModelInfo
+from ..determinism import make_id
+from ..engine import Call
+from ..errors import error_for_status
+from ..results import Stream
+
+FALLBACK_MODEL = "gpt-3.5-turbo-instruct"
+
+
+def create_completion(call: Call) -> Any:
+    """``POST /v1/completions``."""
+    model = _model(call)
+    items = tc.prompts(call.body)
+    if call.faithful:
+        tc.check(call.body, model, items)
+    canned = call.engine.overrides.find(call.op.path, call.body.get("model"), items[0].text, [])
+    if canned and (canned.get("status") or canned.get("error")):
+        raise error_for_status(int(canned.get("status") or 500), (canned.get("error") or {}).get("message"))
+    digest = call.digest()
+    choices, completion_tokens = tc.generate(call.body, items, model, digest)
+    if canned and "content" in canned:
+        completion_tokens = tc.use_canned(choices, call.body, items, str(canned["content"]), canned.get("finish_reason", "stop"))
+    prompt_tokens = sum(p.tokens for p in items)
+    call.charged_tokens = prompt_tokens + completion_tokens
+    head = {"id": make_id("cmpl-", digest, length=29), "created": call.clock.timestamp(), "model": call.body["model"]}
+    if call.body.get("stream"):
+        include_usage = bool((call.body.get("stream_options") or {}).get("include_usage"))
+        return Stream(tc.chunks(head, choices, prompt_tokens, completion_tokens, include_usage), dialect="chat",
+                      tokens=call.charged_tokens)
+    return tc.body(head, choices, prompt_tokens, completion_tokens)
+
+
+def _model(call: Call) -> ModelInfo:
+    model_id = call.body.get("model")
+    if not call.faithful:
+        return call.catalog.find(model_id) if isinstance(model_id, str) and model_id in call.catalog else call.catalog.get(FALLBACK_MODEL)
+    tc.check_model(model_id, None)
+    model = call.model()
+    tc.check_model(model_id, model)
+    return model
+
+
+HANDLERS = {"createCompletion": create_completion}
