@@ -15,12 +15,13 @@ from .textgen import reply_text
 
 _STOP = r"(?=\s+and\s+|\s+but\s+|[.,;!?]|$)"
 _FACT_PATTERNS = [
-    (re.compile(rf"\bmy name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)", re.I), "name"),
-    (re.compile(rf"\bcall me ([A-Z][\w'-]*)", re.I), "name"),
+    # Names are capitalised words: only the lead-in ignores case, so "Alice and I work…" stops at "Alice".
+    (re.compile(r"\b(?i:my name is) ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)"), "name"),
+    (re.compile(r"\b(?i:call me) ([A-Z][\w'-]*)"), "name"),
     (re.compile(rf"\bI work as (?:an? )?(.+?){_STOP}", re.I), "occupation"),
     (re.compile(rf"\bI(?: am|'m) (?:an? )([a-z][\w -]+?){_STOP}", re.I), "occupation"),
-    (re.compile(rf"\bI live in ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)", re.I), "location"),
-    (re.compile(rf"\bI(?: am|'m) from ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)", re.I), "location"),
+    (re.compile(r"\b(?i:I live in) ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)"), "location"),
+    (re.compile(r"\b(?i:I am from|I'm from) ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)"), "location"),
     (re.compile(rf"\bmy favou?rite (\w+) is (.+?){_STOP}", re.I), None),
     (re.compile(rf"\bmy (\w+) is (.+?){_STOP}", re.I), None),
 ]

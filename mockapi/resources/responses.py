@@ -1,0 +1,71 @@
+"""The Responses API: create (JSON or stream), retrieve (or replay), delete, cancel, and input items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine import Call
+from ..errors import InvalidRequestError
+from ..pagination import paginate
+from ..responses import service
+from ..responses.explain import explain
+from ..responses.state import State
+from ..results import Event, Stream
+
+
+def _stream(events: list[dict[str, Any]], tokens: int = 0) -> Stream:
+    return Stream([Event(e, e["type"]) for e in events], dialect="responses", tokens=tokens)
+
+
+def create_response(call: Call) -> Any:
+    """``POST /v1/responses``."""
+    created = service.create(call)
+    call.charged_tokens = created.tokens
+    if created.events is not None:
+        return _stream(created.events, created.tokens)
+    return created.body
+
+
+def get_response(call: Call) -> Any:
+    """``GET /v1/responses/{id}``; with ``stream=true`` the stored response's events (after ``starting_after``)."""
+    state = State(call.store, call.tenant)
+    body = service.current(call, state, call.path_params["response_id"])
+    if call.query.get("stream") != "true":
+        return body
+    record = state.require(body["id"])
+    if record.get("final") is not None and body["status"] in ("queued", "in_progress"):
+        body = record["final"]  # streaming a background response waits for it to finish
+        state.save({**record, "response": body})
+    after = call.query.get("starting_after")
+    return _stream(service.replay(call, body, int(after) if after else None))
+
+
+def delete_response(call: Call) -> dict[str, Any]:
+    """``DELETE /v1/responses/{id}``."""
+    state = State(call.store, call.tenant)
+    found = state.require(call.path_params["response_id"])
+    state.forget(found["response"]["id"])
+    return {"id": found["response"]["id"], "object": "response", "deleted": True}
+
+
+def cancel_response(call: Call) -> dict[str, Any]:
+    """``POST /v1/responses/{id}/cancel``."""
+    return service.cancel(call, State(call.store, call.tenant), call.path_params["response_id"])
+
+
+def list_input_items(call: Call) -> dict[str, Any]:
+    """``GET /v1/responses/{id}/input_items``: this response's input, newest first by default."""
+    record = State(call.store, call.tenant).require(call.path_params["response_id"])
+    if call.query.get("order") not in (None, "asc", "desc"):
+        raise InvalidRequestError("Invalid value for 'order': expected 'asc' or 'desc'.", param="order", code="invalid_value")
+    return paginate(record["input_items"], call.query, default_order="desc", cursor_kind="item")
+
+
+HANDLERS = {
+    "createResponse": create_response,
+    "getResponse": get_response,
+    "deleteResponse": delete_response,
+    "cancelResponse": cancel_response,
+    "listInputItems": list_input_items,
+}
+EXPLAIN = {"createResponse": explain}

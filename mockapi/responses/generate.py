@@ -1,0 +1,236 @@
+"""The output of one response: reasoning, hosted and function tool calls, and the message, deterministically."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from ..catalog import ModelInfo
+from ..determinism import make_id
+from ..instances import instance
+from ..replies import compose
+from ..textgen import reply_text
+from ..tokenizer import count_tokens, tokenize
+from ..tools import PlannedCall, ToolSpec, arguments_for, plan_calls
+from . import hosted
+from .request import SERVER_TOOLS, ResponsesRequest, output_text, user_turns
+
+_EFFORT_TOKENS = {"none": (0, 0), "minimal": (8, 32), "low": (64, 192), "medium": (192, 512), "high": (512, 1536), "xhigh": (1024, 2048)}
+
+
+@dataclass
+class Outcome:
+    """What the model produced: output items, whether it finished, and its token counts."""
+
+    output: list[dict[str, Any]] = field(default_factory=list)
+    status: str = "completed"
+    incomplete_reason: str | None = None
+    output_tokens: int = 0
+    reasoning_tokens: int = 0
+
+
+@dataclass
+class Context:
+    """Everything generation reads besides the request: the items before this turn and the environment."""
+
+    history: list[dict[str, Any]]
+    model: ModelInfo
+    ident: str  # the digest of the request and its chain: ids and randomness derive from it
+    canned: Mapping[str, Any] | None = None
+    search: Callable[[list[str], str, int], list[dict[str, Any]] | None] = lambda ids, q, n: None
+
+    def rng(self, purpose: str) -> random.Random:
+        """A private RNG for one purpose."""
+        return random.Random(int(make_id("", self.ident, purpose, length=16, alphabet="0123456789abcdef"), 16))
+
+
+def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
+    """The response's output for ``request`` after ``ctx.history``."""
+    out = Outcome()
+    budget = request.body.get("max_output_tokens")
+    effort = ((request.body.get("reasoning") or {}).get("effort")) or "medium"
+    if ctx.model.reasoning and effort != "none":
+        _reason(request, ctx, out, effort)
+        if budget is not None and out.reasoning_tokens >= budget:
+            out.output[-1]["status"] = "incomplete"
+            out.reasoning_tokens = out.output_tokens = budget
+            out.status, out.incomplete_reason = "incomplete", "max_output_tokens"
+            return out
+    turns = user_turns(ctx.history + request.items)
+    prompt = turns[-1] if turns else ""
+    if ctx.canned and _canned(request, ctx, out):
+        return _limit(out, budget)
+    citations: list[dict[str, Any]] = []
+    for call in _hosted_calls(request, ctx, prompt):
+        out.output.append(call.item)
+        out.output_tokens += count_tokens(json.dumps(call.item.get("action") or call.item.get("code") or ""))
+        citations += call.citations
+        if call.client_side:
+            return out  # the client runs it and answers with its *_call_output
+    calls = _function_calls(request, ctx, prompt)
+    if calls:
+        for k, call in enumerate(calls):
+            out.output.append(_function_item(call, ctx.ident, k))
+            out.output_tokens += count_tokens(call.tool.name) + count_tokens(call.arguments) + 3
+        return out
+    text = _text(request, ctx, turns)
+    if citations and request.text_format().get("type") == "text":
+        text = cite(text, citations)
+    out.output.append(_message(ctx.ident, text, _annotate(text, citations) if citations else []))
+    out.output_tokens += count_tokens(text)
+    return _limit(out, budget)
+
+
+def _reason(request: ResponsesRequest, ctx: Context, out: Outcome, effort: str) -> None:
+    r = ctx.rng("reasoning")
+    low, high = _EFFORT_TOKENS.get(effort, _EFFORT_TOKENS["medium"])
+    out.reasoning_tokens = r.randint(low, high)
+    out.output_tokens += out.reasoning_tokens
+    summary = []
+    settings = request.body.get("reasoning") or {}
+    if settings.get("summary") or settings.get("generate_summary"):
+        summary = [{"type": "summary_text", "text": "**Thinking it through**\n\n" + reply_text(r, "", (14, 28))}]
+    item: dict[str, Any] = {"id": make_id("rs_", ctx.ident), "type": "reasoning", "summary": summary}
+    if "reasoning.encrypted_content" in (request.body.get("include") or []):
+        item["encrypted_content"] = "gAAAAA" + make_id("", ctx.ident, "encrypted", length=120)
+    out.output.append(item)
+
+
+def _hosted_calls(request: ResponsesRequest, ctx: Context, prompt: str) -> list[hosted.HostedCall]:
+    choice = request.tool_choice()
+    if choice == "none" or not request.hosted or _answering_outputs(request, choice):
+        return []
+    if isinstance(choice, tuple):
+        chosen = [t for t in request.hosted if hosted.hosted_type(t) == choice[1]][:1]
+    else:
+        chosen = [t for t in request.hosted if hosted.wanted(hosted.hosted_type(t), prompt)]
+        if choice == "required" and not chosen and not _function_calls(request, ctx, prompt, dry=True):
+            chosen = request.hosted[:1]
+    limit = request.body.get("max_tool_calls")
+    chosen = chosen[:limit] if isinstance(limit, int) else chosen
+    include = list(request.body.get("include") or [])
+    calls = []
+    for k, tool in enumerate(chosen):
+        kind = hosted.hosted_type(tool)
+        ident = f"{ctx.ident}:{kind}:{k}"
+        if kind == "file_search":
+            calls.append(hosted.file_search(tool, prompt, ident, include, ctx.search))
+        elif kind in hosted.BUILDERS:
+            calls.append(hosted.BUILDERS[kind](tool, prompt, ident, include))
+        if calls and calls[-1].client_side:
+            break
+    # Server-side tools first, then at most one client-side call (it ends the turn).
+    return sorted(calls, key=lambda c: c.client_side)
+
+
+def _answering_outputs(request: ResponsesRequest, choice: Any) -> bool:
+    return bool(request.trailing_outputs()) and choice in ("auto", None)
+
+
+def _function_calls(request: ResponsesRequest, ctx: Context, prompt: str, dry: bool = False) -> list[PlannedCall]:
+    choice = request.tool_choice()
+    if not request.functions or isinstance(choice, tuple) or _answering_outputs(request, choice):
+        return []
+    parallel = request.body.get("parallel_tool_calls", True) is not False
+    return plan_calls(request.functions, choice, parallel, prompt, ctx.rng("tools" + ("-dry" if dry else "")))
+
+
+def _function_item(call: PlannedCall, ident: str, k: int) -> dict[str, Any]:
+    if call.tool.kind == "custom":
+        return {"id": make_id("ctc_", ident, k), "type": "custom_tool_call", "call_id": make_id("call_", ident, k),
+                "name": call.tool.name, "input": call.arguments, "status": "completed"}
+    return {"id": make_id("fc_", ident, k), "type": "function_call", "status": "completed", "arguments": call.arguments,
+            "call_id": make_id("call_", ident, k), "name": call.tool.name}
+
+
+def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
+    fmt = request.text_format()
+    r = ctx.rng("text")
+    if fmt.get("type") == "json_schema":
+        return json.dumps(instance(fmt.get("schema") or {"type": "object"}, r), ensure_ascii=False)
+    outputs = [output_text(i) for i in request.trailing_outputs()]
+    answer = compose(turns or [""], r, tool_results=outputs or None)
+    if fmt.get("type") == "json_object":
+        return json.dumps({"response": answer}, ensure_ascii=False)
+    return answer
+
+
+def _message(ident: str, text: str | None, annotations: list[dict[str, Any]], refusal: str | None = None) -> dict[str, Any]:
+    part: dict[str, Any] = ({"type": "refusal", "refusal": refusal} if refusal is not None
+                            else {"type": "output_text", "text": text or "", "annotations": annotations, "logprobs": []})
+    return {"id": make_id("msg_", ident), "type": "message", "role": "assistant", "status": "completed", "content": [part]}
+
+
+def _annotate(text: str, citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Annotations for citations appended to ``text`` by :func:`cite` (their offsets point into it)."""
+    found = []
+    for cite in citations:
+        if cite["type"] == "url_citation":
+            link = f"[{cite['url'].split('/')[2]}]({cite['url']})"
+            start = text.find(link)
+            if start >= 0:
+                found.append({"type": "url_citation", "start_index": start, "end_index": start + len(link),
+                              "url": cite["url"], "title": cite["title"]})
+        else:
+            marker = f"({cite['filename']})"
+            at = text.find(marker)
+            if at >= 0:
+                found.append({"type": "file_citation", "file_id": cite["file_id"], "filename": cite["filename"], "index": at})
+    return found
+
+
+def cite(text: str, citations: list[dict[str, Any]]) -> str:
+    """``text`` with a sentence per citation: markdown links for web sources, file names for files."""
+    for cite_ in citations:
+        if cite_["type"] == "url_citation":
+            text += f" More detail is in {cite_['title']} ([{cite_['url'].split('/')[2]}]({cite_['url']}))."
+        else:
+            text += f" The uploaded files say so too ({cite_['filename']})."
+    return text
+
+
+def _canned(request: ResponsesRequest, ctx: Context, out: Outcome) -> bool:
+    canned = ctx.canned or {}
+    if canned.get("refusal"):
+        out.output.append(_message(ctx.ident, None, [], refusal=str(canned["refusal"])))
+        out.output_tokens += count_tokens(str(canned["refusal"]))
+        return True
+    if canned.get("tool_calls"):
+        by_name = {t.name: t for t in request.functions}
+        for k, spec in enumerate(canned["tool_calls"]):
+            tool = by_name.get(spec.get("name")) or ToolSpec(spec.get("name", "tool"))
+            args = spec.get("arguments")
+            args = arguments_for(tool, ctx.rng("canned"), None) if args is None else args if isinstance(args, str) else json.dumps(args, separators=(",", ":"))
+            out.output.append(_function_item(PlannedCall(tool, args), ctx.ident, k))
+        return True
+    if "content" in canned:
+        out.output.append(_message(ctx.ident, str(canned["content"]), []))
+        out.output_tokens += count_tokens(str(canned["content"]))
+        return True
+    return False
+
+
+def _limit(out: Outcome, budget: int | None) -> Outcome:
+    """Cut the message at ``max_output_tokens``: the response is then ``incomplete``."""
+    if budget is None or out.output_tokens <= budget:
+        return out
+    message = next((i for i in out.output if i["type"] == "message"), None)
+    spent_elsewhere = out.output_tokens - (count_tokens(_part_text(message)) if message else 0)
+    room = max(0, budget - spent_elsewhere)
+    if message is not None:
+        part = message["content"][0]
+        key = "text" if part["type"] == "output_text" else "refusal"
+        part[key] = "".join(tokenize(part[key])[:room])
+        if key == "text":
+            part["annotations"] = [a for a in part["annotations"] if a.get("end_index", a.get("index", 0)) <= len(part["text"])]
+        message["status"] = "incomplete"
+    out.output_tokens = budget
+    out.status, out.incomplete_reason = "incomplete", "max_output_tokens"
+    return out
+
+
+def _part_text(message: dict[str, Any]) -> str:
+    part = message["content"][0]
+    return part.get("text") if part["type"] == "output_text" else part.get("refusal", "")

@@ -1,0 +1,144 @@
+"""A Responses request read once: its input as items, its tools split into functions and hosted tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..tokenizer import count_tokens, count_value_tokens
+from ..tools import ToolSpec
+from ..vision import url_tokens
+
+# Hosted tools the server runs itself (a *_call item, then the model goes on and answers).
+SERVER_TOOLS = ("web_search", "web_search_preview", "file_search", "code_interpreter", "image_generation")
+# Hosted tools the client runs (a *_call item with a call_id, and the response stops there).
+CLIENT_TOOLS = ("computer_use_preview", "computer", "shell", "local_shell", "apply_patch")
+OUTPUT_TYPES = ("function_call_output", "computer_call_output", "shell_call_output", "local_shell_call_output",
+                "apply_patch_call_output", "custom_tool_call_output")
+
+
+def hosted_kind(tool_type: str) -> str:
+    """A hosted tool type without its version suffix (``web_search_2025_08_26`` -> ``web_search``)."""
+    for kind in SERVER_TOOLS + CLIENT_TOOLS:
+        if tool_type == kind or tool_type.startswith(kind + "_2"):
+            return kind
+    return tool_type
+
+
+def text_of(content: Any) -> str:
+    """The text of an item's content: a string, or the text of its text parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(str(p.get("text") or p.get("refusal") or "") for p in content
+                         if isinstance(p, dict) and p.get("type") in ("input_text", "output_text", "text", "refusal"))
+    return ""
+
+
+def normalise(item: dict[str, Any]) -> dict[str, Any]:
+    """An input item with its ``type`` spelled out (an easy message has none)."""
+    if "type" not in item and "role" in item:
+        return {"type": "message", **item}
+    return dict(item)
+
+
+@dataclass
+class ResponsesRequest:
+    """The parts of a ``POST /responses`` body the engine reasons about."""
+
+    body: dict[str, Any]
+    items: list[dict[str, Any]] = field(default_factory=list)
+    functions: list[ToolSpec] = field(default_factory=list)
+    hosted: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> "ResponsesRequest":
+        """Read the input items and the tools of a validated body."""
+        raw = body.get("input")
+        if isinstance(raw, str):
+            items = [{"type": "message", "role": "user", "content": raw}]
+        else:
+            items = [normalise(i) for i in raw or [] if isinstance(i, dict)]
+        functions: list[ToolSpec] = []
+        hosted: list[dict[str, Any]] = []
+        for tool in body.get("tools") or []:
+            kind = tool.get("type")
+            if kind == "function":
+                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), bool(tool.get("strict"))))
+            elif kind == "custom":
+                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", None, False, "custom"))
+            else:
+                hosted.append(tool)
+        return cls(body, items, functions, hosted)
+
+    @property
+    def model(self) -> str:
+        """The model id asked for."""
+        return str(self.body.get("model") or "")
+
+    def tool_choice(self) -> Any:
+        """``none``/``auto``/``required``, a forced function's name, or ``("hosted", kind)``."""
+        choice = self.body.get("tool_choice")
+        if isinstance(choice, dict):
+            kind = choice.get("type")
+            if kind in ("function", "custom"):
+                return choice.get("name")
+            if kind == "allowed_tools":
+                return choice.get("mode", "auto")
+            return ("hosted", hosted_kind(str(kind)))
+        return choice or ("auto" if self.functions or self.hosted else "none")
+
+    def text_format(self) -> dict[str, Any]:
+        """``text.format`` (``{"type": "text"}`` when absent)."""
+        return dict(((self.body.get("text") or {}).get("format")) or {"type": "text"})
+
+    def hosted_tool(self, kind: str) -> dict[str, Any] | None:
+        """The request's hosted tool of ``kind``, if offered."""
+        return next((t for t in self.hosted if hosted_kind(str(t.get("type"))) == kind), None)
+
+    def trailing_outputs(self) -> list[dict[str, Any]]:
+        """Tool outputs at the end of this turn's input (the follow-up of a tool loop)."""
+        found: list[dict[str, Any]] = []
+        for item in reversed(self.items):
+            if item.get("type") not in OUTPUT_TYPES:
+                break
+            found.append(item)
+        return list(reversed(found))
+
+
+def user_turns(items: list[dict[str, Any]]) -> list[str]:
+    """The text of every user message among ``items``, in order."""
+    return [text_of(i.get("content")) for i in items if i.get("type") == "message" and i.get("role") == "user"]
+
+
+def output_text(item: dict[str, Any]) -> str:
+    """A tool output item's output as text."""
+    output = item.get("output")
+    if isinstance(output, str):
+        return output
+    if isinstance(output, list):
+        return text_of(output)
+    return "" if output is None else str(output)
+
+
+def item_tokens(items: list[dict[str, Any]]) -> int:
+    """Input tokens of items: per-item overhead, text, images and everything else a tool carried."""
+    total = 0
+    for item in items:
+        total += 4
+        content = item.get("content")
+        if isinstance(content, str):
+            total += count_tokens(content)
+        elif isinstance(content, list):
+            for part in content:
+                if not isinstance(part, dict):
+                    continue
+                if part.get("type") == "input_image":
+                    total += url_tokens(part.get("image_url") or "", part.get("detail") or "auto")
+                elif isinstance(part.get("text"), str):
+                    total += count_tokens(part["text"])
+                else:
+                    total += 50
+        else:
+            total += count_value_tokens({k: v for k, v in item.items() if k not in ("id", "type", "status", "call_id")})
+    return total
