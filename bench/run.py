@@ -81,10 +81,10 @@ def _ms(text: str) -> float:
 def engine_stream_time(repeat: int = 50) -> dict:
     """Server time to produce a 500-token stream, engine only (no HTTP), median of ``repeat``."""
     sys.path.insert(0, str(ROOT))
+    from mockapi.config import Settings
     from mockapi.engine import Engine, Request
 
-    engine = Engine()
-    body = json.dumps({**STREAM, "seed": 1}).encode()
+    engine = Engine(Settings(extra={"rate_limits": {"enforce": False}}))
     times, tokens = [], 0
     for i in range(repeat):
         req = Request("POST", "/v1/chat/completions", {"authorization": f"Bearer {KEY}", "content-type": "application/json"},
@@ -115,7 +115,12 @@ def main() -> int:
 
     sample = Engine().handle(Request("POST", "/v1/chat/completions", {"authorization": f"Bearer {KEY}", "content-type": "application/json"},
                                      json.dumps(CHAT).encode()))
-    mock = start([python, "-m", "uvicorn", "mockapi.http.worker:app", "--port", str(mock_port), *uv], mock_port)
+    # Rate limits are counted (headers) but not enforced: the load would exceed any tier in seconds.
+    config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+    config.write("rate_limits: {enforce: false}\n")
+    config.close()
+    mock = start([python, "-m", "uvicorn", "mockapi.http.worker:app", "--port", str(mock_port), *uv], mock_port,
+                 env={"MOCKAPI_CONFIG": config.name})
     bare = start([python, "-m", "uvicorn", "bench.bare_app:app", "--port", str(bare_port), *uv], bare_port,
                  env={"BARE_BODY_BYTES": str(len(sample.body)), "PYTHONPATH": str(ROOT)})
     results: dict = {"body_bytes": len(sample.body)}
@@ -132,6 +137,9 @@ def main() -> int:
             proc.wait(timeout=10)
     for c in (1, 32):
         results[f"chat_vs_bare_c{c}"] = round(results[f"chat_c{c}"]["rps"] / results[f"bare_c{c}"]["rps"], 3)
+    bad = {k: v["non_2xx"] for k, v in results.items() if isinstance(v, dict) and v.get("non_2xx")}
+    if bad:
+        print(f"non-2xx responses: {bad}", file=sys.stderr)
     print(json.dumps(results, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))

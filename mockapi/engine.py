@@ -185,6 +185,8 @@ class Engine:
         if call is not None:
             for hook in reversed(self.hooks):
                 reply = hook.after(call, reply)
+        if call is not None and call.meta.get("fault"):
+            reply.meta["fault"] = call.meta["fault"]  # doors keep a faulted stream's chunking as it is
         self._standard_headers(reply, call, request_id, started)
         for observe in self.observers:
             observe(request, call, reply)

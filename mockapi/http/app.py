@@ -9,19 +9,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import tempfile
-from typing import AsyncIterator
+from typing import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request as HTTPRequest
-from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
 
 from ..config import Settings
 from ..engine import Engine, Request
 from ..results import Cut, Pause, Reply
-from ..traffic.asgi import ConnectionFaultResponse, ConnectionFaults, StreamCut
+from ..traffic.asgi import MARKER, ConnectionFaults, StreamCut
 
 # Headers a browser client may read (CORS): request ids and the rate-limit state.
 EXPOSED_HEADERS = [
@@ -46,29 +46,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def health(_: HTTPRequest) -> Response:
         return JSONResponse({"status": "ok"})
 
-    async def endpoint(http: HTTPRequest) -> Response:
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in http.scope["headers"]}
-        body, body_file = b"", None
-        if headers.get("content-type", "").startswith("multipart/"):
-            body_file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_LIMIT)
-            async for chunk in http.stream():
-                body_file.write(chunk)
-            body_file.seek(0)
-        else:
-            body = await http.body()
-        request = Request(method=http.method, path=http.url.path, headers=headers, body=body,
-                          query=http.scope.get("query_string", b"").decode("latin-1"), body_file=body_file)
-        reply = engine.handle(request)
-        return to_response(reply)
-
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.engine = engine
         yield
 
-    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
     app = _App(
-        routes=[Route("/health", health, methods=["GET"]), Route("/{path:path}", endpoint, methods=methods)],
+        routes=[Route("/health", health, methods=["GET"]), Mount("/", app=EngineEndpoint(engine))],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                                expose_headers=EXPOSED_HEADERS, max_age=600)],
         lifespan=lifespan,
@@ -77,25 +61,79 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-def to_response(reply: Reply) -> Response:
-    """A Starlette response for an engine reply."""
+class EngineEndpoint:
+    """A pure ASGI endpoint over the engine.
+
+    It skips Starlette's Request/Response objects on purpose: this is the hot path, and the engine
+    already returns status, headers and bytes, so the door only moves them between ASGI and the engine.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def __call__(self, scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]) -> None:
+        """Read the request, let the engine answer, write the reply."""
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        body, body_file = b"", None
+        if headers.get("content-type", "").startswith("multipart/"):
+            body_file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_LIMIT)
+            async for chunk in _body_chunks(receive):
+                body_file.write(chunk)
+            body_file.seek(0)
+        else:
+            body = b"".join([chunk async for chunk in _body_chunks(receive)])
+        request = Request(method=scope["method"], path=scope["path"], headers=headers, body=body,
+                          query=scope.get("query_string", b"").decode("latin-1"), body_file=body_file)
+        reply = self.engine.handle(request)
+        await send_reply(reply, send)
+
+
+async def _body_chunks(receive: Callable[[], Awaitable[dict]]) -> AsyncIterator[bytes]:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        chunk = message.get("body", b"")
+        if chunk:
+            yield chunk
+        if not message.get("more_body", False):
+            return
+
+
+# Stream chunks produced back to back are written together up to this size: the client sees the same
+# bytes, and the server does one write instead of hundreds. Pauses (latency) and faults still flush.
+COALESCE_BYTES = 1 << 16
+
+
+async def send_reply(reply: Reply, send: Callable[[dict], Awaitable[None]]) -> None:
+    """Write an engine reply to ASGI ``send``: headers, then the body or the stream."""
     if reply.meta.get("connection"):
-        return ConnectionFaultResponse(reply.meta["connection"])  # type: ignore[return-value]
-    headers = {}
-    for key, value in reply.headers:
-        headers[key] = value
-    media_type = headers.pop("content-type", None)
+        await send({"type": MARKER, "action": reply.meta["connection"]})
+        return
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
     if reply.stream is None:
-        return Response(reply.body, status_code=reply.status, headers=headers, media_type=media_type)
-    return StreamingResponse(_paced(reply), status_code=reply.status, headers=headers, media_type=media_type)
-
-
-async def _paced(reply: Reply) -> AsyncIterator[bytes]:
-    assert reply.stream is not None
+        raw.append((b"content-length", str(len(reply.body)).encode()))
+        await send({"type": "http.response.start", "status": reply.status, "headers": raw})
+        await send({"type": "http.response.body", "body": reply.body})
+        return
+    await send({"type": "http.response.start", "status": reply.status, "headers": raw})
+    coalesce = not reply.meta.get("fault")
+    buffer: list[bytes] = []
+    size = 0
     for chunk in reply.stream:
+        if isinstance(chunk, bytes):
+            if not coalesce:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                continue
+            buffer.append(chunk)
+            size += len(chunk)
+            if size < COALESCE_BYTES:
+                continue
+        if buffer:
+            await send({"type": "http.response.body", "body": b"".join(buffer), "more_body": True})
+            buffer, size = [], 0
         if isinstance(chunk, Pause):
             await asyncio.sleep(chunk.seconds)
         elif isinstance(chunk, Cut):
             raise StreamCut(chunk.reason)
-        else:
-            yield chunk
+    await send({"type": "http.response.body", "body": b"".join(buffer), "more_body": False})
