@@ -155,7 +155,7 @@ class Limiter(RateLimiter):
         limits, quota = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
         usage = self.usage(call.tenant, model)
         tokens = estimate_tokens(call.body)
-        if quota is not None and usage.quota_used + tokens > quota:
+        if quota is not None and (usage.quota_used >= quota or usage.quota_used + tokens > quota):
             return InsufficientQuotaError("You exceeded your current quota, please check your plan and billing details. "
                                           "For more information on this error, read the docs: "
                                           "https://platform.openai.com/docs/guides/error-codes/api-errors.",
