@@ -10,7 +10,7 @@ and by overrides set at run time through the control plane.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..errors import InsufficientQuotaError, InvalidValueError, RateLimitError
@@ -96,7 +96,8 @@ class Limiter(RateLimiter):
         """The limits (and token quota, None for none) of ``tenant`` on ``tier`` for ``model``."""
         override = self._override(tenant)
         tier = override.get("tier") or tier
-        values = asdict(limits_for(tier, model))
+        base = limits_for(tier, model)
+        values = {"rpm": base.rpm, "tpm": base.tpm, "rpd": base.rpd, "tpd": base.tpd, "ipm": base.ipm}
         family = family_of(model)
         for source in (self.tier_overrides.get(tier) or {}, override):
             for name in ("rpm", "tpm", "rpd", "tpd", "ipm"):
