@@ -7,7 +7,7 @@ the control plane at ``/_mockapi/``. Each concern is one module; none of them kn
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -25,6 +25,7 @@ class Traffic:
     faults: "Faults"
     limiter: "Limiter"
     latency: "Latency"
+    control: Any = None  # the ControlPlane (its ``advancers`` are the run-lifecycle hook point)
 
 
 def install(engine: "Engine") -> Traffic:
@@ -47,5 +48,6 @@ def install(engine: "Engine") -> Traffic:
     engine.hooks.extend([faults, limiter, latency])
     engine.observers.append(journal.observe)
     traffic = engine.traffic = Traffic(journal, faults, limiter, latency)  # type: ignore[attr-defined]
-    engine.routes.append(("/_mockapi", ControlPlane(engine, traffic).route))
+    traffic.control = ControlPlane(engine, traffic)
+    engine.routes.append(("/_mockapi", traffic.control.route))
     return traffic
