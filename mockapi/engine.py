@@ -146,9 +146,10 @@ class Engine:
         self.observers: list[Callable[[Request, "Call | None", Reply], None]] = []
         self._counter = itertools.count()
         self._lock = threading.Lock()
-        from .resources import discover_explainers, discover_handlers
+        from .resources import discover_explainers, discover_handlers, discover_routes
 
         self.handlers: dict[str, Handler] = discover_handlers()
+        self.routes.extend(discover_routes(self))  # resources' own routes, e.g. generated image assets
         from .traffic import install
 
         install(self)  # rate limits, faults, latency, the journal and the control plane

@@ -21,6 +21,17 @@ def discover_handlers() -> dict[str, Callable[[Any], Any]]:
     return handlers
 
 
+def discover_routes(engine: Any) -> list[tuple[str, Callable[[Any], Any]]]:
+    """Extra (path prefix, route) pairs from resource modules exporting ``routes(engine)``, e.g. asset URLs."""
+    found: list[tuple[str, Callable[[Any], Any]]] = []
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            make = getattr(importlib.import_module(f"{__name__}.{info.name}"), "routes", None)
+            if callable(make):
+                found.extend(make(engine))
+    return found
+
+
 def discover_explainers() -> dict[str, Callable[[Any, Any], Any]]:
     """Per-operation ``EXPLAIN`` functions: (body, contract 400) -> a 400 naming the shape the caller meant."""
     found: dict[str, Callable[[Any, Any], Any]] = {}
