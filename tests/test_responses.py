@@ -393,3 +393,60 @@ async def test_async_chain(mock):
     assert "software engineer" in r2.output_text
     items = await mock.async_client.responses.input_items.list(r2.id)
     assert items.data[0].content[0].text == "What's my occupation?"
+
+
+SDK1 = "openai==1.66.*"
+_OFFLINE = ("NewConnectionError", "Network is unreachable", "Temporary failure in name resolution", "ConnectTimeout",
+            "Could not find a version", "No matching distribution", "ProxyError", "SSLError")
+
+
+@pytest.fixture(scope="session")
+def sdk1_python() -> str:
+    """A virtualenv with a 1.x openai SDK (one that has ``client.responses``), made once and kept in .venv-openai1."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    venv = Path(__file__).resolve().parents[1] / ".venv-openai1"
+    python = venv / "bin" / "python"
+    probe = [str(python), "-c", "import openai, sys; sys.exit(0 if openai.__version__.startswith('1.') else 1)"]
+    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
+        return str(python)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    pip = subprocess.run([str(python), "-m", "pip", "install", "-q", SDK1], capture_output=True, text=True, timeout=540)
+    if pip.returncode != 0:
+        if any(word in pip.stdout + pip.stderr for word in _OFFLINE):
+            pytest.skip(f"pip could not reach the package index to install {SDK1}: {(pip.stderr or pip.stdout).strip().splitlines()[-1]}")
+        raise AssertionError(f"installing {SDK1} failed:\n{pip.stdout}\n{pip.stderr}")
+    return str(python)
+
+
+@pytest.mark.slow
+def test_a_1x_sdk_works_against_the_live_server(sdk1_python, _live_server):
+    """The 1.x SDK runs in its own process, so this uses the live server (the in-process door can't reach it)."""
+    import subprocess
+    from pathlib import Path
+
+    from conftest import API_KEY, FROZEN_AT
+    from mockapi.contract import load_contract
+
+    _live_server.engine.store.reset()
+    _live_server.engine.clock.freeze(FROZEN_AT)
+    script = Path(__file__).with_name("sdk1_responses_script.py")
+    run = subprocess.run([sdk1_python, str(script), _live_server.base_url, API_KEY], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    assert seen["version"].startswith("1.")
+    contract = load_contract()
+    for body in seen["bodies"]:
+        assert not contract.response_errors("createResponse", body)
+    for event in seen["events"]:
+        assert not contract.response_errors("createResponse", event, stream=True)
+    assert "software engineer" in seen["occupation"]
+    assert seen["call"]["type"] == "function_call" and seen["call"]["id"].startswith("fc_") and seen["call"]["call_id"].startswith("call_")
+    assert "sunny" in seen["follow"]
+    types = [e["type"] for e in seen["events"]]
+    assert types[:2] == ["response.created", "response.in_progress"] and types[-1] == "response.completed"
+    assert [e["sequence_number"] for e in seen["events"]] == list(range(len(types)))
+    assert seen["helper_text"] == seen["events"][-1]["response"]["output"][0]["content"][0]["text"]
+    assert seen["missing"] == 404
