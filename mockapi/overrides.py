@@ -77,10 +77,13 @@ class Overrides:
 
     @classmethod
     def load(cls, directories: Iterable[str | Path]) -> "Overrides":
-        """Load every ``*.yaml``/``*.yml``/``*.json`` file under the given directories; fail loudly."""
+        """Load every ``*.yaml``/``*.yml``/``*.json`` file under the given directories (or files); fail loudly."""
         rules: list[Rule] = []
         for directory in directories:
             root = Path(directory)
+            if root.is_file():  # one fixture file (the pytest marker's ``fixtures="path"``)
+                rules.extend(_load_file(root))
+                continue
             if not root.is_dir():
                 raise ConfigError(f"{root}: fixtures directory does not exist")
             for path in sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".json")):

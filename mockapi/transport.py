@@ -16,14 +16,17 @@ from .engine import Engine, Request
 from .results import Cut, Pause, Reply
 
 
-def _engine_request(request: Any, body: bytes) -> Request:
+def _engine_request(request: Any, body: bytes, mount: tuple[str, str] | None = None) -> Request:
     url = request.url
     raw_path = url.raw_path.decode("ascii") if isinstance(url.raw_path, bytes) else str(url.raw_path)
     path, _, query = raw_path.partition("?")
     from urllib.parse import unquote
 
+    path = unquote(path)
+    if mount and path.startswith(mount[0]):  # a base URL like https://proxy/llm/v1 serves the engine's /v1
+        path = mount[1] + path[len(mount[0]):]
     headers = {k.lower(): v for k, v in request.headers.items()}
-    return Request(method=request.method, path=unquote(path), headers=headers, body=body, query=query)
+    return Request(method=request.method, path=path, headers=headers, body=body, query=query)
 
 
 def _sync_chunks(reply: Reply, sleep: bool, cut: Any = None) -> Iterator[bytes]:
@@ -95,13 +98,14 @@ def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
     class EngineTransport(httpx_module.BaseTransport):  # type: ignore[name-defined,misc]
         """A sync transport served by an engine."""
 
-        def __init__(self, engine: Engine, *, honour_pauses: bool = True) -> None:
+        def __init__(self, engine: Engine, *, honour_pauses: bool = True, mount: tuple[str, str] | None = None) -> None:
             self.engine = engine
             self.honour_pauses = honour_pauses
+            self.mount = mount  # (URL path prefix, engine path prefix) to swap, e.g. ("/llm/v1", "/v1")
 
         def handle_request(self, request: Any) -> Any:
             body = request.read()
-            reply = self.engine.handle(_engine_request(request, body))
+            reply = self.engine.handle(_engine_request(request, body, self.mount))
             connection_fault(reply, request)
             return httpx_module.Response(reply.status, headers=reply.headers, stream=_SyncStream(reply, self.honour_pauses),
                                          request=request)
@@ -109,13 +113,14 @@ def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
     class AsyncEngineTransport(httpx_module.AsyncBaseTransport):  # type: ignore[name-defined,misc]
         """An async transport served by an engine."""
 
-        def __init__(self, engine: Engine, *, honour_pauses: bool = True) -> None:
+        def __init__(self, engine: Engine, *, honour_pauses: bool = True, mount: tuple[str, str] | None = None) -> None:
             self.engine = engine
             self.honour_pauses = honour_pauses
+            self.mount = mount  # (URL path prefix, engine path prefix) to swap, e.g. ("/llm/v1", "/v1")
 
         async def handle_async_request(self, request: Any) -> Any:
             body = await request.aread()
-            reply = self.engine.handle(_engine_request(request, body))
+            reply = self.engine.handle(_engine_request(request, body, self.mount))
             connection_fault(reply, request)
             return httpx_module.Response(reply.status, headers=reply.headers, stream=_AsyncStream(reply, self.honour_pauses),
                                          request=request)
