@@ -32,6 +32,6 @@ with client.responses.stream(model="gpt-4o", input="Write a haiku.") as stream:
 
 try:
     client.responses.create(model="gpt-4o", input="hi", previous_response_id="resp_missing")
-except openai.NotFoundError as exc:
+except openai.BadRequestError as exc:
     out["missing"] = exc.status_code
 print(json.dumps(out))

@@ -94,8 +94,8 @@ def test_branches_see_only_their_own_ancestors(mock):
     assert "software engineer" in create(mock, input="What's my occupation?", previous_response_id=r2.id).output_text
 
 
-def test_unknown_previous_response_is_404(mock):
-    with pytest.raises(openai.NotFoundError) as info:
+def test_unknown_previous_response_is_400_previous_response_not_found(mock):
+    with pytest.raises(openai.BadRequestError) as info:
         mock.client.responses.create(model="gpt-4o", input="hi", previous_response_id="resp_doesnotexist")
     err = error_of(info)
     assert err["param"] == "previous_response_id" and err["code"] == "previous_response_not_found"
@@ -105,11 +105,39 @@ def test_unknown_previous_response_is_404(mock):
 def test_store_false_parent_cannot_be_continued_or_retrieved(mock):
     r1 = create(mock, input=ALICE, store=False)
     assert r1.store is False
-    with pytest.raises(openai.NotFoundError) as info:
+    with pytest.raises(openai.BadRequestError) as info:
         mock.client.responses.create(model="gpt-4o", input="What's my occupation?", previous_response_id=r1.id)
-    assert "store=false" in error_of(info)["message"]
-    with pytest.raises(openai.NotFoundError):
+    assert "store=false" in error_of(info)["message"] and error_of(info)["code"] == "previous_response_not_found"
+    with pytest.raises(openai.NotFoundError) as info:
         mock.client.responses.retrieve(r1.id)
+    assert error_of(info)["param"] == "response_id"
+
+
+def test_items_of_an_unstored_response_cannot_be_sent_back_by_id(mock):
+    r1 = create(mock, input="What's the weather in Oslo?", tools=[WEATHER], store=False)
+    history = [{"role": "user", "content": "What's the weather in Oslo?"}, r1.output[0].model_dump(exclude_none=True),
+               {"type": "function_call_output", "call_id": r1.output[0].call_id, "output": "snow"}]
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="gpt-4o", input=history, tools=[WEATHER])
+    assert r1.output[0].id in error_of(info)["message"] and error_of(info)["param"] == "input[1]"
+    history[1].pop("id")  # without the id the item is plain input again
+    assert "snow" in create(mock, input=history, tools=[WEATHER]).output_text
+
+
+def test_a_response_is_private_to_its_project(mock):
+    r1 = create(mock, input=ALICE, extra_headers={"openai-project": "proj_a"})
+    with pytest.raises(openai.NotFoundError):
+        mock.client.responses.retrieve(r1.id, extra_headers={"openai-project": "proj_b"})
+    with pytest.raises(openai.BadRequestError):
+        mock.client.responses.create(model="gpt-4o", input="hi", previous_response_id=r1.id, extra_headers={"openai-project": "proj_b"})
+    assert mock.client.responses.retrieve(r1.id, extra_headers={"openai-project": "proj_a"}).id == r1.id
+
+
+def test_a_failed_response_has_an_error_and_no_output(mock):
+    mock.engine.overrides.queue({"message": "(?i)explode"}, {"error": {"code": "server_error", "message": "The model crashed."}})
+    r = create(mock, input="Please explode.")
+    assert r.status == "failed" and r.error.code == "server_error" and r.error.message == "The model crashed."
+    assert r.output == [] and r.completed_at is None
 
 
 def test_retrieve_delete_and_input_items_pagination(mock):
@@ -123,7 +151,8 @@ def test_retrieve_delete_and_input_items_pagination(mock):
     assert [i.content[0].text for i in following.data] == ["Line 2", "Line 1"]
     every = [i.content[0].text for i in mock.client.responses.input_items.list(r.id, limit=2, order="asc")]  # auto-pagination
     assert every == [f"Line {k}" for k in range(5)]
-    assert mock.client.responses.delete(r.id) is None
+    raw = mock.client.responses.with_raw_response.delete(r.id)
+    assert json.loads(raw.http_response.content) == {"id": r.id, "object": "response.deleted", "deleted": True}
     with pytest.raises(openai.NotFoundError):
         mock.client.responses.retrieve(r.id)
     with pytest.raises(openai.NotFoundError):
@@ -449,4 +478,4 @@ def test_a_1x_sdk_works_against_the_live_server(sdk1_python, _live_server):
     assert types[:2] == ["response.created", "response.in_progress"] and types[-1] == "response.completed"
     assert [e["sequence_number"] for e in seen["events"]] == list(range(len(types)))
     assert seen["helper_text"] == seen["events"][-1]["response"]["output"][0]["content"][0]["text"]
-    assert seen["missing"] == 404
+    assert seen["missing"] == 400

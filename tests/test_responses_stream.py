@@ -173,8 +173,15 @@ def test_background_stream_is_queued_first_and_can_be_replayed(mock):
 def test_errors_come_before_any_stream(mock):
     with pytest.raises(openai.BadRequestError):
         mock.client.responses.create(model="gpt-4o", input="hi", stream=True, tools=[{"type": "code_interpreter"}])
-    with pytest.raises(openai.NotFoundError):
+    with pytest.raises(openai.BadRequestError):
         mock.client.responses.create(model="gpt-4o", input="hi", stream=True, previous_response_id="resp_missing")
+
+
+def test_failed_stream_ends_with_response_failed(mock):
+    mock.engine.overrides.queue({"message": "(?i)explode"}, {"error": {"message": "The model crashed."}})
+    events = collect(mock, input="Please explode.")
+    assert [e.type for e in events] == ["response.created", "response.in_progress", "response.failed"]
+    assert events[-1].response.error.code == "server_error"
 
 
 async def test_async_streaming_chain(mock):

@@ -45,7 +45,7 @@ def delete_response(call: Call) -> dict[str, Any]:
     state = State(call.store, call.tenant)
     found = state.require(call.path_params["response_id"])
     state.forget(found["response"]["id"])
-    return {"id": found["response"]["id"], "object": "response", "deleted": True}
+    return {"id": found["response"]["id"], "object": "response.deleted", "deleted": True}
 
 
 def cancel_response(call: Call) -> dict[str, Any]:

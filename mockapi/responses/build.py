@@ -73,10 +73,10 @@ def input_tokens(request: ResponsesRequest, context: list[dict[str, Any]]) -> in
 
 def finish(response: dict[str, Any], outcome: Outcome, prompt_tokens: int, completed_at: int) -> dict[str, Any]:
     """The response with its output, final status and usage."""
-    done = {**response, "output": outcome.output, "status": outcome.status}
+    done = {**response, "output": outcome.output, "status": outcome.status, "error": outcome.error}
     if outcome.status == "incomplete":
         done["incomplete_details"] = {"reason": outcome.incomplete_reason}
-    else:
+    elif outcome.status == "completed":
         done["completed_at"] = completed_at
     done["usage"] = {
         "input_tokens": prompt_tokens,

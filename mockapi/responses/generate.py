@@ -29,6 +29,7 @@ class Outcome:
     incomplete_reason: str | None = None
     output_tokens: int = 0
     reasoning_tokens: int = 0
+    error: dict[str, Any] | None = None
 
 
 @dataclass
@@ -191,8 +192,17 @@ def cite(text: str, citations: list[dict[str, Any]]) -> str:
     return text
 
 
+_ERROR_CODES = ("server_error", "rate_limit_exceeded", "invalid_prompt", "vector_store_timeout", "invalid_image")
+
+
 def _canned(request: ResponsesRequest, ctx: Context, out: Outcome) -> bool:
     canned = ctx.canned or {}
+    if canned.get("error"):
+        error = canned["error"] if isinstance(canned["error"], dict) else {"message": str(canned["error"])}
+        code = error.get("code") if error.get("code") in _ERROR_CODES else "server_error"
+        out.status, out.error = "failed", {"code": code, "message": str(error.get("message") or "The model failed to respond.")}
+        out.output = []
+        return True
     if canned.get("refusal"):
         out.output.append(_message(ctx.ident, None, [], refusal=str(canned["refusal"])))
         out.output_tokens += count_tokens(str(canned["refusal"]))

@@ -43,6 +43,7 @@ def create(call: Any) -> Created:
     state = State(call.store, call.tenant)
     history, conversation_id = _history(request, state)
     request.items = resolve_references(request.items, history)
+    state.check_items_stored(request.items)
     context = history + request.items
     prompt_tokens = build.input_tokens(request, context)
     if call.faithful:
@@ -63,7 +64,7 @@ def create(call: Any) -> Created:
     if final["store"]:
         state.save(record)
     else:
-        state.note_unstored(response_id)
+        state.note_unstored(final)
     if conversation_id:
         state.add_items(conversation_id, input_items + outcome.output)
     tokens = prompt_tokens + outcome.output_tokens
@@ -94,7 +95,8 @@ def _history(request: ResponsesRequest, state: State) -> tuple[list[dict[str, An
 def _canned(call: Any, request: ResponsesRequest, context: list[dict[str, Any]]) -> Any:
     turns = user_turns(context)
     canned = call.engine.overrides.find(call.op.path, request.model, turns[-1] if turns else "", [t.name for t in request.functions])
-    if canned and (canned.get("status") or canned.get("error") or canned.get("fault")):
+    # An ``error`` with a ``status`` is an HTTP error; an ``error`` alone is a response that failed (status 200).
+    if canned and (canned.get("status") or canned.get("fault")):
         raise error_for_status(int(canned.get("status") or 500), (canned.get("error") or {}).get("message"))
     return canned
 

@@ -50,9 +50,18 @@ class State:
         """Delete a stored response."""
         return self.store.delete(self.tenant, RESPONSE, response_id)
 
-    def note_unstored(self, response_id: str) -> None:
-        """Remember that a ``store: false`` response existed (its content is not kept)."""
-        self.store.put(self.tenant, DROPPED, response_id, {"id": response_id})
+    def note_unstored(self, response: dict[str, Any]) -> None:
+        """Remember the ids of a ``store: false`` response and its items (their content is not kept)."""
+        for object_id in [response["id"], *(i["id"] for i in response.get("output", []) if i.get("id"))]:
+            self.store.put(self.tenant, DROPPED, object_id, {"id": object_id})
+
+    def check_items_stored(self, items: list[dict[str, Any]]) -> None:
+        """The real API's 400 for input items that name an output item of a ``store: false`` response."""
+        for i, item in enumerate(items):
+            if item.get("id") and self.store.get(self.tenant, DROPPED, item["id"]):
+                raise InvalidRequestError(
+                    f"Item with id '{item['id']}' not found. Items are not persisted when `store` is set to false. "
+                    "Try again with `store` set to true, or remove this item from your input.", param=f"input[{i}]")
 
     def chain(self, previous_id: str) -> list[dict[str, Any]]:
         """The items a follow-up of ``previous_id`` sees: every ancestor's input and output, oldest first."""
@@ -64,8 +73,8 @@ class State:
                 if current == previous_id:
                     why = (" It was created with store=false, so it cannot be continued; send the earlier items in 'input' instead."
                            if self.store.get(self.tenant, DROPPED, current) else "")
-                    raise NotFoundError(f"Previous response with id '{current}' not found.{why}",
-                                        param="previous_response_id", code="previous_response_not_found")
+                    raise InvalidRequestError(f"Previous response with id '{current}' not found.{why}",
+                                              param="previous_response_id", code="previous_response_not_found")
                 break  # an ancestor deleted after its child was made: the chain ends there
             records.append(record)
             current = record.get("parent")
