@@ -117,7 +117,7 @@ def _advance_locked(repo: Repo, run: dict[str, Any], polled: bool, emit: Emit) -
         return run
     if status == "cancelling":
         return _end_pending_steps(repo, run, "cancelled", emit)
-    if now >= run["expires_at"]:
+    if run["expires_at"] is not None and now >= run["expires_at"]:
         return _end_pending_steps(repo, run, "expired", emit)
     if status == "requires_action":
         return run
@@ -134,7 +134,7 @@ def _end_pending_steps(repo: Repo, run: dict[str, Any], status: str, emit: Emit)
     for step in repo.list(steps_kind(run["id"])):
         if step["status"] == "in_progress":
             finish_step(repo, step, status)
-    run.update(status=status, required_action=None)
+    run.update(status=status, required_action=None, expires_at=None)
     if status == "cancelled":
         run["cancelled_at"] = repo.now()
     repo.put(runs_kind(run["thread_id"]), run)
@@ -189,6 +189,7 @@ def move_on(repo: Repo, run: dict[str, Any], emit: Emit) -> dict[str, Any]:
             run["completed_at"] = now
         else:
             run["incomplete_details"] = {"reason": "max_completion_tokens"}
+    run["expires_at"] = None  # a finished run no longer expires
     repo.put(kind, run)
     emit(f"thread.run.{run['status']}", public(run))
     return run
