@@ -145,3 +145,14 @@ async def test_async_stream_with_echo(mock):
     pieces = [chunk.choices[0].text async for chunk in stream if chunk.choices]
     assert pieces[0] == "Start" and pieces[-1] == ""
     assert len(pieces) == 1 + 3 + 1
+
+
+def test_canned_reply_matches_the_prompt(mock):
+    mock.engine.overrides.queue({"path": "/completions", "message": "^Translate"}, {"content": " Bonjour.", "finish_reason": "stop"})
+    canned = mock.client.completions.create(model=INSTRUCT, prompt="Translate: hello", logprobs=1, echo=True)
+    choice = canned.choices[0]
+    assert choice.text == "Translate: hello Bonjour." and choice.finish_reason == "stop"
+    assert "".join(choice.logprobs.tokens) == choice.text
+    assert canned.usage.completion_tokens == 2  # " Bonjour" and "."
+    generated = mock.client.completions.create(model=INSTRUCT, prompt="Translate: hello", logprobs=1, echo=True)
+    assert generated.choices[0].text != choice.text  # the queued reply is used once
