@@ -221,3 +221,33 @@ def test_two_mockapi_processes_share_state(redis_url, tmp_path):
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+# -- every SDK behaviour test of the platform, again on the Redis store --------------------------
+def _platform_cases() -> list:
+    import inspect
+
+    import test_assistants
+    import test_files
+    import test_vector_stores
+
+    return [fn for module in (test_files, test_vector_stores, test_assistants) for name, fn in vars(module).items()
+            if name.startswith("test_") and "mock" in inspect.signature(fn).parameters]
+
+
+@pytest.mark.parametrize("case", _platform_cases(), ids=lambda fn: f"{fn.__module__}.{fn.__name__}")
+def test_platform_behaviour_on_redis(case, redis_url, tmp_path):
+    import asyncio
+    import inspect
+
+    from conftest import Mock
+
+    engine = _engine(redis_url)
+    engine.store.reset()
+    client, aclient = inprocess_clients(engine, max_retries=0)
+    mock = Mock("redis", engine, "https://api.openai.com/v1", client, aclient)
+    kwargs = {"mock": mock, "tmp_path": tmp_path}
+    result = case(**{name: kwargs[name] for name in inspect.signature(case).parameters})
+    if inspect.iscoroutine(result):
+        asyncio.run(result)
+    engine.store.close()
