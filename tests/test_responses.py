@@ -273,6 +273,21 @@ def test_strict_schema_violation_names_the_path(mock):
     assert error_of(info)["param"] == "text.format.schema" and "'a'" in error_of(info)["message"]
 
 
+def test_logprobs_when_included(mock):
+    r = create(mock, input="Name a colour.", include=["message.output_text.logprobs"], top_logprobs=2)
+    part = r.output[0].content[0]
+    assert "".join(lp.token for lp in part.logprobs) == part.text
+    assert all(lp.logprob <= 0 and len(lp.top_logprobs) == 2 and lp.top_logprobs[0].token == lp.token for lp in part.logprobs)
+    assert create(mock, input="Name a colour.").output[0].content[0].logprobs == []
+    events = [e for e in mock.client.responses.create(model="gpt-4o", input="Name a colour.", stream=True, top_logprobs=2,
+                                                      include=["message.output_text.logprobs"])]
+    for event in events:
+        mock.validate("createResponse", dump(event), stream=True)
+    deltas = [e for e in events if e.type == "response.output_text.delta"]
+    assert [d.logprobs[0].token for d in deltas] == [d.delta for d in deltas]
+    assert [d.logprobs[0].logprob for d in deltas] == [lp.logprob for lp in part.logprobs]
+
+
 # -- limits and reasoning --------------------------------------------------------------------
 def test_max_output_tokens_hit_gives_incomplete(mock):
     r = create(mock, input="Write an essay about rivers in 500 words.", max_output_tokens=16)

@@ -157,6 +157,11 @@ def _logprob(token: str, r: random.Random, top: int) -> dict[str, Any]:
     return {"token": token, "logprob": lp, "bytes": list(token.encode()), "top_logprobs": alternatives}
 
 
+def logprob_entry(token: str, r: random.Random, top: int) -> dict[str, Any]:
+    """One token's logprob entry; the Responses API's ``output_text.logprobs`` has the same shape."""
+    return _logprob(token, r, top)
+
+
 def logprob_to_probability(logprob: float) -> float:
     """exp(logprob), for documentation and tests."""
     return math.exp(logprob)

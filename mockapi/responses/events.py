@@ -97,12 +97,19 @@ def _part(emit: Emit, where: dict[str, Any], k: int, part: dict[str, Any]) -> No
     else:
         emit("response.content_part.added", **where, content_index=k,
              part={"type": "output_text", "text": "", "annotations": [], "logprobs": []})
-        for piece in _pieces(part["text"]):
-            emit("response.output_text.delta", **where, content_index=k, delta=piece, logprobs=[])
+        logprobs = part.get("logprobs") or []
+        for n, piece in enumerate(_pieces(part["text"])):
+            emit("response.output_text.delta", **where, content_index=k, delta=piece, logprobs=[_short(logprobs[n])] if logprobs else [])
         for a, annotation in enumerate(part.get("annotations") or []):
             emit("response.output_text.annotation.added", **where, content_index=k, annotation_index=a, annotation=annotation)
-        emit("response.output_text.done", **where, content_index=k, text=part["text"], logprobs=[])
+        emit("response.output_text.done", **where, content_index=k, text=part["text"], logprobs=[_short(lp) for lp in logprobs])
     emit("response.content_part.done", **where, content_index=k, part=part)
+
+
+def _short(entry: dict[str, Any]) -> dict[str, Any]:
+    """A logprob as the text events carry it: token, logprob and alternatives, without bytes."""
+    return {"token": entry["token"], "logprob": entry["logprob"],
+            "top_logprobs": [{"token": t["token"], "logprob": t["logprob"]} for t in entry.get("top_logprobs") or []]}
 
 
 def _pieces(text: str) -> Iterator[str]:

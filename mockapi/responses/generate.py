@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from ..catalog import ModelInfo
+from ..chat.generate import logprob_entry
 from ..determinism import make_id
 from ..instances import instance
 from ..replies import compose
@@ -62,7 +63,7 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
     turns = user_turns(ctx.history + request.items)
     prompt = turns[-1] if turns else ""
     if ctx.canned and _canned(request, ctx, out):
-        return _limit(out, budget)
+        return _logprobs(request, ctx, _limit(out, budget))
     citations: list[dict[str, Any]] = []
     for call in _hosted_calls(request, ctx, prompt):
         out.output.append(call.item)
@@ -81,7 +82,7 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
         text = cite(text, citations)
     out.output.append(_message(ctx.ident, text, _annotate(text, citations) if citations else []))
     out.output_tokens += count_tokens(text)
-    return _limit(out, budget)
+    return _logprobs(request, ctx, _limit(out, budget))
 
 
 def _reason(request: ResponsesRequest, ctx: Context, out: Outcome, effort: str) -> None:
@@ -238,6 +239,18 @@ def _limit(out: Outcome, budget: int | None) -> Outcome:
         message["status"] = "incomplete"
     out.output_tokens = budget
     out.status, out.incomplete_reason = "incomplete", "max_output_tokens"
+    return out
+
+
+def _logprobs(request: ResponsesRequest, ctx: Context, out: Outcome) -> Outcome:
+    """Per-token logprobs on the message text when ``include`` asks for them (``top_logprobs`` alternatives each)."""
+    if "message.output_text.logprobs" not in (request.body.get("include") or []):
+        return out
+    r, top = ctx.rng("logprobs"), int(request.body.get("top_logprobs") or 0)
+    for item in out.output:
+        for part in item.get("content") or [] if item["type"] == "message" else []:
+            if part["type"] == "output_text":
+                part["logprobs"] = [logprob_entry(token, r, top) for token in tokenize(part["text"])]
     return out
 
 
