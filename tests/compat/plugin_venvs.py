@@ -1,0 +1,45 @@
+"""SDK virtualenvs (from venvs.py) with the mockapi plugin installed editable, for the compatibility matrix."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.compat.venvs import ROOT, sdk_python
+
+# The engine's runtime needs (pyproject's dependencies) plus pytest; mockapi itself goes in with --no-deps.
+PLUGIN_DEPS = ("starlette>=1.0", "uvicorn>=0.30", "jsonschema>=4.21", "pyyaml>=6.0", "python-multipart>=0.0.9",
+               "pytest>=8.0")
+LEGS = {
+    "openai 1.59.9": "openai==1.59.9",
+    "openai 2.x": "openai>=2,<3",
+    "openai 3.x": "openai>=3,<4",
+}
+
+
+def plugin_python(requirement: str) -> Path:
+    """The python of ``requirement``'s venv with the plugin (``pip install --no-deps -e``) and its deps."""
+    python = sdk_python(requirement)
+    stamp = python.parent.parent / ".plugin-ok"
+    wanted = hashlib.sha256(" ".join(PLUGIN_DEPS).encode() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return python
+    for args in ([*PLUGIN_DEPS], ["--no-deps", "-e", str(ROOT)]):
+        result = subprocess.run([str(python), "-m", "pip", "install", "-q", *args], capture_output=True, text=True,
+                                timeout=600)
+        if result.returncode != 0:
+            if os.environ.get("CI"):
+                pytest.fail(f"could not install {args} for {requirement}: {result.stderr[-2000:]}")
+            pytest.skip(f"could not install {args} for {requirement} (no package index?): {result.stderr[-300:]}")
+    stamp.write_text(wanted)
+    return python
+
+
+def sdk_version(python: Path) -> str:
+    """The openai version a venv holds."""
+    out = subprocess.run([str(python), "-c", "import openai; print(openai.__version__)"], capture_output=True, text=True)
+    return out.stdout.strip()
