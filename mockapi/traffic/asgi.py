@@ -23,6 +23,10 @@ class StreamCut(Exception):
     """Raised by the door inside a body iterator: drop the connection now."""
 
 
+class ClientGone(Exception):
+    """Raised into the door when the client has left mid-stream, so long streams (the journal feed) stop."""
+
+
 class ConnectionFaultResponse:
     """An ASGI response that asks the outer middleware to reset or stall the connection."""
 
@@ -59,21 +63,25 @@ class ConnectionFaults:
                 await _abort(send)
                 return
             await send(message)
+            if message.get("more_body") and getattr(getattr(send, "__self__", None), "disconnected", False):
+                raise ClientGone()  # the server drops writes to a gone client silently; stop producing them
 
         try:
             await self.app(scope, receive, guarded_send)
-        except BaseException as exc:  # noqa: BLE001 - only our own cut is swallowed
-            if not _is_cut(exc):
+        except BaseException as exc:  # noqa: BLE001 - only our own signals are swallowed
+            if _only(exc, ClientGone):
+                return
+            if not _only(exc, StreamCut):
                 raise
             dropped = True
             await _abort(send)
 
 
-def _is_cut(exc: BaseException) -> bool:
-    if isinstance(exc, StreamCut):
+def _only(exc: BaseException, kind: type[BaseException]) -> bool:
+    if isinstance(exc, kind):
         return True
     inner = getattr(exc, "exceptions", None)  # an exception group from a task group
-    return bool(inner) and all(_is_cut(e) for e in inner)
+    return bool(inner) and all(_only(e, kind) for e in inner)
 
 
 async def _abort(send: Send) -> None:

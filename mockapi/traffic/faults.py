@@ -195,6 +195,7 @@ class Faults:
         fault: Fault | None = call.meta.get("fault")
         if fault is None or fault.before_headers or reply.status >= 400:
             return reply
+        reply.meta["fault"] = call.meta.get("fault_spec")  # doors must keep the reshaped writes as they are
         if reply.stream is None:
             if fault.kind == "cut":
                 reply.stream, reply.body = streams.cut_body(reply.body), b""
