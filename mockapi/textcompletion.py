@@ -164,12 +164,19 @@ def _logprobs(prompt_text: str, prefix: str, tokens: list[str], top: int, r: ran
 
 
 def _alternatives(token: str, lp: float, top: int, r: random.Random) -> dict[str, float]:
+    """The sampled token first, then ``top - 1`` common tokens with lower logprobs."""
     found = {token: lp}
     current = lp
+    candidates = [c for c in _COMMON if c != token]
+    start = token_id(token) % len(candidates)
     for k in range(1, max(1, top)):
         current = round(current - r.uniform(0.5, 3.0), 6)
-        found[f"{token.rstrip() or ' '}{chr(97 + (token_id(token) + k) % 26)}"] = current
+        found[candidates[(start + k) % len(candidates)]] = current
     return found
+
+
+# Alternatives for top_logprobs: frequent English tokens, as the real lists mostly show.
+_COMMON = (" the", " a", " and", " to", " of", ",", ".", " in", " is", " that", " it", " for", "\n", " with", " as", " on")
 
 
 def usage(prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
