@@ -239,3 +239,18 @@ def test_door_transport_errors_are_the_ones_httpx_raises(mock):
     with pytest.raises(httpx2.ReadTimeout):
         raw.get("https://api.openai.com/v1/models", headers={"authorization": "Bearer sk-test-0123456789",
                                                                "x-mockapi-fault": "stall"})
+
+
+async def test_async_client_sees_the_same_faults(mock):
+    client = mock.async_client
+    with pytest.raises(openai.APIConnectionError):
+        await client.models.list(extra_headers={"x-mockapi-fault": "reset"})
+    with pytest.raises(openai.InternalServerError):
+        await client.models.list(extra_headers={"x-mockapi-fault": "502"})
+    stream = await client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}],
+                                                  stream=True, extra_headers={"x-mockapi-fault": "cut after=2"})
+    got = []
+    with pytest.raises(openai.APIConnectionError):
+        async for chunk in stream:
+            got.append(chunk)
+    assert len(got) == 2
