@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -132,7 +133,7 @@ def test_current_models_and_custom_voices(mock):
         ({"voice": "robot"}, "voice"),
         ({"response_format": "ogg"}, "response_format"),
         ({"instructions": "Whisper."}, "instructions"),
-        ({"stream_format": "sse"}, "stream_format"),
+        ({"stream_format": "sse"}, "stream_format"),  # not with tts-1
         ({"model": "gpt-4o"}, "model"),
     ],
 )
@@ -140,6 +141,17 @@ def test_speech_limits_give_400(mock, kwargs, param):
     with pytest.raises(openai.BadRequestError) as info:
         speak(mock, **kwargs)
     assert info.value.body["param"] == param
+
+
+def test_sse_stream_format_carries_the_same_audio(mock):
+    with mock.client.audio.speech.with_streaming_response.create(model="gpt-4o-mini-tts", voice="coral", input=TEXT,
+                                                                  response_format="wav", stream_format="sse") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [json.loads(line[6:]) for line in response.iter_lines() if line.startswith("data: ")]
+    assert [e["type"] for e in events[:-1]] == ["speech.audio.delta"] * (len(events) - 1)
+    assert events[-1]["type"] == "speech.audio.done" and events[-1]["usage"]["input_tokens"] > 0
+    audio = b"".join(base64.b64decode(e["audio"]) for e in events[:-1])
+    assert audio == speak(mock, model="gpt-4o-mini-tts", voice="coral", response_format="wav")
 
 
 def test_speech_limit_edges_pass(mock):

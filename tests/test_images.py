@@ -93,6 +93,34 @@ def test_gpt_image_2_takes_arbitrary_sizes(mock):
     assert b64_image(item).size == (1536, 864)
 
 
+def test_gpt_image_streaming_sends_partials_then_the_final_image(mock):
+    stream = mock.client.images.generate(model="gpt-image-1.5", prompt="A river", stream=True, partial_images=2,
+                                         size="1024x1536")
+    events = list(stream)
+    assert [e.type for e in events] == ["image_generation.partial_image"] * 2 + ["image_generation.completed"]
+    assert [e.partial_image_index for e in events[:2]] == [0, 1]
+    assert all(decode(base64.b64decode(e.b64_json)).size == (1024, 1536) for e in events)
+    final = mock.client.images.generate(model="gpt-image-1.5", prompt="A river", size="1024x1536").data[0].b64_json
+    assert events[-1].b64_json == final and events[-1].usage.total_tokens > 0
+    for event in events:
+        mock.validate("createImage", event, stream=True)
+
+
+def test_gpt_image_edit_streaming(mock):
+    stream = mock.client.images.edit(model="gpt-image-1.5", image=("in.png", png_bytes(32, 32, "RGB")), prompt="Add a moon",
+                                     stream=True, partial_images=1)
+    events = list(stream)
+    assert [e.type for e in events] == ["image_edit.partial_image", "image_edit.completed"]
+    for event in events:
+        mock.validate("createImageEdit", event, stream=True)
+
+
+def test_streaming_is_only_for_gpt_image_models(mock):
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.images.generate(model="dall-e-3", prompt="A river", stream=True)
+    assert info.value.body["param"] == "stream"
+
+
 def test_url_expires_after_an_hour(mock):
     url = mock.client.images.generate(model="dall-e-3", prompt="A boat").data[0].url
     assert fetch(mock, url).status_code == 200

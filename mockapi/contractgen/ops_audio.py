@@ -10,7 +10,10 @@ OPERATIONS = [
         "createSpeech", "POST", "/audio/speech", "Generate audio from text", "Audio",
         request=f"{_P}.speech_create_params:SpeechCreateParams",
         response_content="application/octet-stream",
-        extra={"response-media-types": {"mp3": "audio/mpeg", "opus": "audio/ogg", "aac": "audio/aac",
+        # stream_format=sse (not tts-1/tts-1-hd): `speech.audio.delta` events, then `speech.audio.done`;
+        # the SDK has no types for them, so the contract only names them.
+        extra={"sse-events": ["speech.audio.delta", "speech.audio.done"],
+               "response-media-types": {"mp3": "audio/mpeg", "opus": "audio/ogg", "aac": "audio/aac",
                                         "flac": "audio/flac", "wav": "audio/wav", "pcm": "audio/pcm"}},
     ),
     Operation(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+from typing import Any, Iterator
 
 from ..determinism import rng
 from ..engine import Call
 from ..errors import InvalidRequestError, InvalidValueError, PayloadTooLargeError
 from ..media import audio, speech, transcript
 from ..media.form import Form, Upload, parse_form, typed_fields
-from ..results import Binary
+from ..results import Binary, Event, Stream
 from ..tokenizer import count_tokens
 
 VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "marin", "cedar")
@@ -23,21 +24,35 @@ _AUDIO_TYPES = {"audio/flac": "flac", "audio/x-flac": "flac", "audio/mp4": "m4a"
 _FORMATS = {"whisper": ("json", "text", "srt", "verbose_json", "vtt"), "diarize": ("json", "text", "diarized_json")}
 
 
-def create_speech(call: Call) -> Binary:
-    """``POST /v1/audio/speech``: audio in the requested container, streamed in chunks."""
+def create_speech(call: Call) -> Binary | Stream:
+    """``POST /v1/audio/speech``: audio in the requested container, streamed in chunks (or as SSE events)."""
     body = call.body
     model = call.model(kinds=("speech",))
     voice = _voice(body["voice"])
     legacy = model.id in LEGACY_TTS or (model.base or "") in LEGACY_TTS
     if body.get("instructions") and legacy:
         raise InvalidRequestError(f"instructions are not supported with {model.id}.", param="instructions")
-    if body.get("stream_format") == "sse":
+    sse = body.get("stream_format") == "sse"
+    if sse and legacy:
         raise InvalidRequestError(f"stream_format 'sse' is not supported with {model.id}; use 'audio'.",
                                   param="stream_format", code="unsupported_value")
     fmt = body.get("response_format") or "mp3"
     p = speech.plan(body["input"], float(body.get("speed") or 1.0), voice)
-    call.charged_tokens = count_tokens(body["input"])
-    return Binary(chunks=audio.encode(fmt, speech.pcm(p), p.samples), media_type=audio.MEDIA_TYPES[fmt])
+    tokens = count_tokens(body["input"])
+    call.charged_tokens = tokens
+    chunks = audio.encode(fmt, speech.pcm(p), p.samples)
+    if sse:
+        return Stream(events=_speech_events(chunks, tokens, p.seconds), dialect="speech")
+    return Binary(chunks=chunks, media_type=audio.MEDIA_TYPES[fmt])
+
+
+def _speech_events(chunks: Iterator[bytes], input_tokens: int, seconds: float) -> Iterator[Event]:
+    """``speech.audio.delta`` events carrying base64 audio, then ``speech.audio.done`` with usage."""
+    for chunk in chunks:
+        yield Event({"type": "speech.audio.delta", "audio": base64.b64encode(chunk).decode()})
+    output = max(1, int(seconds * 20))  # audio tokens, at about 20 a second
+    yield Event({"type": "speech.audio.done",
+                 "usage": {"input_tokens": input_tokens, "output_tokens": output, "total_tokens": input_tokens + output}})
 
 
 def create_transcription(call: Call) -> Any:

@@ -9,8 +9,10 @@ from ..determinism import digest
 from ..engine import Call, Engine
 from ..errors import InvalidRequestError
 from ..media import assets, png
+from ..media.image_events import stream_events
 from ..media.form import Form, Upload, parse_form, typed_fields
 from ..media.image_rules import MB, ImageModel, check_common, rules_for, size_of
+from ..results import Stream
 from ..tokenizer import count_tokens
 
 _UPLOAD_LIMIT = 50 * MB  # the GPT image models' per-image limit; DALL·E 2's 4 MB is checked per model
@@ -20,14 +22,14 @@ _REVISIONS = ("A richly detailed, high-resolution image of {}, with natural ligh
               "A photorealistic scene showing {}, composed with depth and gentle contrast.")
 
 
-def create_image(call: Call) -> dict[str, Any]:
+def create_image(call: Call) -> dict[str, Any] | Stream:
     """``POST /v1/images/generations``."""
     model = rules_for(_image_model(call, "dall-e-2"))
     check_common(model, call.body)
     return _respond(call, model, size_of(model, call.body.get("size")), source="")
 
 
-def create_image_edit(call: Call) -> dict[str, Any]:
+def create_image_edit(call: Call) -> dict[str, Any] | Stream:
     """``POST /v1/images/edits``: dall-e-2 (one square PNG with transparency) or a GPT image model."""
     form = _form(call)
     model = rules_for(_image_model(call, "dall-e-2"))
@@ -48,7 +50,7 @@ def create_image_edit(call: Call) -> dict[str, Any]:
     return _respond(call, model, dims, source=",".join(u.sha256 for u in images))
 
 
-def create_image_variation(call: Call) -> dict[str, Any]:
+def create_image_variation(call: Call) -> dict[str, Any] | Stream:
     """``POST /v1/images/variations``: dall-e-2 only, from one square PNG under 4 MB."""
     form = _form(call)
     model = rules_for(_image_model(call, "dall-e-2"))
@@ -65,19 +67,26 @@ def create_image_variation(call: Call) -> dict[str, Any]:
     return _respond(call, model, size_of(model, call.body.get("size")), source=image.sha256)
 
 
-def _respond(call: Call, model: ImageModel, dims: tuple[int, int], source: str) -> dict[str, Any]:
+def _respond(call: Call, model: ImageModel, dims: tuple[int, int], source: str) -> dict[str, Any] | Stream:
     body = call.body
     created = call.clock.timestamp()
     width, height = dims
     n = body.get("n") or 1
+    streaming = body.get("stream") in (True, "true")
+    if streaming and model.legacy:
+        raise InvalidRequestError(f"Streaming is only supported for the GPT image models, not {model.id}.", param="stream")
     as_url = model.legacy and (body.get("response_format") or "url") == "url"
     origin = assets.base_url(call.request.headers, call.settings.extra.get("public_url"))
     # The picture depends on what is drawn, not on how it is delivered: url and b64_json give the same bytes.
-    subject = {k: v for k, v in body.items() if k not in ("response_format", "n", "user", "safety_identifier")}
-    data = []
+    subject = {k: v for k, v in body.items() if k not in ("response_format", "n", "user", "safety_identifier",
+                                                          "stream", "partial_images")}
+    data, seeds = [], []
     for index in range(n):
         seed = digest(call.seed, call.op.operation_id, subject, "image", index, source)
+        seeds.append(seed)
         item: dict[str, Any] = {}
+        if streaming:
+            continue
         if as_url:
             item["url"] = assets.image_url(origin, seed, width, height, created)
         else:
@@ -88,15 +97,21 @@ def _respond(call: Call, model: ImageModel, dims: tuple[int, int], source: str) 
     prompt_tokens = count_tokens(body.get("prompt") or "")
     call.charged_tokens = prompt_tokens
     result: dict[str, Any] = {"created": created, "data": data}
-    if not model.legacy:
-        image_tokens = _output_tokens(width, height, body.get("quality")) * n
-        result.update(background="transparent" if body.get("background") == "transparent" else "opaque",
-                      output_format="png", size=f"{width}x{height}",
-                      quality=body.get("quality") if body.get("quality") not in (None, "auto") else "medium")
-        result["usage"] = {"input_tokens": prompt_tokens, "output_tokens": image_tokens,
-                           "total_tokens": prompt_tokens + image_tokens,
-                           "input_tokens_details": {"text_tokens": prompt_tokens, "image_tokens": 0},
-                           "output_tokens_details": {"image_tokens": image_tokens, "text_tokens": 0}}
+    if model.legacy:
+        return result
+    image_tokens = _output_tokens(width, height, body.get("quality")) * n
+    meta = {"background": "transparent" if body.get("background") == "transparent" else "opaque",
+            "output_format": "png", "size": f"{width}x{height}",
+            "quality": body.get("quality") if body.get("quality") not in (None, "auto") else "medium"}
+    usage = {"input_tokens": prompt_tokens, "output_tokens": image_tokens, "total_tokens": prompt_tokens + image_tokens,
+             "input_tokens_details": {"text_tokens": prompt_tokens, "image_tokens": 0}}
+    if streaming:
+        kind = "image_generation" if call.op.operation_id == "createImage" else "image_edit"
+        return Stream(stream_events(kind, seeds, int(body.get("partial_images") or 0),
+                                    lambda seed: png.artwork(seed, width, height), {**meta, "created_at": created}, usage),
+                      dialect="images")
+    result.update(meta)
+    result["usage"] = {**usage, "output_tokens_details": {"image_tokens": image_tokens, "text_tokens": 0}}
     return result
 
 
