@@ -17,7 +17,8 @@ from conftest import FROZEN_AT, make_engine
 
 AZURE_KEY = "0123456789abcdef0123456789abcdef"  # Azure keys are 32 hex characters, not sk-…
 API_VERSION = "2024-10-21"
-DEPLOYMENTS = {"prod-chat": "gpt-4o-mini", "legacy-text": "gpt-3.5-turbo-instruct", "search": "text-embedding-3-small"}
+DEPLOYMENTS = {"prod-chat": "gpt-4o-mini", "legacy-text": "gpt-3.5-turbo-instruct", "search": "text-embedding-3-small",
+               "voice": "tts-1", "ears": "whisper-1", "painter": "dall-e-3"}
 
 
 def validate(operation_id: str, body: Any, *, stream: bool = False) -> None:
@@ -120,6 +121,17 @@ def test_legacy_completions_on_a_deployment_stream_too(azure):
 def test_embeddings_on_a_deployment(azure):
     result = azure.client().embeddings.create(model="search", input=["alpha", "beta"])
     assert result.model == "text-embedding-3-small" and len(result.data) == 2 and len(result.data[0].embedding) == 1536
+
+
+def test_audio_and_images_on_deployments(azure):
+    client = azure.client()
+    speech = client.audio.speech.create(model="voice", voice="alloy", input="Hello from Azure.", response_format="wav").read()
+    assert speech[:4] == b"RIFF"
+    # A multipart request: the form's model field becomes the deployment's model.
+    transcript = client.audio.transcriptions.create(model="ears", file=("hello.wav", speech, "audio/wav"))
+    assert transcript.text
+    image = client.images.generate(model="painter", prompt="a red circle", size="1024x1024")
+    assert len(image.data) == 1
 
 
 def test_unmapped_deployment_named_like_a_model_is_that_model(azure):
