@@ -310,6 +310,16 @@ def test_faithful_ranges(mock, kwargs, param):
     assert error_of(info)["param"] == param
 
 
+def test_context_window_and_truncation_auto(mock):
+    long = "lorem " * 5000
+    r1 = create(mock, model="gpt-4", input=long)
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="gpt-4", input=long, previous_response_id=r1.id)
+    assert error_of(info)["code"] == "context_length_exceeded"
+    r2 = create(mock, model="gpt-4", input=long, previous_response_id=r1.id, truncation="auto")
+    assert r2.status == "completed" and r2.truncation == "auto" and r2.usage.input_tokens <= 8192
+
+
 def test_reasoning_model_has_a_reasoning_item_and_tokens(mock):
     r = create(mock, model="o4-mini", input="Plan a three-step proof.", reasoning={"effort": "high", "summary": "auto"},
                include=["reasoning.encrypted_content"])

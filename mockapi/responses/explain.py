@@ -48,7 +48,7 @@ def explain(body: Any, error: InvalidRequestError) -> InvalidRequestError:
 def _tool(i: int, tool: dict[str, Any]) -> InvalidRequestError | None:
     kind = tool.get("type")
     where = f"tools[{i}]"
-    if kind == "function" and isinstance(tool.get("function"), dict):
+    if kind == "function" and isinstance(tool.get("function"), dict) and "name" not in tool:
         return InvalidRequestError(
             f"Missing required parameter: '{where}.name'. In the Responses API function tools are flat, not nested under "
             f"'function' as in Chat Completions: {_FLAT_FUNCTION}.", param=f"{where}.name", code="missing_required_parameter")

@@ -17,19 +17,14 @@ from ..determinism import make_id
 
 _TRIGGERS = {
     "web_search": r"\b(search|latest|news|today|current(ly)?|recent|web|online|look up|this week)\b",
-    "web_search_preview": r"\b(search|latest|news|today|current(ly)?|recent|web|online|look up|this week)\b",
     "file_search": r"\b(documents?|files?|knowledge base|uploaded|according to|in the docs?)\b",
     "code_interpreter": r"\b(calculate|compute|code|python|plot|chart|fibonacci|solve|sum of|average|statistics|run the numbers)\b",
     "image_generation": r"\b(image|picture|draw|illustrat\w*|logo|photo|render|sketch)\b",
     "computer_use_preview": r"\b(click|browser|screen|navigate|website|open the page|scroll)\b",
-    "computer": r"\b(click|browser|screen|navigate|website|open the page|scroll)\b",
     "shell": r"\b(shell|command|terminal|ls|directory|run the tests?|execute)\b",
     "local_shell": r"\b(shell|command|terminal|ls|directory|run the tests?|execute)\b",
     "apply_patch": r"\b(patch|edit|fix|modify|rename|refactor|update the file|change the file)\b",
 }
-_PREFIX = {"web_search": "ws_", "web_search_preview": "ws_", "file_search": "fs_", "code_interpreter": "ci_",
-           "image_generation": "ig_", "computer_use_preview": "cu_", "computer": "cu_", "shell": "sh_", "local_shell": "lsh_",
-           "apply_patch": "apc_"}
 _FIXTURE_DOCS = [
     ("file-mockdocs0000000000000001", "handbook.md", "The handbook explains onboarding, the release process and how the on-call rotation works."),
     ("file-mockdocs0000000000000002", "faq.txt", "Frequently asked questions cover billing, data retention, rate limits and supported regions."),
@@ -172,7 +167,7 @@ def hosted_type(tool: dict[str, Any]) -> str:
 
 
 BUILDERS: dict[str, Callable[..., HostedCall]] = {
-    "web_search": web_search, "web_search_preview": web_search, "code_interpreter": code_interpreter,
-    "image_generation": image_generation, "computer_use_preview": computer, "computer": computer,
+    "web_search": web_search, "code_interpreter": code_interpreter,
+    "image_generation": image_generation, "computer_use_preview": computer,
     "shell": shell, "local_shell": shell, "apply_patch": apply_patch,
 }

@@ -10,15 +10,19 @@ from ..tools import ToolSpec
 from ..vision import url_tokens
 
 # Hosted tools the server runs itself (a *_call item, then the model goes on and answers).
-SERVER_TOOLS = ("web_search", "web_search_preview", "file_search", "code_interpreter", "image_generation")
+SERVER_TOOLS = ("web_search", "file_search", "code_interpreter", "image_generation")
 # Hosted tools the client runs (a *_call item with a call_id, and the response stops there).
-CLIENT_TOOLS = ("computer_use_preview", "computer", "shell", "local_shell", "apply_patch")
+CLIENT_TOOLS = ("computer_use_preview", "shell", "local_shell", "apply_patch")
 OUTPUT_TYPES = ("function_call_output", "computer_call_output", "shell_call_output", "local_shell_call_output",
                 "apply_patch_call_output", "custom_tool_call_output")
 
 
 def hosted_kind(tool_type: str) -> str:
-    """A hosted tool type without its version suffix (``web_search_2025_08_26`` -> ``web_search``)."""
+    """A hosted tool type without its version or preview suffix (``web_search_preview`` -> ``web_search``)."""
+    if tool_type.startswith("web_search"):
+        return "web_search"
+    if tool_type.startswith("computer"):
+        return "computer_use_preview"
     for kind in SERVER_TOOLS + CLIENT_TOOLS:
         if tool_type == kind or tool_type.startswith(kind + "_2"):
             return kind

@@ -46,6 +46,10 @@ def create(call: Any) -> Created:
     state.check_items_stored(request.items)
     context = history + request.items
     prompt_tokens = build.input_tokens(request, context)
+    while request.body.get("truncation") == "auto" and prompt_tokens > model.context_window and history:
+        history = history[1:]  # truncation "auto" drops the oldest items until the context fits
+        context = history + request.items
+        prompt_tokens = build.input_tokens(request, context)
     if call.faithful:
         rules.check_context(request, history, prompt_tokens, model)
     canned = _canned(call, request, context)
