@@ -181,3 +181,16 @@ def test_enforcement_can_be_switched_off():
     client, _ = inprocess_clients(engine, max_retries=0)
     for _ in range(5):
         client.models.list()
+
+
+def test_limits_for_configured_keys_follow_their_tenant():
+    from mockapi.config import KeyInfo
+
+    engine = make_engine(keys={API_KEY: KeyInfo(organization="org-a", tier="free")},
+                         extra={"rate_limits": {"keys": {API_KEY: {"rpm": 2}, "sk-not-configured-000000": {"rpm": 1}}}})
+    client, _ = inprocess_clients(engine, max_retries=0)
+    assert client.models.with_raw_response.list().headers["x-ratelimit-limit-requests"] == "2"
+    client.models.list()
+    with pytest.raises(openai.RateLimitError) as info:
+        client.models.list()
+    assert "organization org-a" in info.value.message

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..errors import InsufficientQuotaError, InvalidValueError, RateLimitError
+from ..errors import InsufficientQuotaError, InvalidValueError, MockAPIError, RateLimitError
 from ..ratelimit import Limits, RateLimiter, family_of, format_duration, limits_for
 from ..results import Reply
 from ..tokenizer import count_value_tokens
@@ -74,7 +74,11 @@ class Limiter(RateLimiter):
         unknown = set(values) - set(LIMIT_FIELDS)
         if unknown:
             raise InvalidValueError(f"Unknown limit fields {sorted(unknown)}; use {list(LIMIT_FIELDS)}.", param="limits")
-        tenant = tenant or self.tenant_of(str(key))
+        if not tenant:
+            try:
+                tenant = self.tenant_of(str(key))
+            except MockAPIError:
+                raise InvalidValueError("That key is not one the mock accepts (see `keys` in the config).", param="key") from None
         current = dict(self.engine.store.get("_mockapi", _OVERRIDES, tenant) or {"tenant": tenant})
         current.update(values)
         current = {k: v for k, v in current.items() if v is not None}
@@ -87,7 +91,13 @@ class Limiter(RateLimiter):
 
     def _override(self, tenant: str) -> dict[str, Any]:
         if self._by_tenant is None:
-            self._by_tenant = {self.tenant_of(k): v for k, v in self._key_overrides.items()}
+            by_tenant = {}
+            for key, values in self._key_overrides.items():
+                try:
+                    by_tenant[self.tenant_of(key)] = values
+                except MockAPIError:  # a key the mock refuses can never be charged; its limits are moot
+                    continue
+            self._by_tenant = by_tenant
         found = dict(self._by_tenant.get(tenant) or {})
         found.update(self.engine.store.get("_mockapi", _OVERRIDES, tenant) or {})
         return found
