@@ -233,6 +233,27 @@ def test_tool_choice_naming_a_missing_tool_is_400(mock):
     assert error_of(info)["param"] == "tool_choice"
 
 
+@pytest.mark.parametrize("kwargs,param", [
+    ({"background": True, "store": False}, "store"),
+    ({"tools": [WEATHER, WEATHER]}, "tools"),
+    ({"tools": [WEATHER], "tool_choice": {"type": "file_search"}}, "tool_choice"),
+    ({"stream_options": {"include_obfuscation": False}}, "stream_options"),
+    ({"input": [{"type": "item_reference", "id": "msg_unknown"}]}, "input[0].id"),
+])
+def test_semantic_rules(mock, kwargs, param):
+    kwargs.setdefault("input", "hi")
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="gpt-4o", **kwargs)
+    assert error_of(info)["param"] == param
+
+
+def test_item_reference_to_an_earlier_item(mock):
+    r1 = create(mock, input=ALICE)
+    r2 = create(mock, previous_response_id=r1.id, input=[{"type": "item_reference", "id": r1.output[0].id},
+                                                          {"role": "user", "content": "Who am I?"}])
+    assert "Alice" in r2.output_text
+
+
 # -- structured output -----------------------------------------------------------------------
 class Step(BaseModel):
     explanation: str
