@@ -201,6 +201,8 @@ def test_one_active_run_per_thread_and_no_messages_meanwhile(mock):
     runs = mock.client.beta.threads.runs.list(thread.id)
     assert [r.id for r in runs.data] == [again.id, run.id]
     mock.validate("listRuns", runs)
+    tagged = mock.client.beta.threads.runs.update(run.id, thread_id=thread.id, metadata={"note": "cancelled on purpose"})
+    assert tagged.metadata == {"note": "cancelled on purpose"} and tagged.status == "cancelled"
 
 
 def test_scripted_failure_expiry_and_token_cap(mock):
@@ -350,3 +352,12 @@ def test_unknown_ids_can_be_synthesized_deterministically():
     assert client.files.retrieve("file-xyz").id == "file-xyz"
     with pytest.raises(openai.NotFoundError):
         client.beta.threads.retrieve("not_a_thread_id")
+    run = client.beta.threads.runs.retrieve("run_q", thread_id="thread_q")
+    assert (run.id, run.thread_id, run.status) == ("run_q", "thread_q", "completed")
+
+
+def test_schema_validation_level_implies_synthesized_ids(mock):
+    with pytest.raises(openai.NotFoundError):
+        mock.client.beta.threads.retrieve("thread_abc123")
+    schema = mock.client.with_options(default_headers={"x-mockapi-validation": "schema"})
+    assert schema.beta.threads.retrieve("thread_abc123").id == "thread_abc123"

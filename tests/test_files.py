@@ -7,6 +7,8 @@ import io
 import openai
 import pytest
 
+from conftest import API_KEY
+
 OTHER_KEY = "sk-other-tenant-0000000000"
 
 
@@ -80,6 +82,10 @@ def test_tenants_are_isolated(mock):
     assert other.files.list().data == []
     mock.engine.store.reset("no-such-tenant")
     assert mock.client.files.retrieve(mine.id).id == mine.id
+    tenant, _ = mock.engine.authenticate({"authorization": f"Bearer {API_KEY}"})
+    mock.engine.store.reset(tenant)  # a reset of one tenant drops exactly its state
+    with pytest.raises(openai.NotFoundError):
+        mock.client.files.retrieve(mine.id)
 
 
 def test_uploads_in_parts_complete_into_a_file(mock):

@@ -6,6 +6,7 @@ The memory store keeps contents in a private temporary directory; a store that o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -61,7 +62,7 @@ class _DiskWriter:
 
     def abort(self) -> None:
         self._file.close()
-        with _quiet():
+        with contextlib.suppress(OSError):
             os.unlink(self._file.name)
 
 
@@ -87,16 +88,8 @@ class DiskBlobs:
 
     def delete(self, blob_id: str) -> None:
         """Drop a blob."""
-        with _quiet():
+        with contextlib.suppress(OSError):
             os.unlink(self.root / blob_id)
-
-
-class _quiet:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: Any) -> bool:
-        return exc[0] is not None and issubclass(exc[0], OSError)
 
 
 _BY_STORE: "weakref.WeakKeyDictionary[Any, Blobs]" = weakref.WeakKeyDictionary()
