@@ -284,6 +284,27 @@ def test_gpt_transcribe_models_json_usage_and_logprobs(mock, recording):
     mock.validate("createTranscription", diarized)
 
 
+def test_gpt_transcribe_streams_deltas_then_done(mock, recording):
+    stream = mock.client.audio.transcriptions.create(model="gpt-4o-mini-transcribe", file=("a.wav", recording), stream=True,
+                                                     include=["logprobs"])
+    events = list(stream)
+    assert {e.type for e in events[:-1]} == {"transcript.text.delta"} and events[-1].type == "transcript.text.done"
+    assert "".join(e.delta for e in events[:-1]) == events[-1].text and events[-1].logprobs
+    plain = mock.client.audio.transcriptions.create(model="gpt-4o-mini-transcribe", file=("a.wav", recording))
+    assert events[-1].text == plain.text
+    for event in events:
+        mock.validate("createTranscription", event, stream=True)
+    diarized = list(mock.client.audio.transcriptions.create(model="gpt-4o-transcribe-diarize", file=("a.wav", recording),
+                                                            stream=True))
+    assert diarized[0].type == "transcript.text.segment" and diarized[-1].type == "transcript.text.done"
+
+
+def test_whisper_ignores_stream(mock, recording):
+    response = mock.client.audio.transcriptions.with_raw_response.create(model="whisper-1", file=("a.wav", recording),
+                                                                         stream=False, extra_body={"stream": "true"})
+    assert response.headers["content-type"].startswith("application/json")
+
+
 def test_translation_formats(mock, recording):
     translation = mock.client.audio.translations.create(model="whisper-1", file=("speech.wav", recording))
     verbose = mock.client.audio.translations.create(model="whisper-1", file=("speech.wav", recording),

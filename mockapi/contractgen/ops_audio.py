@@ -20,6 +20,7 @@ OPERATIONS = [
         "createTranscription", "POST", "/audio/transcriptions", "Transcribe audio", "Audio",
         request=f"{_P}.transcription_create_params:TranscriptionCreateParamsBase", request_content=_MULTIPART,
         response=f"{_P}.transcription_create_response:TranscriptionCreateResponse",
+        stream_event=f"{_P}:TranscriptionStreamEvent", stream_dialect="transcription",
         extra={"text-formats": ["text", "srt", "vtt"]},
     ),
     Operation(

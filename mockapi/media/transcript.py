@@ -109,6 +109,24 @@ def logprobs(t: Transcript, r: random.Random) -> list[dict[str, Any]]:
     return [{"token": tok, "logprob": round(-r.random() * 0.3, 6), "bytes": list(tok.encode())} for tok in tokenize(t.text)]
 
 
+def stream_events(t: Transcript, *, diarized: bool, usage: dict[str, Any], r: random.Random | None) -> list[dict[str, Any]]:
+    """The streamed transcript: text deltas (or speaker segments when diarized), then ``transcript.text.done``."""
+    events: list[dict[str, Any]] = []
+    if diarized:
+        events += [{"type": "transcript.text.segment", "id": f"seg_{i}", "start": s.start, "end": s.end, "text": s.text,
+                    "speaker": "AB"[i % 2]} for i, s in enumerate(t.segments)]
+    else:
+        for token in tokenize(t.text):
+            event: dict[str, Any] = {"type": "transcript.text.delta", "delta": token}
+            if r is not None:
+                event["logprobs"] = [{"token": token, "logprob": round(-r.random() * 0.3, 6), "bytes": list(token.encode())}]
+            events.append(event)
+    done: dict[str, Any] = {"type": "transcript.text.done", "text": t.text, "usage": usage}
+    if r is not None:
+        done["logprobs"] = logprobs(t, r)
+    return events + [done]
+
+
 def token_usage(t: Transcript) -> dict[str, Any]:
     """Token usage, as the GPT transcription models report it."""
     audio = max(1, int(t.duration * 10))

@@ -99,6 +99,11 @@ def _transcribe(call: Call, task: str) -> Any:
     r = rng(call.seed, "transcript", task, upload.sha256)  # the same file reads the same in every format
     t = transcript.build(r, seconds, "en" if task == "translate" else language)
     usage = transcript.token_usage(t) if family != "whisper" else {"type": "duration", "seconds": max(1, round(t.duration))}
+    if body.get("stream") in (True, "true") and family != "whisper":  # whisper-1 ignores `stream`
+        events = transcript.stream_events(t, diarized=family == "diarize", usage=usage,
+                                          r=call.rng("logprobs") if include else None)
+        call.charged_tokens = count_tokens(t.text)
+        return Stream(events=(Event(e) for e in events), dialect="transcription")
     result = transcript.render(t, fmt, words="word" in granularities, temperature=float(body.get("temperature") or 0.0),
                                task=task, usage=usage if task == "transcribe" else None, r=call.rng("segments"))
     if include and isinstance(result, dict):
