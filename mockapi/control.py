@@ -198,11 +198,15 @@ class ControlPlane:
             for entry in reversed(journal.query(since=since, limit=journal.size)):
                 yield sse.frame(entry.summary(), "entry")
             deadline = time.monotonic() + FEED_SECONDS
+            polls = 0
             while time.monotonic() < deadline:
                 while pending:
                     yield sse.frame(pending.popleft().summary(), "entry")
-                yield sse.comment("ping")
+                polls += 1
+                if polls % 5 == 0:
+                    yield sse.comment("ping")  # a write now and then is how a door notices a client has left
                 yield Pause(FEED_POLL)
+            yield sse.frame({"reconnect": True}, "bye")  # the page reconnects from its newest entry
         finally:
             unsubscribe()
 

@@ -144,3 +144,22 @@ def test_admin_token_is_required_when_set_over_http():
 
         with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/_mockapi/ui?token=s3cret-admin") as page:
             assert b"mockapi inspector" in page.read()
+
+
+def test_journal_feed_sends_the_backlog_then_new_entries():
+    engine = make_engine()
+    client, _ = inprocess_clients(engine, max_retries=0)
+    client.models.list()
+    from mockapi.engine import Request
+    from mockapi.results import Pause
+
+    feed = engine.handle(Request("GET", "/_mockapi/journal/events")).stream
+    assert next(feed) == b"retry: 1000\n\n"
+    assert next(feed).startswith(b"event: entry\ndata: {")
+    client.models.retrieve("gpt-4o")
+    for item in feed:  # Pauses are the door's to honour; here they are skipped
+        if not isinstance(item, Pause) and b"/v1/models/gpt-4o" in item:
+            break
+    assert engine.traffic.journal.subscriber_count == 1
+    feed.close()
+    assert engine.traffic.journal.subscriber_count == 0

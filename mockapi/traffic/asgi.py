@@ -1,8 +1,9 @@
 """Connection faults at the socket: reset before headers, stall until the client gives up, cut mid-body.
 
 ASGI has no message for "drop the connection", so the door sends a private marker message
-(reset, stall) or raises :class:`StreamCut` (mid-body), and :class:`ConnectionFaults`, the
-outermost middleware, turns either into a real abort of the server's transport.
+``{"type": MARKER, "action": "reset" | "stall"}`` instead of a response, or raises :class:`StreamCut`
+mid-body, and :class:`ConnectionFaults`, the outermost middleware, turns either into a real abort
+of the server's transport (an RST).
 """
 
 from __future__ import annotations
@@ -25,17 +26,6 @@ class StreamCut(Exception):
 
 class ClientGone(Exception):
     """Raised into the door when the client has left mid-stream, so long streams (the journal feed) stop."""
-
-
-class ConnectionFaultResponse:
-    """An ASGI response that asks the outer middleware to reset or stall the connection."""
-
-    def __init__(self, action: str) -> None:
-        self.action = action
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Send the marker instead of a response."""
-        await send({"type": MARKER, "action": self.action})
 
 
 class ConnectionFaults:
