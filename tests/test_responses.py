@@ -358,6 +358,8 @@ def test_reasoning_can_use_the_whole_budget(mock):
     r = create(mock, model="o3", input="Think hard.", reasoning={"effort": "high"}, max_output_tokens=100)
     assert r.status == "incomplete" and [o.type for o in r.output] == ["reasoning"] and r.output_text == ""
     assert r.usage.output_tokens_details.reasoning_tokens == 100
+    default = create(mock, model="o3-mini", input="Think.")
+    assert default.reasoning.effort == "medium" and default.output[0].summary == []
 
 
 def test_unknown_model_is_404(mock):

@@ -170,6 +170,15 @@ def test_background_stream_is_queued_first_and_can_be_replayed(mock):
         mock.validate("getResponse", event.model_dump(mode="json", exclude_unset=True), stream=True)
 
 
+def test_stream_helper_resumes_a_stored_response_by_id(mock):
+    r = mock.client.responses.create(model="gpt-4o", input="Describe a forest.", background=True)
+    with mock.client.responses.stream(response_id=r.id) as stream:  # streaming waits for the background response
+        events = list(stream)
+        final = stream.get_final_response()
+    assert events[0].type == "response.created" and events[-1].type == "response.completed"
+    assert final.output_text and mock.client.responses.retrieve(r.id).status == "completed"
+
+
 def test_errors_come_before_any_stream(mock):
     with pytest.raises(openai.BadRequestError):
         mock.client.responses.create(model="gpt-4o", input="hi", stream=True, tools=[{"type": "code_interpreter"}])
