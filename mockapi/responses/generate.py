@@ -65,13 +65,14 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
     if ctx.canned and _canned(request, ctx, out):
         return _logprobs(request, ctx, _limit(out, budget))
     citations: list[dict[str, Any]] = []
-    for call in _hosted_calls(request, ctx, prompt):
+    hosted_calls = _hosted_calls(request, ctx, prompt)
+    for call in hosted_calls:
         out.output.append(call.item)
         out.output_tokens += count_tokens(json.dumps(call.item.get("action") or call.item.get("code") or ""))
         citations += call.citations
         if call.client_side:
             return out  # the client runs it and answers with its *_call_output
-    calls = _function_calls(request, ctx, prompt)
+    calls = _function_calls(request, ctx, prompt, required_met=bool(hosted_calls))
     if calls:
         for k, call in enumerate(calls):
             out.output.append(_function_item(call, ctx.ident, k))
@@ -131,10 +132,13 @@ def _answering_outputs(request: ResponsesRequest, choice: Any) -> bool:
     return bool(request.trailing_outputs()) and choice in ("auto", None)
 
 
-def _function_calls(request: ResponsesRequest, ctx: Context, prompt: str, dry: bool = False) -> list[PlannedCall]:
+def _function_calls(request: ResponsesRequest, ctx: Context, prompt: str, dry: bool = False,
+                    required_met: bool = False) -> list[PlannedCall]:
     choice = request.tool_choice()
     if not request.functions or isinstance(choice, tuple) or _answering_outputs(request, choice):
         return []
+    if choice == "required" and required_met:
+        choice = "auto"  # a hosted tool already answered "at least one tool call"
     parallel = request.body.get("parallel_tool_calls", True) is not False
     return plan_calls(request.functions, choice, parallel, prompt, ctx.rng("tools" + ("-dry" if dry else "")))
 
