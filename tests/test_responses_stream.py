@@ -205,3 +205,35 @@ async def test_async_streaming_chain(mock):
     async with mock.async_client.responses.stream(model="gpt-4o", input="Hi!") as helper:
         final = await helper.get_final_response()
     assert final.status == "completed"
+
+
+def test_same_stream_same_bytes(mock):
+    def raw() -> bytes:
+        with mock.client.responses.with_streaming_response.create(model="gpt-4o", input="Weather in Paris?", tools=[WEATHER],
+                                                                  stream=True) as response:
+            return b"".join(response.iter_bytes())
+
+    assert raw() == raw()
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TOOLS = [WEATHER, {"type": "web_search"}, {"type": "code_interpreter", "container": {"type": "auto"}},
+          {"type": "file_search", "vector_store_ids": ["vs_1"]}, {"type": "apply_patch"}]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(prompt=st.text(min_size=1, max_size=80), tools=st.lists(st.sampled_from(range(len(_TOOLS))), unique=True, max_size=3),
+       limit=st.one_of(st.none(), st.integers(min_value=16, max_value=60)), model=st.sampled_from(["gpt-4o", "o4-mini"]))
+def test_any_request_streams_a_valid_lifecycle(mock, prompt, tools, limit, model):
+    kwargs = {"model": model, "input": prompt, "tools": [_TOOLS[i] for i in tools]}
+    if limit is not None:
+        kwargs["max_output_tokens"] = limit
+    events = collect(mock, **kwargs)
+    assert [e.sequence_number for e in events] == list(range(len(events)))
+    assert events[0].type == "response.created" and events[-1].type in ("response.completed", "response.incomplete")
+    added = [e.item.id for e in events if e.type == "response.output_item.added"]
+    assert added == [e.item.id for e in events if e.type == "response.output_item.done"] == [o.id for o in events[-1].response.output]
+    body = mock.client.responses.create(**kwargs)
+    assert body.model_dump() == events[-1].response.model_dump()
