@@ -194,3 +194,12 @@ def test_limits_for_configured_keys_follow_their_tenant():
     with pytest.raises(openai.RateLimitError) as info:
         client.models.list()
     assert "organization org-a" in info.value.message
+
+
+def test_token_headers_remember_earlier_calls_on_calls_that_charge_nothing(mock):
+    used = chat(mock.client, "spend some tokens").usage.total_tokens
+    with pytest.raises(openai.InternalServerError) as info:
+        chat(mock.client, "x", extra_headers={"x-mockapi-fault": "500"})
+    assert int(info.value.response.headers["x-ratelimit-remaining-tokens"]) == 10_000_000 - used
+    listed = mock.client.models.with_raw_response.list()  # a call that charges no tokens
+    assert int(listed.headers["x-ratelimit-remaining-tokens"]) == 10_000_000 - used

@@ -61,6 +61,7 @@ class Limiter(RateLimiter):
         self.tier_overrides: Mapping[str, Mapping[str, Any]] = config.get("tiers") or {}
         self._key_overrides: Mapping[str, Mapping[str, Any]] = config.get("keys") or {}
         self._by_tenant: dict[str, Mapping[str, Any]] | None = None
+        self._tier_cache: dict[tuple[str, str], tuple[dict[str, int], str]] = {}
 
     # -- limits ----------------------------------------------------------------------------
     def tenant_of(self, key: str) -> str:
@@ -106,18 +107,23 @@ class Limiter(RateLimiter):
         """The limits (and token quota, None for none) of ``tenant`` on ``tier`` for ``model``."""
         override = self._override(tenant)
         tier = override.get("tier") or tier
-        base = limits_for(tier, model)
-        values = {"rpm": base.rpm, "tpm": base.tpm, "rpd": base.rpd, "tpd": base.tpd, "ipm": base.ipm}
-        family = family_of(model)
-        for source in (self.tier_overrides.get(tier) or {}, override):
-            for name in ("rpm", "tpm", "rpd", "tpd", "ipm"):
-                value = source.get(name)
-                if isinstance(value, Mapping):
-                    value = value.get(family)
-                if value is not None:
-                    values[name] = int(value)
+        values, family = self._tier_limits(tier, model)
+        if override.keys() & {"rpm", "tpm", "rpd", "tpd", "ipm"}:
+            values = dict(values)
+            _overlay(values, override, family)
         quota = override.get("quota")
         return Limits(**values), None if quota is None else int(quota)
+
+    def _tier_limits(self, tier: str, model: str) -> tuple[dict[str, int], str]:
+        found = self._tier_cache.get((tier, model))
+        if found is None:
+            if len(self._tier_cache) > 1024:  # model names come from requests: keep the cache bounded
+                self._tier_cache.clear()
+            base, family = limits_for(tier, model), family_of(model)
+            values = {"rpm": base.rpm, "tpm": base.tpm, "rpd": base.rpd, "tpd": base.tpd, "ipm": base.ipm}
+            _overlay(values, self.tier_overrides.get(tier) or {}, family)
+            found = self._tier_cache[(tier, model)] = (values, family)
+        return found
 
     # -- counters --------------------------------------------------------------------------
     def _keys(self, tenant: str, model: str) -> dict[str, tuple[str, int]]:
@@ -128,16 +134,19 @@ class Limiter(RateLimiter):
                 "req_day": (f"{base}:req:d{day}", 2 * DAY), "tok_day": (f"{base}:tok:d{day}", 2 * DAY),
                 "img_minute": (f"{tenant}:rl:img:m{minute}", 2 * MINUTE), "quota_used": (f"{tenant}:rl:quota", _FOREVER)}
 
-    def usage(self, tenant: str, model: str) -> Usage:
-        """The counters without charging anything."""
-        return Usage(**{name: self.store.incr(key, 0, ttl) for name, (key, ttl) in self._keys(tenant, model).items()})
+    def usage(self, tenant: str, model: str, skip: tuple[str, ...] = ()) -> Usage:
+        """The counters without charging anything (``skip``: counters not needed, read as 0)."""
+        return Usage(**{name: 0 if name in skip else self.store.incr(key, 0, ttl)
+                        for name, (key, ttl) in self._keys(tenant, model).items()})
 
     def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
         """Count one request of ``tokens`` in every window and return the six headers after it."""
         keys = self._keys(tenant, model)
         amounts = {"req_minute": 1, "tok_minute": tokens, "req_day": 1, "tok_day": tokens, "img_minute": 0,
                    "quota_used": tokens}
-        usage = Usage(**{name: self.store.incr(key, amounts[name], ttl) for name, (key, ttl) in keys.items()})
+        needed = ("req_minute", "tok_minute")  # the headers need these even when nothing is added
+        usage = Usage(**{name: self.store.incr(key, amounts[name], ttl) if amounts[name] or name in needed else 0
+                         for name, (key, ttl) in keys.items()})
         return self.headers(self.limits(tenant, tier, model)[0], usage)
 
     def charge_images(self, tenant: str, images: int) -> None:
@@ -164,7 +173,9 @@ class Limiter(RateLimiter):
         """The 429 this request earns, or None when every window has room."""
         model = _model(call)
         limits, quota = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
-        usage = self.usage(call.tenant, model)
+        images = _images(call)
+        skip = ("img_minute",) if not images else ()
+        usage = self.usage(call.tenant, model, skip + (("quota_used",) if quota is None else ()))
         tokens = estimate_tokens(call.body)
         if quota is not None and (usage.quota_used >= quota or usage.quota_used + tokens > quota):
             return InsufficientQuotaError("You exceeded your current quota, please check your plan and billing details. "
@@ -174,7 +185,6 @@ class Limiter(RateLimiter):
         now = self.clock.now()
         to_minute = (math.floor(now / MINUTE) + 1) * MINUTE - now
         to_day = (math.floor(now / DAY) + 1) * DAY - now
-        images = _images(call)
         spent = [(label, kind, limit, used, asked, wait) for label, kind, limit, used, asked, wait in (
             ("requests per day (RPD)", "requests", limits.rpd, usage.req_day, 1, to_day),
             ("tokens per day (TPD)", "tokens", limits.tpd, usage.tok_day, tokens, to_day),
@@ -222,6 +232,15 @@ class Limiter(RateLimiter):
         model = _model(call)
         limits, _ = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
         reply.headers.extend(self.headers(limits, self.usage(call.tenant, model)).items())
+
+
+def _overlay(values: dict[str, int], source: Mapping[str, Any], family: str) -> None:
+    for name in ("rpm", "tpm", "rpd", "tpd", "ipm"):
+        value = source.get(name)
+        if isinstance(value, dict):  # per family, as in the tier table
+            value = value.get(family)
+        if value is not None:
+            values[name] = int(value)
 
 
 def _model(call: "Call") -> str:
