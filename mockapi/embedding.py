@@ -5,7 +5,7 @@ text's hash) plus signed hashed features: its words, word stems, word pairs and 
 Texts that share words share features, so their cosine is higher than that of unrelated
 texts. Features are spread over bands of growing width, so the leading dimensions carry
 signal as in Matryoshka-trained models, and truncating with ``dimensions`` keeps it.
-Vectors are L2-normalised and rounded to float32, so the float and base64 forms agree.
+Vectors are L2-normalised and hold float32 values, so the float and base64 forms agree.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ _STOPWORDS = frozenset(
 )
 _NOISE = 0.35  # the dense part's share of the norm before features are added
 _PER_BAND = 1  # positions each feature takes in every band
+_F32 = struct.Struct("<f")
 
 Input = str | Sequence[int]
 
@@ -76,7 +77,7 @@ def count_input_tokens(item: Input) -> int:
 
 
 def embed(space: str, item: Input, size: int) -> list[float]:
-    """The L2-normalised ``size``-dimensional vector of ``item`` in the model family ``space``."""
+    """The L2-normalised ``size``-dimensional vector of ``item`` in the model family ``space`` (float32 values)."""
     table, squares = _table(space, size)
     if isinstance(item, str):
         key, feats = item.encode(), features(item)
@@ -93,8 +94,8 @@ def embed(space: str, item: Input, size: int) -> list[float]:
     cross = sum([vector[p] * v for p, v in sparse.items()])
     sparse2 = sum([v * v for v in sparse.values()])
     c = (math.sqrt(cross * cross + sparse2 * (1.0 - base2)) - cross) / sparse2
-    for position, value in sparse.items():
-        vector[position] += c * value
+    for position, value in sparse.items():  # the table is float32 already; round only what changed
+        vector[position] = _F32.unpack(_F32.pack(vector[position] + c * value))[0]
     return vector
 
 def shorten(vector: list[float], dimensions: int) -> list[float]:
@@ -102,7 +103,7 @@ def shorten(vector: list[float], dimensions: int) -> list[float]:
     head = vector[:dimensions]
     norm2 = math.fsum(x * x for x in head)
     scale = 1.0 / math.sqrt(norm2) if norm2 > 0 else 1.0
-    return [x * scale for x in head]
+    return as_float32([x * scale for x in head])
 
 
 def encode_base64(vector: list[float]) -> str:
@@ -127,7 +128,7 @@ def _table(space: str, size: int) -> tuple[list[float], list[float]]:
     """A dense table of length ``2*size`` (so any slice of ``size`` exists) and its prefix sums of squares."""
     r = random.Random(f"mockapi-embedding-table:{space}:{size}")
     sigma = _NOISE / math.sqrt(size)
-    table = [r.gauss(0.0, sigma) for _ in range(2 * size)]
+    table = as_float32([r.gauss(0.0, sigma) for _ in range(2 * size)])
     squares = [0.0]
     for value in table:
         squares.append(squares[-1] + value * value)

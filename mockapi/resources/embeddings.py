@@ -25,7 +25,7 @@ def create_embedding(call: Call) -> dict[str, Any]:
         vector = embedding.embed(space, item, size)
         if dimensions is not None and dimensions < size:
             vector = embedding.shorten(vector, dimensions)
-        value: Any = embedding.encode_base64(vector) if as_base64 else embedding.as_float32(vector)
+        value: Any = embedding.encode_base64(vector) if as_base64 else vector
         data.append({"object": "embedding", "index": index, "embedding": value})
     total = sum(counts)
     call.charged_tokens = total
