@@ -78,6 +78,8 @@ def _checked(settings: Settings) -> Settings:
         raise ConfigError(f"unknown_ids must be '404' or 'synthesize', not {settings.unknown_ids!r}")
     if not 0 < settings.port < 65536:
         raise ConfigError(f"port must be 1-65535, not {settings.port}")
+    if settings.store != "memory" and not settings.store.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"store must be 'memory' or a redis:// URL, not {settings.store!r}")
     return settings
 
 

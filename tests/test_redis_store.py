@@ -251,3 +251,11 @@ def test_platform_behaviour_on_redis(case, redis_url, tmp_path):
     if inspect.iscoroutine(result):
         asyncio.run(result)
     engine.store.close()
+
+
+def test_store_setting_is_checked():
+    from mockapi.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="redis://"):
+        load_settings(env={}, store="postgres://nope")
+    assert load_settings(env={"MOCKAPI_STORE": "redis://127.0.0.1:1/0"}).store == "redis://127.0.0.1:1/0"
