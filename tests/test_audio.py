@@ -130,6 +130,7 @@ def test_current_models_and_custom_voices(mock):
         ({"speed": 0.24}, "speed"),
         ({"speed": 4.01}, "speed"),
         ({"input": "x" * 4097}, "input"),
+        ({"input": ""}, "input"),
         ({"voice": "robot"}, "voice"),
         ({"response_format": "ogg"}, "response_format"),
         ({"instructions": "Whisper."}, "instructions"),
