@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from mockapi.harness.verify import PHASES
 from mockapi.harness import CheckFailure, checks, replay, scenarios as s, verify_client
 from mockapi.harness.scenarios import ErrorStatus, Scenario, StreamShape
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "contract"
-STABLE = settings(max_examples=30, deadline=None, database=None, derandomize=True, print_blob=False,
+STABLE = settings(max_examples=30, deadline=None, database=None, derandomize=True, print_blob=False, phases=PHASES,
                   suppress_health_check=list(HealthCheck))
 
 

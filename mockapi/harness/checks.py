@@ -76,7 +76,7 @@ def _error_chain(error: BaseException | None) -> list[BaseException]:
     out: list[BaseException] = []
     while error is not None and error not in out:
         out.append(error)
-        error = error.__cause__ or error.__context__
+        error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
     return out
 
 
@@ -279,7 +279,7 @@ def secrets_not_logged(run: Run) -> None:
         piece = secret[i:i + window]
         if piece and piece in run.logs:
             line = next((ln for ln in run.logs.splitlines() if piece in ln), "")
-            shown = line.replace(key, key[:8] + "…").replace(piece, "<secret>")[:200]
+            shown = line.replace(secret, "<secret>").replace(piece, "<secret>")[:200]
             raise CheckFailure("secrets_not_logged", f"the client logged part of its API key: {shown!r}")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator, Sequence
 
-from hypothesis import HealthCheck, given, note
+from hypothesis import HealthCheck, Phase, given, note
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -18,6 +18,9 @@ from ..config import Settings
 from .checks import Check, judge
 from .runner import Options, Run, Session, execute, inputs_of
 from .scenarios import Scenario, default
+
+# Hypothesis's "explain" phase re-runs the client hundreds of times after shrinking; the script says more.
+PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
 
 
 def _options(max_attempts: int, sdk_max_retries: int, hang_timeout: float) -> Options:
@@ -54,7 +57,7 @@ def verify_client(fn: Callable[..., Any], *, scenarios: st.SearchStrategy[Scenar
         raise TypeError(f"scenarios must be a Hypothesis strategy of Scenario, not {type(strategy).__name__}")
     session = Session(settings)
     config = hypothesis or hypothesis_settings(
-        max_examples=max_examples, deadline=None, database=None, print_blob=False,
+        max_examples=max_examples, deadline=None, database=None, print_blob=False, phases=PHASES,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
     @config
