@@ -52,6 +52,9 @@ def test_contract_violations_of_the_request_are_recorded(mock):
     entry = entries_since(mock, seq)[-1]
     assert entry.status == 400 and entry.violations and entry.violations[0].startswith("temperature")
     assert control(mock).journal(status="400")[0]["violations"] == entry.violations
+    with pytest.raises(openai.BadRequestError):
+        mock.client.models.list(extra_headers={"x-mockapi-fault": "400"})
+    assert entries_since(mock, seq)[-1].violations == []  # an injected 400 is not the client's fault
 
 
 def test_journal_never_holds_an_unredacted_key(mock):

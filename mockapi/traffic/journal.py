@@ -129,7 +129,8 @@ class Journal:
         retry = request.headers.get("x-stainless-retry-count")
         error = reply.meta.get("error")
         violations = []
-        if error is not None and reply.status == 400:
+        fault = (call.meta.get("fault_spec") if call else None) or reply.meta.get("fault_spec")
+        if error is not None and reply.status == 400 and not fault:  # an injected 400 breaks no contract
             violations.append(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}")
         processing = next((v for k, v in reply.headers if k == "openai-processing-ms"), "0")
         body = request.body if request.body else b"" if request.body_file is None else b"<multipart upload>"
@@ -140,7 +141,7 @@ class Journal:
             request_body=_text(body), response_headers=[(k, redact_header(k, v)) for k, v in reply.headers],
             response_body=_text(reply.body, 4096), stream=reply.stream is not None, done=reply.stream is None,
             duration_ms=float(processing) if processing.isdigit() else 0.0, violations=violations,
-            fault=(call.meta.get("fault_spec") if call else None) or reply.meta.get("fault_spec"),
+            fault=fault,
             retry_count=int(retry) if retry and retry.isdigit() else None,
         )
 
