@@ -247,11 +247,15 @@ def test_semantic_rules(mock, kwargs, param):
     assert error_of(info)["param"] == param
 
 
-def test_item_reference_to_an_earlier_item(mock):
+def test_item_reference_to_a_stored_item_and_duplicates(mock):
     r1 = create(mock, input=ALICE)
-    r2 = create(mock, previous_response_id=r1.id, input=[{"type": "item_reference", "id": r1.output[0].id},
-                                                          {"role": "user", "content": "Who am I?"}])
+    said = mock.client.responses.input_items.list(r1.id).data[0]
+    r2 = create(mock, input=[{"type": "item_reference", "id": said.id}, {"role": "user", "content": "Who am I?"}])
     assert "Alice" in r2.output_text
+    with pytest.raises(openai.BadRequestError) as info:  # already in the chain: the real API's duplicate-item 400
+        mock.client.responses.create(model="gpt-4o", previous_response_id=r1.id,
+                                     input=[{"type": "item_reference", "id": r1.output[0].id}, {"role": "user", "content": "Who am I?"}])
+    assert error_of(info)["message"].startswith(f"Duplicate item found with id {r1.output[0].id}.")
 
 
 # -- structured output -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ..textgen import reply_text
 from ..tokenizer import count_tokens, tokenize
 from ..tools import PlannedCall, ToolSpec, arguments_for, plan_calls
 from . import hosted
-from .request import SERVER_TOOLS, ResponsesRequest, output_text, user_turns
+from .request import ResponsesRequest, output_text, user_turns
 
 _EFFORT_TOKENS = {"none": (0, 0), "minimal": (8, 32), "low": (64, 192), "medium": (192, 512), "high": (512, 1536), "xhigh": (1024, 2048)}
 

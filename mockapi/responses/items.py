@@ -44,16 +44,22 @@ def listed(item: dict[str, Any], new_id: Callable[[str], str]) -> dict[str, Any]
     return {**item, "id": item_id}
 
 
-def resolve_references(items: list[dict[str, Any]], known: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``item_reference`` items replaced by the items they name (404-free: an unknown one is a 400, as the API says)."""
-    by_id = {k.get("id"): k for k in known if k.get("id")}
+def resolve_references(items: list[dict[str, Any]], history: list[dict[str, Any]],
+                       find: Callable[[str], dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """``item_reference`` items replaced by the stored items they name; 400 for unknown ids and for items
+    already in the context (the real API's "Duplicate item found")."""
+    seen = {h.get("id") for h in history if h.get("id")}
     out = []
     for i, item in enumerate(items):
-        if item.get("type") != "item_reference":
-            out.append(item)
-            continue
-        found = by_id.get(item.get("id"))
-        if found is None:
-            raise InvalidRequestError(f"Item with id '{item.get('id')}' not found.", param=f"input[{i}].id")
-        out.append(found)
+        if item.get("type") == "item_reference":
+            found = find(str(item.get("id")))
+            if found is None:
+                raise InvalidRequestError(f"Item with id '{item.get('id')}' not found.", param=f"input[{i}].id")
+            item = found
+        if item.get("id") and item["id"] in seen:
+            raise InvalidRequestError(f"Duplicate item found with id {item['id']}. Remove duplicate items from your input and try again.",
+                                      param="input")
+        if item.get("id"):
+            seen.add(item["id"])
+        out.append(item)
     return out

@@ -42,7 +42,7 @@ def create(call: Any) -> Created:
         rules.check(request, model)
     state = State(call.store, call.tenant)
     history, conversation_id = _history(request, state)
-    request.items = resolve_references(request.items, history)
+    request.items = resolve_references(request.items, history, state.item)
     state.check_items_stored(request.items)
     context = history + request.items
     prompt_tokens = build.input_tokens(request, context)

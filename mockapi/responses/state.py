@@ -13,6 +13,7 @@ from ..errors import InvalidRequestError, NotFoundError
 from ..store import Store
 
 RESPONSE = "response"
+ITEM = "response.item"  # every stored input and output item by id, for item_reference
 DROPPED = "response.unstored"  # ids of store:false responses, so a later reference can say why it fails
 CONVERSATION = "conversation"
 _SEQUENCE_TTL = 10.0 ** 9
@@ -43,8 +44,14 @@ class State:
         return found
 
     def save(self, record: dict[str, Any]) -> None:
-        """Store (or replace) a response record."""
+        """Store (or replace) a response record, indexing its items by id."""
         self.store.put(self.tenant, RESPONSE, record["response"]["id"], record)
+        for item in record.get("input_items", []) + (record.get("final") or record["response"]).get("output", []):
+            self.store.put(self.tenant, ITEM, item["id"], item)
+
+    def item(self, item_id: str) -> dict[str, Any] | None:
+        """A stored input or output item, or None."""
+        return self.store.get(self.tenant, ITEM, item_id)
 
     def forget(self, response_id: str) -> bool:
         """Delete a stored response."""
