@@ -244,13 +244,16 @@ def test_file_search_and_code_interpreter_are_simulated_as_steps(mock):
     assistant = _assistant(mock, tools=[{"type": "file_search"}, {"type": "code_interpreter"}],
                            tool_resources={"file_search": {"vector_store_ids": [store.id]}})
     thread = _thread(mock, "How many days until refunds are issued? Calculate it with code.")
-    run = mock.client.beta.threads.runs.create_and_poll(
-        thread_id=thread.id, assistant_id=assistant.id, include=["step_details.tool_calls[*].file_search.results[*].content"])
+    run = mock.client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     assert run.status == "completed"
     steps = mock.client.beta.threads.runs.steps.list(run.id, thread_id=thread.id, order="asc").data
     tool_calls = steps[0].step_details.tool_calls
     assert [c.type for c in tool_calls] == ["file_search", "code_interpreter"]
     assert tool_calls[0].file_search.results[0].file_id == file_id
+    assert tool_calls[0].file_search.results[0].content is None  # content only when included
+    included = mock.client.beta.threads.runs.steps.retrieve(
+        steps[0].id, thread_id=thread.id, run_id=run.id, include=["step_details.tool_calls[*].file_search.results[*].content"])
+    assert included.step_details.tool_calls[0].file_search.results[0].content[0].text.startswith("Refunds")
     assert tool_calls[1].code_interpreter.outputs[0].logs.strip().isdigit()
     with pytest.raises(openai.NotFoundError):
         _assistant(mock, tool_resources={"file_search": {"vector_store_ids": ["vs_missing"]}})

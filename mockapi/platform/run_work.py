@@ -6,6 +6,7 @@ same code serves polling (``emit`` ignores) and streaming (``emit`` collects SSE
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any, Callable
@@ -110,9 +111,8 @@ def builtin_tools(repo: Repo, run: dict[str, Any], prompt: str, vector_store_ids
             if repo.get(vectors.KIND, vs_id) is not None:
                 results += vectors.search(repo, vs_id, {"query": prompt, "max_num_results": 5})["data"]
         results.sort(key=lambda h: -h["score"])
-        with_content = any("file_search.results[*].content" in i for i in include)
-        shown = [{"file_id": h["file_id"], "file_name": h["filename"], "score": h["score"],
-                  **({"content": h["content"]} if with_content else {})} for h in results[:5]]
+        shown = [{"file_id": h["file_id"], "file_name": h["filename"], "score": h["score"], "content": h["content"]}
+                 for h in results[:5]]
         calls.append({"id": repo.new_id("call_", "call"), "type": "file_search", "file_search": {
             "ranking_options": {"ranker": "default_2024_08_21", "score_threshold": 0.0}, "results": shown}})
     if "code_interpreter" in kinds and _CODE_WORDS.search(prompt):
@@ -122,9 +122,22 @@ def builtin_tools(repo: Repo, run: dict[str, Any], prompt: str, vector_store_ids
             "input": f"result = {a} * {b}\nprint(result)", "outputs": [{"type": "logs", "logs": f"{a * b}\n"}]}})
     if calls:
         step = new_step(repo, run, "tool_calls", {"type": "tool_calls", "tool_calls": calls})
-        emit("thread.run.step.created", public(step))
-        emit("thread.run.step.in_progress", public(step))
-        emit("thread.run.step.completed", public(finish_step(repo, step)))
+        emit("thread.run.step.created", shown_step(step, include))
+        emit("thread.run.step.in_progress", shown_step(step, include))
+        emit("thread.run.step.completed", shown_step(finish_step(repo, step), include))
+
+
+RESULT_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
+
+
+def shown_step(step: dict[str, Any], include: list[str]) -> dict[str, Any]:
+    """A step as the API shows it: file search result content only when ``include`` asks for it."""
+    shown = copy.deepcopy(public(step))
+    if RESULT_CONTENT not in include and shown["type"] == "tool_calls":
+        for tool_call in shown["step_details"]["tool_calls"]:
+            for result in (tool_call.get("file_search") or {}).get("results") or []:
+                result.pop("content", None)
+    return shown
 
 
 def write_reply(repo: Repo, run: dict[str, Any], prompt: str, prompt_tokens: int, emit: Emit) -> tuple[str, dict[str, int]]:

@@ -15,7 +15,7 @@ from ..tokenizer import count_tokens
 from . import assistants, progress, threads
 from .pages import paginate
 from .repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
-from .run_work import Emit, builtin_tools, finish_step, open_tool_step, plan_calls, steps_kind, write_reply
+from .run_work import Emit, builtin_tools, finish_step, open_tool_step, plan_calls, shown_step, steps_kind, write_reply
 
 OUTCOME_HEADER = "x-mockapi-run-outcome"  # failed | expired: script a run's end
 TERMINAL = ("completed", "failed", "cancelled", "expired", "incomplete")
@@ -259,19 +259,19 @@ def list_page(repo: Repo, thread_id: str, query: dict[str, str]) -> dict[str, An
     return paginate([public(advance(repo, r)) for r in repo.list(runs_kind(thread_id))], query)
 
 
-def list_steps(repo: Repo, thread_id: str, run_id: str, query: dict[str, str]) -> dict[str, Any]:
+def list_steps(repo: Repo, thread_id: str, run_id: str, query: dict[str, str], include: list[str]) -> dict[str, Any]:
     """``GET …/runs/{id}/steps``."""
     advance(repo, require(repo, thread_id, run_id))
-    return paginate([public(s) for s in repo.list(steps_kind(run_id))], query)
+    return paginate([shown_step(s, include) for s in repo.list(steps_kind(run_id))], query)
 
 
-def require_step(repo: Repo, thread_id: str, run_id: str, step_id: str) -> dict[str, Any]:
+def require_step(repo: Repo, thread_id: str, run_id: str, step_id: str, include: list[str]) -> dict[str, Any]:
     """One step, or 404."""
     advance(repo, require(repo, thread_id, run_id))
     step = repo.get(steps_kind(run_id), step_id)
     if step is None:
         raise NotFoundError(f"No run step found with id '{step_id}'.")
-    return public(step)
+    return shown_step(step, include)
 
 
 def _synthesize(repo: Repo, run_id: str, scope: dict[str, str]) -> dict[str, Any]:

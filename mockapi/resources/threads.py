@@ -135,12 +135,12 @@ def submit_tool_outputs(call: Call) -> Any:
 
 def list_run_steps(call: Call) -> dict[str, Any]:
     """``GET …/runs/{run_id}/steps``."""
-    return runs.list_steps(Repo(call), *_ids(call, "thread_id", "run_id"), call.query)
+    return runs.list_steps(Repo(call), *_ids(call, "thread_id", "run_id"), call.query, _include(call))
 
 
 def get_run_step(call: Call) -> dict[str, Any]:
     """``GET …/runs/{run_id}/steps/{step_id}``."""
-    return runs.require_step(Repo(call), *_ids(call, "thread_id", "run_id", "step_id"))
+    return runs.require_step(Repo(call), *_ids(call, "thread_id", "run_id", "step_id"), _include(call))
 
 
 HANDLERS = {
