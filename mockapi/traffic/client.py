@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from ..engine import Engine
 
 
+# The mock is reached directly: an HTTP(S)_PROXY in the environment must not route control calls.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 class ControlError(RuntimeError):
     """The control plane refused a request; ``status`` and ``body`` say why."""
 
@@ -54,7 +58,7 @@ class Client:
             url = self.root + full + (f"?{qs}" if qs else "")
             req = urllib.request.Request(url, data=data if method != "GET" else None, headers=headers, method=method)
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 - our own server
+                with _OPENER.open(req, timeout=self.timeout) as resp:
                     status, raw = resp.status, resp.read()
             except urllib.error.HTTPError as exc:
                 status, raw = exc.code, exc.read()
