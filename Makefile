@@ -26,9 +26,10 @@ test: $(STAMP)
 	bash scripts/ensure-system-deps.sh
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-## make contracts: regenerate contracts/openapi.json from the installed openai SDK
+## make contracts: regenerate contracts/openapi.json from the installed openai SDK, and COVERAGE.md
 contracts: $(STAMP)
 	$(PY) -m mockapi.contractgen
+	$(PY) -m mockapi.coverage_table
 
 ## make bench: run the benchmarks under bench/
 bench: $(STAMP)
