@@ -6,6 +6,9 @@ import io
 
 import openai
 import pytest
+from hypothesis import given, strategies as st
+
+from mockapi.platform.pages import paginate
 
 CATS = b"Cats purr and sleep in the sun. Cats chase mice around the barn at night."
 DOGS = b"Dogs bark loudly and fetch sticks in the park. A dog guards the house."
@@ -136,3 +139,29 @@ def test_unknown_file_is_404_when_attaching(mock):
         mock.client.vector_stores.files.create(vector_store_id=store.id, file_id="file-missing")
     with pytest.raises(openai.NotFoundError):
         mock.client.vector_stores.create(name="kb", file_ids=["file-missing"])
+
+
+# -- the cursor-pagination helper every platform list uses ---------------------------------------
+@given(n=st.integers(0, 40), limit=st.integers(1, 12), order=st.sampled_from(["asc", "desc"]))
+def test_following_after_cursors_visits_every_item_once(n, limit, order):
+    items = [{"id": f"obj_{i:03d}"} for i in range(n)]
+    expected = [o["id"] for o in (items if order == "asc" else items[::-1])]
+    seen, query = [], {"limit": str(limit), "order": order}
+    while True:
+        page = paginate(items, query)
+        assert len(page["data"]) <= limit
+        seen += [o["id"] for o in page["data"]]
+        if not page["has_more"]:
+            break
+        query = {**query, "after": page["last_id"]}
+    assert seen == expected
+
+
+@given(n=st.integers(1, 40), limit=st.integers(1, 12), cut=st.integers(0, 39))
+def test_before_cursor_gives_the_page_just_before_it(n, limit, cut):
+    items = [{"id": f"obj_{i:03d}"} for i in range(n)]
+    cursor = items[cut % n]["id"]
+    page = paginate(items, {"limit": str(limit), "order": "asc", "before": cursor})
+    ids = [o["id"] for o in items]
+    assert [o["id"] for o in page["data"]] == ids[max(0, ids.index(cursor) - limit):ids.index(cursor)]
+    assert page["has_more"] == (ids.index(cursor) > limit)
