@@ -34,7 +34,8 @@ def probe(data: bytes, fmt: str) -> dict:
     with tempfile.NamedTemporaryFile(suffix="." + fmt) as f:
         f.write(data)
         f.flush()
-        out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=format_name:stream=codec_name,sample_rate,channels",
+        out = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
+                              "format=format_name:stream=codec_name,sample_rate,channels",
                               "-of", "json", f.name], capture_output=True, text=True, check=True).stdout
     info = json.loads(out)
     return {**info["format"], **info["streams"][0]}
@@ -46,7 +47,8 @@ def decoded_seconds(data: bytes, fmt: str) -> float:
     with tempfile.NamedTemporaryFile(suffix="." + fmt) as f:
         f.write(data)
         f.flush()
-        run = subprocess.run(["ffmpeg", "-v", "error", "-xerror", *raw, "-i", f.name, "-f", "s16le", "-ac", "1", "-ar", "24000", "-"],
+        run = subprocess.run(["ffmpeg", "-v", "error", "-xerror", *raw, "-i", f.name,
+                              "-f", "s16le", "-ac", "1", "-ar", "24000", "-"],
                              capture_output=True, check=False)
     assert run.returncode == 0 and not run.stderr, run.stderr.decode()[:500]
     return len(run.stdout) / 2 / 24000

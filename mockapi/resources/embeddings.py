@@ -63,7 +63,8 @@ def _check_tokens(counts: list[int]) -> None:
         if count > embedding.MAX_INPUT_TOKENS:
             raise ContextLengthExceededError(
                 f"This model's maximum context length is {embedding.MAX_INPUT_TOKENS} tokens, however you requested "
-                f"{count} tokens ({count} in your prompt; 0 for the completion). Please reduce your prompt; or completion length.",
+                f"{count} tokens ({count} in your prompt; 0 for the completion). "
+                "Please reduce your prompt; or completion length.",
                 param="input")
     total = sum(counts)
     if total > embedding.MAX_REQUEST_TOKENS:
