@@ -1,26 +1,25 @@
-"""Deterministic lexical relevance for vector store search: chunking and bag-of-words cosine."""
+"""Deterministic lexical relevance for vector store search: chunking, and cosine over the embeddings
+engine's sparse lexical features (words, stems, word pairs, acronyms) without its dense noise part,
+so a chunk sharing nothing with the query scores 0 and is left out."""
 
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
-from typing import Any
+from typing import Any, Mapping
 
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset("a an and are as at be by for from has have in is it its of on or that the this to was were will with".split())
+from ..embedding import features
 
 
-def terms(text: str) -> Counter[str]:
-    """The text's lower-cased words, stop words left out, with their counts."""
-    return Counter(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+def terms(text: str) -> dict[str, float]:
+    """The text's weighted lexical features, as the embeddings engine sees them."""
+    return features(text)
 
 
-def cosine(a: Counter[str], b: Counter[str]) -> float:
-    """Cosine similarity of two term bags, in [0, 1]."""
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine similarity of two sparse feature maps, in [0, 1]."""
     if not a or not b:
         return 0.0
-    dot = sum(count * b[word] for word, count in a.items() if word in b)
+    dot = sum(weight * b[name] for name, weight in a.items() if name in b)
     if not dot:
         return 0.0
     return dot / (math.sqrt(sum(c * c for c in a.values())) * math.sqrt(sum(c * c for c in b.values())))
