@@ -237,3 +237,11 @@ def test_any_request_streams_a_valid_lifecycle(mock, prompt, tools, limit, model
     assert added == [e.item.id for e in events if e.type == "response.output_item.done"] == [o.id for o in events[-1].response.output]
     body = mock.client.responses.create(**kwargs)
     assert body.model_dump() == events[-1].response.model_dump()
+
+
+def test_a_mid_stream_error_event_has_its_fields_at_the_top_level(mock):
+    events = collect(mock, input="Hello", extra_headers={"x-mockapi-fault": "error after=4"})
+    assert [e.type for e in events] == ["response.created", "response.in_progress", "response.output_item.added",
+                                        "response.content_part.added", "error"]
+    error = events[-1]
+    assert error.sequence_number == 4 and error.code == "server_error" and error.message and error.param is None
