@@ -364,3 +364,12 @@ def test_schema_validation_level_implies_synthesized_ids(mock):
         mock.client.beta.threads.retrieve("thread_abc123")
     schema = mock.client.with_options(default_headers={"x-mockapi-validation": "schema"})
     assert schema.beta.threads.retrieve("thread_abc123").id == "thread_abc123"
+
+
+def test_metadata_limits_are_enforced(mock):
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.beta.threads.create(metadata={f"k{i}": "v" for i in range(17)})
+    assert info.value.body["param"] == "metadata"
+    thread = mock.client.beta.threads.create(metadata={f"k{i}": "v" for i in range(16)})
+    with pytest.raises(openai.BadRequestError):
+        mock.client.beta.threads.update(thread.id, metadata={"k": "x" * 513})

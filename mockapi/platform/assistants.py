@@ -53,7 +53,7 @@ def _apply(repo: Repo, call: Any, obj: dict[str, Any], body: dict[str, Any]) -> 
     if "tool_resources" in body:
         obj["tool_resources"] = tool_resources(repo, call, body["tool_resources"])
     if "metadata" in body:
-        obj["metadata"] = body["metadata"] or {}
+        obj["metadata"] = metadata_of(body) or {}
 
 
 def create(repo: Repo, call: Any, body: dict[str, Any]) -> dict[str, Any]:

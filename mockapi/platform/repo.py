@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from ..determinism import digest, make_id
-from ..errors import ConflictError, NotFoundError
+from ..errors import ConflictError, InvalidRequestError, NotFoundError
 
 SEQUENCE_TTL = 10 * 365 * 86400.0  # id counters never expire in practice
 LOCK_TTL = 5.0  # a crashed holder frees its lock after this long
@@ -97,6 +97,15 @@ def public(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def metadata_of(body: dict[str, Any], default: Any = None) -> Any:
-    """The ``metadata`` a body sets, or ``default`` ({} on create)."""
+    """The ``metadata`` a body sets (checked against the real limits), or ``default`` ({} on create)."""
     value = body.get("metadata", default)
+    if isinstance(value, dict):
+        if len(value) > 16:
+            raise InvalidRequestError(f"Invalid 'metadata': too many properties. Expected an object with at most 16 "
+                                      f"properties, but got an object with {len(value)} properties instead.",
+                                      param="metadata", code="object_above_max_properties")
+        for key, item in value.items():
+            if len(key) > 64 or (isinstance(item, str) and len(item) > 512):
+                raise InvalidRequestError(f"Invalid 'metadata.{key[:64]}': keys are at most 64 characters and values "
+                                          f"at most 512.", param=f"metadata.{key[:64]}", code="string_above_max_length")
     return {} if value is None and default is not None else value

@@ -249,7 +249,7 @@ def modify(repo: Repo, thread_id: str, run_id: str, body: dict[str, Any]) -> dic
     with repo.lock(f"run:{run_id}"):
         run = require(repo, thread_id, run_id)
         if "metadata" in body:
-            run["metadata"] = body["metadata"] or {}
+            run["metadata"] = metadata_of(body) or {}
         return repo.put(runs_kind(thread_id), run)
 
 

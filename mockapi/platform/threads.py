@@ -39,7 +39,7 @@ def modify(repo: Repo, call: Any, thread_id: str, body: dict[str, Any]) -> dict[
     """``POST /threads/{id}``: metadata and tool resources."""
     thread = require(repo, thread_id)
     if "metadata" in body:
-        thread["metadata"] = body["metadata"] or {}
+        thread["metadata"] = metadata_of(body) or {}
     if "tool_resources" in body:
         thread["tool_resources"] = tool_resources(repo, call, body["tool_resources"])
     return public(repo.put(KIND, thread))
@@ -126,7 +126,7 @@ def modify_message(repo: Repo, thread_id: str, message_id: str, body: dict[str, 
     """``POST /threads/{id}/messages/{message_id}``: metadata."""
     message = require_message(repo, thread_id, message_id)
     if "metadata" in body:
-        message["metadata"] = body["metadata"] or {}
+        message["metadata"] = metadata_of(body) or {}
     return public(repo.put(messages_kind(thread_id), message))
 
 

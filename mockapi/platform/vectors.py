@@ -82,7 +82,7 @@ def modify(repo: Repo, vs_id: str, body: dict[str, Any]) -> dict[str, Any]:
     if "name" in body and body["name"] is not None:
         store["name"] = body["name"]
     if "metadata" in body:
-        store["metadata"] = body["metadata"] or {}
+        store["metadata"] = metadata_of(body) or {}
     if "expires_after" in body:
         _check_expires_after(body["expires_after"])
         store["expires_after"] = body["expires_after"]
