@@ -147,6 +147,11 @@ def test_limits_give_400_naming_the_parameter(mock, kwargs, param):
     assert info.value.body["type"] == "invalid_request_error"
 
 
+def test_a_long_token_id_input_is_one_input(mock):
+    response = mock.client.embeddings.create(model="text-embedding-3-small", input=list(range(3000)), dimensions=8)
+    assert len(response.data) == 1 and response.usage.prompt_tokens == 3000
+
+
 def test_the_largest_allowed_batch_and_input_pass(mock):
     many = mock.client.embeddings.create(model="text-embedding-3-small", input=["x"] * 2048, dimensions=8)
     assert len(many.data) == 2048
