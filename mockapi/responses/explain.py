@@ -26,7 +26,8 @@ def explain(body: Any, error: InvalidRequestError) -> InvalidRequestError:
     """``error``, or a 400 naming the right shape when ``body`` makes one of the reference's mistakes."""
     if not isinstance(body, dict):
         return error
-    for i, tool in enumerate(body.get("tools") or []):
+    tools = body.get("tools")
+    for i, tool in enumerate(tools if isinstance(tools, list) else []):  # a wrong-typed `tools` keeps its 400
         found = _tool(i, tool) if isinstance(tool, dict) else None
         if found is not None:
             return found
