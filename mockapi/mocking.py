@@ -37,7 +37,7 @@ class Options:
     api_key: str = API_KEY
 
     def merged(self, marker: Mapping[str, Any]) -> "Options":
-        """These options with a marker's keyword arguments applied (base URLs and passthrough add up)."""
+        """These options with a marker's keyword arguments applied (lists add up; other values replace)."""
         unknown = set(marker) - set(MARKER_FIELDS)
         if unknown:
             raise TypeError(f"@pytest.mark.mockapi got unknown arguments {sorted(unknown)}; use {list(MARKER_FIELDS)}")
@@ -47,7 +47,8 @@ class Options:
                 value = values[name]
                 values[name] = (value,) if isinstance(value, (str, dict)) else tuple(value or ())
         values["base_urls"] = _unique(self.base_urls + values.get("base_urls", ()))
-        values["passthrough"] = self.passthrough + values.get("passthrough", ())
+        for name in ("passthrough", "fixtures", "faults"):
+            values[name] = getattr(self, name) + values.get(name, ())
         return replace(self, **values)
 
     @property

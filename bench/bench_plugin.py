@@ -1,0 +1,150 @@
+"""The pytest plugin's per-call overhead for a small non-streaming chat, in one run.
+
+Three ways of answering the same ``POST /v1/chat/completions``, each timed over many calls:
+
+- (a) a bare route returning the same JSON: respx for ``httpx``; for ``httpx2`` (which respx cannot
+  mock) an ``httpx2.MockTransport`` handler, the nearest equivalent;
+- the plugin's in-process mode (the default transports patched, the engine answering);
+- (b) the plugin's live mode: uvicorn in a thread, over loopback.
+
+Two levels: a plain ``httpx.Client`` (the mock's own overhead, nothing else), and the installed
+``openai`` SDK's default client (what a user's test pays per call). Targets: in-process under 2x (a),
+and at least 5x faster than (b). Run ``python bench/bench_plugin.py [--calls N]``; run it with an
+openai 2.x interpreter too to see respx under the SDK (3.x sends through httpx2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import statistics
+import sys
+import time
+from typing import Any, Callable
+
+URL = "https://api.openai.com/v1/chat/completions"
+KEY = "sk-bench-0123456789"
+CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Say hello to the benchmark."}]}
+
+
+Way = tuple[Callable[[], Any], Callable[[], Any]]  # (a context manager factory, one call)
+
+
+def interleaved(ways: dict[str, Way], n: int, slow: tuple[str, ...] = ("live",)) -> dict[str, float]:
+    """Median microseconds per call of each way, in alternating batches (each inside its own context),
+    so that load drifting on a shared machine hits every way alike."""
+    for context, call in ways.values():
+        with context():
+            for _ in range(min(200, n)):
+                call()
+    samples: dict[str, list[float]] = {name: [] for name in ways}
+    rounds = 20
+    for _ in range(rounds):
+        for name, (context, call) in ways.items():
+            batch = max(5, (n // 4 if name in slow else n) // rounds)
+            with context():
+                started = time.perf_counter()
+                for _ in range(batch):
+                    call()
+                samples[name].append((time.perf_counter() - started) / batch * 1e6)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def reference_body() -> bytes:
+    """The engine's own reply to the chat, so every way returns the same JSON."""
+    from mockapi.engine import Request
+    from mockapi.mocking import Options, new_engine
+
+    headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
+    return new_engine(Options()).handle(Request("POST", "/v1/chat/completions", headers, json.dumps(CHAT).encode())).body
+
+
+def respx_route(body: bytes) -> Callable[[], Any]:
+    """A context factory: respx patching httpx with one route returning ``body``."""
+    import httpx
+    import respx
+
+    def context() -> Any:
+        router = respx.mock(assert_all_called=False)
+        router.post(URL).mock(return_value=httpx.Response(200, content=body, headers={"content-type": "application/json"}))
+        return router
+
+    return context
+
+
+def httpx_level(body: bytes, calls: int, live_url: str) -> dict[str, float]:
+    """A plain ``httpx.Client`` POST: respx route, in-process, live."""
+    import httpx
+
+    from mockapi.session import inprocess
+
+    client = httpx.Client(headers={"authorization": f"Bearer {KEY}"})
+    post = lambda url: client.post(url, json=CHAT).read()  # noqa: E731
+    figures = interleaved({"bare": (respx_route(body), lambda: post(URL)),
+                           "inprocess": (inprocess, lambda: post(URL)),
+                           "live": (contextlib.nullcontext, lambda: post(live_url + "/chat/completions"))}, calls)
+    client.close()
+    return figures
+
+
+def sdk_level(body: bytes, calls: int, live_url: str) -> tuple[str, dict[str, float]]:
+    """The installed openai SDK's default client: bare route, in-process, live."""
+    import openai
+
+    from mockapi.session import inprocess
+
+    create = lambda client: client.chat.completions.create(**CHAT)  # noqa: E731
+    client = openai.OpenAI(api_key=KEY, max_retries=0)
+    live_client = openai.OpenAI(api_key=KEY, max_retries=0, base_url=live_url)
+    try:
+        import httpx2
+
+        on_httpx2 = isinstance(client._client, httpx2.Client)
+    except ImportError:
+        on_httpx2 = False
+    if on_httpx2:
+        handler = lambda request: httpx2.Response(200, content=body, headers={"content-type": "application/json"})  # noqa: E731
+        bare_client = openai.OpenAI(api_key=KEY, max_retries=0, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+        bare: Way = (contextlib.nullcontext, lambda: create(bare_client))
+        label = "httpx2, bare = httpx2.MockTransport route (respx cannot mock httpx2)"
+    else:
+        bare = (respx_route(body), lambda: create(client))
+        label = "httpx, bare = respx route"
+    figures = interleaved({"bare": bare, "inprocess": (inprocess, lambda: create(client)),
+                           "live": (contextlib.nullcontext, lambda: create(live_client))}, calls)
+    return f"openai {openai.__version__} via {label}", figures
+
+
+def report(title: str, figures: dict[str, float]) -> bool:
+    """Print one level's figures; True when both targets are met."""
+    vs_bare = figures["inprocess"] / figures["bare"]
+    vs_live = figures["live"] / figures["inprocess"]
+    ok = vs_bare < 2 and vs_live >= 5
+    print(f"{title}\n  (a) bare route  {figures['bare']:8.0f} us/call\n  in-process      {figures['inprocess']:8.0f} us/call"
+          f"  = {vs_bare:.2f}x (a)  [target < 2x]\n  (b) live        {figures['live']:8.0f} us/call"
+          f"  = in-process is {vs_live:.1f}x faster  [target >= 5x]  {'OK' if ok else 'MISSED'}")
+    return ok
+
+
+def main() -> int:
+    """Run both levels; exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    args = parser.parse_args()
+    from mockapi.mocking import Options
+    from mockapi.session import start_server
+
+    body = reference_body()
+    server, _ = start_server(Options())
+    try:
+        ok = report("httpx.Client POST (the mock's own overhead)", httpx_level(body, args.calls, server.base_url))
+        title, figures = sdk_level(body, args.calls, server.base_url)
+        ok = report(f"SDK chat.completions.create ({title})", figures) and ok
+    finally:
+        server.stop()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
