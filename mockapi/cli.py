@@ -1,4 +1,4 @@
-"""The ``mockapi`` command: ``serve`` the mock, list its ``routes``."""
+"""The ``mockapi`` command: ``serve`` the mock, list its ``routes``, ``verify`` a server against the contract."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning")
     routes = sub.add_parser("routes", help="print every operation the mock serves")
     routes.add_argument("--all", action="store_true", help="include contract operations without a handler")
+    verify = sub.add_parser("verify", help="check an OpenAI-compatible server against the contract (mockapi.harness.server)")
+    verify.add_argument("--base-url", required=True, help="the server's base URL, ending in /v1")
+    verify.add_argument("--api-key", default="sk-verify-0000000000000000", help="the key sent as Authorization: Bearer")
+    verify.add_argument("--only", action="append", help="groups (chat, responses, files...) or operationIds, comma-separated")
+    verify.add_argument("--skip", action="append", help="an operationId or operationId:kind to leave out (repeatable)")
+    verify.add_argument("--max-examples", type=int, default=10, help="generated requests per operation and kind")
+    verify.add_argument("--junit", default=None, help="write a JUnit XML report here")
+    verify.add_argument("--verbose", action="store_true", help="print each case as it finishes")
     return parser
 
 
@@ -36,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "routes":
         return _routes(args)
+    if args.command == "verify":
+        from .harness.server_cli import main as verify_main
+
+        return verify_main(args)
     return _serve(args)
 
 

@@ -1,0 +1,379 @@
+"""Server verification: does an OpenAI-compatible server speak the contract?
+
+For each selected operation, Hypothesis draws valid requests (:mod:`.server_requests`) and the
+answers must be 2xx with bodies (and every SSE event) valid against the contract, the right
+content type and the standard headers; invalid requests must get a 4xx in the error shape, never
+a 5xx; an unknown id must get a 4xx. Collections with create, retrieve and delete run the stateful
+sequence create -> retrieve -> delete -> retrieve (404). ``mockapi verify`` prints the table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+
+from ..contract import Contract, OperationSpec, load_contract
+from .frames import parse_frames
+from .server_requests import (FOR_STATE, PARENT_BODIES, STATE_DEPENDENT, STREAM_BODIES, Drawn, Ref, base_body, encode,
+                              invalid_bodies, valid_bodies)
+from .verify import PHASES
+
+REQUIRED_HEADERS = ("x-request-id", "openai-version", "openai-processing-ms")
+MISSING_ID = "verify_missing_0000000000"
+
+
+class ServerCheckFailure(AssertionError):
+    """One answer broke the contract; the text names the request and every problem."""
+
+
+class Unresolvable(Exception):
+    """A path parameter the verifier could not fill (no way to create or list such an object)."""
+
+
+@dataclass
+class CaseResult:
+    """One kind of check on one operation: how many examples ran, and the failure if any."""
+
+    operation: str
+    kind: str
+    examples: int = 0
+    failure: str | None = None
+    skipped: str | None = None
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``FAIL`` or ``skip``."""
+        return "skip" if self.skipped else "FAIL" if self.failure else "ok"
+
+
+@dataclass
+class Report:
+    """Every case, in order."""
+
+    base_url: str
+    cases: list[CaseResult] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[CaseResult]:
+        """The failed cases."""
+        return [c for c in self.cases if c.failure]
+
+
+def group_of(op: OperationSpec) -> str:
+    """The ``--only`` group of an operation: the first path segment (chat, responses, files...)."""
+    return op.path.strip("/").split("/")[0]
+
+
+def select(contract: Contract, only: Iterable[str] | None) -> list[OperationSpec]:
+    """The operations named by groups or operationIds (all when ``only`` is empty); ValueError on unknown names."""
+    names = [n.strip() for n in only or [] if n.strip()]
+    groups = {group_of(op) for op in contract.operations}
+    unknown = [n for n in names if n not in groups and n not in contract.by_id]
+    if unknown:
+        raise ValueError(f"unknown operations or groups {unknown}; groups are {sorted(groups)}")
+    return [op for op in sorted(contract.operations, key=lambda o: (o.path, o.method))
+            if not names or group_of(op) in names or op.operation_id in names]
+
+
+class ServerVerifier:
+    """Checks one server (``base_url`` ends in ``/v1``) against the contract."""
+
+    def __init__(self, base_url: str, api_key: str = "sk-verify-0000000000000000", *, max_examples: int = 10,
+                 contract: Contract | None = None, client: httpx.Client | None = None) -> None:
+        if max_examples < 1:
+            raise ValueError(f"max_examples must be at least 1, not {max_examples}")
+        self.base_url = base_url.rstrip("/")
+        self.contract = contract or load_contract()
+        self.max_examples = max_examples
+        self.http = client or httpx.Client(base_url=self.base_url, timeout=30.0)
+        self.headers = {"Authorization": f"Bearer {api_key}"}
+
+    # -- transport ----------------------------------------------------------------------------
+    def send(self, op: OperationSpec, params: dict[str, str], body: Any = None, *, raw: bytes | None = None,
+             headers: dict[str, str] | None = None) -> httpx.Response:
+        """Send one request for ``op`` (Refs in the body become created ids) and read the whole answer."""
+        path = op.path.format(**params)
+        extra = dict(self.headers if headers is None else headers)
+        if op.operation_id == "createFile" and body is None and raw is None:
+            files = {"file": ("verify.jsonl", b'{"text": "hello"}\n', "application/jsonl")}
+            return self.http.request(op.method, path, headers=extra, data={"purpose": "assistants"}, files=files)
+        if raw is None and body is not None:
+            raw = encode(self.fill_refs(body))
+        if raw is not None:
+            extra["content-type"] = "application/json"
+        return self.http.request(op.method, path, headers=extra, content=raw)
+
+    def fill_refs(self, value: Any) -> Any:
+        """``value`` with every :class:`Ref` replaced by the id of a newly created object."""
+        if isinstance(value, Ref):
+            return self.create_in(str(value), {})
+        if isinstance(value, dict):
+            return {k: self.fill_refs(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.fill_refs(v) for v in value]
+        return value
+
+    def create_in(self, collection: str, params: dict[str, str], extra: dict[str, Any] | None = None) -> str:
+        """The id of a new object in ``collection`` (a path template), or of a listed one when none can be created."""
+        ops = self.contract.operations
+        creator = next((o for o in ops if o.method == "POST" and o.path == collection and "{" not in o.path[len(collection):]
+                        and (o.request_content == "application/json" or o.operation_id == "createFile")), None)
+        if creator is not None:
+            json_body = creator.request_content == "application/json"
+            body = {**base_body(creator), **FOR_STATE.get(creator.operation_id, {}), **(extra or {})} if json_body else None
+            answer = self.send(creator, params, body)
+            if answer.status_code >= 300:
+                raise Unresolvable(f"{creator.operation_id} answered {answer.status_code}")
+            data = answer.json()
+            found = data.get("id") or next((d.get("id") for d in data.get("data") or [] if isinstance(d, dict)), None)
+        else:
+            lister = next((o for o in ops if o.method == "GET" and o.path == collection), None)
+            if lister is None:
+                raise Unresolvable(f"nothing creates or lists {collection}")
+            answer = self.send(lister, params)
+            data = answer.json() if answer.status_code < 300 else {}
+            found = next((d.get("id") for d in data.get("data") or [] if isinstance(d, dict)), None)
+        if not found:
+            raise Unresolvable(f"no object found in {collection.format(**params)}")
+        return str(found)
+
+    def resolve(self, op: OperationSpec) -> dict[str, str]:
+        """Values for every path parameter of ``op``, creating parent objects as needed."""
+        params: dict[str, str] = {}
+        matches = list(re.finditer(r"{(\w+)}", op.path))
+        for k, match in enumerate(matches):
+            collection = op.path[: match.start()].rstrip("/")
+            extra = PARENT_BODIES.get(op.operation_id) if k == len(matches) - 1 else None
+            params[match.group(1)] = self.create_in(collection, params, extra)
+        return params
+
+    # -- checks of one answer ------------------------------------------------------------------
+    def header_problems(self, answer: httpx.Response) -> list[str]:
+        """Standard headers missing or malformed."""
+        specs = self.contract.document.get("components", {}).get("x-standard-headers", {})
+        problems = [f"header {h} missing" for h in REQUIRED_HEADERS if h not in answer.headers]
+        for name, spec in specs.items():
+            pattern = (spec.get("schema") or {}).get("pattern")
+            value = answer.headers.get(name)
+            if value is not None and pattern and not re.search(pattern, value):
+                problems.append(f"header {name}: {value!r} does not match {pattern}")
+        return problems
+
+    def success_problems(self, op: OperationSpec, answer: httpx.Response, stream: bool) -> list[str]:
+        """Why a valid request's answer breaks the contract (empty when it holds)."""
+        if answer.status_code >= 300:
+            return [f"HTTP {answer.status_code} to a valid request: {answer.text[:300]}"]
+        problems = self.header_problems(answer)
+        kind = answer.headers.get("content-type", "").split(";")[0].strip()
+        if stream:
+            if kind != "text/event-stream":
+                return problems + [f"content-type {kind!r}, expected text/event-stream"]
+            return problems + self.stream_problems(op, answer.content)
+        allowed = list((op.raw.get("responses", {}).get("200", {}).get("content") or {"application/json": {}}))
+        allowed += list((op.raw.get("x-response-media-types") or {}).values())
+        if kind not in allowed and not any(a.endswith("/*") and kind.startswith(a[:-1]) for a in allowed):
+            return problems + [f"content-type {kind!r}, expected one of {allowed}"]
+        if kind != "application/json":
+            return problems + ([] if answer.content else ["empty body"])
+        try:
+            body = answer.json()
+        except ValueError:
+            return problems + ["the body is not JSON"]
+        return problems + [f"body {e}" for e in self.contract.response_errors(op.operation_id, body)[:5]]
+
+    def stream_problems(self, op: OperationSpec, data: bytes) -> list[str]:
+        """Every SSE event must fit the contract, and the stream must end as its dialect says."""
+        problems: list[str] = []
+        frames = parse_frames(data)
+        if not frames:
+            return ["an empty event stream"]
+        dialect = op.stream_dialect or "chat"
+        spec = self.contract.document.get("x-stream-dialects", {}).get(dialect, {})
+        events = []
+        for k, (name, text) in enumerate(frames):
+            if text == "[DONE]":
+                events.append("[DONE]")
+                continue
+            try:
+                event = json.loads(text)
+            except ValueError:
+                problems.append(f"event {k} is not JSON: {text[:80]!r}")
+                continue
+            events.append(event)
+            # Assistants events carry the object as data and the type as the SSE event name.
+            subject = {"event": name, "data": event} if dialect == "assistants" else event
+            label = name or (event.get("type") or event.get("object") if isinstance(event, dict) else "")
+            problems += [f"event {k} ({label}) {e}" for e in self.contract.response_errors(op.operation_id, subject, stream=True)[:3]]
+        terminal = spec.get("terminal_events")
+        if terminal and not any(isinstance(e, dict) and e.get("type") in terminal for e in events):
+            problems.append(f"the stream has no terminal event ({', '.join(terminal)})")
+        if spec.get("terminator") and not data.replace(b"\r\n", b"\n").endswith(spec["terminator"].encode()):
+            problems.append(f"the stream does not end with {spec['terminator']!r}")
+        return problems[:8]
+
+    def error_problems(self, answer: httpx.Response, want: str = "4xx") -> list[str]:
+        """An invalid request must get a 4xx (never a 5xx) with an OpenAI-shaped error body."""
+        status = answer.status_code
+        if not 400 <= status < 500:
+            return [f"HTTP {status} to an invalid request, expected {want}: {answer.text[:200]}"]
+        if want == "404" and status != 404:
+            return [f"HTTP {status}, expected 404"]
+        try:
+            body = answer.json()
+        except ValueError:
+            return ["the error body is not JSON"]
+        schema = self.contract.document["components"]["schemas"]["ErrorResponse"]
+        from jsonschema import Draft202012Validator
+
+        return [f"error body {e.message}" for e in Draft202012Validator(schema).iter_errors(body)][:3] + self.header_problems(answer)
+
+    # -- cases -------------------------------------------------------------------------------
+    def _property(self, case: CaseResult, strategy: st.SearchStrategy[Any], exercise: Callable[[Any], list[str]],
+                  examples: int | None = None) -> CaseResult:
+        @settings(max_examples=examples or self.max_examples, deadline=None, database=None, phases=PHASES,
+                  print_blob=False, suppress_health_check=list(HealthCheck))
+        @given(strategy)
+        def holds(drawn: Any) -> None:
+            case.examples += 1
+            problems = exercise(drawn)
+            if problems:
+                raise ServerCheckFailure("; ".join(problems))
+
+        try:
+            holds()
+        except ServerCheckFailure as exc:
+            case.failure = str(exc)
+        except Unresolvable as exc:
+            case.skipped = str(exc)
+        except (HypothesisException, httpx.HTTPError) as exc:
+            case.failure = f"{type(exc).__name__}: {exc}"
+        return case
+
+    def _labelled(self, label: str, problems: list[str]) -> list[str]:
+        return [f"{label}: {p}" for p in problems]
+
+    def verify_operation(self, op: OperationSpec) -> list[CaseResult]:
+        """Every case that applies to one operation."""
+        oid = op.operation_id
+        has_params = "{" in op.path
+        json_body = op.request_content == "application/json"
+        if op.request_content and not json_body and oid != "createFile":
+            return [CaseResult(oid, "valid", skipped=f"{op.request_content} bodies are not generated")]
+        if op.method == "DELETE" and not has_params or (oid == "deleteModel"):
+            return [CaseResult(oid, "valid", skipped="would delete objects the verifier did not create")]
+        try:
+            bodies = valid_bodies(self.contract, op) if json_body else st.just(Drawn(None, True))
+        except ValueError as exc:
+            return [CaseResult(oid, "valid", skipped=str(exc))]
+        cases = []
+
+        def exercise(drawn: Drawn, stream: bool = False) -> list[str]:
+            params = self.resolve(op) if has_params else {}
+            body = drawn.body if not stream else {**drawn.body, **STREAM_BODIES.get(oid, {}), "stream": True}
+            body = self.fill_refs(body)
+            label = f"{op.method} /v1{op.path.format(**params)} {json.dumps(body, ensure_ascii=False)[:300] if body is not None else ''}"
+            answer = self.send(op, params, body)
+            if not drawn.valid:
+                return self._labelled(f"{label} (contract rejects it: {drawn.why})", self.error_problems(answer))
+            if oid in STATE_DEPENDENT and 400 <= answer.status_code < 500:
+                return self._labelled(f"{label} (refused in this state)", self.error_problems(answer))
+            return self._labelled(label, self.success_problems(op, answer, stream))
+
+        cases.append(self._property(CaseResult(oid, "valid"), bodies, exercise, 3 if has_params else None))
+        stream_ok = op.stream_schema is not None and json_body and "stream" in ((op.request_schema or {}).get("properties") or {})
+        if stream_ok:
+            cases.append(self._property(CaseResult(oid, "stream"), bodies.filter(lambda d: d.valid),
+                                        lambda d: exercise(d, stream=True), 3 if has_params else None))
+        if json_body:
+            def reject(drawn: Drawn) -> list[str]:
+                params = self.resolve(op) if has_params else {}
+                answer = self.send(op, params, drawn.body)
+                return self._labelled(f"{op.method} /v1{op.path.format(**params)} {drawn.why}", self.error_problems(answer))
+
+            invalid = invalid_bodies(self.contract, op)
+            cases.append(self._property(CaseResult(oid, "invalid"), invalid, reject, 3 if has_params else None))
+            cases.append(self._property(CaseResult(oid, "bad json"), st.sampled_from([b"{not json", b"[1, 2]", b""]),
+                                        lambda raw: self._labelled(f"{op.method} {op.path} {raw!r}",
+                                                                   self.error_problems(self.send(op, self.resolve(op) if has_params else {}, raw=raw))),
+                                        3))
+        if has_params:
+            def missing(_: Any) -> list[str]:
+                params = self.resolve_all_but_last(op)
+                answer = self.send(op, params, base_body(op) if json_body else None)
+                return self._labelled(f"{op.method} /v1{op.path.format(**params)}", self.error_problems(answer))
+
+            cases.append(self._property(CaseResult(oid, "unknown id"), st.just(None), missing, 1))
+        return cases
+
+    def resolve_all_but_last(self, op: OperationSpec) -> dict[str, str]:
+        """Real parents, and an id nobody created for the last path parameter."""
+        names = re.findall(r"{(\w+)}", op.path)
+        params: dict[str, str] = {}
+        for name in names[:-1]:
+            at = op.path.index("{" + name + "}")
+            params[name] = self.create_in(op.path[:at].rstrip("/"), params)
+        params[names[-1]] = MISSING_ID
+        return params
+
+    def stateful_sequences(self, ops: list[OperationSpec]) -> list[CaseResult]:
+        """create -> retrieve -> delete -> retrieve (404) for every collection that has all three."""
+        chosen = {o.operation_id for o in ops}
+        cases = []
+        for get in ops:
+            if get.method != "GET" or not get.path.endswith("}"):
+                continue
+            delete = next((o for o in self.contract.operations if o.method == "DELETE" and o.path == get.path), None)
+            collection = get.path[: get.path.rindex("/")]
+            creator = next((o for o in self.contract.operations if o.method == "POST" and o.path == collection), None)
+            if delete is None or creator is None or delete.operation_id not in chosen:
+                continue
+            case = CaseResult(f"{creator.operation_id} > {get.operation_id} > {delete.operation_id}", "stateful")
+            cases.append(self._property(case, st.just(None), lambda _, g=get, d=delete: self._sequence(g, d), 1))
+        return cases
+
+    def _sequence(self, get: OperationSpec, delete: OperationSpec) -> list[str]:
+        names = re.findall(r"{(\w+)}", get.path)
+        params = self.resolve(get)
+        where = get.path.format(**params)
+        first = self.send(get, params)
+        problems = self._labelled(f"GET /v1{where} after create", self.success_problems(get, first, False))
+        if first.status_code < 300 and first.json().get("id") != params[names[-1]]:
+            problems.append(f"GET /v1{where} returned id {first.json().get('id')!r}")
+        gone = self.send(delete, params)
+        problems += self._labelled(f"DELETE /v1{where}", self.success_problems(delete, gone, False))
+        again = self.send(get, params)
+        return problems + self._labelled(f"GET /v1{where} after delete", self.error_problems(again, want="404"))
+
+    def run(self, only: Iterable[str] | None = None, progress: Callable[[CaseResult], None] | None = None,
+            skip: Iterable[str] = ()) -> Report:
+        """Verify the selected operations (all by default) and the stateful sequences among them.
+
+        ``skip`` names cases left out on purpose (``operationId`` or ``operationId:kind``), e.g. known deviations.
+        """
+        ops = select(self.contract, only)
+        skipped = set(skip)
+        report = Report(self.base_url)
+
+        def add(case: CaseResult) -> None:
+            if case.operation in skipped or f"{case.operation}:{case.kind}" in skipped:
+                case.failure, case.skipped = None, "skipped with --skip"
+            report.cases.append(case)
+            if progress:
+                progress(case)
+
+        for op in ops:
+            if op.operation_id in skipped:
+                add(CaseResult(op.operation_id, "valid"))
+                continue
+            for case in self.verify_operation(op):
+                add(case)
+        for case in self.stateful_sequences(ops):
+            add(case)
+        return report
