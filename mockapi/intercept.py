@@ -47,9 +47,8 @@ class BaseURL:
         parts = urlsplit(text.strip())
         if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
             raise ValueError(f"mockapi: {text!r} is not an http(s) base URL")
-        host = parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0] if "*" in parts.netloc else parts.hostname
         port = parts.port or _DEFAULT_PORTS[parts.scheme]
-        return cls(text.strip(), parts.scheme, host.lower(), port, parts.path.rstrip("/"))
+        return cls(text.strip(), parts.scheme, parts.hostname.lower(), port, parts.path.rstrip("/"))
 
     def matches(self, url: Any) -> bool:
         """Whether an httpx(2) ``URL`` falls under this base URL."""

@@ -153,3 +153,19 @@ def test_the_session_clients_use_the_default_http_client(mockapi):
 
     assert asyncio.run(list_models())
     mockapi.calls.assert_called("/models", times=1)
+
+
+@pytest.mark.parametrize(("base", "url", "served"), [
+    ("https://api.openai.com/v1", "https://api.openai.com/v1/chat/completions", True),
+    ("https://api.openai.com/v1", "https://api.openai.com:443/v1/models", True),
+    ("https://api.openai.com/v1", "http://api.openai.com/v1/models", False),
+    ("https://api.openai.com/v1", "https://api.openai.com/v10/models", False),
+    ("https://*.openai.azure.com", "https://contoso.openai.azure.com/openai/deployments/d/chat/completions", True),
+    ("https://*.openai.azure.com", "https://openai.azure.com.evil.example/openai/x", False),
+    ("http://localhost:8080/llm/v1", "http://localhost:8080/llm/v1/embeddings", True),
+    ("http://localhost:8080/llm/v1", "http://localhost:8081/llm/v1/embeddings", False),
+])
+def test_base_url_matching(base, url, served):
+    from mockapi.intercept import BaseURL
+
+    assert BaseURL.parse(base).matches(httpx.URL(url)) is served
