@@ -3,6 +3,7 @@
 Usage: python sdk1_responses_script.py BASE_URL API_KEY
 """
 
+import asyncio
 import json
 import sys
 
@@ -34,4 +35,16 @@ try:
     client.responses.create(model="gpt-4o", input="hi", previous_response_id="resp_missing")
 except openai.BadRequestError as exc:
     out["missing"] = exc.status_code
+
+
+async def run_async() -> None:
+    aclient = openai.AsyncOpenAI(base_url=sys.argv[1], api_key=sys.argv[2], max_retries=0)
+    first = await aclient.responses.create(model="gpt-4o", input="My name is Alice and I work as a software engineer.")
+    stream = await aclient.responses.create(model="gpt-4o", input="What's my occupation?", previous_response_id=first.id, stream=True)
+    events = [event async for event in stream]
+    out["async_types"] = [e.type for e in events]
+    out["async_text"] = events[-1].response.output_text
+
+
+asyncio.run(run_async())
 print(json.dumps(out))

@@ -531,3 +531,4 @@ def test_a_1x_sdk_works_against_the_live_server(sdk1_python, _live_server):
     assert [e["sequence_number"] for e in seen["events"]] == list(range(len(types)))
     assert seen["helper_text"] == seen["events"][-1]["response"]["output"][0]["content"][0]["text"]
     assert seen["missing"] == 400
+    assert seen["async_types"][-1] == "response.completed" and "software engineer" in seen["async_text"]

@@ -245,3 +245,10 @@ def test_a_mid_stream_error_event_has_its_fields_at_the_top_level(mock):
                                         "response.content_part.added", "error"]
     error = events[-1]
     assert error.sequence_number == 4 and error.code == "server_error" and error.message and error.param is None
+
+
+def test_replay_query_is_checked(mock):
+    r = mock.client.responses.create(model="gpt-4o", input="Hello")
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.retrieve(r.id, stream=True, extra_query={"starting_after": "abc"})
+    assert info.value.body["param"] == "starting_after"

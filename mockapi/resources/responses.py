@@ -30,14 +30,25 @@ def get_response(call: Call) -> Any:
     """``GET /v1/responses/{id}``; with ``stream=true`` the stored response's events (after ``starting_after``)."""
     state = State(call.store, call.tenant)
     body = service.current(call, state, call.path_params["response_id"])
-    if call.query.get("stream") != "true":
+    if _flag(call.query.get("stream"), "stream") is not True:
         return body
     record = state.require(body["id"])
     if record.get("final") is not None and body["status"] in ("queued", "in_progress"):
         body = record["final"]  # streaming a background response waits for it to finish
         state.save({**record, "response": body})
     after = call.query.get("starting_after")
+    if after and not after.lstrip("-").isdigit():
+        raise InvalidRequestError("Invalid type for 'starting_after': expected an integer, but got a string instead.",
+                                  param="starting_after", code="invalid_type")
     return _stream(service.replay(call, body, int(after) if after else None))
+
+
+def _flag(value: str | None, param: str) -> bool | None:
+    if value in (None, ""):
+        return None
+    if value.lower() in ("true", "1", "false", "0"):
+        return value.lower() in ("true", "1")
+    raise InvalidRequestError(f"Invalid type for '{param}': expected a boolean, but got a string instead.", param=param, code="invalid_type")
 
 
 def delete_response(call: Call) -> dict[str, Any]:
@@ -56,8 +67,6 @@ def cancel_response(call: Call) -> dict[str, Any]:
 def list_input_items(call: Call) -> dict[str, Any]:
     """``GET /v1/responses/{id}/input_items``: this response's input, newest first by default."""
     record = State(call.store, call.tenant).require(call.path_params["response_id"])
-    if call.query.get("order") not in (None, "asc", "desc"):
-        raise InvalidRequestError("Invalid value for 'order': expected 'asc' or 'desc'.", param="order", code="invalid_value")
     return paginate(record["input_items"], call.query, default_order="desc", cursor_kind="item")
 
 
