@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from typing import Any, Iterator
 
 import httpx
@@ -81,6 +82,17 @@ async def test_async_stream_is_incremental(mockapi, spy):
     assert not spy.finished
     remaining = [chunk async for chunk in iterator]
     assert spy.finished and remaining[-1].choices[0].finish_reason == "stop"
+
+
+def test_in_process_opens_no_socket(mockapi, monkeypatch):
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a socket was opened")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    assert list(mockapi.client.chat.completions.create(model="gpt-4o", messages=HELLO, stream=True))
+    assert openai.OpenAI().models.list().data
+    with pytest.raises(AssertionError, match="a socket was opened"):  # the guard itself works
+        socket.create_connection(("127.0.0.1", 9))
 
 
 def test_queued_tool_calls_and_refusal(mockapi):

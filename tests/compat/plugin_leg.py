@@ -5,6 +5,7 @@ Copied to a temporary directory and run there, with the mockapi plugin installed
 """
 
 import asyncio
+import socket
 
 import openai
 import pytest
@@ -12,9 +13,16 @@ import pytest
 HELLO = [{"role": "user", "content": "Hello there"}]
 
 
+def _no_socket(*args, **kwargs):
+    raise AssertionError("the in-process mode opened a socket")
+
+
 @pytest.fixture(params=["mockapi", "mockapi_server"], ids=["inprocess", "live"])
-def mock(request):
-    return request.getfixturevalue(request.param)
+def mock(request, monkeypatch):
+    session = request.getfixturevalue(request.param)
+    if session.mode == "inprocess":  # prove it: no connection may be made while the test runs
+        monkeypatch.setattr(socket.socket, "connect", _no_socket)
+    return session
 
 
 def test_sync_chat(mock):
