@@ -299,10 +299,12 @@ class ServerVerifier:
 
             invalid = invalid_bodies(self.contract, op)
             cases.append(self._property(CaseResult(oid, "invalid"), invalid, reject, 3 if has_params else None))
-            cases.append(self._property(CaseResult(oid, "bad json"), st.sampled_from([b"{not json", b"[1, 2]", b""]),
-                                        lambda raw: self._labelled(f"{op.method} {op.path} {raw!r}",
-                                                                   self.error_problems(self.send(op, self.resolve(op) if has_params else {}, raw=raw))),
-                                        3))
+            def not_json(raw: bytes) -> list[str]:
+                params = self.resolve(op) if has_params else {}
+                answer = self.send(op, params, raw=raw)
+                return self._labelled(f"{op.method} /v1{op.path.format(**params)} {raw!r}", self.error_problems(answer))
+
+            cases.append(self._property(CaseResult(oid, "bad json"), st.sampled_from([b"{not json", b"[1, 2]", b""]), not_json, 3))
         if has_params:
             def missing(_: Any) -> list[str]:
                 params = self.resolve_all_but_last(op)
