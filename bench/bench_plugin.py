@@ -104,8 +104,11 @@ def sdk_level(body: bytes, calls: int, live_url: str) -> tuple[str, dict[str, fl
     except ImportError:
         on_httpx2 = False
     if on_httpx2:
-        handler = lambda request: httpx2.Response(200, content=body, headers={"content-type": "application/json"})  # noqa: E731
-        bare_client = openai.OpenAI(api_key=KEY, max_retries=0, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+        def handler(request: Any) -> Any:
+            return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
+
+        http_client = httpx2.Client(transport=httpx2.MockTransport(handler))
+        bare_client = openai.OpenAI(api_key=KEY, max_retries=0, http_client=http_client)
         bare: Way = (contextlib.nullcontext, lambda: create(bare_client))
         label = "httpx2, bare = httpx2.MockTransport route (respx cannot mock httpx2)"
     else:

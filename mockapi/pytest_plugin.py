@@ -69,8 +69,10 @@ def _test_options(request: pytest.FixtureRequest) -> "Options":
         if marker.args:
             raise pytest.UsageError("@pytest.mark.mockapi takes keyword arguments only")
         kwargs = dict(marker.kwargs)
-        if "fixtures" in kwargs:
-            kwargs["fixtures"] = [_resolve(request, p) for p in ([kwargs["fixtures"]] if isinstance(kwargs["fixtures"], (str, os.PathLike)) else kwargs["fixtures"])]
+        fixtures = kwargs.get("fixtures")
+        if fixtures:
+            paths = [fixtures] if isinstance(fixtures, (str, os.PathLike)) else fixtures
+            kwargs["fixtures"] = [_resolve(request, p) for p in paths]
         options = options.merged(kwargs)
     return options
 

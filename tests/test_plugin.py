@@ -41,7 +41,8 @@ USES_INPROCESS = """
 
     def test_queued_content_then_a_429_that_the_sdk_retries(mockapi):
         mockapi.queue("Canned answer.")
-        assert mockapi.client.chat.completions.create(model="gpt-4o", messages=HELLO).choices[0].message.content == "Canned answer."
+        reply = mockapi.client.chat.completions.create(model="gpt-4o", messages=HELLO)
+        assert reply.choices[0].message.content == "Canned answer."
         mockapi.queue(status=429)
         mockapi.client.chat.completions.create(model="gpt-4o", messages=HELLO)
         assert [c.status for c in mockapi.calls] == [200, 429, 200]
