@@ -81,6 +81,18 @@ def test_every_format_decodes_with_the_right_type_and_duration(mock, fmt):
     assert abs(decoded_seconds(data, fmt) - expected) < 0.1
 
 
+@needs_ffmpeg
+def test_flac_is_lossless_with_the_same_samples_as_pcm(mock):
+    flac = speak(mock, response_format="flac")
+    with tempfile.NamedTemporaryFile(suffix=".flac") as f:
+        f.write(flac)
+        f.flush()
+        run = subprocess.run(["ffmpeg", "-v", "error", "-err_detect", "crccheck", "-xerror", "-i", f.name, "-f", "s16le", "-"],
+                             capture_output=True, check=False)
+    assert run.returncode == 0 and not run.stderr, run.stderr.decode()[:300]
+    assert run.stdout == speak(mock, response_format="pcm")
+
+
 def test_duration_grows_with_input_and_falls_with_speed(mock):
     short = wav_seconds(speak(mock, input="Hello there.", response_format="wav"))
     long = wav_seconds(speak(mock, input="Hello there. " * 10, response_format="wav"))

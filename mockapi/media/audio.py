@@ -1,6 +1,7 @@
-"""Audio containers written by hand: WAV and raw PCM carry the samples; MP3, Ogg Opus, ADTS AAC
-and FLAC carry valid silent frames of the same duration, so every real decoder accepts them.
+"""Audio containers written by hand: WAV, raw PCM and FLAC (lossless) carry the samples; MP3,
+Ogg Opus and ADTS AAC carry valid silent frames of the same duration. Every real decoder accepts them.
 
+Samples arrive as pieces: an int is that many silent samples, bytes are 16-bit little-endian PCM.
 Each encoder yields chunks of at most about ``CHUNK`` bytes, so the body streams.
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import math
 import struct
+from array import array
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 SAMPLE_RATE = 24_000  # what the real API's `pcm` is: 24 kHz, 16-bit little-endian, mono
@@ -17,14 +20,21 @@ MEDIA_TYPES = {"mp3": "audio/mpeg", "opus": "audio/ogg", "aac": "audio/aac", "fl
                "wav": "audio/wav", "pcm": "audio/pcm"}
 
 
-def encode(fmt: str, pcm: Iterable[bytes], samples: int) -> Iterator[bytes]:
-    """``samples`` mono 16-bit samples (given as PCM chunks) in the container ``fmt``."""
+def encode(fmt: str, pieces: Iterable[int | bytes], samples: int) -> Iterator[bytes]:
+    """``samples`` mono 16-bit samples, given as pieces, in the container ``fmt``."""
     if fmt == "pcm":
-        return _rechunk(pcm)
+        return _rechunk(_pcm(pieces))
     if fmt == "wav":
-        return _rechunk(_wav(pcm, samples))
-    silent = {"mp3": _mp3, "aac": _adts, "opus": _ogg_opus, "flac": _flac}[fmt]
+        return _rechunk(_wav(_pcm(pieces), samples))
+    if fmt == "flac":
+        return _rechunk(_flac(pieces, samples))
+    silent = {"mp3": _mp3, "aac": _adts, "opus": _ogg_opus}[fmt]
     return _rechunk(silent(samples))
+
+
+def _pcm(pieces: Iterable[int | bytes]) -> Iterator[bytes]:
+    for piece in pieces:
+        yield bytes(2 * piece) if isinstance(piece, int) else piece
 
 
 def _rechunk(parts: Iterable[bytes]) -> Iterator[bytes]:
@@ -132,30 +142,69 @@ def _ogg_opus(samples: int) -> Iterator[bytes]:
         sequence += 1
 
 
-# -- FLAC: fixed 4096-sample blocks of CONSTANT (zero) subframes --------------------------------
-_FLAC_BLOCK = 4096
+# -- FLAC: variable-size frames, one per piece; CONSTANT subframes for silence, VERBATIM for sound ---
+_MAX_BLOCK = 65535
+_MIN_BLOCK = 16
+
+
+def _crc_table(poly: int, width: int) -> list[int]:
+    top, mask, table = 1 << (width - 1), (1 << width) - 1, []
+    for i in range(256):
+        r = i << (width - 8)
+        for _ in range(8):
+            r = ((r << 1) ^ poly) & mask if r & top else (r << 1) & mask
+        table.append(r)
+    return table
+
+
+_CRC8, _CRC16 = _crc_table(0x07, 8), _crc_table(0x8005, 16)
 
 
 def _crc8(data: bytes) -> int:
     crc = 0
     for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+        crc = _CRC8[crc ^ byte]
     return crc
 
 
-def _crc16(data: bytes) -> int:
-    crc = 0
+def _crc16(data: bytes, crc: int = 0) -> int:
     for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x8005) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+        crc = ((crc << 8) & 0xFFFF) ^ _CRC16[(crc >> 8) ^ byte]
     return crc
+
+
+@lru_cache(maxsize=64)
+def _zeros(length: int) -> tuple[int, ...]:
+    """CRC-16 is linear: the state after ``length`` zero bytes, as images of the 16 unit states."""
+    if length == 1:
+        return tuple(_crc16(b"\0", 1 << bit) for bit in range(16))
+    half, odd = _zeros(length // 2), length % 2
+    twice = tuple(_apply(half, _apply(half, 1 << bit)) for bit in range(16))
+    return tuple(_apply(_zeros(1), v) for v in twice) if odd else twice
+
+
+def _apply(images: tuple[int, ...], state: int) -> int:
+    out, bit = 0, 0
+    while state:
+        if state & 1:
+            out ^= images[bit]
+        state >>= 1
+        bit += 1
+    return out
+
+
+@lru_cache(maxsize=256)
+def _verbatim(piece: bytes) -> tuple[bytes, int]:
+    """A VERBATIM subframe of a PCM piece, and its CRC-16 from a zero state (reused for equal pieces)."""
+    samples = array("h", piece)
+    if samples.itemsize == 2 and struct.pack("=h", 1) == struct.pack("<h", 1):
+        samples.byteswap()  # FLAC stores samples big-endian
+    body = b"\x02" + samples.tobytes()
+    return body, _crc16(body)
 
 
 def _utf8_number(n: int) -> bytes:
-    """FLAC's frame number coding: UTF-8's scheme extended to 36 bits."""
+    """FLAC's sample-number coding: UTF-8's scheme extended to 36 bits."""
     if n < 0x80:
         return bytes([n])
     length = 2
@@ -169,21 +218,30 @@ def _utf8_number(n: int) -> bytes:
     return bytes([first, *reversed(out)])
 
 
-def _flac_frame(number: int, block: int) -> bytes:
-    size_code = 0b1100 if block == _FLAC_BLOCK else 0b0111
-    header = bytes([0xFF, 0xF8, (size_code << 4) | 0b0111, 0b0000_1000]) + _utf8_number(number)
-    if size_code == 0b0111:
-        header += struct.pack(">H", block - 1)
+def _flac_frame(first_sample: int, block: int, body: bytes, body_crc: int) -> bytes:
+    header = bytes([0xFF, 0xF9, 0b0111_0111, 0b0000_1000]) + _utf8_number(first_sample) + struct.pack(">H", block - 1)
     header += bytes([_crc8(header)])
-    frame = header + b"\x00\x00\x00"  # CONSTANT subframe, value 0
-    return frame + struct.pack(">H", _crc16(frame))
+    crc = _apply(_zeros(len(body)), _crc16(header)) ^ body_crc  # the header's CRC carried through the body
+    return header + body + struct.pack(">H", crc)
 
 
-def _flac(samples: int) -> Iterator[bytes]:
-    info = struct.pack(">HH", _FLAC_BLOCK, _FLAC_BLOCK) + bytes(6)
+def _silent_blocks(count: int) -> Iterator[int]:
+    parts = math.ceil(count / _MAX_BLOCK)
+    for i in range(parts):
+        yield count * (i + 1) // parts - count * i // parts
+
+
+def _flac(pieces: Iterable[int | bytes], samples: int) -> Iterator[bytes]:
+    info = struct.pack(">HH", _MIN_BLOCK, _MAX_BLOCK) + bytes(6)
     info += ((SAMPLE_RATE << 44) | (0 << 41) | (15 << 36) | samples).to_bytes(8, "big") + bytes(16)
     yield b"fLaC" + bytes([0x80]) + len(info).to_bytes(3, "big") + info
-    number = 0
-    for start in range(0, samples, _FLAC_BLOCK):
-        yield _flac_frame(number, min(_FLAC_BLOCK, samples - start))
-        number += 1
+    position = 0
+    for piece in pieces:
+        if isinstance(piece, int):
+            for block in _silent_blocks(piece):
+                yield _flac_frame(position, block, b"\x00\x00\x00", 0)  # CONSTANT subframe of zeros
+                position += block
+            continue
+        body, crc = _verbatim(piece)
+        yield _flac_frame(position, len(piece) // 2, body, crc)
+        position += len(piece) // 2

@@ -59,20 +59,41 @@ def plan(text: str, speed: float, voice: str) -> Plan:
 
 def pcm(p: Plan) -> Iterator[bytes]:
     """The plan's samples as 16-bit little-endian mono PCM."""
+    for piece in pieces(p):
+        yield bytes(2 * piece) if isinstance(piece, int) else piece
+
+
+def pieces(p: Plan) -> Iterator[int | bytes]:
+    """The plan in pieces: an int is that many silent samples, bytes are PCM of at most about 4096 samples.
+
+    Equal pieces are the same cached objects, so an encoder can reuse its work on them (FLAC does).
+    """
     for period, count in p.runs:
         if period == 0:
-            yield bytes(2 * count)
+            yield count
             continue
-        wave = _period(period)
         middle = count - 2 * _FADE
-        whole, rest = divmod(middle, period)
+        size = max(1, 4096 // period) * period  # pieces start on a period boundary, so the phase runs on
+        full, tail = divmod(middle, size)
+        if tail < 16 and full:
+            full, tail = full - 1, tail + size
         yield _fade(period, True)
-        yield wave * whole + wave[: 2 * rest]
+        for _ in range(full):
+            yield _run(period, size)
+        if tail:
+            yield _run(period, tail)
         yield _fade(period, False)
 
 
 def _samples(seconds: float, speed: float) -> int:
     return max(1, int(round(SAMPLE_RATE * seconds / speed)))
+
+
+@lru_cache(maxsize=512)
+def _run(period: int, samples: int) -> bytes:
+    wave = _period(period)
+    whole, rest = divmod(samples, period)
+    return wave * whole + wave[: 2 * rest]
 
 
 @lru_cache(maxsize=64)

@@ -40,7 +40,7 @@ def create_speech(call: Call) -> Binary | Stream:
     p = speech.plan(body["input"], float(body.get("speed") or 1.0), voice)
     tokens = count_tokens(body["input"])
     call.charged_tokens = tokens
-    chunks = audio.encode(fmt, speech.pcm(p), p.samples)
+    chunks = audio.encode(fmt, speech.pieces(p), p.samples)
     if sse:
         return Stream(events=_speech_events(chunks, tokens, p.seconds), dialect="speech")
     return Binary(chunks=chunks, media_type=audio.MEDIA_TYPES[fmt])
