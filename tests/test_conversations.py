@@ -104,3 +104,16 @@ async def test_async_conversation(mock):
     assert "Alice" in r.output_text and "software engineer" in r.output_text
     page = await mock.async_client.conversations.items.list(conv.id)
     assert len(page.data) == 4
+
+
+def test_item_references_resolve_to_stored_items(mock):
+    r = create(mock, input=ALICE)
+    said = mock.client.responses.input_items.list(r.id).data[0]
+    conv = mock.client.conversations.create(items=[{"type": "item_reference", "id": said.id}])
+    items = mock.client.conversations.items.list(conv.id)
+    mock.validate("listConversationItems", items.model_dump(mode="json", exclude_unset=True))
+    assert items.data[0].content[0].text == ALICE
+    assert "software engineer" in create(mock, input="What's my occupation?", conversation=conv.id).output_text
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.conversations.items.create(conv.id, items=[{"type": "item_reference", "id": "msg_unknown"}])
+    assert error_of(info)["param"] == "items[0].id"

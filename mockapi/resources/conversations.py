@@ -7,7 +7,7 @@ from typing import Any
 from ..determinism import make_id
 from ..engine import Call
 from ..pagination import paginate
-from ..responses.items import listed
+from ..responses.items import listed, resolve_references
 from ..responses.request import normalise
 from ..responses.state import State
 
@@ -18,11 +18,16 @@ def _state(call: Call) -> State:
     return State(call.store, call.tenant)
 
 
-def _new_items(call: Call, state: State, conversation_id: str, raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _resolved(state: State, raw: list[dict[str, Any]], conversation_id: str | None = None) -> list[dict[str, Any]]:
+    history = state.conversation_items(conversation_id) if conversation_id else []
+    return resolve_references([normalise(i) for i in raw], history, state.item, where="items")
+
+
+def _add(state: State, conversation_id: str, resolved: list[dict[str, Any]]) -> list[dict[str, Any]]:
     items = []
-    for item in raw:
+    for item in resolved:
         n = state.next_number(f"conversation.item:{conversation_id}")
-        items.append(listed(normalise(item), lambda prefix, n=n: make_id(prefix, conversation_id, n, length=50, alphabet=_HEX)))
+        items.append(listed(item, lambda prefix, n=n: make_id(prefix, conversation_id, n, length=50, alphabet=_HEX)))
     state.add_items(conversation_id, items)
     return items
 
@@ -30,11 +35,12 @@ def _new_items(call: Call, state: State, conversation_id: str, raw: list[dict[st
 def create_conversation(call: Call) -> dict[str, Any]:
     """``POST /v1/conversations``, with optional first items."""
     state = _state(call)
+    resolved = _resolved(state, list(call.body.get("items") or []))
     n = state.next_number("conversation")
     conversation = {"id": make_id("conv_", call.seed, call.tenant, n, length=48, alphabet=_HEX), "object": "conversation",
                     "created_at": call.clock.timestamp(), "metadata": call.body.get("metadata") or {}}
     state.put_conversation(conversation)
-    _new_items(call, state, conversation["id"], list(call.body.get("items") or []))
+    _add(state, conversation["id"], resolved)
     return conversation
 
 
@@ -63,7 +69,7 @@ def create_items(call: Call) -> dict[str, Any]:
     """``POST /v1/conversations/{id}/items``: append up to 20 items, returned as a list."""
     state = _state(call)
     conversation = state.conversation(call.path_params["conversation_id"])
-    items = _new_items(call, state, conversation["id"], list(call.body.get("items") or []))
+    items = _add(state, conversation["id"], _resolved(state, list(call.body.get("items") or []), conversation["id"]))
     return {"object": "list", "data": items, "first_id": items[0]["id"] if items else "", "last_id": items[-1]["id"] if items else "",
             "has_more": False}
 

@@ -45,7 +45,7 @@ def listed(item: dict[str, Any], new_id: Callable[[str], str]) -> dict[str, Any]
 
 
 def resolve_references(items: list[dict[str, Any]], history: list[dict[str, Any]],
-                       find: Callable[[str], dict[str, Any] | None]) -> list[dict[str, Any]]:
+                       find: Callable[[str], dict[str, Any] | None], where: str = "input") -> list[dict[str, Any]]:
     """``item_reference`` items replaced by the stored items they name; 400 for unknown ids and for items
     already in the context (the real API's "Duplicate item found")."""
     seen = {h.get("id") for h in history if h.get("id")}
@@ -54,11 +54,11 @@ def resolve_references(items: list[dict[str, Any]], history: list[dict[str, Any]
         if item.get("type") == "item_reference":
             found = find(str(item.get("id")))
             if found is None:
-                raise InvalidRequestError(f"Item with id '{item.get('id')}' not found.", param=f"input[{i}].id")
+                raise InvalidRequestError(f"Item with id '{item.get('id')}' not found.", param=f"{where}[{i}].id")
             item = found
         if item.get("id") and item["id"] in seen:
             raise InvalidRequestError(f"Duplicate item found with id {item['id']}. Remove duplicate items from your input and try again.",
-                                      param="input")
+                                      param=f"{where}[{i}]")
         if item.get("id"):
             seen.add(item["id"])
         out.append(item)
