@@ -16,8 +16,8 @@ import mockapi.contract
 from mockapi.harness.verify import PHASES
 from mockapi.harness import CheckFailure, checks, replay, scenarios as s, verify, verify_client
 from mockapi.harness.fixture import contract  # noqa: F401 - the `contract` fixture
-from mockapi.harness.scenarios import (Content, CutStream, ErrorStatus, Reset, Scenario, Stall, StreamError,
-                                       StreamShape, ToolCall)
+from mockapi.harness.scenarios import (Content, CutStream, ErrorStatus, Reset, Scenario, SpentWindow, Stall,
+                                       StreamError, StreamShape, ToolCall)
 
 FAST = settings(max_examples=20, deadline=None, database=None, derandomize=True, print_blob=False, phases=PHASES,
                 suppress_health_check=list(HealthCheck))
@@ -149,6 +149,20 @@ def test_retries_honour_retry_after():
     for scenario in (asked, seconds_only, Scenario(behaviours=(ErrorStatus(429, retry_after_ms=20, retry_after=1),))):
         holds(checks.retries_honour_retry_after, plain_client, scenario)  # the SDK: retry-after-ms, then retry-after
     holds(checks.retries_honour_retry_after, honours_ms, asked)
+
+
+def test_a_spent_rate_limit_window_is_the_real_limiter():
+    def fixed_wait(client):
+        return retrying(client, delays=[1.0, 2.0])
+
+    spent = Scenario(behaviours=(SpentWindow(rpm=2),))
+    failure = expect(checks.retries_honour_retry_after, fixed_wait, spent)
+    assert "(retry-after-ms)" in failure.message
+    run = replay(plain_client, spent)  # the SDK waits out the window, as the limiter asked
+    assert [e.status for e in run.exchanges] == [429, 200]
+    waited = run.exchanges[1].time - run.exchanges[0].time
+    assert waited == pytest.approx(float(run.exchanges[0].response_headers["retry-after-ms"]) / 1000)
+    assert run.exchanges[0].response_headers["x-ratelimit-remaining-requests"] == "0"
 
 
 def test_retries_back_off():
@@ -312,9 +326,10 @@ def test_a_failure_shrinks_to_a_small_replayable_scenario():
                       checks=[checks.retries_honour_retry_after])
     failure = info.value
     scenario = failure.run.scenario
-    assert len(scenario.behaviours) == 1 and scenario.behaviours[0].retry_after_ms is not None
+    assert len(scenario.behaviours) == 1  # one refusal that asked for a wait is the smallest counterexample
+    assert isinstance(scenario.behaviours[0], SpentWindow) or scenario.behaviours[0].retry_after_ms is not None
     text = str(failure)
-    for part in ("Server behaviours, in order:", "request 1: HTTP", "What happened:", "The request that broke",
+    for part in ("Server behaviours, in order:", "request 1: ", "What happened:", "The request that broke",
                  '"model": "gpt-4o-mini"', "replay(your_client_function, Scenario("):
         assert part in text
     namespace = {}

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Mapping
 from ..results import Reply
 from ..traffic.faults import HEADER as FAULT_HEADER
 from .frames import Served, dress_body, dress_stream
-from .scenarios import Behaviour, CutStream, ErrorStatus, Reset, Scenario, Stall, StreamError
+from .scenarios import Behaviour, CutStream, ErrorStatus, Reset, Scenario, SpentWindow, Stall, StreamError
 
 if TYPE_CHECKING:
     from ..engine import Call, Engine, Request
@@ -110,14 +110,25 @@ class Director:
             attempt, self._attempts = self._attempts, self._attempts + 1
         behaviour = self.scenario.behaviour(attempt)
         call.meta["harness_behaviour"] = behaviour
+        if isinstance(behaviour, SpentWindow):
+            self._spend_window(call, behaviour.rpm)
         spec = fault_spec(behaviour)
         if spec:
             headers = {k: v for k, v in call.request.headers.items() if k != FAULT_HEADER}
             call.request = dataclasses.replace(call.request, headers={**headers, FAULT_HEADER: spec})
         self.engine.overrides.clear_queue()
-        if not isinstance(behaviour, (ErrorStatus, Stall, Reset)):
+        if not isinstance(behaviour, (ErrorStatus, Stall, Reset, SpentWindow)):
             self.engine.overrides.queue({"path": call.op.path}, self.scenario.content.canned(), times=1)
         return None
+
+    def _spend_window(self, call: "Call", rpm: int) -> None:
+        """Give the caller's tenant ``rpm`` requests per minute and use them all (the traffic layer's limiter)."""
+        limiter = getattr(self.engine, "traffic").limiter
+        limiter.set_override(tenant=call.tenant, rpm=rpm)
+        model = call.body.get("model") if isinstance(call.body, dict) and isinstance(call.body.get("model"), str) else ""
+        used = limiter.usage(call.tenant, model).req_minute
+        for _ in range(max(0, rpm - used)):
+            limiter.charge(call.tenant, call.key.tier or self.engine.settings.tier, model, 0)
 
     def after(self, call: "Call", reply: Reply) -> Reply:
         """Set the drawn retry headers; dress successful answers."""

@@ -94,7 +94,18 @@ class StreamError:
         return f"send a mid-stream error event ({self.code}) after {self.after} event(s)"
 
 
-Behaviour = Union[Answer, ErrorStatus, Stall, Reset, CutStream, StreamError]
+@dataclass(frozen=True)
+class SpentWindow:
+    """The key's requests-per-minute window is spent: the mock's own limiter answers 429 until the minute ends."""
+
+    rpm: int = 3
+
+    def describe(self) -> str:
+        """One line for the replay script."""
+        return f"the key has used its {self.rpm} requests this minute (the limiter's 429s until the window resets)"
+
+
+Behaviour = Union[Answer, ErrorStatus, Stall, Reset, CutStream, StreamError, SpentWindow]
 
 
 # -- what a normal answer says and how it is framed ------------------------------------------------
@@ -221,13 +232,14 @@ def error_statuses(statuses: Sequence[int] = ERROR_STATUSES, *, retry_headers: b
                      should_retry=maybe(st.booleans()))
 
 
-def rate_limits(max_length: int = 3) -> st.SearchStrategy[tuple[ErrorStatus, ...]]:
-    """A run of 429 rate_limit_exceeded answers, each advertising how long to wait."""
+def rate_limits(max_length: int = 3) -> st.SearchStrategy[tuple[Behaviour, ...]]:
+    """A run of 429 rate_limit_exceeded answers advertising how long to wait, or a spent window of the real limiter."""
     if max_length < 1:
         raise InvalidArgument(f"max_length must be at least 1, not {max_length}")
     one = st.builds(ErrorStatus, status=st.just(429), code=st.just("rate_limit_exceeded"),
                     retry_after_ms=st.integers(1, 3000), retry_after=st.none() | st.integers(1, 3))
-    return st.lists(one, min_size=1, max_size=max_length).map(tuple)
+    window = st.builds(SpentWindow, rpm=st.integers(1, 5)).map(lambda w: (w,))
+    return st.one_of(st.lists(one, min_size=1, max_size=max_length).map(tuple), window)
 
 
 def connection_faults() -> st.SearchStrategy[Behaviour]:
