@@ -505,6 +505,7 @@ def sdk1_python() -> str:
 @pytest.mark.slow
 def test_a_1x_sdk_works_against_the_live_server(sdk1_python, _live_server):
     """The 1.x SDK runs in its own process, so this uses the live server (the in-process door can't reach it)."""
+    import os
     import subprocess
     from pathlib import Path
 
@@ -514,7 +515,8 @@ def test_a_1x_sdk_works_against_the_live_server(sdk1_python, _live_server):
     _live_server.engine.store.reset()
     _live_server.engine.clock.freeze(FROZEN_AT)
     script = Path(__file__).with_name("sdk1_responses_script.py")
-    run = subprocess.run([sdk1_python, str(script), _live_server.base_url, API_KEY], capture_output=True, text=True, timeout=120)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the venv's own openai, never this one
+    run = subprocess.run([sdk1_python, str(script), _live_server.base_url, API_KEY], capture_output=True, text=True, timeout=120, env=env)
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
     assert seen["version"].startswith("1.")
