@@ -34,7 +34,7 @@ class Mock:
     def validate(self, operation_id: str, body: Any, *, stream: bool = False) -> None:
         """Assert that a response body (or one stream event) conforms to the contract."""
         if hasattr(body, "model_dump"):
-            body = body.model_dump(mode="json", exclude_unset=True)
+            body = body.model_dump(mode="json", exclude_unset=True, by_alias=True)
         errors = load_contract().response_errors(operation_id, body, stream=stream)
         assert not errors, f"{operation_id} response breaks the contract: {errors}"
 

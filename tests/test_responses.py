@@ -476,30 +476,12 @@ async def test_async_chain(mock):
     assert items.data[0].content[0].text == "What's my occupation?"
 
 
-SDK1 = "openai==1.66.*"
-_OFFLINE = ("NewConnectionError", "Network is unreachable", "Temporary failure in name resolution", "ConnectTimeout",
-            "Could not find a version", "No matching distribution", "ProxyError", "SSLError")
-
-
 @pytest.fixture(scope="session")
 def sdk1_python() -> str:
-    """A virtualenv with a 1.x openai SDK (one that has ``client.responses``), made once and kept in .venv-openai1."""
-    import subprocess
-    import sys
-    from pathlib import Path
+    """A virtualenv with a 1.x openai SDK that has ``client.responses`` (1.66 is the first)."""
+    from tests.compat.venvs import sdk_python
 
-    venv = Path(__file__).resolve().parents[1] / ".venv-openai1"
-    python = venv / "bin" / "python"
-    probe = [str(python), "-c", "import openai, sys; sys.exit(0 if openai.__version__.startswith('1.') else 1)"]
-    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
-        return str(python)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-    pip = subprocess.run([str(python), "-m", "pip", "install", "-q", SDK1], capture_output=True, text=True, timeout=540)
-    if pip.returncode != 0:
-        if any(word in pip.stdout + pip.stderr for word in _OFFLINE):
-            pytest.skip(f"pip could not reach the package index to install {SDK1}: {(pip.stderr or pip.stdout).strip().splitlines()[-1]}")
-        raise AssertionError(f"installing {SDK1} failed:\n{pip.stdout}\n{pip.stderr}")
-    return str(python)
+    return str(sdk_python("openai==1.66.*"))
 
 
 @pytest.mark.slow
