@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import mockapi.contract
-from mockapi.harness.verify import PHASES
+from mockapi.harness.clients import PHASES
 from mockapi.harness import CheckFailure, checks, replay, scenarios as s, verify, verify_client
 from mockapi.harness.fixture import contract  # noqa: F401 - the `contract` fixture
 from mockapi.harness.scenarios import (Content, CutStream, ErrorStatus, Reset, Scenario, SpentWindow, Stall,

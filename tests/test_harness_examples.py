@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from mockapi.harness.verify import PHASES
+from mockapi.harness.clients import PHASES
 from mockapi.harness import CheckFailure, checks, replay, scenarios as s, verify_client
 from mockapi.harness.scenarios import ErrorStatus, Scenario, StreamShape
 

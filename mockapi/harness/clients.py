@@ -8,7 +8,7 @@ as a :class:`CheckFailure` whose text is the replayable script.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from hypothesis import HealthCheck, Phase, given, note
 from hypothesis import settings as hypothesis_settings
@@ -113,7 +113,3 @@ class ContractHarness:
 
         return scenarios
 
-
-def contract_fixture() -> Iterator[ContractHarness]:
-    """Body of the ``contract`` pytest fixture (registered by :mod:`mockapi.harness.fixture`)."""
-    yield ContractHarness()

@@ -145,14 +145,16 @@ class Director:
             return reply
         if reply.status >= 400 or reply.meta.get("connection"):
             return reply
-        shape = self.scenario.shape
-        if reply.stream is not None and "event-stream" in (reply.header("content-type") or ""):
+        shape, kind = self.scenario.shape, reply.header("content-type") or ""
+        if reply.stream is not None and "event-stream" in kind:
             # Materialised now, so ``served`` is filled before the observer records the exchange.
             reply.stream = iter(list(dress_stream(reply.stream, shape, served)))
-        elif reply.stream is None and "json" in (reply.header("content-type") or ""):
-            reply.body = dress_body(reply.body, shape, served)
-        elif reply.stream is not None:  # a non-stream body cut by a fault
+        elif isinstance(behaviour, CutStream):  # a plain body the traffic layer cut halfway
             served.cut = True
+        elif reply.stream is None and "json" in kind:
+            reply.body = dress_body(reply.body, shape, served)
+        else:  # binary answers (audio, file content) pass through whole
+            served.complete = True
         return reply
 
     # -- the observer -----------------------------------------------------------------------

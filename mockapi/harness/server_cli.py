@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .server import ServerVerifier
-from .server_report import failures, junit, table
-
 
 def main(args: argparse.Namespace) -> int:
     """Run the verification the parsed arguments describe; the process exit code."""
+    try:
+        from .server import ServerVerifier
+        from .server_report import failures, junit, table
+    except ImportError as exc:  # hypothesis and httpx come with the `harness` (or `test`) extra
+        print(f"mockapi verify needs the harness extra: pip install 'mockapi[harness]' ({exc})", file=sys.stderr)
+        return 2
     only = [part for value in args.only or [] for part in value.split(",")]
     try:
         verifier = ServerVerifier(args.base_url, args.api_key, max_examples=args.max_examples)
