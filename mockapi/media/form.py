@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-from python_multipart.multipart import MultipartParser, parse_options_header
+from .. import multipart
+from ..errors import MockAPIError
 
-from ..errors import InvalidRequestError, MockAPIError
-
-READ_SIZE = 1 << 16
 HEAD_BYTES = 1 << 16
-FIELD_LIMIT = 1 << 20
 
 
 @dataclass
@@ -28,6 +25,26 @@ class Upload:
     size: int = 0
     sha256: str = ""
     head: bytes = b""
+
+
+class _Measure:
+    """A file sink that keeps an upload's first bytes, size and digest, and enforces the size limit."""
+
+    def __init__(self, upload: Upload, limit: int, too_large: Callable[[Upload], MockAPIError]) -> None:
+        self.upload, self.limit, self.too_large = upload, limit, too_large
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        upload = self.upload
+        if len(upload.head) < HEAD_BYTES:
+            upload.head += data[: HEAD_BYTES - len(upload.head)]
+        upload.size += len(data)
+        if upload.size > self.limit:
+            raise self.too_large(upload)
+        self.hash.update(data)
+
+    def abort(self) -> None:
+        pass
 
 
 @dataclass
@@ -43,89 +60,22 @@ class Form:
         return found[0] if found else None
 
 
-def request_chunks(request: Any) -> Iterator[bytes]:
-    """The request body in chunks of at most ``READ_SIZE``, from its spooled file or its bytes."""
-    if request.body_file is not None:
-        request.body_file.seek(0)
-        while chunk := request.body_file.read(READ_SIZE):
-            yield chunk
-        return
-    view = memoryview(request.body)
-    for start in range(0, len(view), READ_SIZE):
-        yield bytes(view[start:start + READ_SIZE])
-
-
 def parse_form(request: Any, file_limit: int, too_large: Callable[[Upload], MockAPIError]) -> Form:
     """Parse a multipart body; an upload past ``file_limit`` bytes stops the read with ``too_large(upload)``."""
-    content_type, options = parse_options_header(request.headers.get("content-type", ""))
-    boundary = options.get(b"boundary")
-    if content_type != b"multipart/form-data" or not boundary:
-        raise InvalidRequestError("The request must be multipart/form-data with a boundary.", param=None,
-                                  code="invalid_content_type")
+
+    def open_file(name: str, filename: str, content_type: str) -> _Measure:
+        return _Measure(Upload(filename, content_type.lower()), file_limit, too_large)
+
+    fields, parts = multipart.parse(request, open_file)
     form = Form()
-    part: dict[str, Any] = {}
-
-    def begin() -> None:
-        part.clear()
-        part.update(headers={}, field=b"", value=b"", text=bytearray(), upload=None, hash=None)
-
-    def header_field(data: bytes, start: int, end: int) -> None:
-        part["field"] += data[start:end]
-
-    def header_value(data: bytes, start: int, end: int) -> None:
-        part["value"] += data[start:end]
-
-    def header_end() -> None:
-        part["headers"][part["field"].decode("latin-1").lower()] = part["value"]
-        part["field"], part["value"] = b"", b""
-
-    def headers_done() -> None:
-        _, disposition = parse_options_header(part["headers"].get("content-disposition", b""))
-        part["name"] = disposition.get(b"name", b"").decode("utf-8", "replace")
-        if b"filename" in disposition:
-            ctype = part["headers"].get("content-type", b"application/octet-stream").decode("latin-1")
-            part["upload"] = Upload(disposition[b"filename"].decode("utf-8", "replace"), ctype.lower())
-            part["hash"] = hashlib.sha256()
-
-    def data(chunk: bytes, start: int, end: int) -> None:
-        piece = chunk[start:end]
-        upload: Upload | None = part["upload"]
-        if upload is None:
-            part["text"] += piece
-            if len(part["text"]) > FIELD_LIMIT:
-                raise InvalidRequestError(f"The form field '{part['name']}' is too large.", param=part["name"])
-            return
-        if len(upload.head) < HEAD_BYTES:
-            upload.head += piece[: HEAD_BYTES - len(upload.head)]
-        upload.size += len(piece)
-        if upload.size > file_limit:
-            raise too_large(upload)
-        part["hash"].update(piece)
-
-    def end() -> None:
-        name = part["name"]
-        if part["upload"] is not None:
-            part["upload"].sha256 = part["hash"].hexdigest()
-            form.files.setdefault(name, []).append(part["upload"])
-            return
-        text = part["text"].decode("utf-8", "replace")
+    for name, text in fields:
         if name.endswith("[]"):
             form.fields.setdefault(name[:-2], []).append(text)
         else:
             form.fields[name] = text
-
-    parser = MultipartParser(boundary, callbacks={  # type: ignore[arg-type]
-        "on_part_begin": begin, "on_header_field": header_field, "on_header_value": header_value,
-        "on_header_end": header_end, "on_headers_finished": headers_done, "on_part_data": data, "on_part_end": end,
-    })
-    try:
-        for chunk in request_chunks(request):
-            parser.write(chunk)
-        parser.finalize()
-    except MockAPIError:
-        raise
-    except Exception as exc:  # a malformed body is the caller's error, never a 500
-        raise InvalidRequestError(f"Could not parse the multipart form: {exc}", param=None) from None
+    for part in parts:
+        part.sink.upload.sha256 = part.sink.hash.hexdigest()
+        form.files.setdefault(part.name, []).append(part.sink.upload)
     return form
 
 
