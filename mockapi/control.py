@@ -114,10 +114,7 @@ class ControlPlane:
 
     def _reset(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
         tenant = body.get("tenant")
-        self.engine.store.reset(tenant)
-        if tenant is None:
-            self.engine.overrides.clear_queue()
-            self.traffic.journal.clear()
+        self.engine.reset(tenant)
         return {"reset": tenant or "all"}
 
     def _seed(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from .jsonutil import dumps, loads
 from .overrides import Overrides
 from .ratelimit import RateLimiter
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
-from .store import MemoryStore, Store
+from .store import Store, open_store
 
 API_PREFIX = "/v1"
 OPENAI_VERSION = "2020-10-01"
@@ -135,7 +135,7 @@ class Engine:
         self.settings = settings or Settings()
         self.contract = contract or load_contract()
         self.clock = clock or Clock(self.settings.frozen_time)
-        self.store: Store = store or MemoryStore()
+        self.store: Store = store or open_store(self.settings.store)
         self.seed = self.settings.seed
         self.catalog = load_catalog(self.contract.sdk_models, self.settings.models)
         self.overrides = Overrides.load(self.settings.fixtures)
@@ -154,6 +154,15 @@ class Engine:
 
         install(self)  # rate limits, faults, latency, the journal and the control plane
         self.explainers = discover_explainers()
+
+    def reset(self, tenant: str | None = None) -> None:
+        """Drop state: one tenant's objects and counters, or everything (queued replies and the journal too)."""
+        self.store.reset(tenant)
+        if tenant is None:
+            self.overrides.clear_queue()
+            traffic = getattr(self, "traffic", None)
+            if traffic is not None:
+                traffic.journal.clear()
 
     # -- the one entry point -------------------------------------------------------------
     def handle(self, request: Request) -> Reply:

@@ -74,8 +74,8 @@ def mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
         return
     server: LiveServer = request.getfixturevalue("_live_server")
     engine = server.engine
-    engine.store.reset()
-    engine.overrides.clear_queue()
+    engine.reset()
+    engine.seed = engine.settings.seed
     engine.clock.freeze(FROZEN_AT)
     client = openai.OpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
     aclient = openai.AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
