@@ -84,9 +84,7 @@ def new_engine(options: Options) -> "Engine":
 
 def reset(engine: "Engine", baseline: Baseline, options: Options) -> None:
     """Drop all state (objects, counters, queued replies, faults, journal), then apply ``options``."""
-    engine.store.reset()
-    engine.overrides.clear_queue()
-    engine.traffic.journal.clear()
+    engine.reset()
     apply(engine, baseline, options)
 
 
