@@ -15,14 +15,16 @@ from typing import Any, Iterable, Mapping
 _TRANSPORT_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier"})
 
 
-def digest(*parts: Any) -> str:
+def digest(*parts: Any, size: int = 16) -> str:
     """A stable hex digest of JSON-serialisable parts."""
-    h = hashlib.blake2b(digest_size=16)
+    h = hashlib.blake2b(digest_size=size)
     for part in parts:
         if isinstance(part, (bytes, bytearray)):
             h.update(part)
         elif isinstance(part, str):
             h.update(part.encode())
+        elif type(part) is int:
+            h.update(str(part).encode())  # the same text json.dumps gives, without its machinery
         else:
             h.update(json.dumps(part, sort_keys=True, separators=(",", ":"), default=str).encode())
         h.update(b"\x1f")
@@ -45,7 +47,7 @@ _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) -> str:
     """A deterministic object id with the real prefix, e.g. ``chatcmpl-…`` or ``call_…``."""
-    number = int(digest("id", prefix, *parts) + digest("id2", prefix, *parts), 16)
+    number = int(digest("id", prefix, *parts, size=32), 16)
     base = len(alphabet)
     chars = []
     for _ in range(length):

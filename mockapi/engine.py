@@ -7,6 +7,7 @@ supply one function per operation; hooks (rate limits, faults, the journal) wrap
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
@@ -269,7 +270,7 @@ class Engine:
         if org or project:
             tenant = f"org:{org or '-'}/proj:{project or '-'}"
         else:
-            tenant = "key:" + digest("tenant", key)[:16]
+            tenant = _key_tenant(key)
         return tenant, info
 
     def _parse_body(self, request: Request, op: OperationSpec) -> Any:
@@ -354,6 +355,12 @@ class Engine:
         else:
             extra.update(self.rate_limiter.peek(self.settings.tier, ""))
         reply.headers.extend((k, v) for k, v in extra.items() if k not in present)
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_tenant(key: str) -> str:
+    """The tenant of a key sent without organization or project (cached: keys repeat)."""
+    return "key:" + digest("tenant", key)[:16]
 
 
 def redact_key(key: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..catalog import ModelInfo
@@ -42,7 +43,7 @@ def create_chat_completion(call: Call) -> Any:
         "id": make_id("chatcmpl-", digest, length=29),
         "created": call.clock.timestamp(),
         "model": call.body["model"],
-        "system_fingerprint": "fp_" + make_digest(call.seed, model.id)[:10],
+        "system_fingerprint": _fingerprint(call.seed, model.id),
         "service_tier": _service_tier(call.body.get("service_tier")),
     }
     call.charged_tokens = prompt_tokens + sum(c.completion_tokens for c in choices)
@@ -61,6 +62,12 @@ def _model(call: Call) -> ModelInfo:
         model = call.model(kinds=("chat",))
         return model
     return call.catalog.find(call.body.get("model")) or call.catalog.get("gpt-4o")
+
+
+@functools.lru_cache(maxsize=256)
+def _fingerprint(seed: int, model_id: str) -> str:
+    """The ``system_fingerprint``: fixed per seed and model, as a backend configuration would be."""
+    return "fp_" + make_digest(seed, model_id)[:10]
 
 
 def _service_tier(asked: str | None) -> str:
