@@ -392,3 +392,28 @@ def test_driver_sends_retry_headers_exactly_as_drawn(data):
     if error.should_retry is not None:
         assert headers["x-should-retry"] == str(error.should_retry).lower()
     assert set(json.loads(run.exchanges[0].body)) >= {"model", "messages"}
+
+
+def test_responses_clients_too():
+    def responses_stream(client):
+        text = ""
+        for event in client.responses.create(model="gpt-4o-mini", input="Say hi", stream=True):
+            if event.type == "response.output_text.delta":
+                text += event.delta
+            elif event.type == "error":
+                raise RuntimeError(event.message)
+        return text
+
+    def waits_for_response_done(client):  # the reference's §13.6 branch: that event does not exist
+        text = ""
+        for event in client.responses.create(model="gpt-4o-mini", input="Say hi", stream=True):
+            if event.type == "response.output_text.delta":
+                text += event.delta
+            if event.type == "response.done":
+                return text
+        return ""
+
+    verify_client(responses_stream, hypothesis=FAST)
+    with pytest.raises(CheckFailure) as info:
+        verify_client(waits_for_response_done, scenarios=s.streaming(), hypothesis=FAST)
+    assert info.value.checks == ["stream_reassembled"]

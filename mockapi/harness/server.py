@@ -21,12 +21,20 @@ from hypothesis.errors import HypothesisException
 
 from ..contract import Contract, OperationSpec, load_contract
 from .frames import parse_frames
-from .server_requests import (FOR_STATE, PARENT_BODIES, STATE_DEPENDENT, STREAM_BODIES, Drawn, Ref, base_body, encode,
-                              invalid_bodies, valid_bodies)
+from .server_requests import (FOR_STATE, PARENT_BODIES, STATE_DEPENDENT, STREAM_BODIES, Drawn, Form, Ref, base_body,
+                              encode, invalid_bodies, invalid_forms, multipart_base, valid_bodies)
 from .clients import PHASES
 
 REQUIRED_HEADERS = ("x-request-id", "openai-version", "openai-processing-ms")
 MISSING_ID = "verify_missing_0000000000"
+
+
+def _show(body: Any) -> str:
+    if body is None:
+        return ""
+    if isinstance(body, Form):
+        return f"multipart {dict(body.fields)} files {[name for name, _ in body.files]}"
+    return json.dumps(body, ensure_ascii=False)[:300]
 
 
 class ServerCheckFailure(AssertionError):
@@ -102,9 +110,9 @@ class ServerVerifier:
         """Send one request for ``op`` (Refs in the body become created ids) and read the whole answer."""
         path = op.path.format(**params)
         extra = dict(self.headers if headers is None else headers)
-        if op.operation_id == "createFile" and body is None and raw is None:
-            files = {"file": ("verify.jsonl", b'{"text": "hello"}\n', "application/jsonl")}
-            return self.http.request(op.method, path, headers=extra, data={"purpose": "assistants"}, files=files)
+        if op.request_content == "multipart/form-data" and raw is None:
+            form = body if isinstance(body, Form) else multipart_base(op)
+            return self.http.request(op.method, path, headers=extra, data=dict(form.fields), files=dict(form.files))
         if raw is None and body is not None:
             raw = encode(self.fill_refs(body))
         if raw is not None:
@@ -124,8 +132,8 @@ class ServerVerifier:
     def create_in(self, collection: str, params: dict[str, str], extra: dict[str, Any] | None = None) -> str:
         """The id of a new object in ``collection`` (a path template), or of a listed one when none can be created."""
         ops = self.contract.operations
-        creator = next((o for o in ops if o.method == "POST" and o.path == collection and "{" not in o.path[len(collection):]
-                        and (o.request_content == "application/json" or o.operation_id == "createFile")), None)
+        creator = next((o for o in ops if o.method == "POST" and o.path == collection
+                        and o.request_content in ("application/json", "multipart/form-data")), None)
         if creator is not None:
             json_body = creator.request_content == "application/json"
             body = {**base_body(creator), **FOR_STATE.get(creator.operation_id, {}), **(extra or {})} if json_body else None
@@ -270,12 +278,14 @@ class ServerVerifier:
         oid = op.operation_id
         has_params = "{" in op.path
         json_body = op.request_content == "application/json"
-        if op.request_content and not json_body and oid != "createFile":
+        multipart = op.request_content == "multipart/form-data"
+        if op.request_content and not (json_body or multipart):
             return [CaseResult(oid, "valid", skipped=f"{op.request_content} bodies are not generated")]
         if op.method == "DELETE" and not has_params or (oid == "deleteModel"):
             return [CaseResult(oid, "valid", skipped="would delete objects the verifier did not create")]
         try:
-            bodies = valid_bodies(self.contract, op) if json_body else st.just(Drawn(None, True))
+            bodies = (valid_bodies(self.contract, op) if json_body else st.just(Drawn(multipart_base(op), True)) if multipart
+                      else st.just(Drawn(None, True)))
         except ValueError as exc:
             return [CaseResult(oid, "valid", skipped=str(exc))]
         cases = []
@@ -284,7 +294,8 @@ class ServerVerifier:
             params = self.resolve(op) if has_params else {}
             body = drawn.body if not stream else {**drawn.body, **STREAM_BODIES.get(oid, {}), "stream": True}
             body = self.fill_refs(body)
-            label = f"{op.method} /v1{op.path.format(**params)} {json.dumps(body, ensure_ascii=False)[:300] if body is not None else ''}"
+            shown = _show(body)
+            label = f"{op.method} /v1{op.path.format(**params)} {shown}"
             answer = self.send(op, params, body)
             if not drawn.valid:
                 return self._labelled(f"{label} (contract rejects it: {drawn.why})", self.error_problems(answer))
@@ -311,10 +322,17 @@ class ServerVerifier:
                 return self._labelled(f"{op.method} /v1{op.path.format(**params)} {raw!r}", self.error_problems(answer))
 
             cases.append(self._property(CaseResult(oid, "bad json"), st.sampled_from([b"{not json", b"[1, 2]", b""]), not_json, 3))
+        if multipart:
+            def reject_form(drawn: Drawn) -> list[str]:
+                params = self.resolve(op) if has_params else {}
+                answer = self.send(op, params, drawn.body)
+                return self._labelled(f"{op.method} /v1{op.path.format(**params)} {drawn.why}", self.error_problems(answer))
+
+            cases.append(self._property(CaseResult(oid, "invalid"), invalid_forms(op), reject_form, self._few))
         if has_params:
             def missing(_: Any) -> list[str]:
                 params = self.resolve_all_but_last(op)
-                answer = self.send(op, params, base_body(op) if json_body else None)
+                answer = self.send(op, params, base_body(op) if json_body else multipart_base(op) if multipart else None)
                 return self._labelled(f"{op.method} /v1{op.path.format(**params)}", self.error_problems(answer))
 
             cases.append(self._property(CaseResult(oid, "unknown id"), st.just(None), missing, 1))

@@ -201,3 +201,67 @@ def invalid_bodies(contract: Contract, op: OperationSpec) -> st.SearchStrategy[D
 def encode(body: Any) -> bytes:
     """A body as the bytes sent."""
     return json.dumps(body, ensure_ascii=False).encode()
+
+
+# -- multipart operations -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Form:
+    """A multipart body: text fields and files (name -> (filename, bytes, content type))."""
+
+    fields: tuple[tuple[str, str], ...]
+    files: tuple[tuple[str, tuple[str, bytes, str]], ...]
+
+    def without(self, name: str) -> "Form":
+        """The same form without one field or file."""
+        return Form(tuple(f for f in self.fields if f[0] != name), tuple(f for f in self.files if f[0] != name))
+
+
+def tiny_wav(seconds: float = 0.2, rate: int = 16000) -> bytes:
+    """A short silent mono 16-bit WAV."""
+    import io
+    import wave
+
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\0\0" * int(seconds * rate))
+    return out.getvalue()
+
+
+def tiny_png(size: int = 4) -> bytes:
+    """A small square RGBA PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\0" + b"\x80\x80\x80\xff" * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def multipart_base(op: OperationSpec) -> Form:
+    """A minimal valid multipart body for an upload operation (ValueError for one the verifier cannot fill)."""
+    wav, png = ("speech.wav", tiny_wav(), "audio/wav"), ("image.png", tiny_png(), "image/png")
+    table: dict[str, Form] = {
+        "createFile": Form((("purpose", "assistants"),), (("file", ("verify.jsonl", b'{"text": "hello"}\n', "application/jsonl")),)),
+        "createTranscription": Form((("model", "whisper-1"),), (("file", wav),)),
+        "createTranslation": Form((("model", "whisper-1"),), (("file", wav),)),
+        "createImageEdit": Form((("prompt", "Add a hat."), ("model", "dall-e-2"), ("size", "256x256")), (("image", png),)),
+        "createImageVariation": Form((("model", "dall-e-2"), ("size", "256x256")), (("image", png),)),
+        "addUploadPart": Form((), (("data", ("part.bin", b"verify!!", "application/octet-stream")),)),
+    }
+    if op.operation_id not in table:
+        raise ValueError(f"no multipart body known for {op.operation_id}")
+    return table[op.operation_id]
+
+
+def invalid_forms(op: OperationSpec) -> st.SearchStrategy[Drawn]:
+    """A valid form without one of its required parts."""
+    base = multipart_base(op)
+    required = (op.request_schema or {}).get("required", [])
+    broken = [Drawn(base.without(name), False, f"without required {name}") for name in required]
+    return st.sampled_from(broken) if broken else st.nothing()
