@@ -290,6 +290,7 @@ ALL: tuple[Check, ...] = (requests_conform, request_headers, retries_only_when_a
 
 def judge(run: Run, checks: Sequence[Check] | None = None) -> None:
     """Run ``checks`` (default: all) on ``run``; raise one :class:`CheckFailure` with every finding and the script."""
+    __tracebackhide__ = True
     found: list[CheckFailure] = []
     for check in checks if checks is not None else ALL:
         try:

@@ -35,6 +35,7 @@ def replay(fn: Callable[..., Any], scenario: Scenario, *, checks: Sequence[Check
            max_attempts: int = 3, sdk_max_retries: int = 2, hang_timeout: float = 10.0,
            settings: Settings | None = None) -> Run:
     """Run ``fn`` once against ``scenario`` and judge it; return the run when every check holds."""
+    __tracebackhide__ = True
     inputs_of(fn)
     session = Session(settings)
     try:
@@ -50,6 +51,7 @@ def verify_client(fn: Callable[..., Any], *, scenarios: st.SearchStrategy[Scenar
                   sdk_max_retries: int = 2, hang_timeout: float = 10.0, settings: Settings | None = None,
                   hypothesis: hypothesis_settings | None = None) -> None:
     """Run ``fn`` against scenarios drawn from ``scenarios``; raise the shrunk :class:`CheckFailure` if one breaks."""
+    __tracebackhide__ = True
     inputs_of(fn)  # fail early on a function the harness cannot call
     options = _options(max_attempts, sdk_max_retries, hang_timeout)
     strategy = scenarios if scenarios is not None else default()
@@ -63,11 +65,14 @@ def verify_client(fn: Callable[..., Any], *, scenarios: st.SearchStrategy[Scenar
     @config
     @given(scenario=strategy)
     def property_holds(scenario: Scenario) -> None:
+        __tracebackhide__ = True
         run = execute(session, fn, scenario, options)
         try:
             judge(run, checks)
         except Exception:
-            note(f"{len(run.exchanges)} request(s); client {'hung' if run.outcome.hung else 'raised ' + repr(run.outcome.error) if run.outcome.error else 'returned'}")
+            ending = run.outcome
+            how = "hung" if ending.hung else f"raised {ending.error!r}" if ending.error else f"returned {ending.value!r}"
+            note(f"{len(run.exchanges)} request(s); the client {how[:300]}")
             raise
 
     try:
@@ -83,6 +88,7 @@ def verify(fn: Callable[..., Any] | None = None, **options: Any) -> Any:
         inputs_of(target)
 
         def test() -> None:
+            __tracebackhide__ = True
             verify_client(target, **options)
 
         test.__name__ = getattr(target, "__name__", "test_contract")

@@ -47,7 +47,10 @@ def script(run: "Run", broke: "Exchange | None" = None) -> str:
     start = run.exchanges[0].time if run.exchanges else 0.0
     lines = ["", "Server behaviours, in order:", run.scenario.script(), "", "What happened:"]
     for e in run.exchanges:
-        lines.append(f"  {e.index + 1}. t=+{e.time - start:.3f}s {e.method} {e.path} -> {e.label()}")
+        told = [f"{h}: {e.response_headers[h]}" for h in ("retry-after-ms", "retry-after", "x-should-retry")
+                if h in e.response_headers and e.status >= 400]
+        lines.append(f"  {e.index + 1}. t=+{e.time - start:.3f}s {e.method} {e.path} -> {e.label()}"
+                     + (f" ({', '.join(told)})" if told else ""))
     if not run.exchanges:
         lines.append("  (the client sent no request)")
     outcome = run.outcome

@@ -102,7 +102,7 @@ class SpentWindow:
 
     def describe(self) -> str:
         """One line for the replay script."""
-        return f"the key has used its {self.rpm} requests this minute (the limiter's 429s until the window resets)"
+        return f"the key's {self.rpm} requests per minute are used up (the limiter answers 429 until the minute ends)"
 
 
 Behaviour = Union[Answer, ErrorStatus, Stall, Reset, CutStream, StreamError, SpentWindow]
