@@ -13,11 +13,22 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import mockapi.contract
+from mockapi.harness import CheckFailure, checks, replay, verify, verify_client
+from mockapi.harness import scenarios as s
 from mockapi.harness.clients import PHASES
-from mockapi.harness import CheckFailure, checks, replay, scenarios as s, verify, verify_client
 from mockapi.harness.fixture import contract  # noqa: F401 - the `contract` fixture
-from mockapi.harness.scenarios import (Content, CutStream, ErrorStatus, Reset, Scenario, SpentWindow, Stall,
-                                       StreamError, StreamShape, ToolCall)
+from mockapi.harness.scenarios import (
+    Content,
+    CutStream,
+    ErrorStatus,
+    Reset,
+    Scenario,
+    SpentWindow,
+    Stall,
+    StreamError,
+    StreamShape,
+    ToolCall,
+)
 
 FAST = settings(max_examples=20, deadline=None, database=None, derandomize=True, print_blob=False, phases=PHASES,
                 suppress_health_check=list(HealthCheck))
@@ -355,7 +366,7 @@ def test_the_decorator_runs_the_property():
         broken()
 
 
-def test_the_contract_fixture(contract):
+def test_the_contract_fixture(contract):  # noqa: F811 - the fixture imported above
     contract.verify(good_client, scenarios=contract.scenarios.streaming(), hypothesis=FAST)
     assert contract.replay(plain_client, Scenario()).exchanges
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from mockapi.harness import CheckFailure, checks, replay, verify_client
+from mockapi.harness import scenarios as s
 from mockapi.harness.clients import PHASES
-from mockapi.harness import CheckFailure, checks, replay, scenarios as s, verify_client
 from mockapi.harness.scenarios import ErrorStatus, Scenario, StreamShape
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "contract"

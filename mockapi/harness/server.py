@@ -20,12 +20,24 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
 from ..contract import Contract, OperationSpec, load_contract
-from .frames import parse_frames
-from .server_requests import (FOR_STATE, PARENT_BODIES, STATE_DEPENDENT, STREAM_BODIES, Drawn, Form, Ref, base_body,
-                              encode, invalid_bodies, invalid_forms, multipart_base, valid_bodies)
 from .clients import PHASES
+from .server_checks import error_problems, success_problems
+from .server_requests import (
+    FOR_STATE,
+    PARENT_BODIES,
+    STATE_DEPENDENT,
+    STREAM_BODIES,
+    Drawn,
+    Form,
+    Ref,
+    base_body,
+    encode,
+    invalid_bodies,
+    invalid_forms,
+    multipart_base,
+    valid_bodies,
+)
 
-REQUIRED_HEADERS = ("x-request-id", "openai-version", "openai-processing-ms")
 MISSING_ID = "verify_missing_0000000000"
 
 
@@ -163,86 +175,6 @@ class ServerVerifier:
             params[match.group(1)] = self.create_in(collection, params, extra)
         return params
 
-    # -- checks of one answer ------------------------------------------------------------------
-    def header_problems(self, answer: httpx.Response) -> list[str]:
-        """Standard headers missing or malformed."""
-        specs = self.contract.document.get("components", {}).get("x-standard-headers", {})
-        problems = [f"header {h} missing" for h in REQUIRED_HEADERS if h not in answer.headers]
-        for name, spec in specs.items():
-            pattern = (spec.get("schema") or {}).get("pattern")
-            value = answer.headers.get(name)
-            if value is not None and pattern and not re.search(pattern, value):
-                problems.append(f"header {name}: {value!r} does not match {pattern}")
-        return problems
-
-    def success_problems(self, op: OperationSpec, answer: httpx.Response, stream: bool) -> list[str]:
-        """Why a valid request's answer breaks the contract (empty when it holds)."""
-        if answer.status_code >= 300:
-            return [f"HTTP {answer.status_code} to a valid request: {answer.text[:300]}"]
-        problems = self.header_problems(answer)
-        kind = answer.headers.get("content-type", "").split(";")[0].strip()
-        if stream:
-            if kind != "text/event-stream":
-                return problems + [f"content-type {kind!r}, expected text/event-stream"]
-            return problems + self.stream_problems(op, answer.content)
-        allowed = list((op.raw.get("responses", {}).get("200", {}).get("content") or {"application/json": {}}))
-        allowed += list((op.raw.get("x-response-media-types") or {}).values())
-        if kind not in allowed and not any(a.endswith("/*") and kind.startswith(a[:-1]) for a in allowed):
-            return problems + [f"content-type {kind!r}, expected one of {allowed}"]
-        if kind != "application/json":
-            return problems + ([] if answer.content else ["empty body"])
-        try:
-            body = answer.json()
-        except ValueError:
-            return problems + ["the body is not JSON"]
-        return problems + [f"body {e}" for e in self.contract.response_errors(op.operation_id, body)[:5]]
-
-    def stream_problems(self, op: OperationSpec, data: bytes) -> list[str]:
-        """Every SSE event must fit the contract, and the stream must end as its dialect says."""
-        problems: list[str] = []
-        frames = parse_frames(data)
-        if not frames:
-            return ["an empty event stream"]
-        dialect = op.stream_dialect or "chat"
-        spec = self.contract.document.get("x-stream-dialects", {}).get(dialect, {})
-        events = []
-        for k, (name, text) in enumerate(frames):
-            if text == "[DONE]":
-                events.append("[DONE]")
-                continue
-            try:
-                event = json.loads(text)
-            except ValueError:
-                problems.append(f"event {k} is not JSON: {text[:80]!r}")
-                continue
-            events.append(event)
-            # Assistants events carry the object as data and the type as the SSE event name.
-            subject = {"event": name, "data": event} if dialect == "assistants" else event
-            label = name or (event.get("type") or event.get("object") if isinstance(event, dict) else "")
-            problems += [f"event {k} ({label}) {e}" for e in self.contract.response_errors(op.operation_id, subject, stream=True)[:3]]
-        terminal = spec.get("terminal_events")
-        if terminal and not any(isinstance(e, dict) and e.get("type") in terminal for e in events):
-            problems.append(f"the stream has no terminal event ({', '.join(terminal)})")
-        if spec.get("terminator") and not data.replace(b"\r\n", b"\n").endswith(spec["terminator"].encode()):
-            problems.append(f"the stream does not end with {spec['terminator']!r}")
-        return problems[:8]
-
-    def error_problems(self, answer: httpx.Response, want: str = "4xx") -> list[str]:
-        """An invalid request must get a 4xx (never a 5xx) with an OpenAI-shaped error body."""
-        status = answer.status_code
-        if not 400 <= status < 500:
-            return [f"HTTP {status} to an invalid request, expected {want}: {answer.text[:200]}"]
-        if want == "404" and status != 404:
-            return [f"HTTP {status}, expected 404"]
-        try:
-            body = answer.json()
-        except ValueError:
-            return ["the error body is not JSON"]
-        schema = self.contract.document["components"]["schemas"]["ErrorResponse"]
-        from jsonschema import Draft202012Validator
-
-        return [f"error body {e.message}" for e in Draft202012Validator(schema).iter_errors(body)][:3] + self.header_problems(answer)
-
     # -- cases -------------------------------------------------------------------------------
     def _property(self, case: CaseResult, strategy: st.SearchStrategy[Any], exercise: Callable[[Any], list[str]],
                   examples: int | None = None) -> CaseResult:
@@ -298,10 +230,10 @@ class ServerVerifier:
             label = f"{op.method} /v1{op.path.format(**params)} {shown}"
             answer = self.send(op, params, body)
             if not drawn.valid:
-                return self._labelled(f"{label} (contract rejects it: {drawn.why})", self.error_problems(answer))
+                return self._labelled(f"{label} (contract rejects it: {drawn.why})", error_problems(self.contract, answer))
             if oid in STATE_DEPENDENT and 400 <= answer.status_code < 500:
-                return self._labelled(f"{label} (refused in this state)", self.error_problems(answer))
-            return self._labelled(label, self.success_problems(op, answer, stream))
+                return self._labelled(f"{label} (refused in this state)", error_problems(self.contract, answer))
+            return self._labelled(label, success_problems(self.contract, op, answer, stream))
 
         cases.append(self._property(CaseResult(oid, "valid"), bodies, exercise, self._few if has_params else None))
         stream_ok = op.stream_schema is not None and json_body and "stream" in ((op.request_schema or {}).get("properties") or {})
@@ -312,28 +244,28 @@ class ServerVerifier:
             def reject(drawn: Drawn) -> list[str]:
                 params = self.resolve(op) if has_params else {}
                 answer = self.send(op, params, drawn.body)
-                return self._labelled(f"{op.method} /v1{op.path.format(**params)} {drawn.why}", self.error_problems(answer))
+                return self._labelled(f"{op.method} /v1{op.path.format(**params)} {drawn.why}", error_problems(self.contract, answer))
 
             invalid = invalid_bodies(self.contract, op)
             cases.append(self._property(CaseResult(oid, "invalid"), invalid, reject, self._few if has_params else None))
             def not_json(raw: bytes) -> list[str]:
                 params = self.resolve(op) if has_params else {}
                 answer = self.send(op, params, raw=raw)
-                return self._labelled(f"{op.method} /v1{op.path.format(**params)} {raw!r}", self.error_problems(answer))
+                return self._labelled(f"{op.method} /v1{op.path.format(**params)} {raw!r}", error_problems(self.contract, answer))
 
             cases.append(self._property(CaseResult(oid, "bad json"), st.sampled_from([b"{not json", b"[1, 2]", b""]), not_json, 3))
         if multipart:
             def reject_form(drawn: Drawn) -> list[str]:
                 params = self.resolve(op) if has_params else {}
                 answer = self.send(op, params, drawn.body)
-                return self._labelled(f"{op.method} /v1{op.path.format(**params)} {drawn.why}", self.error_problems(answer))
+                return self._labelled(f"{op.method} /v1{op.path.format(**params)} {drawn.why}", error_problems(self.contract, answer))
 
             cases.append(self._property(CaseResult(oid, "invalid"), invalid_forms(op), reject_form, self._few))
         if has_params:
             def missing(_: Any) -> list[str]:
                 params = self.resolve_all_but_last(op)
                 answer = self.send(op, params, base_body(op) if json_body else multipart_base(op) if multipart else None)
-                return self._labelled(f"{op.method} /v1{op.path.format(**params)}", self.error_problems(answer))
+                return self._labelled(f"{op.method} /v1{op.path.format(**params)}", error_problems(self.contract, answer))
 
             cases.append(self._property(CaseResult(oid, "unknown id"), st.just(None), missing, 1))
         return cases
@@ -369,13 +301,13 @@ class ServerVerifier:
         params = self.resolve(get)
         where = get.path.format(**params)
         first = self.send(get, params)
-        problems = self._labelled(f"GET /v1{where} after create", self.success_problems(get, first, False))
+        problems = self._labelled(f"GET /v1{where} after create", success_problems(self.contract, get, first, False))
         if first.status_code < 300 and first.json().get("id") != params[names[-1]]:
             problems.append(f"GET /v1{where} returned id {first.json().get('id')!r}")
         gone = self.send(delete, params)
-        problems += self._labelled(f"DELETE /v1{where}", self.success_problems(delete, gone, False))
+        problems += self._labelled(f"DELETE /v1{where}", success_problems(self.contract, delete, gone, False))
         again = self.send(get, params)
-        return problems + self._labelled(f"GET /v1{where} after delete", self.error_problems(again, want="404"))
+        return problems + self._labelled(f"GET /v1{where} after delete", error_problems(self.contract, again, want="404"))
 
     def run(self, only: Iterable[str] | None = None, progress: Callable[[CaseResult], None] | None = None,
             skip: Iterable[str] = ()) -> Report:

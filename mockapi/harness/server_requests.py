@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from ..contract import Contract, OperationSpec
 from ..errors import MockAPIError
 
+
 class Ref(str):
     """A placeholder for the id of an object the verifier creates first (its value: the collection path)."""
 
