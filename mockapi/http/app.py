@@ -35,8 +35,29 @@ SPOOL_MEMORY_LIMIT = 1 << 20
 
 
 class _App(Starlette):
+    endpoint: "EngineEndpoint"
+
     def build_middleware_stack(self):  # noqa: ANN202 - outermost, so it holds the server's own send
-        return ConnectionFaults(super().build_middleware_stack())
+        return ConnectionFaults(_FastPath(super().build_middleware_stack(), self.endpoint))
+
+
+class _FastPath:
+    """Pure ASGI: a plain API request (no ``Origin``, so no CORS) goes straight to the engine endpoint.
+
+    Browsers' requests, ``/health`` and the lifespan go through Starlette (CORS, routing); the
+    SDKs' requests skip a middleware stack that would only pass them through.
+    """
+
+    def __init__(self, app: Callable[..., Awaitable[None]], endpoint: "EngineEndpoint") -> None:
+        self.app = app
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]) -> None:
+        """Dispatch one ASGI connection."""
+        if scope["type"] == "http" and scope["path"] != "/health" and not any(k == b"origin" for k, _ in scope["headers"]):
+            await self.endpoint(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
@@ -51,13 +72,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.engine = engine
         yield
 
+    endpoint = EngineEndpoint(engine)
     app = _App(
-        routes=[Route("/health", health, methods=["GET"]), Mount("/", app=EngineEndpoint(engine))],
+        routes=[Route("/health", health, methods=["GET"]), Mount("/", app=endpoint)],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                                expose_headers=EXPOSED_HEADERS, max_age=600)],
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.endpoint = endpoint  # read when Starlette builds the middleware stack, on the first call
     return app
 
 
