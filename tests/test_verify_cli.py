@@ -25,8 +25,6 @@ from mockapi.store import MemoryStore
 KNOWN_DEVIATIONS = {
     # The SDK types stored messages as assistant messages; the mock returns the stored request messages (role user...).
     "getChatCompletionMessages:valid": "data[0].role",
-    # The real API allows max_num_results 1..50; the contract's schema has no bounds, so 51 counts as valid.
-    "searchVectorStore:valid": "max_num_results",
 }
 
 
