@@ -428,3 +428,30 @@ def test_responses_clients_too():
     with pytest.raises(CheckFailure) as info:
         verify_client(waits_for_response_done, scenarios=s.streaming(), hypothesis=FAST)
     assert info.value.checks == ["stream_reassembled"]
+
+
+def test_driver_dresses_streams_as_drawn():
+    def raw_reads(http_client, api_key):
+        body = {"model": "gpt-4o-mini", "messages": MESSAGES, "stream": True}
+        with http_client.stream("POST", "/chat/completions", json=body, headers={"Authorization": f"Bearer {api_key}"}) as r:
+            return list(r.iter_bytes())
+
+    shape = StreamShape(pieces=(1, 2), empty_deltas=2, extra_fields=True, usage_chunk=True)
+    run = replay(raw_reads, Scenario(content=Content(text="你好"), shape=shape), checks=[])
+    reads = run.outcome.value
+    assert [len(r) for r in reads[:4]] == [1, 2, 1, 2]
+    whole = b"".join(reads)
+    def decodes(read: bytes) -> bool:
+        try:
+            read.decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            return False
+
+    assert not all(decodes(read) for read in reads)  # some reads end inside a three-byte character
+    events = [json.loads(line[6:]) for line in whole.decode().split("\n") if line.startswith("data: {")]
+    assert all("x_harness_unknown" in e for e in events)
+    assert sum(1 for e in events if e["choices"] and e["choices"][0]["delta"] in ({}, {"content": ""})) >= 2
+    assert events[-1]["choices"] == [] and events[-1]["usage"]["total_tokens"] > 0
+    assert whole.endswith(b"data: [DONE]\n\n")
+    assert "".join(e["choices"][0]["delta"].get("content") or "" for e in events if e["choices"]) == "你好"
