@@ -244,16 +244,24 @@ def errors_surface(run: Run) -> None:
                            f"{last.label()}; it should have raised", last)
 
 
+def _is_401(error: BaseException) -> bool:
+    """An SDK authentication error, or any HTTP error whose response is a 401 (``raise_for_status``)."""
+    response = getattr(error, "response", None)
+    return (getattr(error, "status_code", None) == 401 or getattr(response, "status_code", None) == 401
+            or "Authentication" in type(error).__name__)
+
+
 def no_swallowed_401(run: Run) -> None:
-    """A 401 reaches the caller as an authentication error."""
-    for e in run.exchanges:
-        if e.status != 401:
+    """A call whose last answer was a 401 reaches the caller as an authentication error."""
+    for call in logical_calls(run):
+        e = call[-1]
+        if e.status != 401:  # (a 401 the server said to retry, and that a retry cured, is no 401 to report)
             continue
         chain = _error_chain(run.outcome.error)
         if not chain:
             raise CheckFailure("no_swallowed_401", f"request {e.index + 1} got HTTP 401 but the client returned "
                                f"{run.outcome.value!r} instead of raising", e)
-        if not any(getattr(x, "status_code", None) == 401 or "Authentication" in type(x).__name__ for x in chain):
+        if not any(_is_401(x) for x in chain):
             raise CheckFailure("no_swallowed_401", f"request {e.index + 1} got HTTP 401 but the client raised "
                                f"{type(chain[0]).__name__}, hiding the authentication error", e)
 
