@@ -269,6 +269,15 @@ def test_no_swallowed_401():
     assert "instead of raising" in expect(checks.no_swallowed_401, swallows, denied).message
     assert "hiding" in expect(checks.no_swallowed_401, hides, denied).message
     holds(checks.no_swallowed_401, plain_client, denied)
+    holds(checks.no_swallowed_401, plain_client, Scenario(behaviours=(ErrorStatus(401, should_retry=True),)))  # cured
+
+    def raises_for_status(http_client, api_key):
+        response = http_client.post("/chat/completions", json={"model": "gpt-4o-mini", "messages": MESSAGES},
+                                    headers={"Authorization": f"Bearer {api_key}"})
+        response.raise_for_status()
+        return response.json()
+
+    holds(checks.no_swallowed_401, raises_for_status, denied)
 
 
 def test_no_hang():
