@@ -464,3 +464,19 @@ def test_driver_dresses_streams_as_drawn():
     assert events[-1]["choices"] == [] and events[-1]["usage"]["total_tokens"] > 0
     assert whole.endswith(b"data: [DONE]\n\n")
     assert "".join(e["choices"][0]["delta"].get("content") or "" for e in events if e["choices"]) == "你好"
+
+
+def test_properties_of_your_own_and_checks_by_name():
+    def says_something(run):
+        assert run.outcome.value, "the client returned nothing"
+
+    def silent(client):
+        plain_client(client)
+        return ""
+
+    with pytest.raises(CheckFailure) as info:
+        replay(silent, Scenario(), checks=["no_hang", says_something])
+    assert info.value.checks == ["says_something"] and "returned nothing" in str(info.value)
+    replay(good_client, Scenario(), checks=["no_hang", says_something])
+    with pytest.raises(ValueError, match="unknown checks"):
+        verify_client(good_client, checks=["no_such_check"])

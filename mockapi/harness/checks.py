@@ -296,20 +296,29 @@ ALL: tuple[Check, ...] = (requests_conform, request_headers, retries_only_when_a
                           errors_surface, no_swallowed_401, no_hang, secrets_not_logged)
 
 
-def judge(run: Run, checks: Sequence[Check] | None = None) -> None:
-    """Run ``checks`` (default: all) on ``run``; raise one :class:`CheckFailure` with every finding and the script."""
+def judge(run: Run, checks: Sequence[Check | str] | None = None) -> None:
+    """Run ``checks`` (default: all; names or functions) on ``run``; raise one :class:`CheckFailure` with every finding.
+
+    A check of your own has the same signature; a plain ``assert`` in it is reported under its name.
+    """
     __tracebackhide__ = True
     found: list[CheckFailure] = []
     for check in checks if checks is not None else ALL:
+        check = by_name([check])[0] if isinstance(check, str) else check
         try:
             check(run)
         except CheckFailure as failure:
             found.extend(failure.failures)
+        except AssertionError as failure:
+            found.append(CheckFailure(getattr(check, "__name__", repr(check)), str(failure) or "assertion failed"))
     if found:
         raise CheckFailure(found[0].check, found[0].message, found[0].exchange, failures=found, run=run)
 
 
 def by_name(names: Iterable[str]) -> list[Check]:
-    """Checks by their function names; a KeyError names an unknown one."""
+    """Checks by their function names; a ValueError names an unknown one."""
     table = {c.__name__: c for c in ALL}
+    unknown = [n for n in names if n not in table]
+    if unknown:
+        raise ValueError(f"unknown checks {unknown}; the checks are {sorted(table)}")
     return [table[n] for n in names]

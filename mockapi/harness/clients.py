@@ -15,7 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from ..config import Settings
-from .checks import Check, judge
+from .checks import Check, by_name, judge
 from .runner import Options, Run, Session, execute, inputs_of
 from .scenarios import Scenario, default
 
@@ -31,7 +31,7 @@ def _options(max_attempts: int, sdk_max_retries: int, hang_timeout: float) -> Op
     return Options(max_attempts=max_attempts, sdk_max_retries=sdk_max_retries, hang_timeout=hang_timeout)
 
 
-def replay(fn: Callable[..., Any], scenario: Scenario, *, checks: Sequence[Check] | None = None,
+def replay(fn: Callable[..., Any], scenario: Scenario, *, checks: Sequence[Check | str] | None = None,
            max_attempts: int = 3, sdk_max_retries: int = 2, hang_timeout: float = 10.0,
            settings: Settings | None = None) -> Run:
     """Run ``fn`` once against ``scenario`` and judge it; return the run when every check holds."""
@@ -47,12 +47,14 @@ def replay(fn: Callable[..., Any], scenario: Scenario, *, checks: Sequence[Check
 
 
 def verify_client(fn: Callable[..., Any], *, scenarios: st.SearchStrategy[Scenario] | None = None,
-                  checks: Sequence[Check] | None = None, max_examples: int = 25, max_attempts: int = 3,
+                  checks: Sequence[Check | str] | None = None, max_examples: int = 25, max_attempts: int = 3,
                   sdk_max_retries: int = 2, hang_timeout: float = 10.0, settings: Settings | None = None,
                   hypothesis: hypothesis_settings | None = None) -> None:
     """Run ``fn`` against scenarios drawn from ``scenarios``; raise the shrunk :class:`CheckFailure` if one breaks."""
     __tracebackhide__ = True
     inputs_of(fn)  # fail early on a function the harness cannot call
+    if checks is not None:
+        by_name([c for c in checks if isinstance(c, str)])  # and on a check name that does not exist
     options = _options(max_attempts, sdk_max_retries, hang_timeout)
     strategy = scenarios if scenarios is not None else default()
     if not isinstance(strategy, st.SearchStrategy):
