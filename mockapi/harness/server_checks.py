@@ -87,9 +87,12 @@ def error_problems(contract: Contract, answer: httpx.Response, want: str = "4xx"
         return [f"HTTP {status} to an invalid request, expected {want}: {answer.text[:200]}"]
     if want == "404" and status != 404:
         return [f"HTTP {status}, expected 404"]
+    kind = answer.headers.get("content-type", "").split(";")[0].strip()
+    problems = [] if kind == "application/json" else [f"error content-type {kind!r}, expected application/json"]
     try:
         body = answer.json()
     except ValueError:
-        return ["the error body is not JSON"]
+        return problems + ["the error body is not JSON"]
     schema = contract.document["components"]["schemas"]["ErrorResponse"]
-    return [f"error body {e.message}" for e in Draft202012Validator(schema).iter_errors(body)][:3] + header_problems(contract, answer)
+    problems += [f"error body {e.message}" for e in Draft202012Validator(schema).iter_errors(body)][:3]
+    return problems + header_problems(contract, answer)
