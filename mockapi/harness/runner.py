@@ -83,9 +83,7 @@ class Session:
 
     def reset(self) -> None:
         """Forget all state, faults, limits, queued replies and the journal; rewind the clock."""
-        self.engine.store.reset()
-        self.engine.overrides.clear_queue()
-        self.engine.traffic.journal.clear()  # type: ignore[attr-defined]
+        self.engine.reset()
         self.engine.clock.freeze(START)
 
     def renew(self) -> None:
