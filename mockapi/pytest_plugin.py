@@ -1,4 +1,4 @@
-"""The mockapi pytest plugin: fixtures ``mockapi`` (in-process) and ``mockapi_server`` (live).
+"""The mockapi pytest plugin: fixtures ``mockapi`` (in-process), ``mockapi_server`` (live) and ``contract``.
 
 Registered through the ``pytest11`` entry point; disable it with ``-p no:mockapi``. Importing this
 module is cheap: the engine, the web server and the openai SDK are imported inside the fixtures.
@@ -12,6 +12,8 @@ import os
 from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
+
+from .harness.fixture import contract  # noqa: F401 - the client-verification fixture (cheap to import)
 
 if TYPE_CHECKING:
     from .mocking import Options
