@@ -16,7 +16,6 @@ import mockapi.contract
 from mockapi.harness import CheckFailure, checks, replay, verify, verify_client
 from mockapi.harness import scenarios as s
 from mockapi.harness.clients import PHASES
-from mockapi.harness.fixture import contract  # noqa: F401 - the `contract` fixture
 from mockapi.harness.scenarios import (
     Content,
     CutStream,
