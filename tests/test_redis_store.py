@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator
 
@@ -15,6 +13,7 @@ import httpx
 import openai
 import pytest
 
+from services import redis_server, wait_until
 from conftest import API_KEY, FROZEN_AT, inprocess_clients
 from mockapi.clock import Clock
 from mockapi.config import Settings
@@ -26,39 +25,10 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 redis = pytest.importorskip("redis", reason="the redis client package is not installed (pip install '.[redis]')")
 
 
-def _wait_until(ready, what: str, timeout: float = 15.0) -> None:  # noqa: ANN001 - readiness, not timing
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start")
-        time.sleep(0.02)
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private redis-server on a free loopback port for this module."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (scripts/ensure-system-deps.sh installs Debian's redis-server)")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(host="127.0.0.1", port=port)
-
-    def ping() -> bool:
-        try:
-            return bool(client.ping())
-        except redis.ConnectionError:
-            return False
-
-    try:
-        _wait_until(ping, "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(timeout=10)
+    yield from redis_server(tmp_path_factory)
 
 
 def _engine(url: str, **settings) -> Engine:  # noqa: ANN003
@@ -211,7 +181,7 @@ def test_two_mockapi_processes_share_state(redis_url, tmp_path):
                 except httpx.HTTPError:
                     return False
 
-            _wait_until(healthy, f"mockapi on port {port}", timeout=30)
+            wait_until(healthy, f"mockapi on port {port}", timeout=30)
         ca, cb = (openai.OpenAI(api_key=API_KEY, base_url=f"http://127.0.0.1:{p}/v1", max_retries=0) for p in ports)
         thread = ca.beta.threads.create(messages=[{"role": "user", "content": "from worker A"}])
         assert cb.beta.threads.retrieve(thread.id).id == thread.id

@@ -4,10 +4,8 @@ rate-limit counters through ``--store redis://…`` (the docker-compose setup, w
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator
@@ -15,6 +13,7 @@ from typing import Iterator
 import httpx2
 import pytest
 
+from services import redis_server, wait_until
 from conftest import API_KEY, inprocess_clients
 from mockapi.clock import Clock
 from mockapi.config import Settings
@@ -27,46 +26,10 @@ WORKER_KEY = "sk-test-workers-0001"
 FROZEN = 1_750_000_000  # every worker reads the same minute, so the RPM window cannot roll over mid-test
 
 
-def _wait(ready, proc: subprocess.Popen, what: str, log: Path, timeout: float = 60.0) -> None:  # noqa: ANN001
-    """Wait for a process to become ready (readiness polling, not timing)."""
-    deadline = time.monotonic() + timeout
-    while not ready():
-        try:
-            proc.wait(timeout=0.1)
-            pytest.fail(f"{what} exited: {log.read_text(errors='replace')}")
-        except subprocess.TimeoutExpired:
-            pass
-        assert time.monotonic() < deadline, f"{what} did not start"
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private redis-server on a free loopback port."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (scripts/ensure-system-deps.sh installs it)")
-    redis = pytest.importorskip("redis")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    log = workdir / "redis.log"
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(workdir)], stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    client = redis.Redis(host="127.0.0.1", port=port)
-
-    def ping() -> bool:
-        try:
-            return bool(client.ping())
-        except redis.ConnectionError:
-            return False
-
-    try:
-        _wait(ping, proc, "redis-server", log)
-        client.flushdb()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(timeout=10)
+    """A private redis-server on a free loopback port for this module."""
+    yield from redis_server(tmp_path_factory)
 
 
 def _children(pid: int) -> list[int]:
@@ -97,7 +60,7 @@ def serve(tmp_path: Path):  # noqa: ANN201 - a factory of running servers
         env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKAPI_")}
         proc = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=tmp_path)
         procs.append(proc)
-        _wait(lambda: healthy(port, timeout=1), proc, "mockapi serve", log)
+        wait_until(lambda: healthy(port, timeout=1), "mockapi serve", proc=proc, log=log)
         return port, proc
 
     yield start
