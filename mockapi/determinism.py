@@ -12,7 +12,7 @@ import random
 from typing import Any, Iterable, Mapping
 
 # Request fields that describe the transport, not the question; they never change the answer.
-_TRANSPORT_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier"})
+TRANSPORT_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier"})
 
 
 def digest(*parts: Any, size: int = 16) -> str:
@@ -31,7 +31,7 @@ def digest(*parts: Any, size: int = 16) -> str:
     return h.hexdigest()
 
 
-def request_digest(seed: int, operation: str, body: Mapping[str, Any], ignore: Iterable[str] = _TRANSPORT_FIELDS) -> str:
+def request_digest(seed: int, operation: str, body: Mapping[str, Any], ignore: Iterable[str] = TRANSPORT_FIELDS) -> str:
     """The digest of a request's meaning: its operation and body minus transport-only fields."""
     skip = set(ignore)
     return digest(seed, operation, {k: v for k, v in body.items() if k not in skip})

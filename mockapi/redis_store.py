@@ -84,6 +84,13 @@ class RedisStore:
         """Add to a counter that expires ``ttl_seconds`` after it was created; return its value."""
         return int(self._incr(keys=[f"{self.prefix}:c:{key}"], args=[amount, max(1, int(ttl_seconds * 1000))]))
 
+    def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
+        """``incr`` for several counters in one pipelined round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        for key, amount, ttl in items:
+            self._incr(keys=[f"{self.prefix}:c:{key}"], args=[amount, max(1, int(ttl * 1000))], client=pipe)
+        return [int(v) for v in pipe.execute()]
+
     def reset(self, tenant: str | None = None) -> None:
         """Drop all state (this prefix's keys), or one tenant's objects and counters."""
         if tenant is None:

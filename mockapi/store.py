@@ -31,6 +31,9 @@ class Store(Protocol):
     def incr(self, key: str, amount: int, ttl_seconds: float) -> int:
         """Add to a counter that expires ``ttl_seconds`` after it was created; return its value."""
 
+    def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
+        """``incr`` for several (key, amount, ttl) at once (one lock, or one round trip); values in order."""
+
     def reset(self, tenant: str | None = None) -> None:
         """Drop all state, or one tenant's."""
 
@@ -74,14 +77,23 @@ class MemoryStore:
         if now is None:
             now = self.clock.now() if self.clock is not None else time.monotonic()
         with self._lock:
-            if len(self._counters) >= self._sweep_at and key not in self._counters:
-                self._sweep(now)
-            value, expires = self._counters.get(key, (0, now + ttl_seconds))
-            if now >= expires:
-                value, expires = 0, now + ttl_seconds
-            value += amount
-            self._counters[key] = (value, expires)
-            return value
+            return self._add(key, amount, ttl_seconds, now)
+
+    def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
+        """``incr`` for several counters under one lock."""
+        now = self.clock.now() if self.clock is not None else time.monotonic()
+        with self._lock:
+            return [self._add(key, amount, ttl, now) for key, amount, ttl in items]
+
+    def _add(self, key: str, amount: int, ttl_seconds: float, now: float) -> int:
+        if len(self._counters) >= self._sweep_at and key not in self._counters:
+            self._sweep(now)
+        value, expires = self._counters.get(key, (0, now + ttl_seconds))
+        if now >= expires:
+            value, expires = 0, now + ttl_seconds
+        value += amount
+        self._counters[key] = (value, expires)
+        return value
 
     def _sweep(self, now: float) -> None:
         for key in [k for k, (_, expires) in self._counters.items() if now >= expires]:

@@ -10,7 +10,7 @@ from ..chat import generate as gen
 from ..chat import render, rules
 from ..chat.request import ChatRequest
 from ..determinism import digest as make_digest
-from ..determinism import make_id, request_digest
+from ..determinism import TRANSPORT_FIELDS, make_id, request_digest
 from ..engine import Call
 from ..errors import NotFoundError
 from ..pagination import paginate
@@ -33,10 +33,12 @@ def create_chat_completion(call: Call) -> Any:
         from ..errors import error_for_status
 
         raise error_for_status(int(canned.get("status") or 500), (canned.get("error") or {}).get("message"))
-    digest = call.digest()
     # The text comes from the question alone; stop, limits and logprobs only shape what is returned,
-    # so a request with `stop` or `max_tokens` gets a prefix of the same answer.
+    # so a request with `stop` or `max_tokens` gets a prefix of the same answer. Ids also depend on
+    # the shaping fields (minus transport ones), hashed on top so the body is serialised once.
     content_digest = request_digest(call.seed, call.op.operation_id, call.body, ignore=_SHAPING_FIELDS)
+    shaping = {k: v for k, v in call.body.items() if k in _SHAPING_FIELDS and k not in TRANSPORT_FIELDS}
+    digest = call.meta["digest"] = make_digest(content_digest, shaping) if shaping else content_digest
     choices = gen.generate(request, content_digest, canned, ids_from=digest)
     prompt_tokens = request.prompt_tokens()
     head = {

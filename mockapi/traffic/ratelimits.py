@@ -136,8 +136,11 @@ class Limiter(RateLimiter):
 
     def usage(self, tenant: str, model: str, skip: tuple[str, ...] = ()) -> Usage:
         """The counters without charging anything (``skip``: counters not needed, read as 0)."""
-        return Usage(**{name: 0 if name in skip else self.store.incr(key, 0, ttl)
-                        for name, (key, ttl) in self._keys(tenant, model).items()})
+        wanted = [(name, key, ttl) for name, (key, ttl) in self._keys(tenant, model).items() if name not in skip]
+        values = self.store.incr_many([(key, 0, ttl) for _, key, ttl in wanted])
+        counts = dict.fromkeys(Usage.__dataclass_fields__, 0)
+        counts.update(zip((name for name, _, _ in wanted), values))
+        return Usage(**counts)
 
     def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
         """Count one request of ``tokens`` in every window and return the six headers after it."""
@@ -145,8 +148,11 @@ class Limiter(RateLimiter):
         amounts = {"req_minute": 1, "tok_minute": tokens, "req_day": 1, "tok_day": tokens, "img_minute": 0,
                    "quota_used": tokens}
         needed = ("req_minute", "tok_minute")  # the headers need these even when nothing is added
-        usage = Usage(**{name: self.store.incr(key, amounts[name], ttl) if amounts[name] or name in needed else 0
-                         for name, (key, ttl) in keys.items()})
+        wanted = [(name, key, ttl) for name, (key, ttl) in keys.items() if amounts[name] or name in needed]
+        values = self.store.incr_many([(key, amounts[name], ttl) for name, key, ttl in wanted])
+        counts = dict.fromkeys(Usage.__dataclass_fields__, 0)
+        counts.update(zip((name for name, _, _ in wanted), values))
+        usage = Usage(**counts)
         return self.headers(self.limits(tenant, tier, model)[0], usage)
 
     def charge_images(self, tenant: str, images: int) -> None:
