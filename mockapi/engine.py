@@ -158,6 +158,9 @@ class Engine:
 
     def reset(self, tenant: str | None = None) -> None:
         """Drop state: one tenant's objects and counters, or everything (queued replies and the journal too)."""
+        from .platform.files import drop_contents
+
+        drop_contents(self.store, tenant)
         self.store.reset(tenant)
         if tenant is None:
             self.overrides.clear_queue()

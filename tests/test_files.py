@@ -120,3 +120,18 @@ def test_upload_helper_streams_a_file_from_disk(mock, tmp_path):
     done = mock.client.uploads.upload_file_chunked(file=path, mime_type="text/plain", purpose="assistants", part_size=64 * 1024)
     assert done.status == "completed"
     assert mock.client.files.content(done.file.id).read() == path.read_bytes()
+
+
+def test_reset_drops_the_bytes_behind_files_too(mock):
+    from conftest import API_KEY
+    from mockapi.platform.blobs import blobs_for
+
+    blobs = blobs_for(mock.engine.store)
+    tenant, _ = mock.engine.authenticate({"authorization": f"Bearer {API_KEY}"})
+    first = mock.client.files.create(file=("a.txt", b"hello bytes"), purpose="assistants")
+    assert b"".join(blobs.chunks(first.id)) == b"hello bytes"
+    mock.engine.reset(tenant)  # one tenant
+    assert b"".join(blobs.chunks(first.id)) == b""
+    second = mock.client.files.create(file=("b.txt", b"more bytes"), purpose="assistants")
+    mock.engine.reset()  # everyone
+    assert b"".join(blobs.chunks(second.id)) == b""

@@ -91,6 +91,12 @@ class DiskBlobs:
         with contextlib.suppress(OSError):
             os.unlink(self.root / blob_id)
 
+    def clear(self) -> None:
+        """Drop every blob (a full reset)."""
+        for path in self.root.iterdir():
+            with contextlib.suppress(OSError):
+                path.unlink()
+
 
 _BY_STORE: "weakref.WeakKeyDictionary[Any, Blobs]" = weakref.WeakKeyDictionary()
 

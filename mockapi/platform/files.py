@@ -104,3 +104,23 @@ def _synthesize(repo: Repo, file_id: str, scope: dict[str, str]) -> dict[str, An
 
 
 SYNTHESIZERS[KIND] = _synthesize
+
+
+def drop_contents(store: Any, tenant: str | None) -> None:
+    """Delete the bytes behind a tenant's files and pending upload parts (all, with no tenant) before a reset.
+
+    Their records go with the reset; without this the bytes would stay behind, unreachable.
+    """
+    blobs = blobs_for(store)
+    if tenant is None:
+        clear = getattr(blobs, "clear", None)
+        if clear is not None:  # a Redis store's reset already drops its blobs with everything else
+            clear()
+        return
+    from .uploads import KIND as UPLOAD_KIND, _parts_kind
+
+    for obj in store.list(tenant, KIND):
+        blobs.delete(obj["id"])
+    for upload in store.list(tenant, UPLOAD_KIND):
+        for part in store.list(tenant, _parts_kind(upload["id"])):
+            blobs.delete(part["id"])
