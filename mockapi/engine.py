@@ -217,9 +217,10 @@ class Engine:
         if azure_route:  # /openai/... (Azure OpenAI) means a /v1 operation; see mockapi/azure.py
             request = azure.rewrite(request, self.settings, self.catalog.__contains__)
         path = request.path
-        if not path.startswith(API_PREFIX + "/"):
-            raise UnknownURLError(f"Invalid URL ({request.method} {path})")
-        op, params, allowed = self.contract.match(request.method, path[len(API_PREFIX):])
+        # The contract's paths are served under /v1 and, as spec mocks such as Prism serve them, at the
+        # root too: generated SDK suites point their base URL at the server root.
+        api_path = path[len(API_PREFIX):] if path.startswith(API_PREFIX + "/") else path
+        op, params, allowed = self.contract.match(request.method, api_path)
         if op is None:
             if allowed:
                 raise MethodNotAllowedError(
@@ -302,7 +303,16 @@ class Engine:
         handler = self.handlers.get(call.op.operation_id)
         if handler is None:
             raise UnknownURLError(f"Invalid URL ({call.request.method} {call.request.path}): this operation is not served by the mock yet.")
-        return self.render(call, handler(call))
+        try:
+            return self.render(call, handler(call))
+        except MockAPIError as exc:
+            if call.faithful or exc.injected or exc.status not in (400, 404, 409, 413, 415, 422):
+                raise
+            # Level `schema`: a request that fits the contract gets a contract-shaped answer, whatever
+            # faithful rule the operation would have applied (see mockapi/synthesize.py).
+            from . import synthesize
+
+            return self.render(call, synthesize.answer(call))
 
     # -- rendering -------------------------------------------------------------------------
     def render(self, call: Call, result: Any) -> Reply:

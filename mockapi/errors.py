@@ -16,6 +16,7 @@ class MockAPIError(Exception):
     status: ClassVar[int] = 500
     error_type: ClassVar[str] = "server_error"
     default_code: ClassVar[str | None] = None
+    injected: bool = False  # set on errors a fault rule or canned reply asked for, which every level keeps
 
     def __init__(
         self,
@@ -205,4 +206,6 @@ def error_for_status(status: int, message: str | None = None, **kwargs: Any) -> 
     cls = _BY_STATUS.get(status)
     if cls is None:
         cls = type(f"Status{status}Error", (InternalServerError if status >= 500 else InvalidRequestError,), {"status": status})
-    return cls(message or _DEFAULT_MESSAGES.get(status, f"HTTP {status}"), **kwargs)
+    error = cls(message or _DEFAULT_MESSAGES.get(status, f"HTTP {status}"), **kwargs)
+    error.injected = True
+    return error

@@ -12,7 +12,8 @@ import re
 from typing import Any, Mapping
 
 _WORDS = ("alpha", "bravo", "delta", "echo", "harbor", "maple", "river", "summit", "copper", "lumen", "orbit", "willow")
-_MAX_DEPTH = 12
+_MAX_DEPTH = 60  # a hard stop for recursive schemas
+_LEAN_DEPTH = 10  # past this, objects keep only required properties and arrays their minimum
 
 
 def instance(schema: Any, r: random.Random, *, hints: Mapping[str, Any] | None = None) -> Any:
@@ -42,8 +43,8 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
     for key in ("anyOf", "oneOf"):
         if key in schema and schema[key]:
             options = [o for o in schema[key] if not (isinstance(o, dict) and o.get("type") == "null")]
-            if not options or depth > _MAX_DEPTH:
-                return None
+            if not options or (depth > _LEAN_DEPTH and len(options) < len(schema[key])):
+                return None  # null is allowed here: the shortest way out of deep nesting
             return _gen(options[r.randrange(len(options))], r, root, hints, depth + 1, name)
     if "allOf" in schema and schema["allOf"]:
         merged: dict[str, Any] = {}
@@ -65,16 +66,22 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
         kind = "object" if "properties" in schema else "array" if "items" in schema else "string"
     if kind == "null" or depth > _MAX_DEPTH:
         return None
+    lean = depth > _LEAN_DEPTH
     if kind == "object":
         out: dict[str, Any] = {}
+        required = set(schema.get("required", []))
         for prop, sub in (schema.get("properties") or {}).items():
+            if lean and prop not in required:
+                continue
             out[prop] = _gen(sub, r, root, hints, depth + 1, prop)
         for prop in schema.get("required", []):
             out.setdefault(prop, _word(r))
         return out
     if kind == "array":
-        low = int(schema.get("minItems", 1))
+        low = int(schema.get("minItems", 0 if lean else 1))
         high = int(schema.get("maxItems", max(low, 3)))
+        if lean:
+            high = low
         count = r.randint(low, max(low, min(high, low + 2)))
         items = schema.get("items", {})
         values = [_gen(items, r, root, hints, depth + 1, name) for _ in range(count)]

@@ -253,3 +253,37 @@ def test_engine_never_raises_on_garbage():
         assert 400 <= reply.status < 500 or reply.status == 200, reply.body
         if reply.status >= 400:
             assert set(json.loads(reply.body)["error"]) == {"message", "type", "param", "code"}
+
+
+def test_contract_paths_are_served_at_the_root_too(http):
+    """Generated SDK suites point at the server root, as they do with spec mocks like Prism."""
+    root = str(http.base_url).rsplit("/v1", 1)[0]
+    r = http.get(f"{root}/models", headers=AUTH)
+    assert r.status_code == 200 and r.json()["object"] == "list"
+    assert http.get(f"{root}/nothing", headers=AUTH).status_code == 404
+
+
+def _schema_client():
+    engine = make_engine(validation="schema")
+    client, _ = inprocess_clients(engine, max_retries=0)
+    return engine, client.with_options(api_key="My API Key")
+
+
+def test_schema_level_answers_unknown_ids_and_refused_rules_with_contract_shapes():
+    engine, client = _schema_client()
+    completion = client.chat.completions.retrieve("completion_id")  # unknown, not even well-formed
+    assert completion.id == "completion_id"
+    errors = load_contract().response_errors("getChatCompletion", completion.model_dump(mode="json", by_alias=True, exclude_unset=True))
+    assert not errors
+    # dall-e-2 has no `style`; faithful refuses it, schema answers with the contract's shape.
+    image = client.images.generate(prompt="a cat", model="dall-e-2", style="vivid")
+    assert image.created
+    faithful, _ = inprocess_clients(make_engine(), max_retries=0)
+    with pytest.raises(openai.BadRequestError):
+        faithful.images.generate(prompt="a cat", model="dall-e-2", style="vivid")
+
+
+def test_schema_level_keeps_injected_faults():
+    _, client = _schema_client()
+    with pytest.raises(openai.InternalServerError):
+        client.models.list(extra_headers={"x-mockapi-fault": "503"})
