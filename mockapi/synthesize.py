@@ -20,7 +20,7 @@ def answer(call: Any) -> Any:
     op = call.op
     r = call.rng("synthesized")
     body = call.body if isinstance(call.body, dict) else {}
-    if body.get("stream") and op.stream_schema is not None:
+    if body.get("stream") in (True, "true") and op.stream_schema is not None:  # multipart forms send "true"
         event = instance(op.stream_schema, r, hints=_hints(call))
         name = event.get("type") if isinstance(event, dict) and op.stream_dialect != "chat" else None
         return Stream([Event(event, name)], dialect=op.stream_dialect or "chat")

@@ -516,3 +516,22 @@ def test_a_1x_sdk_works_against_the_live_server(sdk1_python, _live_server):
     assert seen["helper_text"] == seen["events"][-1]["response"]["output"][0]["content"][0]["text"]
     assert seen["missing"] == 400
     assert seen["async_types"][-1] == "response.completed" and "software engineer" in seen["async_text"]
+
+
+def test_input_tokens_count_the_whole_chain(mock):
+    first = mock.client.responses.create(model="gpt-4o", input=ALICE)
+    alone = mock.client.responses.input_tokens.count(model="gpt-4o", input="What's my occupation?")
+    chained = mock.client.responses.input_tokens.count(model="gpt-4o", input="What's my occupation?", previous_response_id=first.id)
+    assert alone.object == "response.input_tokens" and chained.input_tokens > alone.input_tokens > 0
+    mock.validate("getInputTokenCounts", chained)
+
+
+def test_compact_gives_one_compaction_item(mock):
+    first = mock.client.responses.create(model="gpt-4o", input=ALICE)
+    compacted = mock.client.responses.compact(model="gpt-4o", previous_response_id=first.id)
+    mock.validate("compactResponse", compacted)
+    assert compacted.object == "response.compaction"
+    assert [item.type for item in compacted.output] == ["compaction"] and compacted.output[0].encrypted_content
+    assert compacted.usage.input_tokens > 0
+    with pytest.raises(openai.BadRequestError):
+        mock.client.responses.compact(model="gpt-4o", previous_response_id="resp_unknown")

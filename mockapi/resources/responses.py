@@ -7,7 +7,7 @@ from typing import Any
 from ..engine import Call
 from ..errors import InvalidRequestError
 from ..pagination import paginate
-from ..responses import service
+from ..responses import compaction, service
 from ..responses.explain import explain
 from ..responses.state import State
 from ..results import Event, Stream
@@ -70,7 +70,22 @@ def list_input_items(call: Call) -> dict[str, Any]:
     return paginate(record["input_items"], call.query, default_order="desc", cursor_kind="item")
 
 
+def compact_response(call: Call) -> dict[str, Any]:
+    """``POST /v1/responses/compact``."""
+    call.model()
+    return compaction.compact(State(call.store, call.tenant), call.body, call.digest(), call.clock.timestamp())
+
+
+def get_input_token_counts(call: Call) -> dict[str, Any]:
+    """``POST /v1/responses/input_tokens``."""
+    if call.body.get("model"):
+        call.model()
+    return compaction.input_tokens(State(call.store, call.tenant), call.body)
+
+
 HANDLERS = {
+    "compactResponse": compact_response,
+    "getInputTokenCounts": get_input_token_counts,
     "createResponse": create_response,
     "getResponse": get_response,
     "deleteResponse": delete_response,

@@ -80,14 +80,19 @@ def finish(response: dict[str, Any], outcome: Outcome, prompt_tokens: int, compl
         done["incomplete_details"] = {"reason": outcome.incomplete_reason}
     elif outcome.status == "completed":
         done["completed_at"] = completed_at
-    done["usage"] = {
-        "input_tokens": prompt_tokens,
-        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-        "output_tokens": outcome.output_tokens,
-        "output_tokens_details": {"reasoning_tokens": outcome.reasoning_tokens},
-        "total_tokens": prompt_tokens + outcome.output_tokens,
-    }
+    done["usage"] = usage(prompt_tokens, outcome.output_tokens, outcome.reasoning_tokens)
     return done
+
+
+def usage(input_tokens: int, output_tokens: int, reasoning_tokens: int = 0) -> dict[str, Any]:
+    """A Responses ``usage`` object."""
+    return {
+        "input_tokens": input_tokens,
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "output_tokens": output_tokens,
+        "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
+        "total_tokens": input_tokens + output_tokens,
+    }
 
 
 def pending(response: dict[str, Any], status: str) -> dict[str, Any]:
