@@ -25,6 +25,8 @@ def create_completion(call: Call) -> Any:
         raise error_for_status(int(canned.get("status") or 500), (canned.get("error") or {}).get("message"))
     digest = call.digest()
     choices, completion_tokens = tc.generate(call.body, items, model, digest)
+    if not call.faithful:
+        _typed_logprobs(choices)
     if canned and "content" in canned:
         completion_tokens = tc.use_canned(choices, call.body, items, str(canned["content"]), canned.get("finish_reason", "stop"))
     prompt_tokens = sum(p.tokens for p in items)
@@ -35,6 +37,19 @@ def create_completion(call: Call) -> Any:
         return Stream(tc.chunks(head, choices, prompt_tokens, completion_tokens, include_usage), dialect="chat",
                       tokens=call.charged_tokens)
     return tc.body(head, choices, prompt_tokens, completion_tokens)
+
+
+def _typed_logprobs(choices: list[Any]) -> None:
+    """Level ``schema`` follows the SDK's types, which have no null for the echoed first token's logprob.
+
+    The real API sends null there (nothing came before it to score it against); the SDK types say a number,
+    so spec-mock clients get 0.0 and no alternatives.
+    """
+    for choice in choices:
+        lp = choice.logprobs
+        if lp:
+            lp["token_logprobs"] = [0.0 if v is None else v for v in lp["token_logprobs"]]
+            lp["top_logprobs"] = [{} if v is None else v for v in lp["top_logprobs"]]
 
 
 def _model(call: Call) -> ModelInfo:

@@ -1,0 +1,67 @@
+"""The openai SDK's own generated API test suite, run against the mock at validation level ``schema``.
+
+Those tests call every operation with placeholder values and validate each answer strictly against the
+SDK's types, as they do against a spec mock. Here they run (from the SDK's source distribution, the same
+version the contract was generated from) for every resource the mock serves.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import openai
+import pytest
+
+from mockapi.clock import Clock
+from mockapi.config import Settings
+from mockapi.engine import Engine
+from mockapi.live import LiveServer
+from mockapi.store import MemoryStore
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVED = [
+    "test_models.py", "chat", "test_completions.py", "test_embeddings.py", "test_moderations.py",
+    "audio/test_speech.py", "audio/test_transcriptions.py", "audio/test_translations.py", "test_images.py",
+    "test_files.py", "test_uploads.py", "uploads", "test_vector_stores.py", "vector_stores",
+    "beta/test_assistants.py", "beta/test_threads.py", "beta/threads",
+    "test_responses.py", "responses", "test_conversations.py", "conversations",
+]
+
+
+def sdk_source() -> Path:
+    """The SDK's source distribution, unpacked once under .venv-sdk-src (skip when the index can't be reached)."""
+    version = openai.__version__
+    home = ROOT / ".venv-sdk-src"
+    unpacked = home / f"openai-{version}"
+    if (unpacked / "tests" / "api_resources").is_dir():
+        return unpacked
+    home.mkdir(exist_ok=True)
+    got = subprocess.run([sys.executable, "-m", "pip", "download", "-q", f"openai=={version}", "--no-binary", ":all:",
+                          "--no-deps", "-d", str(home)], capture_output=True, text=True, timeout=300)
+    archive = home / f"openai-{version}.tar.gz"
+    if got.returncode != 0 or not archive.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"could not download the openai {version} sources: {got.stderr[-1500:]}")
+        pytest.skip(f"could not download the openai {version} sources: {got.stderr[-300:]}")
+    with tarfile.open(archive) as tar:
+        tar.extractall(home, filter="data")
+    return unpacked
+
+
+@pytest.mark.slow
+def test_the_sdks_generated_suite_passes_at_schema_level():
+    source = sdk_source()
+    engine = Engine(Settings(validation="schema"), store=MemoryStore(), clock=Clock(frozen_at=1_750_000_000.0))
+    with LiveServer(engine) as server:
+        env = {**os.environ, "TEST_API_BASE_URL": server.base_url.removesuffix("/v1")}
+        env.pop("OPENAI_BASE_URL", None)
+        paths = [str(source / "tests" / "api_resources" / p) for p in SERVED]
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:mockapi", "-p", "no:cacheprovider",
+                               "-k", "not aiohttp", *paths], cwd=source, env=env, capture_output=True, text=True, timeout=900)
+    tail = done.stdout[-4000:]
+    assert done.returncode == 0, tail + done.stderr[-2000:]
+    assert " passed" in tail and "failed" not in tail
