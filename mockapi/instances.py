@@ -36,6 +36,8 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
         target = _resolve(schema["$ref"], root)
         merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
         return _gen(merged, r, root, hints, depth + 1, name)
+    if "x-synthesize" in schema:  # the contract names the value to make up (see contractgen response patches)
+        return schema["x-synthesize"]
     if "const" in schema:
         return schema["const"]
     if "enum" in schema and schema["enum"]:

@@ -364,9 +364,8 @@ def test_stored_completions_crud(mock):
     listed = mock.client.chat.completions.list(metadata={"team": "a"})
     assert [c.id for c in listed.data] == [r.id]
     msgs = mock.client.chat.completions.messages.list(r.id)
-    # The real API lists the stored request messages with their own roles; the SDK's type says
-    # "assistant" for all of them (a known deviation, listed in tests/test_verify_cli.py).
     assert msgs.data[0].content == USER[0]["content"] and msgs.data[0].role == "user"
+    mock.validate("getChatCompletionMessages", msgs)
     updated = mock.client.chat.completions.update(r.id, metadata={"team": "b"})
     assert updated.metadata == {"team": "b"}
     assert mock.client.chat.completions.delete(r.id).deleted

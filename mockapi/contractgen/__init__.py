@@ -43,6 +43,9 @@ class Operation:
     query: tuple[tuple[str, dict[str, Any]], ...] = ()
     stateful: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # (JSON pointer, schema) replacements in the response schema, where the real API and the SDK's
+    # types disagree; each use says why.
+    response_patches: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 def _load(dotted: str) -> Any:
@@ -198,6 +201,8 @@ def build_document() -> dict[str, Any]:
                     },
                     **({"$defs": defs} if defs else {}),
                 }
+            for pointer, replacement in op.response_patches:
+                _replace_at(inner, pointer, replacement)
             schemas[name] = _component(name, inner)
             content[op.response_content] = {"schema": {"$ref": f"#/components/schemas/{name}"}}
         elif op.response_content != "application/json":
@@ -233,6 +238,16 @@ def build_document() -> dict[str, Any]:
     }
     _merge(doc, overlay)
     return doc
+
+
+def _replace_at(schema: dict[str, Any], pointer: str, replacement: dict[str, Any]) -> None:
+    parts = pointer.strip("/").split("/")
+    node = schema
+    for part in parts[:-1]:
+        node = node[part]
+    if parts[-1] not in node:
+        raise KeyError(f"response patch {pointer!r} names nothing in the generated schema")
+    node[parts[-1]] = replacement
 
 
 def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:

@@ -28,5 +28,11 @@ OPERATIONS = [
     Operation("deleteChatCompletion", "DELETE", "/chat/completions/{completion_id}", "Delete a stored chat completion", "Chat",
               response=f"{_P}:ChatCompletionDeleted", stateful=True),
     Operation("getChatCompletionMessages", "GET", "/chat/completions/{completion_id}/messages", "List a stored completion's messages", "Chat",
-              response=f"{_P}:ChatCompletionStoreMessage", response_list=True, stateful=True, query=_PAGE),
+              response=f"{_P}:ChatCompletionStoreMessage", response_list=True, stateful=True, query=_PAGE,
+              # The SDK types every stored message as an assistant message; the real API returns the
+              # stored request messages with their own roles (system, user, tool, ...). Answers made up
+              # from the contract (level schema) still say "assistant", which the SDK's strict check wants.
+              response_patches=(("/properties/data/items/properties/role",
+                                 {"enum": ["developer", "system", "user", "assistant", "tool", "function"],
+                                  "x-synthesize": "assistant"}),)),
 ]
