@@ -29,19 +29,25 @@ def _engine_request(request: Any, body: bytes, mount: tuple[str, str] | None = N
     return Request(method=request.method, path=path, headers=headers, body=body, query=query)
 
 
-def _sync_chunks(reply: Reply, sleep: bool, cut: Any = None) -> Iterator[bytes]:
+def _items(reply: Reply, cut: Any) -> Iterator[bytes | Pause]:
+    """The reply's body chunks and pauses; a Cut raises ``cut()``, as a dropped socket would mid-body."""
     if reply.stream is None:
         if reply.body:
             yield reply.body
         return
     for chunk in reply.stream:
-        if isinstance(chunk, Pause):
+        if isinstance(chunk, Cut):
+            raise cut()
+        yield chunk
+
+
+def _sync_chunks(reply: Reply, sleep: bool, cut: Any = None) -> Iterator[bytes]:
+    for item in _items(reply, cut):
+        if isinstance(item, Pause):
             if sleep:
-                time.sleep(chunk.seconds)
-        elif isinstance(chunk, Cut):
-            raise cut()  # the connection drops mid-body, as a real socket would
+                time.sleep(item.seconds)
         else:
-            yield chunk
+            yield item
 
 
 def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
@@ -75,19 +81,12 @@ def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
             self._sleep = sleep
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
-            reply = self._reply
-            if reply.stream is None:
-                if reply.body:
-                    yield reply.body
-                return
-            for chunk in reply.stream:
-                if isinstance(chunk, Pause):
+            for item in _items(self._reply, cut):
+                if isinstance(item, Pause):
                     if self._sleep:
-                        await asyncio.sleep(chunk.seconds)
-                elif isinstance(chunk, Cut):
-                    raise cut()
+                        await asyncio.sleep(item.seconds)
                 else:
-                    yield chunk
+                    yield item
                     await asyncio.sleep(0)  # let the reader run between chunks
 
         async def aclose(self) -> None:
