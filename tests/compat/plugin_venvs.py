@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 from pathlib import Path
 
-import pytest
 
-from tests.compat.venvs import ROOT, sdk_python
+from tests.compat.venvs import ROOT, pip_install, sdk_python
 
 # The engine's runtime needs (pyproject's dependencies) plus pytest; mockapi itself goes in with --no-deps.
 PLUGIN_DEPS = ("starlette>=1.0", "uvicorn>=0.30", "jsonschema>=4.21", "pyyaml>=6.0", "python-multipart>=0.0.9",
@@ -29,12 +27,7 @@ def plugin_python(requirement: str) -> Path:
     if stamp.exists() and stamp.read_text() == wanted:
         return python
     for args in ([*PLUGIN_DEPS], ["--no-deps", "-e", str(ROOT)]):
-        result = subprocess.run([str(python), "-m", "pip", "install", "-q", *args], capture_output=True, text=True,
-                                timeout=600)
-        if result.returncode != 0:
-            if os.environ.get("CI"):
-                pytest.fail(f"could not install {args} for {requirement}: {result.stderr[-2000:]}")
-            pytest.skip(f"could not install {args} for {requirement} (no package index?): {result.stderr[-300:]}")
+        pip_install(python, args, requirement)
     stamp.write_text(wanted)
     return python
 

@@ -20,14 +20,18 @@ def sdk_python(requirement: str, *extra: str) -> Path:
     stamp = venv / ".ok"
     if not stamp.exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        result = subprocess.run([str(python), "-m", "pip", "install", "-q", requirement, *extra],
-                                capture_output=True, text=True, timeout=600)
-        if result.returncode != 0:
-            if os.environ.get("CI"):
-                pytest.fail(f"could not install {requirement}: {result.stderr[-2000:]}")
-            pytest.skip(f"could not install {requirement} (no package index?): {result.stderr[-300:]}")
+        pip_install(python, [requirement, *extra], requirement)
         stamp.write_text(requirement)
     return python
+
+
+def pip_install(python: Path, args: list[str], what: str) -> None:
+    """``pip install args`` into a venv; in CI a failure fails, elsewhere (no package index?) it skips."""
+    result = subprocess.run([str(python), "-m", "pip", "install", "-q", *args], capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"could not install {args} for {what}: {result.stderr[-2000:]}")
+        pytest.skip(f"could not install {args} for {what} (no package index?): {result.stderr[-300:]}")
 
 
 def run_script(python: Path, script: Path, base_url: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
