@@ -140,7 +140,7 @@ class Engine:
         self.seed = self.settings.seed
         self.catalog = load_catalog(self.contract.sdk_models, self.settings.models)
         self.overrides = Overrides.load(self.settings.fixtures)
-        self.rate_limiter = RateLimiter(self.store, self.clock)
+        self.rate_limiter: RateLimiter  # the traffic layer's Limiter, set by install() below
         self.hooks: list[Hook] = []
         self.routes: list[tuple[str, Callable[[Request], Reply | None]]] = []  # extra prefixes (control plane, assets)
         # Called with (request, call or None, reply) for every API request once its reply is final (the journal).

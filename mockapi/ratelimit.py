@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -62,10 +61,10 @@ def limits_for(tier: str, model: str) -> Limits:
 
 
 class RateLimiter:
-    """Counts requests and tokens per tenant and model family in one-minute windows.
+    """The accounting seam the engine calls for the ``x-ratelimit-*`` headers.
 
-    This is the accounting seam: it reports consistent headers; enforcement (429s) and
-    per-day windows plug in here without touching any resource.
+    :class:`mockapi.traffic.ratelimits.Limiter` counts (per tenant and model, in minute and day
+    windows kept in the store) and enforces; this base only answers for requests charged nothing.
     """
 
     def __init__(self, store: Store, clock: Clock) -> None:
@@ -74,21 +73,7 @@ class RateLimiter:
 
     def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
         """Count one request of ``tokens`` and return the six headers after it."""
-        limits = limits_for(tier, model)
-        now = self.clock.now()
-        window = math.floor(now / 60)
-        reset = (window + 1) * 60 - now
-        family = family_of(model)
-        requests = self.store.incr(f"{tenant}:rl:{family}:req:{window}", 1, 120)
-        used = self.store.incr(f"{tenant}:rl:{family}:tok:{window}", tokens, 120)
-        return {
-            "x-ratelimit-limit-requests": str(limits.rpm),
-            "x-ratelimit-limit-tokens": str(limits.tpm),
-            "x-ratelimit-remaining-requests": str(max(0, limits.rpm - requests)),
-            "x-ratelimit-remaining-tokens": str(max(0, limits.tpm - used)),
-            "x-ratelimit-reset-requests": format_duration(reset),
-            "x-ratelimit-reset-tokens": format_duration(reset * min(1.0, used / max(1, limits.tpm)) if used < limits.tpm else reset),
-        }
+        raise NotImplementedError
 
     def peek(self, tier: str, model: str) -> dict[str, str]:
         """Headers for a request that charges nothing (errors before accounting)."""
@@ -101,8 +86,3 @@ class RateLimiter:
             "x-ratelimit-reset-requests": "0ms",
             "x-ratelimit-reset-tokens": "0ms",
         }
-
-
-def merge(headers: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
-    """``headers`` with ``extra`` laid over them."""
-    return {**headers, **extra}
