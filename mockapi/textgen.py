@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .paths import fixtures_dir
-from .tokenizer import count_tokens
+from .tokenizer import count_tokens, tokenize
 
 _LENGTH_ASK = re.compile(r"\b(\d{1,5})\s*(?:-\s*)?(words?|tokens?)\b", re.I)
 
@@ -50,8 +50,6 @@ def reply_text(r: random.Random, prompt: str, default_range: tuple[int, int] = (
     text = sentences(r, target)
     if requested_length(prompt):
         # Honour an explicit length ask closely: trim whole tokens past the target.
-        from .tokenizer import tokenize
-
         tokens = tokenize(text)
         text = "".join(tokens[:target]).rstrip()
         if not text.endswith("."):

@@ -94,7 +94,7 @@ def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None) -> str:
     value = instance(tool.parameters, r, hints=hints) if isinstance(tool.parameters, dict) and tool.parameters else {}
     if not isinstance(value, dict):
         value = {}
-    return json.dumps(value, separators=(", ", ": ") if False else (",", ":"))
+    return json.dumps(value, separators=(",", ":"))
 
 
 def plan_calls(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str, r: random.Random) -> list[PlannedCall]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import random
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -160,8 +159,3 @@ def _logprob(token: str, r: random.Random, top: int) -> dict[str, Any]:
 def logprob_entry(token: str, r: random.Random, top: int) -> dict[str, Any]:
     """One token's logprob entry; the Responses API's ``output_text.logprobs`` has the same shape."""
     return _logprob(token, r, top)
-
-
-def logprob_to_probability(logprob: float) -> float:
-    """exp(logprob), for documentation and tests."""
-    return math.exp(logprob)
