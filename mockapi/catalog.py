@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -14,6 +16,7 @@ from .paths import fixtures_dir
 
 # A fixed creation time per model keeps `GET /models` byte-stable across runs.
 _EPOCH = 1_700_000_000
+_DATE_IN_ID = re.compile(r"(20\d\d)-(\d\d)-(\d\d)")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,13 @@ class ModelInfo:
     tools: bool = True
     json_mode: bool = True
     reasoning: bool = False
+    reasoning_efforts: tuple[str, ...] = ()
+    default_effort: str | None = None
+    sampling: bool = True
+    search: bool = False
+    audio: bool = False
+    voices: tuple[str, ...] = ()
+    source: str = ""
     dimensions: int | None = None
     reducible: bool = False
     base: str | None = None
@@ -38,6 +48,14 @@ class ModelInfo:
     def to_api(self) -> dict[str, Any]:
         """The model as ``GET /v1/models`` renders it."""
         return {"id": self.id, "object": "model", "created": self.created, "owned_by": self.owned_by}
+
+    def effort(self, asked: Any) -> str | None:
+        """The reasoning effort a request runs at: the one asked for, else the model's default."""
+        return asked if isinstance(asked, str) else self.default_effort
+
+    def reasons(self, asked: Any) -> bool:
+        """Whether a request asking for effort ``asked`` makes the model reason (spend reasoning tokens)."""
+        return self.reasoning and self.effort(asked) not in (None, "none")
 
 
 _FIELDS = {f for f in ModelInfo.__dataclass_fields__} - {"id", "extra"}
@@ -113,6 +131,30 @@ def load_catalog(sdk_models: Mapping[str, list[str]], extra: Mapping[str, Mappin
     models = []
     for model_id, fields in ids.items():
         merged = {**defaults_for(model_id), **fields}
-        known = {k: v for k, v in merged.items() if k in _FIELDS}
+        known = {k: _field(k, v) for k, v in merged.items() if k in _FIELDS}
+        known["created"] = created_at(model_id, merged.get("created"))
         models.append(ModelInfo(id=model_id, extra={k: v for k, v in merged.items() if k not in _FIELDS}, **known))
     return Catalog(models)
+
+
+def _field(name: str, value: Any) -> Any:
+    return tuple(value) if name in ("reasoning_efforts", "voices") else value
+
+
+def created_at(model_id: str, given: Any) -> int:
+    """The model's ``created`` timestamp: the date in its id, else the catalogue's date or timestamp.
+
+    A date becomes a time of day derived from the id, so aliases released together still differ
+    as real listings do, and the value is stable across runs.
+    """
+    found = _DATE_IN_ID.search(model_id)
+    if found:
+        given = found.group(0)
+    if isinstance(given, int):
+        return given
+    if isinstance(given, datetime.date):  # YAML reads an unquoted date as a date
+        given = given.isoformat()
+    if isinstance(given, str):
+        day = datetime.datetime.strptime(given, "%Y-%m-%d").replace(tzinfo=datetime.timezone.utc)
+        return int(day.timestamp()) + zlib.crc32(model_id.encode()) % 86_400
+    return _EPOCH
