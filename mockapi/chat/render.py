@@ -10,15 +10,15 @@ from ..tools import split_fragments
 from .generate import Choice
 
 
-def usage(prompt_tokens: int, choices: list[Choice]) -> dict[str, Any]:
-    """Usage: completion tokens summed over choices, total = prompt + completion."""
-    completion = sum(c.completion_tokens for c in choices)
+def usage(prompt_tokens: int, choices: list[Choice], reasoning_tokens: int = 0) -> dict[str, Any]:
+    """Usage: completion tokens (reasoning included) summed over choices, total = prompt + completion."""
+    completion = sum(c.completion_tokens for c in choices) + reasoning_tokens
     return {
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion,
         "total_tokens": prompt_tokens + completion,
         "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-        "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0,
+        "completion_tokens_details": {"reasoning_tokens": reasoning_tokens, "audio_tokens": 0, "accepted_prediction_tokens": 0,
                                       "rejected_prediction_tokens": 0},
     }
 
@@ -33,7 +33,7 @@ def message(choice: Choice) -> dict[str, Any]:
     return msg
 
 
-def completion(head: dict[str, Any], choices: list[Choice], prompt_tokens: int) -> dict[str, Any]:
+def completion(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, reasoning_tokens: int = 0) -> dict[str, Any]:
     """The non-streaming ``chat.completion`` body."""
     return {
         **head,
@@ -43,12 +43,12 @@ def completion(head: dict[str, Any], choices: list[Choice], prompt_tokens: int) 
              "finish_reason": c.finish_reason}
             for c in choices
         ],
-        "usage": usage(prompt_tokens, choices),
+        "usage": usage(prompt_tokens, choices, reasoning_tokens),
     }
 
 
 def chunks(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, *, include_usage: bool,
-           r: random.Random) -> Iterator[Event]:
+           r: random.Random, reasoning_tokens: int = 0) -> Iterator[Event]:
     """The chunk events: role first, deltas, a finish chunk per choice, then the usage chunk."""
     base = {**head, "object": "chat.completion.chunk"}
     if include_usage:
@@ -67,7 +67,7 @@ def chunks(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, *, i
                 continue
             yield chunk(*item)
     if include_usage:
-        yield Event({**base, "choices": [], "usage": usage(prompt_tokens, choices)})
+        yield Event({**base, "choices": [], "usage": usage(prompt_tokens, choices, reasoning_tokens)})
 
 
 def _choice_deltas(choice: Choice, r: random.Random) -> Iterator[tuple[int, dict[str, Any], str | None, Any]]:

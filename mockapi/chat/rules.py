@@ -7,7 +7,8 @@ pairing, tool_choice against tools) or the model's capabilities (vision, tools, 
 from __future__ import annotations
 
 from ..catalog import ModelInfo
-from ..errors import ContextLengthExceededError, InvalidRequestError, InvalidValueError
+from ..errors import ContextLengthExceededError, InvalidRequestError, InvalidValueError, UnknownParameterError
+from ..reasoning import check_effort, check_sampling
 from ..strict import violations
 from .request import ChatRequest, text_of
 
@@ -20,6 +21,7 @@ def check(request: ChatRequest, model: ModelInfo) -> None:
     _check_tool_choice(request)
     _check_strict_schemas(request)
     _check_capabilities(request, model)
+    _check_model_parameters(request, model)
     _check_lengths(request, model)
     if (body.get("response_format") or {}).get("type") == "json_object":
         if not any("json" in text_of(m.get("content")).lower() for m in request.messages):
@@ -114,6 +116,22 @@ def _check_capabilities(request: ChatRequest, model: ModelInfo) -> None:
     if fmt in ("json_object", "json_schema") and not model.json_mode:
         raise InvalidRequestError(f"Invalid parameter: 'response_format' of type '{fmt}' is not supported with this model.",
                                   param="response_format", code="unsupported_parameter")
+
+
+def _check_model_parameters(request: ChatRequest, model: ModelInfo) -> None:
+    """What the model's catalogue entry allows: effort values, sampling while reasoning, max_tokens, web search."""
+    body = request.body
+    check_effort(model, body.get("reasoning_effort"), "reasoning_effort")
+    if model.reasoning and body.get("max_tokens") is not None:
+        # source: observed on o1, o3-mini, gpt-5, gpt-5.1, gpt-5.2 (github.com/teilomillet/gollm/issues/33,
+        # github.com/griptape-ai/ComfyUI-Griptape/issues/312, github.com/fish2018/YPrompt/issues/26)
+        raise InvalidRequestError("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                                  "Use 'max_completion_tokens' instead.", param="max_tokens", code="unsupported_parameter")
+    check_sampling(model, body, body.get("reasoning_effort"), chat=True)
+    if body.get("web_search_options") is not None and not model.search:
+        # source: observed on gpt-5 and o4-mini (github.com/pydantic/pydantic-ai/issues/2822,
+        # github.com/BerriAI/litellm/issues/12311); only the search-preview models take it
+        raise UnknownParameterError("Unknown parameter: 'web_search_options'.", param="web_search_options")
 
 
 def _check_lengths(request: ChatRequest, model: ModelInfo) -> None:

@@ -28,7 +28,7 @@ def create_speech(call: Call) -> Binary | Stream:
     """``POST /v1/audio/speech``: audio in the requested container, streamed in chunks (or as SSE events)."""
     body = call.body
     model = call.model(kinds=("speech",))
-    voice = _voice(body["voice"])
+    voice = _voice(body["voice"], model.voices or VOICES)
     legacy = model.id in LEGACY_TTS or (model.base or "") in LEGACY_TTS
     if body.get("instructions") and legacy:
         raise InvalidRequestError(f"instructions are not supported with {model.id}.", param="instructions")
@@ -136,11 +136,16 @@ def _too_large(upload: Upload) -> PayloadTooLargeError:
                                 param="file")
 
 
-def _voice(value: Any) -> str:
+def _voice(value: Any, voices: tuple[str, ...]) -> str:
+    """The voice's name; a built-in voice must be one the model has (its catalogue entry lists them).
+
+    source: tts-1 refuses ``ballad`` with a 400 (github.com/anasfik/openai/issues/224); the newer voices
+    (ballad, verse, marin, cedar) are gpt-4o-mini-tts's (https://platform.openai.com/docs/guides/text-to-speech).
+    """
     if isinstance(value, dict):
         return str(value.get("id") or "custom")
-    if value not in VOICES:
-        raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {', '.join(repr(v) for v in VOICES)}.",
+    if value not in voices:
+        raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {', '.join(repr(v) for v in voices)}.",
                                 param="voice")
     return str(value)
 

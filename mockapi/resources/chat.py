@@ -12,6 +12,7 @@ from ..chat.request import ChatRequest
 from ..determinism import digest as make_digest
 from ..determinism import TRANSPORT_FIELDS, make_id, request_digest
 from ..engine import Call
+from ..reasoning import reasoning_tokens
 from ..errors import NotFoundError
 from ..pagination import paginate
 from ..results import Stream
@@ -48,15 +49,27 @@ def create_chat_completion(call: Call) -> Any:
         "system_fingerprint": _fingerprint(call.seed, model.id),
         "service_tier": _service_tier(call.body.get("service_tier")),
     }
-    call.charged_tokens = prompt_tokens + sum(c.completion_tokens for c in choices)
-    body = render.completion(head, choices, prompt_tokens)
+    reasoning = _reasoning_tokens(call, model, choices)
+    call.charged_tokens = prompt_tokens + sum(c.completion_tokens for c in choices) + reasoning
+    body = render.completion(head, choices, prompt_tokens, reasoning)
     if call.body.get("store"):
         _store(call, body)
     if call.body.get("stream"):
         include_usage = bool((call.body.get("stream_options") or {}).get("include_usage"))
-        events = render.chunks(head, choices, prompt_tokens, include_usage=include_usage, r=call.rng("stream"))
+        events = render.chunks(head, choices, prompt_tokens, include_usage=include_usage, r=call.rng("stream"),
+                               reasoning_tokens=reasoning)
         return Stream(events, dialect="chat", tokens=call.charged_tokens)
     return body
+
+
+def _reasoning_tokens(call: Call, model: ModelInfo, choices: list[gen.Choice]) -> int:
+    """Reasoning tokens over all choices, kept within ``max_completion_tokens`` with the visible answer."""
+    r = call.rng("reasoning")
+    spent = sum(reasoning_tokens(model, call.body.get("reasoning_effort"), r) for _ in choices)
+    limit = call.body.get("max_completion_tokens")
+    if isinstance(limit, int):
+        spent = min(spent, max(0, limit - sum(c.completion_tokens for c in choices)))
+    return spent
 
 
 def _model(call: Call) -> ModelInfo:

@@ -10,7 +10,7 @@ from .request import ResponsesRequest, item_tokens
 
 
 def head(request: ResponsesRequest, response_id: str, created_at: int, *, conversation_id: str | None,
-         reasoning_model: bool = False) -> dict[str, Any]:
+         default_effort: str | None = None) -> dict[str, Any]:
     """Every field but the output: what the request asked for, as the real API echoes it."""
     body = request.body
     reasoning = body.get("reasoning")
@@ -35,7 +35,7 @@ def head(request: ResponsesRequest, response_id: str, created_at: int, *, conver
         "previous_response_id": body.get("previous_response_id"),
         "conversation": {"id": conversation_id} if conversation_id else None,
         "prompt_cache_key": body.get("prompt_cache_key"),
-        "reasoning": {"effort": (reasoning or {}).get("effort") or ("medium" if reasoning_model else None),
+        "reasoning": {"effort": (reasoning or {}).get("effort") or default_effort,
                       "summary": (reasoning or {}).get("summary")},
         "safety_identifier": body.get("safety_identifier"),
         "service_tier": body.get("service_tier") if body.get("service_tier") in ("flex", "scale", "priority") else "default",

@@ -11,6 +11,7 @@ from ..catalog import ModelInfo
 from ..chat.generate import logprob_entry
 from ..determinism import make_id
 from ..instances import instance
+from ..reasoning import reasoning_tokens
 from ..replies import compose
 from ..textgen import reply_text
 from ..tokenizer import count_tokens, tokenize
@@ -18,7 +19,6 @@ from ..tools import PlannedCall, ToolSpec, arguments_for, plan_calls
 from . import hosted
 from .request import ResponsesRequest, output_text, user_turns
 
-_EFFORT_TOKENS = {"none": (0, 0), "minimal": (8, 32), "low": (64, 192), "medium": (192, 512), "high": (512, 1536), "xhigh": (1024, 2048)}
 
 
 @dataclass
@@ -52,8 +52,8 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
     """The response's output for ``request`` after ``ctx.history``."""
     out = Outcome()
     budget = request.body.get("max_output_tokens")
-    effort = ((request.body.get("reasoning") or {}).get("effort")) or "medium"
-    if ctx.model.reasoning and effort != "none":
+    effort = (request.body.get("reasoning") or {}).get("effort")
+    if ctx.model.reasons(effort):
         _reason(request, ctx, out, effort)
         if budget is not None and out.reasoning_tokens >= budget:
             out.output[-1]["status"] = "incomplete"
@@ -86,10 +86,9 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
     return _logprobs(request, ctx, _limit(out, budget))
 
 
-def _reason(request: ResponsesRequest, ctx: Context, out: Outcome, effort: str) -> None:
+def _reason(request: ResponsesRequest, ctx: Context, out: Outcome, effort: str | None) -> None:
     r = ctx.rng("reasoning")
-    low, high = _EFFORT_TOKENS.get(effort, _EFFORT_TOKENS["medium"])
-    out.reasoning_tokens = r.randint(low, high)
+    out.reasoning_tokens = reasoning_tokens(ctx.model, effort, r)
     out.output_tokens += out.reasoning_tokens
     summary = []
     settings = request.body.get("reasoning") or {}

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..catalog import ModelInfo
 from ..errors import ContextLengthExceededError, InvalidRequestError, InvalidValueError
+from ..reasoning import check_effort, check_sampling
 from ..strict import violations
 from .request import ResponsesRequest, hosted_kind, text_of
 
@@ -68,9 +69,9 @@ def _check_model(request: ResponsesRequest, model: ModelInfo) -> None:
     body = request.body
     if (request.functions or request.hosted) and not model.tools:
         raise InvalidRequestError(f"Tools are not supported with model {model.id}.", param="tools", code="unsupported_parameter")
-    if (body.get("reasoning") or {}).get("effort") and not model.reasoning:
-        raise InvalidRequestError("Unsupported parameter: 'reasoning.effort' is not supported with this model.",
-                                  param="reasoning.effort", code="unsupported_parameter")
+    effort = (body.get("reasoning") or {}).get("effort")
+    check_effort(model, effort, "reasoning.effort")
+    check_sampling(model, body, effort, chat=False)
     limit = body.get("max_output_tokens")
     if limit is not None and limit > model.max_output_tokens:
         raise InvalidValueError(f"max_output_tokens is too large: {limit}. This model supports at most {model.max_output_tokens} output tokens.",

@@ -58,7 +58,7 @@ def create(call: Any) -> Created:
     now = call.clock.timestamp()
     response_id = make_id("resp_", ident, length=50, alphabet=_HEX)
     final = build.finish(build.head(request, response_id, now, conversation_id=conversation_id,
-                                  reasoning_model=model.reasoning), outcome, prompt_tokens, now)
+                                  default_effort=model.default_effort), outcome, prompt_tokens, now)
     input_items = [listed(item, lambda prefix, k=k: make_id(prefix, ident, "input", k, length=50, alphabet=_HEX))
                    for k, item in enumerate(request.items)]
     background = bool(call.body.get("background"))
