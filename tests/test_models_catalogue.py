@@ -131,6 +131,9 @@ def test_reasoning_effort_on_a_non_reasoning_model(mock):
     assert error["message"] == "Unsupported parameter: 'reasoning.effort' is not supported with this model."
     assert (error["param"], error["code"]) == ("reasoning.effort", "unsupported_parameter")
     assert chat_error(mock, "gpt-5-chat-latest", reasoning_effort="low")["message"].startswith("Unrecognized")
+    # o1-mini reasons but predates the parameter.
+    assert chat_error(mock, "o1-mini", reasoning_effort="low")["code"] == "unsupported_parameter"
+    assert chat(mock, "o1-mini").usage.completion_tokens_details.reasoning_tokens > 0
 
 
 def test_an_effort_the_model_does_not_take(mock):
