@@ -12,9 +12,9 @@ from ..chat.request import ChatRequest
 from ..determinism import digest as make_digest
 from ..determinism import TRANSPORT_FIELDS, make_id, request_digest
 from ..engine import Call
-from ..reasoning import reasoning_tokens
 from ..errors import NotFoundError
 from ..pagination import paginate
+from ..reasoning import reasoning_tokens
 from ..results import Stream
 
 _KIND = "chat.completion"

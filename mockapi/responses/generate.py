@@ -20,7 +20,6 @@ from . import hosted
 from .request import ResponsesRequest, output_text, user_turns
 
 
-
 @dataclass
 class Outcome:
     """What the model produced: output items, whether it finished, and its token counts."""
