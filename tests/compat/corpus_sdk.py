@@ -25,8 +25,11 @@ def substitute(value: Any, saved: dict[str, Any]) -> Any:
     if isinstance(value, str):
         def lookup(match: re.Match[str]) -> str:
             found: Any = saved[match.group(1)]
-            for key in filter(None, match.group(2).split(".")):
-                found = found[int(key)] if isinstance(found, list) else found[key]
+            try:
+                for key in filter(None, match.group(2).split(".")):
+                    found = found[int(key)] if isinstance(found, list) else found[key]
+            except (KeyError, IndexError, TypeError, ValueError):
+                raise LookupError(f"a setup step's answer has no {match.group(0)}: {str(saved[match.group(1)])[:300]}") from None
             return str(found)
         return PLACEHOLDER.sub(lookup, value)
     if isinstance(value, list):
