@@ -27,11 +27,13 @@ class Choice:
     function_call: dict[str, Any] | None = None
     tokens: list[str] = field(default_factory=list)
     logprobs: list[dict[str, Any]] | None = None
+    audio: dict[str, Any] | None = None  # message.audio when audio output was asked for
+    audio_tokens: int = 0
 
     @property
     def completion_tokens(self) -> int:
         """Tokens this choice produced."""
-        total = len(self.tokens) + (count_tokens(self.refusal) if self.refusal else 0)
+        total = len(self.tokens) + self.audio_tokens + (count_tokens(self.refusal) if self.refusal else 0)
         for call in self.tool_calls:
             spec = call.get("function") or call.get("custom") or {}
             total += count_tokens(spec.get("name", "")) + count_tokens(spec.get("arguments", spec.get("input", ""))) + 3

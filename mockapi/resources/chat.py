@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from ..catalog import ModelInfo
+from ..chat import audio as chat_audio
 from ..chat import generate as gen
 from ..chat import render, rules
 from ..chat.request import ChatRequest
@@ -28,6 +29,7 @@ def create_chat_completion(call: Call) -> Any:
     model = _model(call)
     if call.faithful:
         rules.check(request, model)
+        chat_audio.check(request, model)
     canned = call.engine.overrides.find(call.op.path, call.body.get("model"), request.last_user_text(), [t.name for t in request.tools])
     if canned and (canned.get("status") or canned.get("error") or canned.get("fault")):
         from ..errors import error_for_status
@@ -40,6 +42,8 @@ def create_chat_completion(call: Call) -> Any:
     shaping = {k: v for k, v in call.body.items() if k in _SHAPING_FIELDS and k not in TRANSPORT_FIELDS}
     digest = call.meta["digest"] = make_digest(content_digest, shaping) if shaping else content_digest
     choices = gen.generate(request, content_digest, canned, ids_from=digest)
+    if chat_audio.wanted(call.body):
+        _speak(choices, call, digest)
     prompt_tokens = request.prompt_tokens()
     head = {
         "id": make_id("chatcmpl-", digest, length=29),
@@ -57,6 +61,14 @@ def create_chat_completion(call: Call) -> Any:
         events = render.chunks(head, choices, prompt_tokens, include_usage=include_usage, r=call.rng("stream"))
         return Stream(events, dialect="chat", tokens=call.charged_tokens)
     return body
+
+
+def _speak(choices: list[gen.Choice], call: Call, digest: str) -> None:
+    """Turn each text answer into spoken audio: content moves to ``audio.transcript``."""
+    for choice in choices:
+        if choice.content is not None:
+            choice.audio, choice.audio_tokens = chat_audio.speak(choice.content, call.body, digest, choice.index, call.clock.timestamp())
+            choice.content = None
 
 
 def _model(call: Call) -> ModelInfo:
