@@ -29,6 +29,7 @@ class Choice:
     logprobs: list[dict[str, Any]] | None = None
     audio: dict[str, Any] | None = None  # message.audio when audio output was asked for
     audio_tokens: int = 0
+    annotations: list[dict[str, Any]] = field(default_factory=list)  # url_citations of the search models
 
     @property
     def completion_tokens(self) -> int:

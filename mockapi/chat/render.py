@@ -27,7 +27,7 @@ def usage(prompt_tokens: int, choices: list[Choice]) -> dict[str, Any]:
 
 def message(choice: Choice) -> dict[str, Any]:
     """The assistant message of a choice."""
-    msg: dict[str, Any] = {"role": "assistant", "content": choice.content, "refusal": choice.refusal, "annotations": []}
+    msg: dict[str, Any] = {"role": "assistant", "content": choice.content, "refusal": choice.refusal, "annotations": choice.annotations}
     if choice.tool_calls:
         msg["tool_calls"] = choice.tool_calls
     if choice.function_call:
@@ -90,6 +90,8 @@ def _choice_deltas(choice: Choice, r: random.Random) -> Iterator[tuple[int, dict
     for k, token in enumerate(choice.tokens):
         logprobs = {"content": [choice.logprobs[k]], "refusal": None} if choice.logprobs is not None else None
         yield i, {"content": token}, None, logprobs
+    if choice.annotations:
+        yield i, {"annotations": choice.annotations}, None, None
     for index, call in enumerate(choice.tool_calls):
         if call["type"] == "custom":
             yield i, {"tool_calls": [{"index": index, "id": call["id"], "type": "custom", "custom": {"name": call["custom"]["name"], "input": ""}}]}, None, None

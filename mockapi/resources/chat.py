@@ -9,6 +9,7 @@ from ..catalog import ModelInfo
 from ..chat import audio as chat_audio
 from ..chat import generate as gen
 from ..chat import render, rules
+from ..chat import search as chat_search
 from ..chat.request import ChatRequest
 from ..determinism import digest as make_digest
 from ..determinism import TRANSPORT_FIELDS, make_id, request_digest
@@ -30,6 +31,7 @@ def create_chat_completion(call: Call) -> Any:
     if call.faithful:
         rules.check(request, model)
         chat_audio.check(request, model)
+        chat_search.check(call.body, model)
     canned = call.engine.overrides.find(call.op.path, call.body.get("model"), request.last_user_text(), [t.name for t in request.tools])
     if canned and (canned.get("status") or canned.get("error") or canned.get("fault")):
         from ..errors import error_for_status
@@ -42,6 +44,10 @@ def create_chat_completion(call: Call) -> Any:
     shaping = {k: v for k, v in call.body.items() if k in _SHAPING_FIELDS and k not in TRANSPORT_FIELDS}
     digest = call.meta["digest"] = make_digest(content_digest, shaping) if shaping else content_digest
     choices = gen.generate(request, content_digest, canned, ids_from=digest)
+    if chat_search.searches(model) or call.body.get("web_search_options") is not None:
+        r = call.rng("search")
+        for choice in choices:
+            chat_search.annotate(choice, request.last_user_text(), f"{digest}:{choice.index}", r, int(call.body.get("top_logprobs") or 0))
     if chat_audio.wanted(call.body):
         _speak(choices, call, digest)
     prompt_tokens = request.prompt_tokens()
