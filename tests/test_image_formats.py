@@ -68,3 +68,20 @@ def test_responses_image_generation_tool_returns_the_asked_size_and_format(mock)
     image = opened(call.result)
     assert (image.format, image.size) == ("JPEG", (1024, 1536))
     assert (call.size, call.output_format) == ("1024x1536", "jpeg")
+
+
+def test_responses_image_generation_streams_partial_images(mock):
+    events = list(mock.client.responses.create(model="gpt-5", input="Draw a picture of a red fox", stream=True,
+                                               tools=[{"type": "image_generation", "size": "1536x1024", "output_format": "webp",
+                                                       "partial_images": 2}]))
+    partials = [e for e in events if e.type == "response.image_generation_call.partial_image"]
+    assert [e.partial_image_index for e in partials] == [0, 1]
+    for event in partials:
+        mock.validate("createResponse", event, stream=True)
+    assert all(opened(e.partial_image_b64).size == (1536, 1024) for e in partials)
+    kinds = [e.type for e in events]
+    assert kinds.index("response.image_generation_call.generating") < kinds.index("response.image_generation_call.partial_image")
+    assert kinds.index("response.image_generation_call.partial_image") < kinds.index("response.image_generation_call.completed")
+    final = events[-1].response
+    call = next(i for i in final.output if i.type == "image_generation_call")
+    assert opened(call.result).format == "WEBP"

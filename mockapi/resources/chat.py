@@ -21,7 +21,8 @@ from ..results import Stream
 _KIND = "chat.completion"
 _SHAPING_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier", "stop",
                              "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs", "n", "service_tier",
-                             "prompt_cache_key", "prompt_cache_retention"})
+                             "prompt_cache_key", "prompt_cache_retention",
+                             "audio"})  # the voice and file format of audio output don't change the words
 
 
 def create_chat_completion(call: Call) -> Any:

@@ -117,6 +117,12 @@ def image_generation(tool: dict[str, Any], prompt: str, ident: str, include: lis
     return HostedCall(item)
 
 
+def partial_image(item: dict[str, Any], index: int) -> str:
+    """The ``index``-th streamed preview of an ``image_generation_call``: base64, same size and format."""
+    width, height = _dimensions(str(item.get("size") or ""))
+    return base64.b64encode(picture(f"{item['id']}:partial:{index}", width, height, item.get("output_format") or "png")).decode()
+
+
 def _dimensions(size: str) -> tuple[int, int]:
     """``WxH`` as integers; anything unreadable is the default square."""
     match = re.fullmatch(r"(\d{2,5})x(\d{2,5})", str(size))
