@@ -141,11 +141,11 @@ def lark_sample(grammar: str, r: random.Random) -> str:
     start = "start" if "start" in rules else next(iter(rules), None)
     if start is None:
         return ""
-    return _expand_lark(rules, _LARK_TOKEN.findall(rules[start]), r, depth=0)
+    return _expand_lark(rules, _LARK_TOKEN.findall(rules[start]), r, depth=0, rule=start)
 
 
-def _expand_lark(rules: dict[str, str], tokens: list[str], r: random.Random, depth: int) -> str:
-    first = _first_alternative(tokens)
+def _expand_lark(rules: dict[str, str], tokens: list[str], r: random.Random, depth: int, rule: str = "") -> str:
+    first = _chosen_alternative(tokens, rule, deep=depth > 6)
     out: list[str] = []
     i = 0
     while i < len(first):
@@ -178,20 +178,26 @@ def _lark_atom(rules: dict[str, str], token: str, r: random.Random, depth: int) 
         return ""
     name = token.lstrip("?!")
     if name in rules and depth < 12:
-        return _expand_lark(rules, _LARK_TOKEN.findall(rules[name]), r, depth + 1)
+        return _expand_lark(rules, _LARK_TOKEN.findall(rules[name]), r, depth + 1, rule=name)
     return _LARK_COMMON.get(name.split(".")[-1], "")
 
 
-def _first_alternative(tokens: list[str]) -> list[str]:
+def _chosen_alternative(tokens: list[str], rule: str, deep: bool) -> list[str]:
+    """The first alternative that doesn't recurse into ``rule``; deep in the tree, the one with fewest rule references."""
+    alternatives: list[list[str]] = [[]]
     level = 0
-    for i, token in enumerate(tokens):
+    for token in tokens:
         if token in ("(", "["):
             level += 1
         elif token in (")", "]"):
             level -= 1
-        elif token == "|" and level == 0:
-            return tokens[:i]
-    return tokens
+        if token == "|" and level == 0:
+            alternatives.append([])
+        else:
+            alternatives[-1].append(token)
+    if deep:
+        return min(alternatives, key=lambda alt: sum(1 for t in alt if t[:1].isalpha() and t.islower()))
+    return next((alt for alt in alternatives if rule not in alt), alternatives[0])
 
 
 def _matching(tokens: list[str], start: int) -> int:

@@ -100,3 +100,5 @@ def test_regex_and_lark_samplers_match():
         assert re.fullmatch(pattern, regex_sample(pattern, r)), pattern
     calc = 'start: expr\nexpr: term (("+" | "-") term)*\nterm: NUMBER\n%import common.NUMBER\n'
     assert re.fullmatch(r"\d+", lark_sample(calc, r))
+    left_recursive = 'start: expr\nexpr: expr "+" term | term\nterm: "(" expr ")" | NUMBER\n%import common.NUMBER\n'
+    assert re.fullmatch(r"[\d()+]+", lark_sample(left_recursive, r))
