@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from .custom_input import custom_input
 from .instances import instance
 
 _STOPWORDS = {"get", "set", "fetch", "the", "a", "an", "of", "for", "to", "and", "or", "in", "on", "by", "with",
@@ -87,6 +88,8 @@ def _main_string_property(parameters: Any) -> str | None:
 
 def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None) -> str:
     """JSON arguments that validate against the tool's parameters, naming ``entity`` where it fits."""
+    if tool.kind == "custom":
+        return custom_input(tool.parameters, entity or "", r)
     hints = {}
     main = _main_string_property(tool.parameters)
     if entity and main:
@@ -118,7 +121,8 @@ def plan_calls(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str, 
     for tool in chosen:
         targets: list[str | None] = list(names) if (parallel and len(names) > 1 and _main_string_property(tool.parameters)) else [names[0] if names else None]
         for entity in targets:
-            calls.append(PlannedCall(tool, arguments_for(tool, r, entity)))
+            arguments = custom_input(tool.parameters, prompt, r) if tool.kind == "custom" else arguments_for(tool, r, entity)
+            calls.append(PlannedCall(tool, arguments))
     return calls if parallel else calls[:1]
 
 

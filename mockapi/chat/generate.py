@@ -27,13 +27,17 @@ class Choice:
     function_call: dict[str, Any] | None = None
     tokens: list[str] = field(default_factory=list)
     logprobs: list[dict[str, Any]] | None = None
+    audio: dict[str, Any] | None = None  # message.audio when audio output was asked for
+    audio_tokens: int = 0
+    annotations: list[dict[str, Any]] = field(default_factory=list)  # url_citations of the search models
 
     @property
     def completion_tokens(self) -> int:
         """Tokens this choice produced."""
-        total = len(self.tokens) + (count_tokens(self.refusal) if self.refusal else 0)
+        total = len(self.tokens) + self.audio_tokens + (count_tokens(self.refusal) if self.refusal else 0)
         for call in self.tool_calls:
-            total += count_tokens(call["function"]["name"]) + count_tokens(call["function"]["arguments"]) + 3
+            spec = call.get("function") or call.get("custom") or {}
+            total += count_tokens(spec.get("name", "")) + count_tokens(spec.get("arguments", spec.get("input", ""))) + 3
         if self.function_call:
             total += count_tokens(self.function_call["name"]) + count_tokens(self.function_call["arguments"]) + 3
         return total
@@ -68,7 +72,7 @@ def _planned(request: ChatRequest, r: random.Random) -> list[PlannedCall]:
     if request.trailing_tool_results() and choice == "auto":
         return []  # the follow-up turn of a tool loop: answer, don't call again
     parallel = request.body.get("parallel_tool_calls", True) is not False and not request.legacy_functions
-    return plan_calls(request.tools, choice, parallel, request.last_user_text(), r)
+    return plan_calls(request.choosable_tools(), choice, parallel, request.last_user_text(), r)
 
 
 def _tool_choice(request: ChatRequest, index: int, calls: list[PlannedCall], digest: str) -> Choice:

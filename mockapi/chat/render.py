@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from ..results import Event
 from ..tools import split_fragments
+from . import audio as chat_audio
 from .generate import Choice
 
 
@@ -18,18 +19,21 @@ def usage(prompt_tokens: int, choices: list[Choice], reasoning_tokens: int = 0) 
         "completion_tokens": completion,
         "total_tokens": prompt_tokens + completion,
         "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-        "completion_tokens_details": {"reasoning_tokens": reasoning_tokens, "audio_tokens": 0, "accepted_prediction_tokens": 0,
+        "completion_tokens_details": {"reasoning_tokens": reasoning_tokens, "audio_tokens": sum(c.audio_tokens for c in choices),
+                                      "accepted_prediction_tokens": 0,
                                       "rejected_prediction_tokens": 0},
     }
 
 
 def message(choice: Choice) -> dict[str, Any]:
     """The assistant message of a choice."""
-    msg: dict[str, Any] = {"role": "assistant", "content": choice.content, "refusal": choice.refusal, "annotations": []}
+    msg: dict[str, Any] = {"role": "assistant", "content": choice.content, "refusal": choice.refusal, "annotations": choice.annotations}
     if choice.tool_calls:
         msg["tool_calls"] = choice.tool_calls
     if choice.function_call:
         msg["function_call"] = choice.function_call
+    if choice.audio:
+        msg["audio"] = choice.audio
     return msg
 
 
@@ -72,15 +76,22 @@ def chunks(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, *, i
 
 def _choice_deltas(choice: Choice, r: random.Random) -> Iterator[tuple[int, dict[str, Any], str | None, Any]]:
     i = choice.index
-    first: dict[str, Any] = {"role": "assistant", "content": "" if choice.content is not None or not (choice.tool_calls or choice.function_call) else None,
+    first: dict[str, Any] = {"role": "assistant", "content": "" if choice.content is not None or not (choice.tool_calls or choice.function_call or choice.audio) else None,
                              "refusal": None}
     yield i, first, None, None
     if choice.refusal:
         for piece in split_fragments(choice.refusal, r, 3, 12):
             yield i, {"refusal": piece}, None, None
+    if choice.audio:
+        for delta in chat_audio.deltas(choice.audio, choice.tokens):
+            yield i, delta, None, None
+        yield i, {}, choice.finish_reason, None
+        return
     for k, token in enumerate(choice.tokens):
         logprobs = {"content": [choice.logprobs[k]], "refusal": None} if choice.logprobs is not None else None
         yield i, {"content": token}, None, logprobs
+    if choice.annotations:
+        yield i, {"annotations": choice.annotations}, None, None
     for index, call in enumerate(choice.tool_calls):
         if call["type"] == "custom":
             yield i, {"tool_calls": [{"index": index, "id": call["id"], "type": "custom", "custom": {"name": call["custom"]["name"], "input": ""}}]}, None, None

@@ -37,7 +37,9 @@ class ChatRequest:
                 fn = tool["function"]
                 tools.append(ToolSpec(fn.get("name", ""), fn.get("description") or "", fn.get("parameters"), bool(fn.get("strict"))))
             elif tool.get("type") == "custom" and isinstance(tool.get("custom"), dict):
-                tools.append(ToolSpec(tool["custom"].get("name", ""), tool["custom"].get("description") or "", None, False, "custom"))
+                custom = tool["custom"]
+                # A custom tool's `parameters` slot carries its input format (text or a grammar).
+                tools.append(ToolSpec(custom.get("name", ""), custom.get("description") or "", custom.get("format"), False, "custom"))
         if not tools and body.get("functions"):
             legacy = True
             for fn in body["functions"]:
@@ -81,6 +83,14 @@ class ChatRequest:
                 return (choice.get("allowed_tools") or {}).get("mode", "auto")
             return inner.get("name")
         return choice or ("auto" if self.tools else "none")
+
+    def choosable_tools(self) -> list[ToolSpec]:
+        """The tools the model may call: all of them, or those ``tool_choice.allowed_tools`` lists."""
+        choice = self.body.get("tool_choice")
+        if not (isinstance(choice, dict) and choice.get("type") == "allowed_tools"):
+            return self.tools
+        allowed = {(t.get("type"), (t.get(t.get("type")) or {}).get("name")) for t in (choice.get("allowed_tools") or {}).get("tools") or [] if isinstance(t, dict)}
+        return [t for t in self.tools if (t.kind, t.name) in allowed]
 
     def images(self) -> list[tuple[str, str, str]]:
         """Every image part as (param path, url, detail)."""

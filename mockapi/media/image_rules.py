@@ -87,9 +87,9 @@ def check_common(model: ImageModel, body: dict[str, Any]) -> None:
     if body.get("response_format") is not None:
         raise InvalidRequestError(f"response_format is not supported for {model.id}: GPT image models always return "
                                   "base64-encoded images.", param="response_format")
-    fmt = body.get("output_format") or "png"
-    if fmt != "png":
-        raise InvalidValueError(f"output_format '{fmt}' is not rendered by the mock; use 'png'.", param="output_format")
-    if body.get("output_compression") is not None:
-        raise InvalidRequestError("output_compression is only supported with output_format jpeg or webp.",
+    compression = body.get("output_compression")
+    if (body.get("output_format") or "png") == "png" and isinstance(compression, int) and compression < 100:
+        # PNG is lossless: the real API refuses a lower compression for it (docs: output_compression is
+        # "only supported for ... the webp or jpeg output formats"); 100, the default, is accepted.
+        raise InvalidRequestError("Compression less than 100 is not supported for PNG output format.",
                                   param="output_compression")

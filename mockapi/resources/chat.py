@@ -6,8 +6,10 @@ import functools
 from typing import Any
 
 from ..catalog import ModelInfo
+from ..chat import audio as chat_audio
 from ..chat import generate as gen
 from ..chat import render, rules
+from ..chat import search as chat_search
 from ..chat.request import ChatRequest
 from ..determinism import digest as make_digest
 from ..determinism import TRANSPORT_FIELDS, make_id, request_digest
@@ -20,7 +22,8 @@ from ..results import Stream
 _KIND = "chat.completion"
 _SHAPING_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier", "stop",
                              "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs", "n", "service_tier",
-                             "prompt_cache_key", "prompt_cache_retention"})
+                             "prompt_cache_key", "prompt_cache_retention",
+                             "audio"})  # the voice and file format of audio output don't change the words
 
 
 def create_chat_completion(call: Call) -> Any:
@@ -29,6 +32,7 @@ def create_chat_completion(call: Call) -> Any:
     model = _model(call)
     if call.faithful:
         rules.check(request, model)
+        chat_audio.check(request, model)
     canned = call.engine.overrides.find(call.op.path, call.body.get("model"), request.last_user_text(), [t.name for t in request.tools])
     if canned and (canned.get("status") or canned.get("error") or canned.get("fault")):
         from ..errors import error_for_status
@@ -41,6 +45,12 @@ def create_chat_completion(call: Call) -> Any:
     shaping = {k: v for k, v in call.body.items() if k in _SHAPING_FIELDS and k not in TRANSPORT_FIELDS}
     digest = call.meta["digest"] = make_digest(content_digest, shaping) if shaping else content_digest
     choices = gen.generate(request, content_digest, canned, ids_from=digest)
+    if chat_search.searches(model) or call.body.get("web_search_options") is not None:
+        r = call.rng("search")
+        for choice in choices:
+            chat_search.annotate(choice, request.last_user_text(), f"{digest}:{choice.index}", r, int(call.body.get("top_logprobs") or 0))
+    if chat_audio.wanted(call.body):
+        _speak(choices, call, digest)
     prompt_tokens = request.prompt_tokens()
     head = {
         "id": make_id("chatcmpl-", digest, length=29),
@@ -70,6 +80,14 @@ def _reasoning_tokens(call: Call, model: ModelInfo, choices: list[gen.Choice]) -
     if isinstance(limit, int):
         spent = min(spent, max(0, limit - sum(c.completion_tokens for c in choices)))
     return spent
+
+
+def _speak(choices: list[gen.Choice], call: Call, digest: str) -> None:
+    """Turn each text answer into spoken audio: content moves to ``audio.transcript``."""
+    for choice in choices:
+        if choice.content is not None:
+            choice.audio, choice.audio_tokens = chat_audio.speak(choice.content, call.body, digest, choice.index, call.clock.timestamp())
+            choice.content = None
 
 
 def _model(call: Call) -> ModelInfo:

@@ -9,6 +9,7 @@ from ..determinism import digest
 from ..engine import Call, Engine
 from ..errors import InvalidRequestError
 from ..media import assets, png
+from ..media.image_formats import picture
 from ..media.image_events import stream_events
 from ..media.form import Form, Upload, parse_form, typed_fields
 from ..media.image_rules import MB, ImageModel, check_common, rules_for, size_of
@@ -80,6 +81,8 @@ def _respond(call: Call, model: ImageModel, dims: tuple[int, int], source: str) 
     # The picture depends on what is drawn, not on how it is delivered: url and b64_json give the same bytes.
     subject = {k: v for k, v in body.items() if k not in ("response_format", "n", "user", "safety_identifier",
                                                           "stream", "partial_images")}
+    fmt = "png" if model.legacy else (body.get("output_format") or "png")
+    compression = body.get("output_compression")
     data, seeds = [], []
     for index in range(n):
         seed = digest(call.seed, call.op.operation_id, subject, "image", index, source)
@@ -90,7 +93,7 @@ def _respond(call: Call, model: ImageModel, dims: tuple[int, int], source: str) 
         if as_url:
             item["url"] = assets.image_url(origin, seed, width, height, created)
         else:
-            item["b64_json"] = base64.b64encode(png.artwork(seed, width, height)).decode()
+            item["b64_json"] = base64.b64encode(picture(seed, width, height, fmt, compression)).decode()
         if model.family == "dall-e-3":
             item["revised_prompt"] = call.rng("revised", index).choice(_REVISIONS).format(_subject(body["prompt"]))
         data.append(item)
@@ -101,14 +104,14 @@ def _respond(call: Call, model: ImageModel, dims: tuple[int, int], source: str) 
         return result
     image_tokens = _output_tokens(width, height, body.get("quality")) * n
     meta = {"background": "transparent" if body.get("background") == "transparent" else "opaque",
-            "output_format": "png", "size": f"{width}x{height}",
+            "output_format": fmt, "size": f"{width}x{height}",
             "quality": body.get("quality") if body.get("quality") not in (None, "auto") else "medium"}
     usage = {"input_tokens": prompt_tokens, "output_tokens": image_tokens, "total_tokens": prompt_tokens + image_tokens,
              "input_tokens_details": {"text_tokens": prompt_tokens, "image_tokens": 0}}
     if streaming:
         kind = "image_generation" if call.op.operation_id == "createImage" else "image_edit"
         return Stream(stream_events(kind, seeds, int(body.get("partial_images") or 0),
-                                    lambda seed: png.artwork(seed, width, height), {**meta, "created_at": created}, usage),
+                                    lambda seed: picture(seed, width, height, fmt, compression), {**meta, "created_at": created}, usage),
                       dialect="images")
     result.update(meta)
     result["usage"] = {**usage, "output_tokens_details": {"image_tokens": image_tokens, "text_tokens": 0}}

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator
 from ..tokenizer import tokenize
 from ..tools import split_fragments
 from .build import pending
+from .hosted import partial_image
 
 _TERMINAL = {"completed": "response.completed", "incomplete": "response.incomplete", "failed": "response.failed",
              "cancelled": "response.incomplete"}
@@ -41,13 +42,20 @@ def lifecycle(final: dict[str, Any], r: random.Random, *, queued: bool = False) 
     if queued:
         emit("response.queued", response=pending(final, "queued"))
     emit("response.in_progress", response=pending(final, "in_progress"))
+    partials = _partial_images(final)
     for index, item in enumerate(final["output"]):
-        _item(emit, index, item, r)
+        _item(emit, index, item, r, partials)
     emit(_TERMINAL.get(final["status"], "response.completed"), response=final)
     return out
 
 
-def _item(emit: Emit, index: int, item: dict[str, Any], r: random.Random) -> None:
+def _partial_images(final: dict[str, Any]) -> int:
+    """How many partial images the response's ``image_generation`` tool asks to stream (0-3)."""
+    tool = next((t for t in final.get("tools") or [] if isinstance(t, dict) and t.get("type") == "image_generation"), {})
+    return max(0, min(3, int(tool.get("partial_images") or 0)))
+
+
+def _item(emit: Emit, index: int, item: dict[str, Any], r: random.Random, partials: int = 0) -> None:
     kind = item["type"]
     where = {"item_id": item["id"], "output_index": index}
     added = {**item, **_ADDED_BLANKS.get(kind, {}), "status": "in_progress"}
@@ -82,6 +90,15 @@ def _item(emit: Emit, index: int, item: dict[str, Any], r: random.Random) -> Non
         emit("response.code_interpreter_call_code.done", **where, code=item.get("code") or "")
         emit("response.code_interpreter_call.interpreting", **where)
         emit("response.code_interpreter_call.completed", **where)
+    elif kind == "image_generation_call":
+        started, generating, completed = _PROGRESS[kind]
+        emit(started, **where)
+        emit(generating, **where)
+        shape = {k: item[k] for k in ("background", "output_format", "quality", "size") if k in item}
+        for k in range(partials):
+            emit("response.image_generation_call.partial_image", **where, partial_image_index=k,
+                 partial_image_b64=partial_image(item, k), **shape)
+        emit(completed, **where)
     elif kind in _PROGRESS:
         for name in _PROGRESS[kind]:
             emit(name, **where)

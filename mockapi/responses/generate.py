@@ -106,9 +106,9 @@ def _hosted_calls(request: ResponsesRequest, ctx: Context, prompt: str) -> list[
     if isinstance(choice, tuple):
         chosen = [t for t in request.hosted if hosted.hosted_type(t) == choice[1]][:1]
     else:
-        chosen = [t for t in request.hosted if hosted.wanted(hosted.hosted_type(t), prompt)]
+        chosen = [t for t in request.hosted if request.allowed(t) and hosted.wanted(hosted.hosted_type(t), prompt)]
         if choice == "required" and not chosen and not _function_calls(request, ctx, prompt, dry=True):
-            chosen = request.hosted[:1]
+            chosen = [t for t in request.hosted if request.allowed(t)][:1]
     limit = request.body.get("max_tool_calls")
     chosen = chosen[:limit] if isinstance(limit, int) else chosen
     include = list(request.body.get("include") or [])
@@ -138,7 +138,7 @@ def _function_calls(request: ResponsesRequest, ctx: Context, prompt: str, dry: b
     if choice == "required" and required_met:
         choice = "auto"  # a hosted tool already answered "at least one tool call"
     parallel = request.body.get("parallel_tool_calls", True) is not False
-    return plan_calls(request.functions, choice, parallel, prompt, ctx.rng("tools" + ("-dry" if dry else "")))
+    return plan_calls([t for t in request.functions if request.allowed(t)], choice, parallel, prompt, ctx.rng("tools" + ("-dry" if dry else "")))
 
 
 def _function_item(call: PlannedCall, ident: str, k: int) -> dict[str, Any]:

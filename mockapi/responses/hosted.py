@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import base64
 import re
-import struct
-import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..determinism import make_id
+from ..media.image_formats import picture
 
 _TRIGGERS = {
     "web_search": r"\b(search|latest|news|today|current(ly)?|recent|web|online|look up|this week)\b",
@@ -104,26 +103,30 @@ def code_interpreter(tool: dict[str, Any], prompt: str, ident: str, include: lis
     return HostedCall(item)
 
 
-def _png(rgb: tuple[int, int, int], size: int = 8) -> bytes:
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-
-    rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
-
-
 def image_generation(tool: dict[str, Any], prompt: str, ident: str, include: list[str]) -> HostedCall:
-    """An ``image_generation_call`` whose result is a small base64 PNG, its colour drawn from the prompt."""
-    seed = int(make_id("", ident, length=6, alphabet="0123456789abcdef"), 16)
-    rgb = ((seed >> 16) & 255, (seed >> 8) & 255, seed & 255)
+    """An ``image_generation_call`` whose result is the artwork at the tool's size, in its output format."""
+    size = tool.get("size") if tool.get("size") not in (None, "auto") else "1024x1024"
+    width, height = _dimensions(size)
+    fmt = tool.get("output_format") or "png"
+    image = picture(f"{ident}:{prompt}", width, height, fmt, tool.get("output_compression"))
     item = {"id": make_id("ig_", ident), "type": "image_generation_call", "status": "completed",
-            "result": base64.b64encode(_png(rgb)).decode(), "revised_prompt": _query(prompt),
-            "size": tool.get("size") if tool.get("size") not in (None, "auto") else "1024x1024",
+            "result": base64.b64encode(image).decode(), "revised_prompt": _query(prompt), "size": size,
             "quality": tool.get("quality") if tool.get("quality") not in (None, "auto") else "high",
-            "output_format": tool.get("output_format") or "png",
+            "output_format": fmt,
             "background": tool.get("background") if tool.get("background") not in (None, "auto") else "opaque"}
     return HostedCall(item)
+
+
+def partial_image(item: dict[str, Any], index: int) -> str:
+    """The ``index``-th streamed preview of an ``image_generation_call``: base64, same size and format."""
+    width, height = _dimensions(str(item.get("size") or ""))
+    return base64.b64encode(picture(f"{item['id']}:partial:{index}", width, height, item.get("output_format") or "png")).decode()
+
+
+def _dimensions(size: str) -> tuple[int, int]:
+    """``WxH`` as integers; anything unreadable is the default square."""
+    match = re.fullmatch(r"(\d{2,5})x(\d{2,5})", str(size))
+    return (int(match.group(1)), int(match.group(2))) if match else (1024, 1024)
 
 
 def computer(tool: dict[str, Any], prompt: str, ident: str, include: list[str]) -> HostedCall:

@@ -70,7 +70,8 @@ class ResponsesRequest:
             if kind == "function":
                 functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), bool(tool.get("strict"))))
             elif kind == "custom":
-                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", None, False, "custom"))
+                # A custom tool's `parameters` slot carries its input format (text or a grammar).
+                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("format"), False, "custom"))
             else:
                 hosted.append(tool)
         return cls(body, items, functions, hosted)
@@ -91,6 +92,16 @@ class ResponsesRequest:
                 return choice.get("mode", "auto")
             return ("hosted", hosted_kind(str(kind)))
         return choice or ("auto" if self.functions or self.hosted else "none")
+
+    def allowed(self, tool: ToolSpec | dict[str, Any]) -> bool:
+        """Whether ``tool_choice.allowed_tools`` (when given) lets the model call ``tool``."""
+        choice = self.body.get("tool_choice")
+        if not (isinstance(choice, dict) and choice.get("type") == "allowed_tools"):
+            return True
+        listed = [t for t in choice.get("tools") or [] if isinstance(t, dict)]
+        if isinstance(tool, ToolSpec):
+            return any(t.get("type") == tool.kind and t.get("name") == tool.name for t in listed)
+        return any(hosted_kind(str(t.get("type"))) == hosted_kind(str(tool.get("type"))) for t in listed)
 
     def text_format(self) -> dict[str, Any]:
         """``text.format`` (``{"type": "text"}`` when absent)."""
