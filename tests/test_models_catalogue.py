@@ -163,10 +163,12 @@ def test_the_efforts_each_family_takes(mock):
 
 
 def test_web_search_options_only_on_the_search_models(mock):
-    for model in ("o4-mini", "gpt-4o", "gpt-5"):
+    for model in ("o4-mini", "gpt-5"):
         error = chat_error(mock, model, web_search_options={})
         assert error["message"] == "Unknown parameter: 'web_search_options'."
         assert (error["param"], error["code"]) == ("web_search_options", "unknown_parameter")
+    error = chat_error(mock, "gpt-4o", web_search_options={})
+    assert (error["message"], error["param"]) == ("Web search options not supported with this model.", "web_search_options")
     for model in ("gpt-4o-search-preview", "gpt-4o-mini-search-preview"):
         assert chat(mock, model, web_search_options={"search_context_size": "low"}).choices[0].message.content
 
@@ -251,7 +253,8 @@ def test_kinds_of_the_sdk_models(mock):
     assert {"gpt-realtime", "sora-2", "gpt-image-1.5", "gpt-image-1-mini", "gpt-audio", "gpt-4o-mini-tts"} <= listed
     for model in ("gpt-realtime", "sora-2", "gpt-image-1", "tts-1"):
         assert chat_error(mock, model)["code"] == "model_not_supported"
-    assert chat(mock, "gpt-audio-mini").choices and chat(mock, "gpt-4o-audio-preview").choices
+    speak = {"modalities": ["text", "audio"], "audio": {"voice": "alloy", "format": "wav"}}
+    assert chat(mock, "gpt-audio-mini", **speak).choices and chat(mock, "gpt-4o-audio-preview", **speak).choices
 
 
 def test_every_catalogue_entry_has_a_source_and_the_gpt_5_family_is_reasoning():

@@ -129,9 +129,13 @@ def _check_model_parameters(request: ChatRequest, model: ModelInfo) -> None:
                                   "Use 'max_completion_tokens' instead.", param="max_tokens", code="unsupported_parameter")
     check_sampling(model, body, body.get("reasoning_effort"), chat=True)
     if body.get("web_search_options") is not None and not model.search:
-        # source: observed on gpt-5 and o4-mini (github.com/pydantic/pydantic-ai/issues/2822,
-        # github.com/BerriAI/litellm/issues/12311); only the search-preview models take it
-        raise UnknownParameterError("Unknown parameter: 'web_search_options'.", param="web_search_options")
+        # Only the search models take it, and the real wording differs by family. Reasoning models:
+        # observed on gpt-5 and o4-mini (github.com/pydantic/pydantic-ai/issues/2822,
+        # github.com/BerriAI/litellm/issues/12311). Others: the 400 quoted for gpt-4o in
+        # github.com/cpbotha/obsidian-ai-chat-as-md/issues/5.
+        if model.reasoning:
+            raise UnknownParameterError("Unknown parameter: 'web_search_options'.", param="web_search_options")
+        raise InvalidRequestError("Web search options not supported with this model.", param="web_search_options")
 
 
 def _check_lengths(request: ChatRequest, model: ModelInfo) -> None:
