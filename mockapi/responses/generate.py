@@ -10,11 +10,12 @@ from typing import Any, Callable, Mapping
 from ..catalog import ModelInfo
 from ..chat.generate import logprob_entry
 from ..determinism import make_id
-from ..instances import instance
+from ..prompt_values import fill
 from ..replies import compose
 from ..textgen import reply_text
 from ..tokenizer import count_tokens, tokenize
 from ..tools import PlannedCall, ToolSpec, arguments_for, plan_calls
+from ..understanding import facts
 from . import hosted
 from .request import ResponsesRequest, output_text, user_turns
 
@@ -155,7 +156,7 @@ def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
     fmt = request.text_format()
     r = ctx.rng("text")
     if fmt.get("type") == "json_schema":
-        return json.dumps(instance(fmt.get("schema") or {"type": "object"}, r), ensure_ascii=False)
+        return json.dumps(fill(fmt.get("schema") or {"type": "object"}, facts(turns[-1] if turns else ""), r), ensure_ascii=False)
     outputs = [output_text(i) for i in request.trailing_outputs()]
     answer = compose(turns or [""], r, tool_results=outputs or None)
     if fmt.get("type") == "json_object":
