@@ -145,7 +145,8 @@ class _State:
         if _hinted(name, lexicon.PERSON_PROPS):
             return self.take("person", people)
         if name.lower() == "name" and not any(_hinted(s, lexicon.PEOPLE_LIST_PROPS) for s in siblings):
-            return self.take("person", people) if people else (facts.label or _MISSING)
+            stated = people or facts.of_kind("place")
+            return self.take("person", stated) if stated else (facts.label or _MISSING)
         if _hinted(name, lexicon.LABEL_PROPS):
             return facts.label or _MISSING
         if _hinted(name, lexicon.QUERY_PROPS):

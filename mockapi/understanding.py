@@ -128,8 +128,14 @@ def _names(prompt: str) -> list[Name]:
         if not trimmed:
             continue
         text = " ".join(trimmed)
-        end = offset + len(text)
         kind = _known(text)
+        if at_start and kind is None and len(trimmed) > 1:
+            # "Meet Dana": an unknown capitalised opener, then the name.
+            trimmed, at_start = trimmed[1:], False
+            offset = prompt.index(trimmed[0], offset + 1)
+            text = " ".join(trimmed)
+            kind = _known(text)
+        end = offset + len(text)
         if at_start and kind is None:
             glue = _glue_after(prompt, end)
             if not glue or not _NAME.match(prompt, end + len(glue)):
