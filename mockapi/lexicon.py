@@ -17,15 +17,15 @@ CONCEPTS: dict[str, dict[str, frozenset[str]]] = {
     },
     "email": {
         "tool": frozenset("email mail send message inbox".split()),
-        "prompt": frozenset("email mail send inbox write message".split()),
+        "prompt": frozenset("email mail send inbox".split()),
     },
     "calendar": {
-        "tool": frozenset("calendar schedule meeting event appointment book".split()),
-        "prompt": frozenset("calendar schedule meeting event appointment book remind reminder".split()),
+        "tool": frozenset("calendar schedule meeting event appointment".split()),
+        "prompt": frozenset("calendar schedule meeting event appointment remind reminder".split()),
     },
     "stock": {
-        "tool": frozenset("stock price quote ticker share market".split()),
-        "prompt": frozenset("stock price quote ticker share market trading worth".split()),
+        "tool": frozenset("stock price quote ticker shares market".split()),
+        "prompt": frozenset("stock price quote ticker market trading shares".split()),
     },
     "time": {
         "tool": frozenset("time timezone clock".split()),

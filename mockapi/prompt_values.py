@@ -26,8 +26,11 @@ def fill(schema: Any, facts: Facts, r: random.Random, *, focus: tuple[str, str] 
     if not isinstance(schema, dict) or not schema:
         return {}
     state = _State(schema, facts, focus, r)
-    value = state.value(schema, None, 0)
-    if _valid(schema, value):
+    try:
+        value = state.value(schema, None, 0)
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError):  # a malformed schema: plain filler
+        value = _MISSING
+    if value is not _MISSING and _valid(schema, value):
         return value
     return instance(schema, r, hints={focus[0]: focus[1]} if focus else None)
 

@@ -13,7 +13,6 @@ from . import lexicon
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
 _NAME_WORD = r"[A-Z][\w'-]*"
 _NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:de\s+)?{_NAME_WORD})*")
-_SENTENCE_STARTS = re.compile(r"(?:^|[.!?:;\n]\s*|[\"'(]\s*)$")
 _LIST_GLUE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|&\s*)?|\s+and\s+|\s+or\s+|\s*&\s*)$")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|for|of|around|visit(?:ing)?|between)\s+(?:the\s+)?$", re.I)
 _NUMBER = re.compile(r"(?<![\w.])(-?\d+(?:[.,]\d+)*)(?:\s*(%|°\s*[cf]?|[a-zA-Z]+))?")
@@ -119,7 +118,7 @@ def _names(prompt: str) -> list[Name]:
     found: list[Name] = []
     for match in _NAME.finditer(prompt):
         words = match.group().split()
-        at_start = bool(_SENTENCE_STARTS.search(prompt[: match.start()]))
+        at_start = _starts_sentence(prompt, match.start())
         offset = match.start()
         trimmed = _trim(words)
         if trimmed != words and trimmed:
@@ -140,7 +139,7 @@ def _names(prompt: str) -> list[Name]:
             glue = _glue_after(prompt, end)
             if not glue or not _NAME.match(prompt, end + len(glue)):
                 continue  # a capitalised word starting a sentence, not known as a name: most likely not one
-        before = prompt[:offset]
+        before = prompt[max(0, offset - 24):offset]  # a short look back keeps long prompts linear
         if kind is None and found and _LIST_GLUE.match(prompt[found[-1].end:offset]):
             kind = found[-1].kind if found[-1].kind != "name" else None
         if kind is None and _PLACE_BEFORE.search(before):
@@ -155,6 +154,14 @@ def _names(prompt: str) -> list[Name]:
     return found
 
 
+def _starts_sentence(prompt: str, at: int) -> bool:
+    """Whether position ``at`` opens the prompt, a sentence or a quotation (looking back past spaces and quotes)."""
+    k = at - 1
+    while k >= 0 and prompt[k] in " \t\"'(":
+        k -= 1
+    return k < 0 or prompt[k] in ".!?:;\n"
+
+
 def _glue_after(prompt: str, end: int) -> str:
     match = re.match(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*", prompt[end:])
     return match.group() if match else ""
@@ -164,8 +171,9 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+@lru_cache(maxsize=64)
 def facts(prompt: str) -> Facts:
-    """What ``prompt`` states, read once."""
+    """What ``prompt`` states, read once (cached: callers only read it)."""
     out = Facts(prompt, names=_names(prompt))
     out.emails = _EMAIL.findall(prompt)
     without_dates = _ISO_DATE.sub(" ", _EMAIL.sub(" ", prompt))

@@ -199,3 +199,21 @@ def test_property_tool_arguments_validate_and_name_only_stated_entities(mock, ci
         assert args["location"] in prompt and args["location"] in cities
         assert args["unit"] == (unit.split()[-1] if unit else "celsius")
     assert [args["location"] for _, args in calls] == cities
+
+
+@pytest.mark.parametrize(("prompt", "tool"), [
+    ("Send a note to dana@example.com saying hi", "send_email"),
+    ("Schedule a meeting with Carol on Monday", "create_event"),
+    ("What's AAPL trading at?", "get_stock_price"),
+    ("What time is it in Tokyo?", "get_time"),
+    ("Recommend a book about gardens", None),
+])
+def test_the_concept_lexicon_picks_the_tool_a_paraphrase_means(mock, prompt, tool):
+    def fn(name: str, description: str, prop: str) -> dict:
+        return {"type": "function", "function": {"name": name, "description": description, "parameters": {
+            "type": "object", "properties": {prop: {"type": "string"}}, "required": [prop]}}}
+
+    tools = [fn("send_email", "Send an email", "to"), fn("create_event", "Add an event to the calendar", "title"),
+             fn("get_stock_price", "Latest quote for a ticker", "symbol"), fn("get_time", "Current time in a timezone", "location")]
+    calls = _chat_calls(mock, prompt, tools=tools)
+    assert [name for name, _ in calls] == ([tool] if tool else [])
