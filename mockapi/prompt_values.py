@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 
 from . import lexicon
 from .instances import instance
-from .understanding import Facts, enum_stated, stems
+from .understanding import Facts, enum_stated, facts, stems
 
 _MISSING = object()
 
@@ -174,6 +174,10 @@ class _State:
             return _MISSING
         return value
 
+    def records(self, items: dict[str, Any]) -> list[Any]:
+        """Records (objects) for an array of them, one per stated name."""
+        return _records(self, items)
+
     def array(self, schema: dict[str, Any], name: str) -> Any:
         items = self.resolve(schema.get("items") or {})
         if not isinstance(items, dict):
@@ -192,11 +196,37 @@ class _State:
             else:
                 return _MISSING
             values = [v for v in values if _fits(items, v) is not _MISSING]
+        elif "properties" in items:
+            values = self.records(items)
         else:
             return _MISSING
         low_n, high_n = int(schema.get("minItems", 0)), schema.get("maxItems")
         values = values[: int(high_n)] if high_n is not None else values
         return values if values and len(values) >= low_n else _MISSING
+
+
+def _record_key(props: dict[str, Any]) -> tuple[str | None, str]:
+    """The property of a record that names it, and which kind of name that is."""
+    for prop in props:
+        if _hinted(prop, lexicon.PERSON_PROPS) or prop.lower() == "name":
+            return prop, "person"
+    for prop in props:
+        if _hinted(prop, lexicon.LOCATION_PROPS):
+            return prop, "place"
+    return None, ""
+
+
+def _records(state: _State, items: dict[str, Any]) -> list[Any]:
+    """One record per stated name ("Alice is 30 and Bob is 25"), each read from its own stretch of the prompt."""
+    key, kind = _record_key(items.get("properties") or {})
+    if key is None:
+        return []
+    named = [n for n in state.facts.names if n.kind == kind] or [n for n in state.facts.names if n.kind == "name"]
+    out = []
+    for k, name in enumerate(named):
+        stretch = state.facts.prompt[name.start: named[k + 1].start if k + 1 < len(named) else None]
+        out.append(_State(state.root, facts(stretch), (key, name.text), state.r).value(items, None, 1))
+    return out
 
 
 def _fits(schema: dict[str, Any], value: Any) -> Any:

@@ -145,12 +145,11 @@ def _names(prompt: str) -> list[Name]:
         if kind is None and _PLACE_BEFORE.search(before):
             kind = "place"
         found.append(Name(text, offset, end, kind or "name"))
-    # A list takes the kind of any member that is known ("Alice and Zed", "in Paris, Oslo and Qom").
-    for i in range(1, len(found)):
-        if _LIST_GLUE.match(prompt[found[i - 1].end:found[i].start]) and found[i - 1].kind != found[i].kind:
-            known = found[i - 1].kind if found[i - 1].kind != "name" else found[i].kind
-            found[i - 1] = Name(found[i - 1].text, found[i - 1].start, found[i - 1].end, known)
-            found[i] = Name(found[i].text, found[i].start, found[i].end, known)
+    # An unknown member of a list takes the kind of a known neighbour ("Zed and Alice", "in Qom, Oslo").
+    for i in reversed(range(1, len(found))):
+        before, after = found[i - 1], found[i]
+        if before.kind == "name" and after.kind != "name" and _LIST_GLUE.match(prompt[before.end:after.start]):
+            found[i - 1] = Name(before.text, before.start, before.end, after.kind)
     return found
 
 

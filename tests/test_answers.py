@@ -112,6 +112,23 @@ def test_responses_structured_output_takes_the_stated_values(mock):
     assert done.output_parsed == CalendarEvent(name="science fair", date="Friday", participants=["Alice", "Bob"])
 
 
+class Person(BaseModel):
+    name: str
+    age: int
+    city: str
+
+
+class People(BaseModel):
+    people: List[Person]
+
+
+def test_a_list_of_records_has_one_record_per_stated_person(mock):
+    done = mock.client.chat.completions.parse(model="gpt-4o", response_format=People, messages=[
+        {"role": "user", "content": "Alice is 30 and lives in Paris, Bob is 25 and lives in Oslo."}])
+    assert done.choices[0].message.parsed == People(people=[Person(name="Alice", age=30, city="Paris"),
+                                                            Person(name="Bob", age=25, city="Oslo")])
+
+
 def test_same_request_same_answer(mock):
     def ask() -> str:
         done = mock.client.chat.completions.create(
