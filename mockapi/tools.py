@@ -46,11 +46,16 @@ class PlannedCall:
     arguments: str
 
 
+def _meaningful(text: str) -> set[str]:
+    """The stems of ``text`` that can say which tool is meant (no common or one- and two-letter words)."""
+    return {w for w in stems(text) - _COMMON if len(w) > 2}
+
+
 def relevance(tool: ToolSpec, prompt: str) -> int:
     """How strongly the prompt refers to the tool: name words x2, a shared concept x2, description words."""
-    said = stems(prompt) - _COMMON
-    name_hits = len((stems(tool.name) - _COMMON) & said)
-    desc_hits = len((stems(tool.description) - _COMMON - stems(tool.name)) & said)
+    said = _meaningful(prompt)
+    name_hits = len(_meaningful(tool.name) & said)
+    desc_hits = len((_meaningful(tool.description) - _meaningful(tool.name)) & said)
     concept = bool(concepts_of_tool(tool.name + " " + tool.description) & concepts_of_prompt(prompt))
     return 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
 

@@ -11,7 +11,7 @@ from ..catalog import ModelInfo
 from ..chat.generate import logprob_entry
 from ..determinism import make_id
 from ..prompt_values import fill
-from ..quoting import best_sentences, quotes
+from ..quoting import Quote, answer_from, best_sentences, quotes
 from ..replies import compose
 from ..textgen import reply_text
 from ..tokenizer import count_tokens, tokenize
@@ -216,8 +216,8 @@ def cite(text: str, citations: list[dict[str, Any]]) -> str:
     """
     passages = [c for c in citations if c["type"] == "file_citation" and c.get("passage")]
     if passages:
-        text = " ".join(f"{'According to the uploaded files' if k == 0 else 'They also say'}: {c['passage'].rstrip()} "
-                        f"({c['filename']})" for k, c in enumerate(passages))
+        quoted = [Quote(c["file_id"], c["filename"], c["passage"], 0.0) for c in passages]
+        text, _ = answer_from(quoted, lambda quote, k: f"({quote.filename})")
         citations = [c for c in citations if c not in passages]
     for cite_ in citations:
         if cite_["type"] == "url_citation":
