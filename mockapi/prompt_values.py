@@ -19,6 +19,7 @@ from .instances import instance
 from .understanding import Facts, enum_stated, facts, stems
 
 _MISSING = object()
+_MAX_NESTING = 3
 
 
 def fill(schema: Any, facts: Facts, r: random.Random, *, focus: tuple[str, str] | None = None) -> Any:
@@ -57,6 +58,7 @@ class _State:
     def __init__(self, root: dict[str, Any], facts: Facts, focus: tuple[str, str] | None, r: random.Random) -> None:
         self.root, self.facts, self.focus, self.r = root, facts, focus, r
         self.used: dict[str, int] = {}
+        self.nesting = 0  # records within records: recursive schemas stop at _MAX_NESTING
 
     def resolve(self, schema: Any) -> Any:
         seen = 0
@@ -174,10 +176,6 @@ class _State:
             return _MISSING
         return value
 
-    def records(self, items: dict[str, Any]) -> list[Any]:
-        """Records (objects) for an array of them, one per stated name."""
-        return _records(self, items)
-
     def array(self, schema: dict[str, Any], name: str) -> Any:
         items = self.resolve(schema.get("items") or {})
         if not isinstance(items, dict):
@@ -197,7 +195,7 @@ class _State:
                 return _MISSING
             values = [v for v in values if _fits(items, v) is not _MISSING]
         elif "properties" in items:
-            values = self.records(items)
+            values = _records(self, items)
         else:
             return _MISSING
         low_n, high_n = int(schema.get("minItems", 0)), schema.get("maxItems")
@@ -219,13 +217,15 @@ def _record_key(props: dict[str, Any]) -> tuple[str | None, str]:
 def _records(state: _State, items: dict[str, Any]) -> list[Any]:
     """One record per stated name ("Alice is 30 and Bob is 25"), each read from its own stretch of the prompt."""
     key, kind = _record_key(items.get("properties") or {})
-    if key is None:
+    if key is None or state.nesting >= _MAX_NESTING:
         return []
     named = [n for n in state.facts.names if n.kind == kind] or [n for n in state.facts.names if n.kind == "name"]
     out = []
     for k, name in enumerate(named):
         stretch = state.facts.prompt[name.start: named[k + 1].start if k + 1 < len(named) else None]
-        out.append(_State(state.root, facts(stretch), (key, name.text), state.r).value(items, None, 1))
+        record = _State(state.root, facts(stretch), (key, name.text), state.r)
+        record.nesting = state.nesting + 1
+        out.append(record.value(items, None, 1))
     return out
 
 
