@@ -60,11 +60,6 @@ def relevance(tool: ToolSpec, prompt: str) -> int:
     return 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
 
 
-def entities(prompt: str) -> list[str]:
-    """Proper names the prompt lists, in order, without duplicates."""
-    return facts(prompt).name_texts
-
-
 def _main_string_property(parameters: Any) -> str | None:
     if not isinstance(parameters, dict):
         return None

@@ -203,13 +203,14 @@ def test_property_a_stated_value_always_appears_in_the_structured_output(mock, n
     assert value == {"name": name, "age": age, "unit": unit}, prompt
 
 
+@pytest.mark.parametrize("api", ["chat", "responses"])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cities=st.lists(NAMES, min_size=1, max_size=4, unique=True), unit=st.sampled_from(["", " in celsius", " in fahrenheit"]),
        opener=st.sampled_from(["What's the weather in {}", "Weather in {}", "Is it raining in {}", "Forecast for {}"]))
-def test_property_tool_arguments_validate_and_name_only_stated_entities(mock, cities, unit, opener):
+def test_property_tool_arguments_validate_and_name_only_stated_entities(mock, api, cities, unit, opener):
     listed = cities[0] if len(cities) == 1 else ", ".join(cities[:-1]) + " and " + cities[-1]
     prompt = opener.format(listed) + unit + "?"
-    calls = _chat_calls(mock, prompt)
+    calls = API_CALLS[api](mock, prompt)
     assert calls and all(name == "get_weather" for name, _ in calls), prompt
     for _, args in calls:
         jsonschema.validate(args, WEATHER_PARAMS)

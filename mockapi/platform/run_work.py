@@ -7,7 +7,6 @@ same code serves polling (``emit`` ignores) and streaming (``emit`` collects SSE
 from __future__ import annotations
 
 import copy
-import json
 import re
 from dataclasses import asdict
 from typing import Any, Callable
@@ -17,7 +16,6 @@ from ..determinism import rng
 from ..quoting import Quote, answer_from, quotes
 from ..textgen import reply_text
 from ..tokenizer import count_tokens, tokenize
-from ..tools import ToolSpec
 from . import vectors
 from .repo import Repo, public
 
@@ -38,7 +36,7 @@ def plan_calls(repo: Repo, run: dict[str, Any], prompt: str) -> list[dict[str, A
         choice = choice["function"]["name"]
     elif isinstance(choice, dict):
         return []  # a forced built-in tool: no function call
-    specs = [ToolSpec(f["name"], f.get("description") or "", f.get("parameters") or {}, bool(f.get("strict"))) for f in functions]
+    specs = [tools.ToolSpec(f["name"], f.get("description") or "", f.get("parameters") or {}, bool(f.get("strict"))) for f in functions]
     parallel = run.get("parallel_tool_calls", True) is not False
     planned = tools.plan_calls(specs, choice, parallel, prompt, rng(repo.seed, run["id"], "tools"))
     return [{"id": repo.new_id("call_", "call"), "type": "function",

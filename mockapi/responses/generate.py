@@ -247,7 +247,8 @@ def _canned(request: ResponsesRequest, ctx: Context, out: Outcome) -> bool:
         for k, spec in enumerate(canned["tool_calls"]):
             tool = by_name.get(spec.get("name")) or ToolSpec(spec.get("name", "tool"))
             args = spec.get("arguments")
-            args = arguments_for(tool, ctx.rng("canned"), None) if args is None else args if isinstance(args, str) else json.dumps(args, separators=(",", ":"))
+            prompt = (user_turns(ctx.history + request.items) or [""])[-1]
+            args = arguments_for(tool, ctx.rng("canned"), None, prompt) if args is None else args if isinstance(args, str) else json.dumps(args, separators=(",", ":"))
             out.output.append(_function_item(PlannedCall(tool, args), ctx.ident, k))
         return True
     if "content" in canned:
