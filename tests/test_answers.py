@@ -235,3 +235,15 @@ def test_the_concept_lexicon_picks_the_tool_a_paraphrase_means(mock, prompt, too
              fn("get_stock_price", "Latest quote for a ticker", "symbol"), fn("get_time", "Current time in a timezone", "location")]
     calls = _chat_calls(mock, prompt, tools=tools)
     assert [name for name, _ in calls] == ([tool] if tool else [])
+
+
+def test_reservation_arguments_take_the_stated_date_time_and_count(mock):
+    book = {"type": "function", "function": {"name": "book_table", "description": "Reserve a restaurant table", "parameters": {
+        "type": "object", "properties": {"restaurant": {"type": "string"}, "date": {"type": "string"},
+                                         "time": {"type": "string"}, "party_size": {"type": "integer", "minimum": 1}},
+        "required": ["restaurant", "date", "time", "party_size"]}}}
+    calls = _chat_calls(mock, "Please reserve a table for 4 people tomorrow at 7pm.", tools=(CHAT_WEATHER, book))
+    assert [name for name, _ in calls] == ["book_table"]
+    args = calls[0][1]
+    assert (args["date"], args["time"], args["party_size"]) == ("tomorrow", "7pm", 4)
+    jsonschema.validate(args, book["function"]["parameters"])
