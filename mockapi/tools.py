@@ -1,29 +1,31 @@
 """Deciding tool calls deterministically: which tools the prompt refers to, and their arguments.
 
-``auto`` calls a tool when the prompt mentions it (a word of its name or description);
-``required`` always calls one; a forced name calls exactly that tool. With parallel calls
-allowed, one call is made per entity the prompt lists ("London, Paris, and Tokyo").
+One selection serves Chat, Responses and Assistants runs. ``auto`` calls a tool when the prompt
+refers to it: by a word of its name or description (stemmed, snake/camel case split) or by a
+concept word the lexicon ties to it ("umbrella" -> a weather tool); ``required`` always calls one;
+a forced name calls exactly that tool. With parallel calls allowed, one call is made per entity the
+prompt lists ("London, Paris, and Tokyo"). Arguments take the values the prompt states first.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .custom_input import custom_input
-from .instances import instance
+from . import lexicon
+from .prompt_values import fill
+from .understanding import Facts, concepts_of_prompt, concepts_of_tool, facts, stem, stems
 
-_STOPWORDS = {"get", "set", "fetch", "the", "a", "an", "of", "for", "to", "and", "or", "in", "on", "by", "with",
-              "function", "tool", "call", "use", "run", "do", "make", "is", "be", "it", "this", "that", "current",
-              "returns", "return", "given", "specified", "from", "about", "data", "info", "information", "value"}
-_ENTITY = re.compile(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w'-]*)")
-_QUESTION_WORDS = {"What", "What's", "How", "Who", "Where", "When", "Which", "Why", "Can", "Could", "Please", "I",
-                   "Tell", "Give", "Is", "Are", "Do", "Does", "Let", "Find", "Get", "Show", "Compare", "Call", "Use"}
-_STRING_HINTS = ("location", "city", "query", "q", "name", "place", "country", "topic", "search", "term", "symbol", "ticker")
+# Words too common in tool names, descriptions and prompts to say which tool a prompt means.
+_COMMON = {stem(w) for w in (
+    "get set fetch the a an of for to and or in on by with function tool call use run do make is be it this that "
+    "current returns return given specified from about data info information value values user api new list "
+    "retrieve provide provides using specific based any all some one what how who where when which why me my you "
+    "your can could would please tell give are was were does did will i").split()}
+_STRING_HINTS = (*lexicon.LOCATION_PROPS, "query", "q", "name", "topic", "search", "term", "symbol", "ticker")
 
 
 @dataclass(frozen=True)
@@ -45,32 +47,18 @@ class PlannedCall:
     arguments: str
 
 
-def _words(text: str) -> set[str]:
-    split = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
-    return {w for w in re.findall(r"[a-z0-9]+", split.lower()) if w not in _STOPWORDS and len(w) > 2}
+def _meaningful(text: str) -> set[str]:
+    """The stems of ``text`` that can say which tool is meant (no common or one- and two-letter words)."""
+    return {w for w in stems(text) - _COMMON if len(w) > 2}
 
 
 def relevance(tool: ToolSpec, prompt: str) -> int:
-    """How many of the tool's name words (x2) and description words the prompt mentions."""
-    said = _words(prompt)
-    stems = {w[:5] for w in said}
-    name_hits = sum(1 for w in _words(tool.name) if w in said or w[:5] in stems)
-    desc_hits = sum(1 for w in _words(tool.description) if w in said)
-    return 2 * name_hits + (1 if desc_hits >= 2 else 0)
-
-
-def entities(prompt: str) -> list[str]:
-    """Proper names the prompt lists, in order, without duplicates."""
-    starts = {m.group(1) for m in _SENTENCE_START.finditer(prompt)}
-    found: list[str] = []
-    for match in _ENTITY.finditer(prompt):
-        words = match.group().split()
-        while words and (words[0] in _QUESTION_WORDS or (words[0] in starts and len(found) == 0 and words[0] in _QUESTION_WORDS)):
-            words = words[1:]
-        value = " ".join(words)
-        if value and value not in found and value not in _QUESTION_WORDS:
-            found.append(value)
-    return found
+    """How strongly the prompt refers to the tool: name words x2, a shared concept x2, description words."""
+    said = _meaningful(prompt)
+    name_hits = len(_meaningful(tool.name) & said)
+    desc_hits = len((_meaningful(tool.description) - _meaningful(tool.name)) & said)
+    concept = bool(concepts_of_tool(tool.name + " " + tool.description) & concepts_of_prompt(prompt))
+    return 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
 
 
 def _main_string_property(parameters: Any) -> str | None:
@@ -83,46 +71,57 @@ def _main_string_property(parameters: Any) -> str | None:
         for name in plain:
             if hint == name.lower() or name.lower().endswith(hint):
                 return name
-    return plain[0] if plain else None
+    return None
 
 
-def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None) -> str:
-    """JSON arguments that validate against the tool's parameters, naming ``entity`` where it fits."""
-    if tool.kind == "custom":
-        return custom_input(tool.parameters, entity or "", r)
-    hints = {}
+def _targets(tool: ToolSpec, said: Facts) -> list[str]:
+    """The entities one call each goes to: places for a location property, else every stated name."""
     main = _main_string_property(tool.parameters)
-    if entity and main:
-        hints[main] = entity
-    value = instance(tool.parameters, r, hints=hints) if isinstance(tool.parameters, dict) and tool.parameters else {}
+    if not main:
+        return []
+    if any(main.lower().endswith(h) for h in lexicon.LOCATION_PROPS):
+        return said.of_kind("place") or said.of_kind("name")
+    return said.name_texts
+
+
+def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None, prompt: str = "") -> str:
+    """JSON arguments that validate against the tool's parameters: stated values first, ``entity`` where it fits.
+
+    A custom tool takes a free string instead: one that fits its grammar, from the prompt.
+    """
+    if tool.kind == "custom":
+        return custom_input(tool.parameters, prompt or entity or "", r)
+    main = _main_string_property(tool.parameters)
+    focus = (main, entity) if entity and main else None
+    value = fill(tool.parameters, facts(prompt), r, focus=focus) if isinstance(tool.parameters, dict) and tool.parameters else {}
     if not isinstance(value, dict):
         value = {}
     return json.dumps(value, separators=(",", ":"))
 
 
-def plan_calls(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str, r: random.Random) -> list[PlannedCall]:
-    """The calls to make for ``prompt`` under ``tool_choice`` ``choice`` (a mode string or a forced name)."""
+def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> list[ToolSpec]:
+    """The tools ``prompt`` calls under ``tool_choice`` ``choice`` (a mode string or a forced name), best first."""
     if not tools or choice == "none":
         return []
     if isinstance(choice, str) and choice not in ("auto", "required"):
-        chosen = [t for t in tools if t.name == choice]
-    else:
-        scored = sorted(((relevance(t, prompt), i, t) for i, t in enumerate(tools)), key=lambda x: (-x[0], x[1]))
-        if choice == "required":
-            chosen = [t for s, _, t in scored if s > 0] or [scored[0][2]]
-        else:
-            chosen = [t for s, _, t in scored if s > 0]
-        if not parallel:
-            chosen = chosen[:1]
-    if not chosen:
-        return []
-    names = entities(prompt)
+        return [t for t in tools if t.name == choice]
+    scored = sorted(((relevance(t, prompt), i, t) for i, t in enumerate(tools)), key=lambda x: (-x[0], x[1]))
+    chosen = [t for s, _, t in scored if s > 0]
+    if choice == "required" and not chosen:
+        chosen = [scored[0][2]]
+    return chosen if parallel else chosen[:1]
+
+
+def plan_calls(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str, r: random.Random) -> list[PlannedCall]:
+    """The calls to make for ``prompt`` under ``tool_choice`` ``choice`` (a mode string or a forced name)."""
+    chosen = select(tools, choice, parallel, prompt)
+    said = facts(prompt)
     calls: list[PlannedCall] = []
     for tool in chosen:
-        targets: list[str | None] = list(names) if (parallel and len(names) > 1 and _main_string_property(tool.parameters)) else [names[0] if names else None]
-        for entity in targets:
-            arguments = custom_input(tool.parameters, prompt, r) if tool.kind == "custom" else arguments_for(tool, r, entity)
-            calls.append(PlannedCall(tool, arguments))
+        targets = _targets(tool, said)
+        per_call: list[str | None] = targets if parallel and len(targets) > 1 else [targets[0] if targets else None]
+        for entity in per_call:
+            calls.append(PlannedCall(tool, arguments_for(tool, r, entity, prompt)))
     return calls if parallel else calls[:1]
 
 

@@ -392,7 +392,11 @@ def test_file_search_from_fixtures(mock):
     call, message = r.output
     assert call.type == "file_search_call" and call.queries and call.results
     assert call.results[0].filename == "notes.md"  # the fixture that mentions machine learning ranks first
-    assert [a.type for a in message.content[0].annotations] == ["file_citation", "file_citation"]
+    # The answer quotes the one file that speaks about the question and cites it (not an unrelated second file).
+    part = message.content[0]
+    assert "Meeting notes record decisions about the roadmap, machine learning experiments and hiring." in part.text
+    assert [(a.type, a.file_id, a.filename) for a in part.annotations] == [("file_citation", call.results[0].file_id, "notes.md")]
+    assert part.text[part.annotations[0].index:].startswith("(notes.md)")
 
 
 def test_file_search_reads_the_vector_store_state(mock):

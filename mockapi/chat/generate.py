@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..determinism import make_id
-from ..instances import instance
+from ..prompt_values import fill
 from ..replies import compose
 from ..tokenizer import count_tokens, token_id, tokenize
 from ..tools import PlannedCall, ToolSpec, arguments_for, plan_calls
+from ..understanding import facts
 from .request import ChatRequest
 
 
@@ -95,7 +96,7 @@ def _text(request: ChatRequest, r: random.Random) -> str:
     kind = fmt.get("type")
     if kind == "json_schema":
         schema = (fmt.get("json_schema") or {}).get("schema") or {"type": "object"}
-        return json.dumps(instance(schema, r), ensure_ascii=False)
+        return json.dumps(fill(schema, facts(request.last_user_text()), r), ensure_ascii=False)
     if kind == "json_object":
         answer = compose(request.user_turns(), r)
         return json.dumps({"response": answer}, ensure_ascii=False)
@@ -112,7 +113,7 @@ def _canned_choice(request: ChatRequest, index: int, r: random.Random, digest: s
             tool = by_name.get(spec.get("name")) or ToolSpec(spec.get("name", "tool"))
             args = spec.get("arguments")
             if args is None:
-                args = arguments_for(tool, r, None)
+                args = arguments_for(tool, r, None, request.last_user_text())
             elif not isinstance(args, str):
                 args = json.dumps(args, separators=(",", ":"))
             calls.append(PlannedCall(tool, args))

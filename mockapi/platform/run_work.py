@@ -7,11 +7,13 @@ same code serves polling (``emit`` ignores) and streaming (``emit`` collects SSE
 from __future__ import annotations
 
 import copy
-import json
 import re
+from dataclasses import asdict
 from typing import Any, Callable
 
+from .. import tools
 from ..determinism import rng
+from ..quoting import Quote, answer_from, quotes
 from ..textgen import reply_text
 from ..tokenizer import count_tokens, tokenize
 from . import vectors
@@ -19,7 +21,6 @@ from .repo import Repo, public
 
 Emit = Callable[[str, dict[str, Any]], None]
 _CODE_WORDS = re.compile(r"\b(code|calculate|compute|python|plot|chart|csv|analy[sz]e)\b", re.I)
-_ENTITY = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)")
 
 
 def steps_kind(run_id: str) -> str:
@@ -27,48 +28,19 @@ def steps_kind(run_id: str) -> str:
     return f"thread.run.step:{run_id}"
 
 
-def _arguments(tool: dict[str, Any], prompt: str) -> str:
-    schema = tool.get("parameters") or {}
-    props: dict[str, Any] = schema.get("properties") or {}
-    wanted = schema.get("required") or list(props)
-    entity = next(iter(_ENTITY.findall(prompt)), None)
-    out: dict[str, Any] = {}
-    for name in wanted:
-        spec = props.get(name, {})
-        kind = spec.get("type")
-        kind = next((k for k in kind if k != "null"), "string") if isinstance(kind, list) else kind
-        if spec.get("enum"):
-            out[name] = spec["enum"][0]
-        elif kind in ("integer", "number"):
-            out[name] = 1
-        elif kind == "boolean":
-            out[name] = True
-        elif kind == "array":
-            out[name] = []
-        elif kind == "object":
-            out[name] = {}
-        else:
-            out[name] = entity or "example"
-    return json.dumps(out, separators=(",", ":"))
-
-
 def plan_calls(repo: Repo, run: dict[str, Any], prompt: str) -> list[dict[str, Any]]:
-    """The function calls a run asks for: those the prompt names, or what ``tool_choice`` forces."""
+    """The function calls a run asks for, chosen as Chat and Responses choose them (mockapi.tools)."""
     functions = [t["function"] for t in run["tools"] if t.get("type") == "function"]
     choice = run.get("tool_choice") or "auto"
-    if not functions or choice == "none":
-        return []
-    lowered = prompt.lower()
     if isinstance(choice, dict) and choice.get("type") == "function":
-        chosen = [f for f in functions if f["name"] == choice["function"]["name"]]
-    else:
-        chosen = [f for f in functions if f["name"].lower() in lowered or f["name"].replace("_", " ").lower() in lowered]
-        if not chosen and choice == "required":
-            chosen = functions[:1]
-    if not run.get("parallel_tool_calls", True):
-        chosen = chosen[:1]
+        choice = choice["function"]["name"]
+    elif isinstance(choice, dict):
+        return []  # a forced built-in tool: no function call
+    specs = [tools.ToolSpec(f["name"], f.get("description") or "", f.get("parameters") or {}, bool(f.get("strict"))) for f in functions]
+    parallel = run.get("parallel_tool_calls", True) is not False
+    planned = tools.plan_calls(specs, choice, parallel, prompt, rng(repo.seed, run["id"], "tools"))
     return [{"id": repo.new_id("call_", "call"), "type": "function",
-             "function": {"name": f["name"], "arguments": _arguments(f, prompt)}} for f in chosen]
+             "function": {"name": c.tool.name, "arguments": c.arguments}} for c in planned]
 
 
 def new_step(repo: Repo, run: dict[str, Any], step_type: str, details: dict[str, Any]) -> dict[str, Any]:
@@ -113,6 +85,7 @@ def builtin_tools(repo: Repo, run: dict[str, Any], prompt: str, vector_store_ids
         results.sort(key=lambda h: -h["score"])
         shown = [{"file_id": h["file_id"], "file_name": h["filename"], "score": h["score"], "content": h["content"]}
                  for h in results[:5]]
+        run["_mock"]["file_quotes"] = [asdict(q) for q in quotes(shown, prompt)]
         calls.append({"id": repo.new_id("call_", "call"), "type": "file_search", "file_search": {
             "ranking_options": {"ranker": "default_2024_08_21", "score_threshold": 0.0}, "results": shown}})
     if "code_interpreter" in kinds and _CODE_WORDS.search(prompt):
@@ -144,11 +117,13 @@ def write_reply(repo: Repo, run: dict[str, Any], prompt: str, prompt_tokens: int
     """The assistant's message and its step; returns the run's end status and usage."""
     from .threads import messages_kind
 
-    text = reply_text(rng(repo.seed, run["id"], "reply"), prompt)
+    quoted = [Quote(**q) for q in (run.get("_mock") or {}).get("file_quotes") or []]
+    text, annotations = _quoted_reply(quoted) if quoted else (reply_text(rng(repo.seed, run["id"], "reply"), prompt), [])
     cap = run.get("max_completion_tokens")
     incomplete = cap is not None and count_tokens(text) > cap
     if incomplete:
         text = "".join(tokenize(text)[:cap])
+        annotations = [a for a in annotations if a["end_index"] <= len(text)]
     usage = {"prompt_tokens": prompt_tokens, "completion_tokens": count_tokens(text), "total_tokens": 0}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     now = repo.now()
@@ -164,7 +139,7 @@ def write_reply(repo: Repo, run: dict[str, Any], prompt: str, prompt_tokens: int
     for piece in re.findall(r"\S+(?:\s+\S+){0,3}\s*", text):
         emit("thread.message.delta", {"id": message["id"], "object": "thread.message.delta", "delta": {
             "content": [{"index": 0, "type": "text", "text": {"value": piece, "annotations": []}}]}})
-    message["content"] = [{"type": "text", "text": {"value": text, "annotations": []}}]
+    message["content"] = [{"type": "text", "text": {"value": text, "annotations": annotations}}]
     if incomplete:
         message.update(status="incomplete", incomplete_at=now, incomplete_details={"reason": "max_tokens"})
     else:
@@ -173,3 +148,10 @@ def write_reply(repo: Repo, run: dict[str, Any], prompt: str, prompt_tokens: int
     emit("thread.message.incomplete" if incomplete else "thread.message.completed", public(message))
     emit("thread.run.step.completed", public(finish_step(repo, step, usage=usage)))
     return ("incomplete" if incomplete else "completed"), usage
+
+
+def _quoted_reply(quoted: list[Quote]) -> tuple[str, list[dict[str, Any]]]:
+    """A reply quoting the file search passages, each cited with a ``【k:i†source】`` file_citation annotation."""
+    text, spans = answer_from(quoted, lambda quote, k: f"【0:{k}†{quote.filename or 'source'}】")
+    return text, [{"type": "file_citation", "text": text[start:end], "start_index": start, "end_index": end,
+                   "file_citation": {"file_id": quote.file_id}} for quote, start, end in spans]

@@ -10,12 +10,14 @@ from typing import Any, Callable, Mapping
 from ..catalog import ModelInfo
 from ..chat.generate import logprob_entry
 from ..determinism import make_id
-from ..instances import instance
 from ..reasoning import reasoning_tokens
+from ..prompt_values import fill
+from ..quoting import Quote, answer_from, best_sentences, quotes
 from ..replies import compose
 from ..textgen import reply_text
 from ..tokenizer import count_tokens, tokenize
 from ..tools import PlannedCall, ToolSpec, arguments_for, plan_calls
+from ..understanding import facts
 from . import hosted
 from .request import ResponsesRequest, output_text, user_turns
 
@@ -106,7 +108,8 @@ def _hosted_calls(request: ResponsesRequest, ctx: Context, prompt: str) -> list[
     if isinstance(choice, tuple):
         chosen = [t for t in request.hosted if hosted.hosted_type(t) == choice[1]][:1]
     else:
-        chosen = [t for t in request.hosted if request.allowed(t) and hosted.wanted(hosted.hosted_type(t), prompt)]
+        chosen = [t for t in request.hosted
+                  if request.allowed(t) and (hosted.wanted(hosted.hosted_type(t), prompt) or _about_files(t, prompt, ctx))]
         if choice == "required" and not chosen and not _function_calls(request, ctx, prompt, dry=True):
             chosen = [t for t in request.hosted if request.allowed(t)][:1]
     limit = request.body.get("max_tool_calls")
@@ -117,13 +120,32 @@ def _hosted_calls(request: ResponsesRequest, ctx: Context, prompt: str) -> list[
         kind = hosted.hosted_type(tool)
         ident = f"{ctx.ident}:{kind}:{k}"
         if kind == "file_search":
-            calls.append(hosted.file_search(tool, prompt, ident, include, ctx.search))
+            calls.append(_file_search(tool, prompt, ident, include, ctx))
         elif kind in hosted.BUILDERS:
             calls.append(hosted.BUILDERS[kind](tool, prompt, ident, include))
         if calls and calls[-1].client_side:
             break
     # Server-side tools first, then at most one client-side call (it ends the turn).
     return sorted(calls, key=lambda c: c.client_side)
+
+
+def _about_files(tool: dict[str, Any], prompt: str, ctx: Context) -> bool:
+    """Whether a question is about the files of a ``file_search`` tool's vector stores (by their chunks' words)."""
+    if hosted.hosted_type(tool) != "file_search" or not prompt.strip():
+        return False
+    results = ctx.search(list(tool.get("vector_store_ids") or []), prompt, 3) or []
+    return any(best_sentences(str(r.get("text") or ""), prompt) for r in results)
+
+
+def _file_search(tool: dict[str, Any], prompt: str, ident: str, include: list[str], ctx: Context) -> hosted.HostedCall:
+    """The file search call; the answer cites the files it quotes, with the passages it quotes from them."""
+    call = hosted.file_search(tool, prompt, ident, [*include, "file_search_call.results"], ctx.search)
+    results = call.item.get("results") or []
+    if "file_search_call.results" not in include:
+        call.item["results"] = None
+    call.citations = [{"type": "file_citation", "file_id": q.file_id, "filename": q.filename, "passage": q.passage}
+                      for q in quotes(results, prompt)]
+    return call
 
 
 def _answering_outputs(request: ResponsesRequest, choice: Any) -> bool:
@@ -153,7 +175,7 @@ def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
     fmt = request.text_format()
     r = ctx.rng("text")
     if fmt.get("type") == "json_schema":
-        return json.dumps(instance(fmt.get("schema") or {"type": "object"}, r), ensure_ascii=False)
+        return json.dumps(fill(fmt.get("schema") or {"type": "object"}, facts(turns[-1] if turns else ""), r), ensure_ascii=False)
     outputs = [output_text(i) for i in request.trailing_outputs()]
     answer = compose(turns or [""], r, tool_results=outputs or None)
     if fmt.get("type") == "json_object":
@@ -186,7 +208,16 @@ def _annotate(text: str, citations: list[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def cite(text: str, citations: list[dict[str, Any]]) -> str:
-    """``text`` with a sentence per citation: markdown links for web sources, file names for files."""
+    """``text`` with a sentence per citation: markdown links for web sources, file names for files.
+
+    File citations that carry the passage they cite make the answer: it quotes them, each followed
+    by its file's name, rather than text that has nothing to do with them.
+    """
+    passages = [c for c in citations if c["type"] == "file_citation" and c.get("passage")]
+    if passages:
+        quoted = [Quote(c["file_id"], c["filename"], c["passage"], 0.0) for c in passages]
+        text, _ = answer_from(quoted, lambda quote, k: f"({quote.filename})")
+        citations = [c for c in citations if c not in passages]
     for cite_ in citations:
         if cite_["type"] == "url_citation":
             text += f" More detail is in {cite_['title']} ([{cite_['url'].split('/')[2]}]({cite_['url']}))."
@@ -215,7 +246,8 @@ def _canned(request: ResponsesRequest, ctx: Context, out: Outcome) -> bool:
         for k, spec in enumerate(canned["tool_calls"]):
             tool = by_name.get(spec.get("name")) or ToolSpec(spec.get("name", "tool"))
             args = spec.get("arguments")
-            args = arguments_for(tool, ctx.rng("canned"), None) if args is None else args if isinstance(args, str) else json.dumps(args, separators=(",", ":"))
+            prompt = (user_turns(ctx.history + request.items) or [""])[-1]
+            args = arguments_for(tool, ctx.rng("canned"), None, prompt) if args is None else args if isinstance(args, str) else json.dumps(args, separators=(",", ":"))
             out.output.append(_function_item(PlannedCall(tool, args), ctx.ident, k))
         return True
     if "content" in canned:

@@ -1,0 +1,214 @@
+"""What a prompt states: the names it lists (places, people), numbers with units, dates, emails and
+the thing it talks about, read with plain rules so the mock's answers can take the prompt's values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import lexicon
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
+_NAME_WORD = r"[A-Z][\w'-]*"
+_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:de\s+)?{_NAME_WORD})*")
+_LIST_GLUE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|&\s*)?|\s+and\s+|\s+or\s+|\s*&\s*)$")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|for|of|around|visit(?:ing)?|between)\s+(?:the\s+)?$", re.I)
+_NUMBER = re.compile(r"(?<![\w.])(-?\d+(?:[.,]\d+)*)(?:\s*(%|°\s*[cf]?|[a-zA-Z]+))?")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\b")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_TIME = re.compile(r"\b(?:\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))\b", re.I)
+_LABEL = re.compile(r"\b(?:a|an|the)\s+((?:[a-z][a-z-]+\s+){0,2}[a-z][a-z-]+?)(?=\s+(?:on|at|in|for|with|by|from|next|this|"
+                    r"tomorrow|today|tonight|and|to|about)\b|[.,!?;]|$)")
+_LABEL_SKIP = frozenset("weather forecast time lot bit way answer question user assistant following same next".split())
+_DATE_WORDS = frozenset((*lexicon.WEEKDAYS, *lexicon.MONTHS))
+
+
+def stem(word: str) -> str:
+    """A crude stem: lower case without common English suffixes, so "sunny", "forecasts" and "raining" meet their roots."""
+    w = word.lower().strip("'")
+    for suffix in ("ing", "ies", "es", "ed", "ly", "s", "y"):
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            break
+    if len(w) > 3 and w[-1] == w[-2]:
+        w = w[:-1]  # "sunn" (sunny) -> "sun", "runn" -> "run"
+    return w
+
+
+def stems(text: str) -> set[str]:
+    """The stems of the words of ``text``, splitting snake_case and camelCase names into words."""
+    split = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").replace("-", " ")
+    return {stem(w) for w in _WORD.findall(split)}
+
+
+@lru_cache(maxsize=1)
+def _concept_stems() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    out = {}
+    for concept, words in lexicon.CONCEPTS.items():
+        tool = frozenset(stem(w) for w in words["tool"])
+        out[concept] = (tool, frozenset(stem(w) for w in words["prompt"]) | tool)
+    return out
+
+
+def concepts_of_tool(text: str) -> set[str]:
+    """The concepts a tool's name and description words belong to."""
+    said = stems(text)
+    return {c for c, (tool, _) in _concept_stems().items() if said & tool}
+
+
+def concepts_of_prompt(text: str) -> set[str]:
+    """The concepts a prompt asks about, by any of their words."""
+    said = stems(text)
+    return {c for c, (_, prompt) in _concept_stems().items() if said & prompt}
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name the prompt states, where it stands, and whether it reads as a place or a person."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # "place", "person" or "name"
+
+
+@dataclass
+class Facts:
+    """Everything a prompt states that an answer may reuse."""
+
+    prompt: str
+    names: list[Name] = field(default_factory=list)
+    numbers: list[tuple[float, str]] = field(default_factory=list)  # (value, the word after it)
+    dates: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    label: str | None = None
+
+    def of_kind(self, kind: str) -> list[str]:
+        """The names of one kind, in order, without duplicates."""
+        return list(dict.fromkeys(n.text for n in self.names if n.kind == kind))
+
+    @property
+    def name_texts(self) -> list[str]:
+        """Every stated name, in order, without duplicates."""
+        return list(dict.fromkeys(n.text for n in self.names))
+
+
+def _known(phrase: str) -> str | None:
+    low = phrase.lower()
+    if low in lexicon.PLACE_PHRASES or low in lexicon.PLACES:
+        return "place"
+    if low in lexicon.PEOPLE:
+        return "person"
+    return None
+
+
+def _trim(words: list[str]) -> list[str]:
+    """Drop capitalised common words (What, Weather, Please...) and date words from a name's edges."""
+    while words and (words[0].lower() in lexicon.NOT_NAMES or words[0].lower() in _DATE_WORDS):
+        words = words[1:]
+    while words and (words[-1].lower() in lexicon.NOT_NAMES or words[-1].lower() in _DATE_WORDS):
+        words = words[:-1]
+    return words
+
+
+def _names(prompt: str) -> list[Name]:
+    found: list[Name] = []
+    for match in _NAME.finditer(prompt):
+        words = match.group().split()
+        at_start = _starts_sentence(prompt, match.start())
+        offset = match.start()
+        trimmed = _trim(words)
+        if trimmed != words and trimmed:
+            offset = prompt.index(trimmed[0], offset)
+            at_start = False if trimmed[0] != words[0] else at_start
+        if not trimmed:
+            continue
+        text = " ".join(trimmed)
+        kind = _known(text)
+        if at_start and kind is None and len(trimmed) > 1:
+            # "Meet Dana": an unknown capitalised opener, then the name.
+            trimmed, at_start = trimmed[1:], False
+            offset = prompt.index(trimmed[0], offset + 1)
+            text = " ".join(trimmed)
+            kind = _known(text)
+        end = offset + len(text)
+        if at_start and kind is None:
+            glue = _glue_after(prompt, end)
+            if not glue or not _NAME.match(prompt, end + len(glue)):
+                continue  # a capitalised word starting a sentence, not known as a name: most likely not one
+        before = prompt[max(0, offset - 24):offset]  # a short look back keeps long prompts linear
+        if kind is None and found and _LIST_GLUE.match(prompt[found[-1].end:offset]):
+            kind = found[-1].kind if found[-1].kind != "name" else None
+        if kind is None and _PLACE_BEFORE.search(before):
+            kind = "place"
+        found.append(Name(text, offset, end, kind or "name"))
+    # An unknown member of a list takes the kind of a known neighbour ("Zed and Alice", "in Qom, Oslo").
+    for i in reversed(range(1, len(found))):
+        before, after = found[i - 1], found[i]
+        if before.kind == "name" and after.kind != "name" and _LIST_GLUE.match(prompt[before.end:after.start]):
+            found[i - 1] = Name(before.text, before.start, before.end, after.kind)
+    return found
+
+
+def _starts_sentence(prompt: str, at: int) -> bool:
+    """Whether position ``at`` opens the prompt, a sentence or a quotation (looking back past spaces and quotes)."""
+    k = at - 1
+    while k >= 0 and prompt[k] in " \t\"'(":
+        k -= 1
+    return k < 0 or prompt[k] in ".!?:;\n"
+
+
+def _glue_after(prompt: str, end: int) -> str:
+    match = re.match(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*", prompt[end:])
+    return match.group() if match else ""
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+@lru_cache(maxsize=64)
+def facts(prompt: str) -> Facts:
+    """What ``prompt`` states, read once (cached: callers only read it)."""
+    out = Facts(prompt, names=_names(prompt))
+    out.emails = _EMAIL.findall(prompt)
+    without_dates = _ISO_DATE.sub(" ", _EMAIL.sub(" ", prompt))
+    out.dates = _ISO_DATE.findall(prompt)
+    low = prompt.lower()
+    for word in (*lexicon.RELATIVE_DAYS, *lexicon.WEEKDAYS):
+        for match in re.finditer(rf"\b(?:next\s+|this\s+)?{word}\b", low):
+            out.dates.append(prompt[match.start():match.end()])
+    for match in re.finditer(rf"\b(?:{'|'.join(lexicon.MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b", low):
+        out.dates.append(prompt[match.start():match.end()])
+    out.dates = sorted(dict.fromkeys(out.dates), key=prompt.find)
+    out.times = _TIME.findall(prompt)
+    for match in _NUMBER.finditer(_TIME.sub(" ", without_dates)):
+        try:
+            value = _number(match.group(1))
+        except ValueError:
+            continue
+        out.numbers.append((value, (match.group(2) or "").lower().replace(" ", "")))
+    label = _LABEL.search(prompt)
+    while label and (label.group(1).split()[-1] in _LABEL_SKIP or label.group(1).split()[0] in ("few", "couple", "lot")):
+        label = _LABEL.search(prompt, label.end())
+    out.label = label.group(1) if label else None
+    return out
+
+
+def enum_stated(options: list, prompt: str) -> object | None:
+    """The first enum option (in prompt order) the prompt names as a word, if any."""
+    low = prompt.lower()
+    best: tuple[int, int, object] | None = None
+    for i, option in enumerate(options):
+        if not isinstance(option, str) or not option.strip():
+            continue
+        words = option.lower().replace("_", " ")
+        match = re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", low)
+        if match is None and len(words) > 3:
+            match = re.search(rf"(?<![\w-]){re.escape(words)}\w*", low)
+        if match and (best is None or (match.start(), i) < best[:2]):
+            best = (match.start(), i, option)
+    return best[2] if best else None
