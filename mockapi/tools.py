@@ -14,10 +14,17 @@ import random
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .custom_input import custom_input
 from . import lexicon
+from .custom_input import custom_input
 from .prompt_values import fill
-from .understanding import Facts, concepts_of_prompt, concepts_of_tool, facts, stem, stems
+from .understanding import (
+    Facts,
+    concepts_of_prompt,
+    concepts_of_tool,
+    facts,
+    stem,
+    stems,
+)
 
 # Words too common in tool names, descriptions and prompts to say which tool a prompt means.
 _COMMON = {stem(w) for w in (

@@ -10,9 +10,9 @@ from typing import Any, Callable, Mapping
 from ..catalog import ModelInfo
 from ..chat.generate import logprob_entry
 from ..determinism import make_id
-from ..reasoning import reasoning_tokens
 from ..prompt_values import fill
 from ..quoting import Quote, answer_from, best_sentences, quotes
+from ..reasoning import reasoning_tokens
 from ..replies import compose
 from ..textgen import reply_text
 from ..tokenizer import count_tokens, tokenize
