@@ -12,6 +12,7 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from .contractgen.server_view import NULL_MEANS_ABSENT, SDK_REQUIRED
 from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError
 from .paths import contracts_dir
 
@@ -30,6 +31,7 @@ class OperationSpec:
     stream_schema: dict[str, Any] | None
     stream_dialect: str | None
     faithful_schema: dict[str, Any] | None
+    sdk_request_schema: dict[str, Any] | None = None  # the request as the SDK's types say it (level schema)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
 
@@ -64,10 +66,12 @@ class Contract:
                 main = next((m for ct, m in ok.items() if ct != "text/event-stream"), None)
                 stream = ok.get("text/event-stream")
                 rules = faithful.get(op["operationId"], {})
+                request_schema = resolve(media.get("schema"))
                 self.operations.append(OperationSpec(
                     operation_id=op["operationId"], method=method.upper(), path=path,
                     pattern=_path_pattern(path),
-                    request_schema=resolve(media.get("schema")), request_content=content_type,
+                    request_schema=request_schema, request_content=content_type,
+                    sdk_request_schema=sdk_view(request_schema) if request_schema else None,
                     response_schema=resolve(main.get("schema")) if main else None,
                     stream_schema=resolve(stream.get("schema")) if stream else None,
                     stream_dialect=stream.get("x-stream-dialect") if stream else None,
@@ -100,9 +104,15 @@ class Contract:
         return None, {}, allowed
 
     def validate_request(self, op: OperationSpec, body: Any, *, faithful: bool) -> None:
-        """Raise a 400 naming the offending parameter when ``body`` breaks the contract."""
-        if op.request_schema is not None:
+        """Raise a 400 naming the offending parameter when ``body`` breaks the contract.
+
+        At ``faithful`` the request schema says what the real server requires; at ``schema`` its SDK
+        view (``x-sdk-required``, no null for absent) says what the SDK's types require.
+        """
+        if faithful and op.request_schema is not None:
             _raise_first(_validator(op.operation_id, "request", op.request_schema), body)
+        elif not faithful and op.sdk_request_schema is not None:
+            _raise_first(_validator(op.operation_id, "request-sdk", op.sdk_request_schema), body)
         if faithful and op.faithful_schema is not None:
             _raise_first(_validator(op.operation_id, "faithful", op.faithful_schema), body)
 
@@ -114,6 +124,24 @@ class Contract:
             return []
         validator = _validator(operation_id, "stream" if stream else "response", schema).full
         return [f"{format_path(e.absolute_path) or '<root>'}: {e.message}" for e in validator.iter_errors(body)]
+
+
+def sdk_view(schema: dict[str, Any]) -> dict[str, Any]:
+    """A request schema as the SDK's types say it: ``x-sdk-required`` as ``required``, no null-for-absent branches."""
+    if isinstance(schema, list):
+        return [sdk_view(s) for s in schema]  # type: ignore[return-value]
+    if not isinstance(schema, dict):
+        return schema
+    branches = schema.get("anyOf")
+    if isinstance(branches, list) and any(isinstance(b, dict) and b.get(NULL_MEANS_ABSENT) for b in branches):
+        kept = [b for b in branches if not (isinstance(b, dict) and b.get(NULL_MEANS_ABSENT))]
+        if len(kept) == 1 and len(schema) == 1:
+            return sdk_view(kept[0])
+        schema = {**schema, "anyOf": kept}
+    out = {k: sdk_view(v) for k, v in schema.items()}
+    if SDK_REQUIRED in out:
+        out["required"] = out[SDK_REQUIRED]
+    return out
 
 
 @dataclass(frozen=True)
