@@ -206,3 +206,16 @@ def test_required_is_a_subset_of_the_sdks_and_relaxations_are_recorded():
                 assert set(node["x-sdk-required"]) - set(node.get("required", [])) <= set(entries[name]["fields"])
                 relaxed.add(name)
     assert relaxed == set(entries)
+
+
+def test_null_fields_inside_items_are_read_as_absent(mock):
+    """What ``model_dump()`` sends for unset fields: the server fills in its defaults."""
+    assistant = {"type": "message", "role": "assistant", "id": None, "status": None,
+                 "content": [{"type": "output_text", "text": "Hello!", "annotations": None, "logprobs": None}]}
+    r = create(mock, input=[{"role": "user", "content": "Hi"}, assistant, {"role": "user", "content": "Again."}])
+    replayed = listed_items(mock, r.id)[1]
+    assert replayed["id"].startswith("msg_") and replayed["status"] == "completed"
+    assert replayed["content"][0]["annotations"] == []
+    with pytest.raises(openai.BadRequestError) as info:  # the SDK's types take no null there
+        mock.client.responses.create(model="gpt-4o", input=[assistant], extra_headers=SCHEMA_LEVEL)
+    assert error_of(info)["param"].startswith("input[0]"), error_of(info)

@@ -40,10 +40,15 @@ def text_of(content: Any) -> str:
 
 
 def normalise(item: dict[str, Any]) -> dict[str, Any]:
-    """An input item with its ``type`` spelled out (an easy message has none)."""
+    """An input item with its ``type`` spelled out (an easy message has none) and its null fields dropped.
+
+    The server reads a null field as absent (``item.model_dump()`` of a replayed output item sends
+    every unset field as null), so the item is stored and listed with the server's defaults instead.
+    """
+    item = {k: v for k, v in item.items() if v is not None}
     if "type" not in item and "role" in item:
         return {"type": "message", **item}
-    return dict(item)
+    return item
 
 
 @dataclass
