@@ -219,3 +219,18 @@ def test_null_fields_inside_items_are_read_as_absent(mock):
     with pytest.raises(openai.BadRequestError) as info:  # the SDK's types take no null there
         mock.client.responses.create(model="gpt-4o", input=[assistant], extra_headers=SCHEMA_LEVEL)
     assert error_of(info)["param"].startswith("input[0]"), error_of(info)
+
+
+@pytest.mark.parametrize(("parameters", "strict"), [
+    (PARAMS, True),  # normalisable: the server makes it strict
+    ({"type": "object", "properties": {"when": {"type": "string", "format": "date-time"}, "tags": {"oneOf": [{"type": "string"}]}}}, False),
+    (None, True),
+], ids=["normalisable", "falls_back", "no_parameters"])
+def test_omitted_strict_is_the_servers_choice(mock, parameters, strict):
+    """Function-calling guide: an omitted ``strict`` is normalised into strict mode when possible, else false."""
+    tool = {"type": "function", "name": "f"}
+    if parameters is not None:
+        tool["parameters"] = parameters
+    r = create(mock, input="hi", tools=[tool])
+    assert r.tools[0].strict is strict
+    assert create(mock, input="hi", tools=[{**tool, "strict": False}]).tools[0].strict is False

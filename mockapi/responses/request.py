@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..strict import violations
 from ..tokenizer import count_tokens, count_value_tokens
 from ..tools import ToolSpec
 from ..vision import url_tokens
@@ -51,6 +52,27 @@ def normalise(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
+# Strict-mode gaps the server closes itself when it normalises a schema (every property required,
+# additionalProperties false); any other violation makes it fall back to non-strict.
+_NORMALISED = ("'additionalProperties' is required", "'required' is required")
+
+
+def function_strict(tool: dict[str, Any]) -> bool:
+    """Whether the server runs a Responses function tool in strict mode.
+
+    As given; when ``strict`` is omitted, strict if the parameters can be normalised into strict mode:
+    "If you omit strict ... Responses requests will attempt to normalize your schema into strict mode
+    when possible, and will fall back to non-strict ... When fallback happens, the response tool will
+    show strict: false." (function-calling guide, strict mode; quoted in 0xPlaygrounds/rig#2477).
+    """
+    if tool.get("strict") is not None:
+        return bool(tool["strict"])
+    parameters = tool.get("parameters")
+    if parameters is None:
+        return True  # no parameters: the empty object, which is strict as it stands
+    return all(message.startswith(_NORMALISED) for _, message in violations(parameters, "parameters"))
+
+
 @dataclass
 class ResponsesRequest:
     """The parts of a ``POST /responses`` body the engine reasons about."""
@@ -73,7 +95,7 @@ class ResponsesRequest:
         for tool in body.get("tools") or []:
             kind = tool.get("type")
             if kind == "function":
-                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), bool(tool.get("strict"))))
+                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), function_strict(tool)))
             elif kind == "custom":
                 functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", None, False, "custom"))
             else:
