@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError, best_match, relevance
 
 from .contractgen.server_view import NULL_MEANS_ABSENT, SDK_REQUIRED
 from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError
@@ -183,17 +183,47 @@ def format_path(path: Iterable[Any]) -> str:
 def _raise_first(validators: _Validators, body: Any) -> None:
     if validators.fast is not None and validators.fast.is_valid(body):
         return
-    error = best_match(validators.full.iter_errors(body))
+    error = max(validators.full.iter_errors(body), key=relevance, default=None)  # unions: _descend picks the branch
     if error is None:
         return
-    raise to_api_error(_descend(error))
+    raise to_api_error(_descend(error, validators.full.schema))
 
 
-def _descend(error: ValidationError) -> ValidationError | InvalidRequestError:
+def _resolved(branch: Any, root: dict[str, Any]) -> Any:
+    """A union branch with its local ``$ref`` followed."""
+    if isinstance(branch, dict) and str(branch.get("$ref", "")).startswith("#/$defs/"):
+        return root.get("$defs", {}).get(branch["$ref"].rsplit("/", 1)[-1], {})
+    return branch
+
+
+def _pinned(branch: Any, value: Any, root: dict[str, Any]) -> int:
+    """How many properties ``branch`` pins to one value (``const``, a one-value ``enum``) that ``value`` has."""
+    branch = _resolved(branch, root)
+    if not isinstance(branch, dict) or not isinstance(value, dict):
+        return 0
+    count = 0
+    for name, prop in branch.get("properties", {}).items():
+        if not isinstance(prop, dict) or name not in value:
+            continue
+        pinned = [prop["const"]] if "const" in prop else prop.get("enum") or []
+        count += len(pinned) == 1 and value[name] == pinned[0]
+    return count
+
+
+def _declares(branch: Any, name: Any, root: dict[str, Any]) -> bool:
+    """Whether a union branch declares property ``name`` (a branch that lists no properties takes any)."""
+    branch = _resolved(branch, root)
+    if not isinstance(branch, dict) or "properties" not in branch:
+        return True
+    return name in branch["properties"]
+
+
+def _descend(error: ValidationError, root: dict[str, Any]) -> ValidationError | InvalidRequestError:
     """Follow an ``anyOf`` failure into the branch the value was meant for.
 
     Message unions are told apart by a constant property (``role``, ``type``): the branch
-    whose constant matches is the one the caller meant, so its error is the useful one.
+    whose constant matches is the one the caller meant, so its error is the useful one; among
+    several, the one pinning the most of the value's properties, then the one with fewest errors.
     """
     while error.validator in ("anyOf", "oneOf") and error.context:
         branches: dict[Any, list[ValidationError]] = {}
@@ -206,12 +236,28 @@ def _descend(error: ValidationError) -> ValidationError | InvalidRequestError:
             typed = {b: errs for b, errs in branches.items()
                      if not any(e.validator == "type" and not e.relative_path for e in errs)}
             meant = [b for b, errs in typed.items() if not mismatched(errs)]
-            if meant:
-                error = best_match(branches[min(meant, key=lambda b: len(branches[b]))])
-                continue
+            options = error.validator_value if isinstance(error.validator_value, list) else []
+
+            def branch_of(b: Any) -> Any:
+                return options[b] if isinstance(b, int) and b < len(options) else {}
+
             wrong = [e for errs in typed.values() for e in mismatched(errs)]
+            # A discriminator (``role: "robot"``) that only mismatching branches declare is the mistake,
+            # not the fields some unrelated branch would also want.
+            undeclared = [e for e in wrong if not any(_declares(branch_of(b), e.relative_path[0], root) for b in meant)]
+            if meant and not undeclared:
+
+                def closeness(b: Any) -> tuple[int, int]:
+                    return (-_pinned(branch_of(b), error.instance, root), len(branches[b]))
+
+                chosen = branches[min(meant, key=closeness)]
+                nested = max(chosen, key=relevance)
+                # A union of objects inside the chosen branch (content parts) is told apart the same way;
+                # anything else is best_match's to pick.
+                error = nested if nested.validator in ("anyOf", "oneOf") and isinstance(nested.instance, dict) else best_match(chosen)
+                continue
             if wrong:
-                key = wrong[0].relative_path[0]
+                key = (undeclared or wrong)[0].relative_path[0]
                 allowed: list[Any] = []
                 for e in wrong:
                     if e.relative_path[0] == key:
@@ -235,6 +281,10 @@ def _descend(error: ValidationError) -> ValidationError | InvalidRequestError:
                 f"Invalid type for '{param}': expected {_describe(expected)}, but got {_describe_value(error.instance)} instead.",
                 param=param, code="invalid_type",
             )
+        fitting = [errs for errs in branches.values() if not any(e.validator == "type" and not e.relative_path for e in errs)]
+        if len(fitting) == 1:  # one branch takes this kind of value (an array, not a string): follow it
+            error = max(fitting[0], key=relevance)
+            continue
         error = best_match(error.context)
     return error
 

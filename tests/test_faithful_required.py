@@ -234,3 +234,17 @@ def test_omitted_strict_is_the_servers_choice(mock, parameters, strict):
     r = create(mock, input="hi", tools=[tool])
     assert r.tools[0].strict is strict
     assert create(mock, input="hi", tools=[{**tool, "strict": False}]).tools[0].strict is False
+
+
+@pytest.mark.parametrize(("item", "param", "code"), [
+    ({"role": "robot", "content": "x"}, "input[0].role", "invalid_value"),
+    ({"role": "assistant", "content": [{"type": "output_text"}]}, "input[0].content[0].text", "missing_required_parameter"),
+    ({"role": "user", "content": [{"type": "input_text"}]}, "input[0].content[0].text", "missing_required_parameter"),
+    ({"role": "user", "content": [{"type": "input_image", "image_url": "https://example.com/a.png", "detail": "huge"}]},
+     "input[0].content[0].detail", "invalid_value"),
+], ids=["role", "output_text", "input_text", "detail"])
+def test_a_refused_item_names_the_field_that_is_wrong(mock, item, param, code):
+    """An input item is told apart by its role and type; the 400 names what is wrong in the item meant."""
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="gpt-4o", input=[item])
+    assert (error_of(info)["param"], error_of(info)["code"]) == (param, code)
