@@ -300,7 +300,10 @@ def to_api_error(error: ValidationError | InvalidRequestError) -> InvalidRequest
         name = extras[0] if extras else "?"
         full = format_path([*path, name])
         if not path:
-            return UnknownParameterError(f"Unrecognized request argument supplied: {name}", param=full)
+            # The real body names the argument only in the message: param and code are null
+            # ({"message": "Unrecognized request argument supplied: functions", "type": "invalid_request_error",
+            # "param": null, "code": null}, quoted in public client code; the project brief says the same).
+            return InvalidRequestError(f"Unrecognized request argument supplied: {name}", param=None, code=None)
         return UnknownParameterError(f"Unknown parameter: '{full}'.", param=full)
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)

@@ -164,7 +164,8 @@ def test_server_required_fields_give_the_real_400(mock, path, body, param):
 def test_unknown_top_level_argument_is_still_refused(mock):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.post("/responses", body={"model": "gpt-4o", "input": "hi", "temprature": 1}, cast_to=object)
-    assert error_of(info)["message"] == "Unrecognized request argument supplied: temprature"
+    assert error_of(info) == {"message": "Unrecognized request argument supplied: temprature", "type": "invalid_request_error",
+                              "param": None, "code": None}
 
 
 def test_wrong_types_and_values_are_still_refused(mock):
