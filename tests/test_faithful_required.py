@@ -249,3 +249,16 @@ def test_a_refused_item_names_the_field_that_is_wrong(mock, item, param, code):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.responses.create(model="gpt-4o", input=[item])
     assert (error_of(info)["param"], error_of(info)["code"]) == (param, code)
+
+
+def test_conversation_items_and_token_counts_take_the_same_shapes(mock):
+    """The Conversations API and input-token counting read input items the way Responses does."""
+    assistant = {"role": "assistant", "content": [{"type": "output_text", "text": "Hello!"}]}
+    image = {"role": "user", "content": [{"type": "input_image", "image_url": "https://example.com/cat.png"}]}
+    conv = mock.client.conversations.create()
+    added = mock.client.conversations.items.create(conv.id, items=[assistant, image])
+    mock.validate("createConversationItems", added)
+    assert [i.role for i in added.data] == ["assistant", "user"]
+    assert added.data[0].content[0].annotations == [] and added.data[1].content[0].detail == "auto"
+    counted = mock.client.responses.input_tokens.count(model="gpt-4o", input=[assistant, image], tools=[WEATHER])
+    assert counted.input_tokens > 0
