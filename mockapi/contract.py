@@ -237,20 +237,16 @@ def _descend(error: ValidationError, root: dict[str, Any]) -> ValidationError | 
                      if not any(e.validator == "type" and not e.relative_path for e in errs)}
             meant = [b for b, errs in typed.items() if not mismatched(errs)]
             options = error.validator_value if isinstance(error.validator_value, list) else []
-
-            def branch_of(b: Any) -> Any:
-                return options[b] if isinstance(b, int) and b < len(options) else {}
+            branch_of = {b: options[b] if isinstance(b, int) and b < len(options) else {} for b in branches}
 
             wrong = [e for errs in typed.values() for e in mismatched(errs)]
             # A discriminator (``role: "robot"``) that only mismatching branches declare is the mistake,
             # not the fields some unrelated branch would also want.
-            undeclared = [e for e in wrong if not any(_declares(branch_of(b), e.relative_path[0], root) for b in meant)]
+            undeclared = [e for e in wrong if not any(_declares(branch_of[b], e.relative_path[0], root) for b in meant)]
             if meant and not undeclared:
-
-                def closeness(b: Any) -> tuple[int, int]:
-                    return (-_pinned(branch_of(b), error.instance, root), len(branches[b]))
-
-                chosen = branches[min(meant, key=closeness)]
+                # The most of the value's properties pinned, then the fewest errors.
+                closeness = {b: (-_pinned(branch_of[b], error.instance, root), len(branches[b])) for b in meant}
+                chosen = branches[min(meant, key=closeness.__getitem__)]
                 nested = max(chosen, key=relevance)
                 # A union of objects inside the chosen branch (content parts) is told apart the same way;
                 # anything else is best_match's to pick.

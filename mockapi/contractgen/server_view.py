@@ -15,7 +15,8 @@ still enforces it) and ``required`` names only what the server enforces:
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 NULL_MEANS_ABSENT = "x-null-means-absent"
 SDK_REQUIRED = "x-sdk-required"
