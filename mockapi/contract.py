@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError, best_match, relevance
 
+from .contractgen.server_view import NULL_MEANS_ABSENT, SDK_REQUIRED
 from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError
 from .paths import contracts_dir
 
@@ -30,6 +31,7 @@ class OperationSpec:
     stream_schema: dict[str, Any] | None
     stream_dialect: str | None
     faithful_schema: dict[str, Any] | None
+    sdk_request_schema: dict[str, Any] | None = None  # the request as the SDK's types say it (level schema)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
 
@@ -64,10 +66,12 @@ class Contract:
                 main = next((m for ct, m in ok.items() if ct != "text/event-stream"), None)
                 stream = ok.get("text/event-stream")
                 rules = faithful.get(op["operationId"], {})
+                request_schema = resolve(media.get("schema"))
                 self.operations.append(OperationSpec(
                     operation_id=op["operationId"], method=method.upper(), path=path,
                     pattern=_path_pattern(path),
-                    request_schema=resolve(media.get("schema")), request_content=content_type,
+                    request_schema=request_schema, request_content=content_type,
+                    sdk_request_schema=sdk_view(request_schema) if request_schema else None,
                     response_schema=resolve(main.get("schema")) if main else None,
                     stream_schema=resolve(stream.get("schema")) if stream else None,
                     stream_dialect=stream.get("x-stream-dialect") if stream else None,
@@ -100,9 +104,15 @@ class Contract:
         return None, {}, allowed
 
     def validate_request(self, op: OperationSpec, body: Any, *, faithful: bool) -> None:
-        """Raise a 400 naming the offending parameter when ``body`` breaks the contract."""
-        if op.request_schema is not None:
+        """Raise a 400 naming the offending parameter when ``body`` breaks the contract.
+
+        At ``faithful`` the request schema says what the real server requires; at ``schema`` its SDK
+        view (``x-sdk-required``, no null for absent) says what the SDK's types require.
+        """
+        if faithful and op.request_schema is not None:
             _raise_first(_validator(op.operation_id, "request", op.request_schema), body)
+        elif not faithful and op.sdk_request_schema is not None:
+            _raise_first(_validator(op.operation_id, "request-sdk", op.sdk_request_schema), body)
         if faithful and op.faithful_schema is not None:
             _raise_first(_validator(op.operation_id, "faithful", op.faithful_schema), body)
 
@@ -114,6 +124,24 @@ class Contract:
             return []
         validator = _validator(operation_id, "stream" if stream else "response", schema).full
         return [f"{format_path(e.absolute_path) or '<root>'}: {e.message}" for e in validator.iter_errors(body)]
+
+
+def sdk_view(schema: dict[str, Any]) -> dict[str, Any]:
+    """A request schema as the SDK's types say it: ``x-sdk-required`` as ``required``, no null-for-absent branches."""
+    if isinstance(schema, list):
+        return [sdk_view(s) for s in schema]  # type: ignore[return-value]
+    if not isinstance(schema, dict):
+        return schema
+    branches = schema.get("anyOf")
+    if isinstance(branches, list) and any(isinstance(b, dict) and b.get(NULL_MEANS_ABSENT) for b in branches):
+        kept = [b for b in branches if not (isinstance(b, dict) and b.get(NULL_MEANS_ABSENT))]
+        if len(kept) == 1 and len(schema) == 1:
+            return sdk_view(kept[0])
+        schema = {**schema, "anyOf": kept}
+    out = {k: sdk_view(v) for k, v in schema.items()}
+    if SDK_REQUIRED in out:
+        out["required"] = out[SDK_REQUIRED]
+    return out
 
 
 @dataclass(frozen=True)
@@ -155,17 +183,47 @@ def format_path(path: Iterable[Any]) -> str:
 def _raise_first(validators: _Validators, body: Any) -> None:
     if validators.fast is not None and validators.fast.is_valid(body):
         return
-    error = best_match(validators.full.iter_errors(body))
+    error = max(validators.full.iter_errors(body), key=relevance, default=None)  # unions: _descend picks the branch
     if error is None:
         return
-    raise to_api_error(_descend(error))
+    raise to_api_error(_descend(error, validators.full.schema))
 
 
-def _descend(error: ValidationError) -> ValidationError | InvalidRequestError:
+def _resolved(branch: Any, root: dict[str, Any]) -> Any:
+    """A union branch with its local ``$ref`` followed."""
+    if isinstance(branch, dict) and str(branch.get("$ref", "")).startswith("#/$defs/"):
+        return root.get("$defs", {}).get(branch["$ref"].rsplit("/", 1)[-1], {})
+    return branch
+
+
+def _pinned(branch: Any, value: Any, root: dict[str, Any]) -> int:
+    """How many properties ``branch`` pins to one value (``const``, a one-value ``enum``) that ``value`` has."""
+    branch = _resolved(branch, root)
+    if not isinstance(branch, dict) or not isinstance(value, dict):
+        return 0
+    count = 0
+    for name, prop in branch.get("properties", {}).items():
+        if not isinstance(prop, dict) or name not in value:
+            continue
+        pinned = [prop["const"]] if "const" in prop else prop.get("enum") or []
+        count += len(pinned) == 1 and value[name] == pinned[0]
+    return count
+
+
+def _declares(branch: Any, name: Any, root: dict[str, Any]) -> bool:
+    """Whether a union branch declares property ``name`` (a branch that lists no properties takes any)."""
+    branch = _resolved(branch, root)
+    if not isinstance(branch, dict) or "properties" not in branch:
+        return True
+    return name in branch["properties"]
+
+
+def _descend(error: ValidationError, root: dict[str, Any]) -> ValidationError | InvalidRequestError:
     """Follow an ``anyOf`` failure into the branch the value was meant for.
 
     Message unions are told apart by a constant property (``role``, ``type``): the branch
-    whose constant matches is the one the caller meant, so its error is the useful one.
+    whose constant matches is the one the caller meant, so its error is the useful one; among
+    several, the one pinning the most of the value's properties, then the one with fewest errors.
     """
     while error.validator in ("anyOf", "oneOf") and error.context:
         branches: dict[Any, list[ValidationError]] = {}
@@ -178,12 +236,24 @@ def _descend(error: ValidationError) -> ValidationError | InvalidRequestError:
             typed = {b: errs for b, errs in branches.items()
                      if not any(e.validator == "type" and not e.relative_path for e in errs)}
             meant = [b for b, errs in typed.items() if not mismatched(errs)]
-            if meant:
-                error = best_match(branches[min(meant, key=lambda b: len(branches[b]))])
-                continue
+            options = error.validator_value if isinstance(error.validator_value, list) else []
+            branch_of = {b: options[b] if isinstance(b, int) and b < len(options) else {} for b in branches}
+
             wrong = [e for errs in typed.values() for e in mismatched(errs)]
+            # A discriminator (``role: "robot"``) that only mismatching branches declare is the mistake,
+            # not the fields some unrelated branch would also want.
+            undeclared = [e for e in wrong if not any(_declares(branch_of[b], e.relative_path[0], root) for b in meant)]
+            if meant and not undeclared:
+                # The most of the value's properties pinned, then the fewest errors.
+                closeness = {b: (-_pinned(branch_of[b], error.instance, root), len(branches[b])) for b in meant}
+                chosen = branches[min(meant, key=closeness.__getitem__)]
+                nested = max(chosen, key=relevance)
+                # A union of objects inside the chosen branch (content parts) is told apart the same way;
+                # anything else is best_match's to pick.
+                error = nested if nested.validator in ("anyOf", "oneOf") and isinstance(nested.instance, dict) else best_match(chosen)
+                continue
             if wrong:
-                key = wrong[0].relative_path[0]
+                key = (undeclared or wrong)[0].relative_path[0]
                 allowed: list[Any] = []
                 for e in wrong:
                     if e.relative_path[0] == key:
@@ -207,6 +277,10 @@ def _descend(error: ValidationError) -> ValidationError | InvalidRequestError:
                 f"Invalid type for '{param}': expected {_describe(expected)}, but got {_describe_value(error.instance)} instead.",
                 param=param, code="invalid_type",
             )
+        fitting = [errs for errs in branches.values() if not any(e.validator == "type" and not e.relative_path for e in errs)]
+        if len(fitting) == 1:  # one branch takes this kind of value (an array, not a string): follow it
+            error = max(fitting[0], key=relevance)
+            continue
         error = best_match(error.context)
     return error
 
@@ -222,7 +296,10 @@ def to_api_error(error: ValidationError | InvalidRequestError) -> InvalidRequest
         name = extras[0] if extras else "?"
         full = format_path([*path, name])
         if not path:
-            return UnknownParameterError(f"Unrecognized request argument supplied: {name}", param=full)
+            # The real body names the argument only in the message: param and code are null
+            # ({"message": "Unrecognized request argument supplied: functions", "type": "invalid_request_error",
+            # "param": null, "code": null}, quoted in public client code; the project brief says the same).
+            return InvalidRequestError(f"Unrecognized request argument supplied: {name}", param=None, code=None)
         return UnknownParameterError(f"Unknown parameter: '{full}'.", param=full)
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)

@@ -90,7 +90,7 @@ def test_unknown_top_level_parameter_is_rejected(http):
     r = http.post("/chat/completions", headers=AUTH, json={**CHAT, "temprature": 1})
     assert r.status_code == 400
     assert r.json()["error"] == {"message": "Unrecognized request argument supplied: temprature", "type": "invalid_request_error",
-                                 "param": "temprature", "code": "unknown_parameter"}
+                                 "param": None, "code": None}
 
 
 def test_violation_names_the_offending_path(http):

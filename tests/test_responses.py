@@ -113,14 +113,19 @@ def test_store_false_parent_cannot_be_continued_or_retrieved(mock):
     assert error_of(info)["param"] == "response_id"
 
 
-def test_items_of_an_unstored_response_cannot_be_sent_back_by_id(mock):
-    r1 = create(mock, input="What's the weather in Oslo?", tools=[WEATHER], store=False)
-    history = [{"role": "user", "content": "What's the weather in Oslo?"}, r1.output[0].model_dump(exclude_none=True),
-               {"type": "function_call_output", "call_id": r1.output[0].call_id, "output": "snow"}]
+def test_reasoning_of_an_unstored_response_cannot_be_sent_back_by_id_alone(mock):
+    r1 = create(mock, model="o4-mini", input="Plan a trip.", store=False)
+    reasoning = r1.output[0]
+    assert reasoning.type == "reasoning" and not reasoning.encrypted_content
+    history = [{"role": "user", "content": "Plan a trip."}, reasoning.model_dump(exclude_none=True),
+               {"role": "user", "content": "Shorter."}]
     with pytest.raises(openai.BadRequestError) as info:
-        mock.client.responses.create(model="gpt-4o", input=history, tools=[WEATHER])
-    assert r1.output[0].id in error_of(info)["message"] and error_of(info)["param"] == "input[1]"
-    history[1].pop("id")  # without the id the item is plain input again
+        mock.client.responses.create(model="o4-mini", input=history, store=False)
+    assert reasoning.id in error_of(info)["message"] and error_of(info)["param"] == "input[1]"
+    # Messages and function calls of an unstored response carry their content: sent back, they are input.
+    r2 = create(mock, input="What's the weather in Oslo?", tools=[WEATHER], store=False)
+    history = [{"role": "user", "content": "What's the weather in Oslo?"}, r2.output[0].model_dump(exclude_none=True),
+               {"type": "function_call_output", "call_id": r2.output[0].call_id, "output": "snow"}]
     assert "snow" in create(mock, input=history, tools=[WEATHER]).output_text
 
 

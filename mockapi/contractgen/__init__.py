@@ -155,7 +155,11 @@ def build_document() -> dict[str, Any]:
     """The full contract: generated shapes merged with the hand-written overlay."""
     import openai
 
+    from .server_view import check_entries, relax_request
+
     overlay = yaml.safe_load(OVERLAY_PATH.read_text())
+    server_defaults = overlay.get("x-server-defaults", {})
+    relaxed: set[str] = set()
     schemas: dict[str, Any] = {}
     paths: dict[str, Any] = {}
     for op in operations():
@@ -180,6 +184,7 @@ def build_document() -> dict[str, Any]:
                 schema["additionalProperties"] = False
                 if op.stream_event:
                     schema.setdefault("properties", {})["stream"] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
+                relax_request(schema, server_defaults, relaxed)
             schemas[name] = _component(name, schema)
             item["requestBody"] = {"required": True, "content": {op.request_content: {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
         ok: dict[str, Any] = {"description": "OK", "headers": {"$ref": "#/components/x-standard-headers"}}
@@ -236,6 +241,7 @@ def build_document() -> dict[str, Any]:
         "components": {"schemas": schemas},
         "x-sdk-models": sdk_model_names(),
     }
+    check_entries(server_defaults, relaxed)
     _merge(doc, overlay)
     return doc
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..tokenizer import count_tokens, count_value_tokens
 from .generate import Outcome
-from .request import ResponsesRequest, item_tokens
+from .request import ResponsesRequest, function_strict, item_tokens
 
 
 def head(request: ResponsesRequest, response_id: str, created_at: int, *, conversation_id: str | None,
@@ -54,9 +54,10 @@ def head(request: ResponsesRequest, response_id: str, created_at: int, *, conver
 
 
 def _tool_echo(tool: dict[str, Any]) -> dict[str, Any]:
-    """A tool as the response lists it (functions gain ``description: null`` when it was left out)."""
+    """A tool as the response lists it (functions gain ``description: null`` when it was left out, and the
+    strictness the server settled on when ``strict`` was)."""
     if tool.get("type") == "function":
-        return {"description": None, **tool}
+        return {"description": None, **tool, "strict": function_strict(tool)}
     return dict(tool)
 
 

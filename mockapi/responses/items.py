@@ -26,7 +26,7 @@ def _parts(role: str, content: Any) -> list[dict[str, Any]]:
     out = []
     for part in content or []:
         if part.get("type") == "input_image":
-            part = {"detail": "auto", **part}
+            part = {**part, "detail": part.get("detail") or "auto"}  # the server's default (API reference, input_image.detail)
         out.append(part)
     return out
 

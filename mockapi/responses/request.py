@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..strict import violations
 from ..tokenizer import count_tokens, count_value_tokens
 from ..tools import ToolSpec
 from ..vision import url_tokens
@@ -40,10 +41,36 @@ def text_of(content: Any) -> str:
 
 
 def normalise(item: dict[str, Any]) -> dict[str, Any]:
-    """An input item with its ``type`` spelled out (an easy message has none)."""
+    """An input item with its ``type`` spelled out (an easy message has none) and its null fields dropped.
+
+    The server reads a null field as absent (``item.model_dump()`` of a replayed output item sends
+    every unset field as null), so the item is stored and listed with the server's defaults instead.
+    """
+    item = {k: v for k, v in item.items() if v is not None}
     if "type" not in item and "role" in item:
         return {"type": "message", **item}
-    return dict(item)
+    return item
+
+
+# Strict-mode gaps the server closes itself when it normalises a schema (every property required,
+# additionalProperties false); any other violation makes it fall back to non-strict.
+_NORMALISED = ("'additionalProperties' is required", "'required' is required")
+
+
+def function_strict(tool: dict[str, Any]) -> bool:
+    """Whether the server runs a Responses function tool in strict mode.
+
+    As given; when ``strict`` is omitted, strict if the parameters can be normalised into strict mode:
+    "If you omit strict ... Responses requests will attempt to normalize your schema into strict mode
+    when possible, and will fall back to non-strict ... When fallback happens, the response tool will
+    show strict: false." (function-calling guide, strict mode; quoted in 0xPlaygrounds/rig#2477).
+    """
+    if tool.get("strict") is not None:
+        return bool(tool["strict"])
+    parameters = tool.get("parameters")
+    if parameters is None:
+        return True  # no parameters: the empty object, which is strict as it stands
+    return all(message.startswith(_NORMALISED) for _, message in violations(parameters, "parameters"))
 
 
 @dataclass
@@ -68,7 +95,7 @@ class ResponsesRequest:
         for tool in body.get("tools") or []:
             kind = tool.get("type")
             if kind == "function":
-                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), bool(tool.get("strict"))))
+                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), function_strict(tool)))
             elif kind == "custom":
                 # A custom tool's `parameters` slot carries its input format (text or a grammar).
                 functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("format"), False, "custom"))

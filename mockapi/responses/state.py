@@ -63,8 +63,17 @@ class State:
             self.store.put(self.tenant, DROPPED, object_id, {"id": object_id})
 
     def check_items_stored(self, items: list[dict[str, Any]]) -> None:
-        """The real API's 400 for input items that name an output item of a ``store: false`` response."""
+        """The real API's 400 for a reasoning item of a ``store: false`` response sent back by id alone.
+
+        Only reasoning is looked up by id: the reports of this error all name an ``rs_`` item
+        (continuedev/continue#9101, anomalyco/opencode#7724, openai/openai-agents-js#546). One that
+        carries its ``encrypted_content`` is the stateless way to replay it, and messages and function
+        calls replayed from ``response.output`` carry their content (reasoning guide, "encrypted
+        reasoning items": ``context += response.output`` with ``store=False``).
+        """
         for i, item in enumerate(items):
+            if item.get("type") != "reasoning" or item.get("encrypted_content"):
+                continue
             if item.get("id") and self.store.get(self.tenant, DROPPED, item["id"]):
                 raise InvalidRequestError(
                     f"Item with id '{item['id']}' not found. Items are not persisted when `store` is set to false. "
