@@ -37,6 +37,6 @@ VOLUME ["/fixtures"]
 USER 10001:10001
 WORKDIR /home/mockapi
 EXPOSE 8000
-HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["python", "-m", "mockapi.healthcheck"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["python", "-m", "mockapi.doors.healthcheck"]
 ENTRYPOINT ["mockapi"]
 CMD ["serve"]

@@ -12,10 +12,10 @@ import statistics
 import sys
 import time
 
-from mockapi.clock import Clock
-from mockapi.config import Settings
-from mockapi.engine import Engine, Request
-from mockapi.store import MemoryStore
+from mockapi.core.clock import Clock
+from mockapi.core.config import Settings
+from mockapi.core.engine import Engine, Request
+from mockapi.core.store import MemoryStore
 
 TARGET_MS = 50.0
 RUNS = 15

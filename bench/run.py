@@ -81,8 +81,8 @@ def _ms(text: str) -> float:
 def engine_stream_time(repeat: int = 50) -> dict:
     """Server time to produce a 500-token stream, engine only (no HTTP), median of ``repeat``."""
     sys.path.insert(0, str(ROOT))
-    from mockapi.config import Settings
-    from mockapi.engine import Engine, Request
+    from mockapi.core.config import Settings
+    from mockapi.core.engine import Engine, Request
 
     engine = Engine(Settings(extra={"rate_limits": {"enforce": False}}))
     times, tokens = [], 0
@@ -111,7 +111,7 @@ def main() -> int:
     mock_port, bare_port = free_port(), free_port()
     # Size the bare body like a real chat reply so the comparison is about work, not bytes.
     sys.path.insert(0, str(ROOT))
-    from mockapi.engine import Engine, Request
+    from mockapi.core.engine import Engine, Request
 
     sample = Engine().handle(Request("POST", "/v1/chat/completions", {"authorization": f"Bearer {KEY}", "content-type": "application/json"},
                                      json.dumps(CHAT).encode()))
@@ -119,7 +119,7 @@ def main() -> int:
     config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
     config.write("rate_limits: {enforce: false}\n")
     config.close()
-    mock = start([python, "-m", "uvicorn", "mockapi.http.worker:app", "--port", str(mock_port), *uv], mock_port,
+    mock = start([python, "-m", "uvicorn", "mockapi.doors.worker:app", "--port", str(mock_port), *uv], mock_port,
                  env={"MOCKAPI_CONFIG": config.name})
     bare = start([python, "-m", "uvicorn", "bench.bare_app:app", "--port", str(bare_port), *uv], bare_port,
                  env={"BARE_BODY_BYTES": str(len(sample.body)), "PYTHONPATH": str(ROOT)})

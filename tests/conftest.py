@@ -9,13 +9,13 @@ import httpx2
 import openai
 import pytest
 
-from mockapi.clock import Clock
-from mockapi.config import Settings
+from mockapi.core.clock import Clock
+from mockapi.core.config import Settings
 from mockapi.contract import load_contract
-from mockapi.engine import Engine
-from mockapi.live import LiveServer
-from mockapi.store import MemoryStore
-from mockapi.transport import transports
+from mockapi.core.engine import Engine
+from mockapi.doors.live import LiveServer
+from mockapi.core.store import MemoryStore
+from mockapi.doors.transport import transports
 
 API_KEY = "sk-test-0123456789"
 FROZEN_AT = 1_750_000_000.0

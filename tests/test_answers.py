@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from mockapi import lexicon
+from mockapi.content import lexicon
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

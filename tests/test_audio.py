@@ -14,7 +14,7 @@ import tracemalloc
 import openai
 import pytest
 
-from mockapi.engine import Request
+from mockapi.core.engine import Request
 
 FORMATS = {"mp3": ("mp3", "mp3", "audio/mpeg"), "opus": ("ogg", "opus", "audio/ogg"), "aac": ("aac", "aac", "audio/aac"),
            "flac": ("flac", "flac", "audio/flac"), "wav": ("wav", "pcm_s16le", "audio/wav"),

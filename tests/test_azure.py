@@ -10,8 +10,8 @@ import openai
 import pytest
 
 from mockapi.contract import load_contract
-from mockapi.live import LiveServer
-from mockapi.transport import transports
+from mockapi.doors.live import LiveServer
+from mockapi.doors.transport import transports
 
 from conftest import FROZEN_AT, make_engine
 
@@ -198,9 +198,9 @@ def test_v1_api_needs_no_api_version(azure):
 
 
 def test_multipart_deployment_requests_get_the_mapped_model():
-    from mockapi import azure as azure_routes
-    from mockapi.config import Settings
-    from mockapi.engine import Request
+    from mockapi.core import azure as azure_routes
+    from mockapi.core.config import Settings
+    from mockapi.core.engine import Request
 
     boundary = "b0undary"
     form = (f'--{boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nspeech-dep\r\n'

@@ -55,7 +55,7 @@ def test_n_choices_sum_completion_tokens(mock):
     r = mock.client.chat.completions.create(model="gpt-4o", messages=USER, n=3)
     assert [c.index for c in r.choices] == [0, 1, 2]
     assert len({c.message.content for c in r.choices}) == 3
-    from mockapi.tokenizer import count_tokens
+    from mockapi.core.tokenizer import count_tokens
 
     assert r.usage.completion_tokens == sum(count_tokens(c.message.content) for c in r.choices)
 

@@ -10,7 +10,7 @@ import time
 import httpx2
 import pytest
 
-from mockapi.live import free_port
+from mockapi.doors.live import free_port
 
 
 def _wait_until_serving(proc: subprocess.Popen, url: str, timeout: float = 20.0) -> httpx2.Response:

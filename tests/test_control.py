@@ -7,7 +7,7 @@ import pytest
 
 from conftest import FROZEN_AT, inprocess_clients, make_engine
 from mockapi.control import Client
-from mockapi.live import LiveServer
+from mockapi.doors.live import LiveServer
 from mockapi.traffic.client import ControlError
 from traffic_helpers import API_KEY, chat, control, last_seq
 
@@ -150,8 +150,8 @@ def test_journal_feed_sends_the_backlog_then_new_entries():
     engine = make_engine()
     client, _ = inprocess_clients(engine, max_retries=0)
     client.models.list()
-    from mockapi.engine import Request
-    from mockapi.results import Pause
+    from mockapi.core.engine import Request
+    from mockapi.core.results import Pause
 
     feed = engine.handle(Request("GET", "/_mockapi/journal/events")).stream
     assert next(feed) == b"retry: 1000\n\n"

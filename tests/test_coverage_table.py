@@ -5,14 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from mockapi import coverage_table
+from mockapi.contractgen import coverage_table
 from mockapi.contract import load_contract
-from mockapi.resources import discover_handlers
+from mockapi.api import discover_handlers
 
 
 def test_coverage_md_is_in_sync():
     current = coverage_table.COVERAGE_PATH.read_text(encoding="utf-8") if coverage_table.COVERAGE_PATH.exists() else ""
-    assert current == coverage_table.build(), "COVERAGE.md is stale: run `python -m mockapi.coverage_table`"
+    assert current == coverage_table.build(), "COVERAGE.md is stale: run `python -m mockapi.contractgen.coverage_table`"
 
 
 def test_coverage_rows_mark_what_the_engine_does():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from mockapi.custom_input import lark_sample, regex_sample
+from mockapi.content.custom_input import lark_sample, regex_sample
 
 CODE_EXEC = {"type": "custom", "custom": {"name": "code_exec", "description": "Executes python code", "format": {"type": "text"}}}
 DATE_REGEX = r"\d{4}-\d{2}-\d{2}"

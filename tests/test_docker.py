@@ -20,9 +20,9 @@ import yaml
 
 from dockerfile import Stage, ignore_rules, ignored, parse
 
-from mockapi.config import ENV_VARS
-from mockapi.healthcheck import healthy
-from mockapi.live import free_port
+from mockapi.core.config import ENV_VARS
+from mockapi.doors.healthcheck import healthy
+from mockapi.doors.live import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -65,7 +65,7 @@ def test_image_shape_multi_stage_slim_non_root_healthcheck():
     assert user not in ("root", "0")
     assert [i.args for i in runtime.all("EXPOSE")] == ["8000"]
     (health,) = runtime.all("HEALTHCHECK")
-    assert "mockapi.healthcheck" in health.args and "curl" not in health.args
+    assert "mockapi.doors.healthcheck" in health.args and "curl" not in health.args
     assert any(i.flags.get("from") for i in runtime.all("COPY")), "the runtime stage copies the build stage's wheel"
     assert runtime.all("VOLUME") and "/fixtures" in runtime.all("VOLUME")[0].args
 

@@ -9,7 +9,7 @@ import struct
 import openai
 import pytest
 
-from mockapi.embedding import cosine
+from mockapi.api.embeddings.embed import cosine
 
 DOCS = ["Machine learning is a subset of AI", "Deep learning uses neural networks", "Python is a programming language"]
 

@@ -15,7 +15,7 @@ from test_responses import create, error_of
 
 from mockapi.contract import load_contract
 from mockapi.contractgen import OVERLAY_PATH
-from mockapi.engine import VALIDATION_HEADER
+from mockapi.core.engine import VALIDATION_HEADER
 
 PARAMS = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
 WEATHER = {"type": "function", "name": "get_weather", "description": "Weather for a city", "parameters": PARAMS}

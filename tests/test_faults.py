@@ -6,7 +6,7 @@ import httpx2
 import openai
 import pytest
 
-from mockapi.results import Event, Stream
+from mockapi.core.results import Event, Stream
 from mockapi.traffic import faults as faults_module
 from traffic_helpers import chat, control, entries_since, last_seq, with_retries
 

@@ -124,7 +124,7 @@ def test_upload_helper_streams_a_file_from_disk(mock, tmp_path):
 
 def test_reset_drops_the_bytes_behind_files_too(mock):
     from conftest import API_KEY
-    from mockapi.platform.blobs import blobs_for
+    from mockapi.api.files.blobs import blobs_for
 
     blobs = blobs_for(mock.engine.store)
     tenant, _ = mock.engine.authenticate({"authorization": f"Bearer {API_KEY}"})

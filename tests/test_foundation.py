@@ -9,9 +9,9 @@ import httpx2
 import openai
 import pytest
 
-from mockapi.config import ConfigError, Settings, load_settings
+from mockapi.core.config import ConfigError, Settings, load_settings
 from mockapi.contract import load_contract
-from mockapi.engine import Engine, Request
+from mockapi.core.engine import Engine, Request
 from tests.conftest import API_KEY, inprocess_clients, make_engine
 
 CHAT = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
@@ -21,7 +21,7 @@ CHAT = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
 def http(mock):
     """A raw HTTP client for the mock in both modes (for requests the SDK would never send)."""
     if mock.mode == "inprocess":
-        from mockapi.transport import transports
+        from mockapi.doors.transport import transports
 
         client = httpx2.Client(transport=transports("httpx2")[0](mock.engine), base_url=mock.base_url)
     else:
@@ -50,7 +50,7 @@ def test_contract_is_valid_openapi_3_1():
 
 
 def test_every_served_operation_is_in_the_contract():
-    from mockapi.resources import discover_handlers
+    from mockapi.api import discover_handlers
 
     ids = {op.operation_id for op in load_contract().operations}
     assert set(discover_handlers()) <= ids
@@ -120,7 +120,7 @@ def test_sdk_raises_authentication_error(mock):
 
 
 def test_configured_keys_restrict_access_and_carry_the_organization():
-    from mockapi.config import KeyInfo
+    from mockapi.core.config import KeyInfo
 
     engine = Engine(Settings(keys={"sk-only-this": KeyInfo(organization="org-acme", project="proj_1", tier="free")}))
     client, _ = inprocess_clients(engine, max_retries=0)

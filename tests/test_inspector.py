@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from cdp import CHROMIUM, Browser
-from mockapi.live import LiveServer
+from mockapi.doors.live import LiveServer
 from traffic_helpers import chat
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "inspector.png"

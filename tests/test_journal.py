@@ -9,7 +9,7 @@ import openai
 import pytest
 
 from conftest import make_engine
-from mockapi.engine import Request
+from mockapi.core.engine import Request
 from traffic_helpers import chat, control, entries_since, last_seq
 
 SECRETS = [

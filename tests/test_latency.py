@@ -9,8 +9,8 @@ import openai
 import pytest
 
 from conftest import make_engine
-from mockapi.engine import Request
-from mockapi.results import Pause
+from mockapi.core.engine import Request
+from mockapi.core.results import Pause
 from mockapi.traffic import latency
 from traffic_helpers import chat
 

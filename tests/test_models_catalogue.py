@@ -1,7 +1,7 @@
 """The model catalogue and the parameter rules it drives, through the SDK, in-process and live.
 
 Each refused case has an accepted twin, so a rule that refuses too much fails as surely as one that
-refuses too little. The rules and their sources are in mockapi/reasoning.py and mockapi/chat/rules.py.
+refuses too little. The rules and their sources are in mockapi/content/reasoning.py and mockapi/api/chat/rules.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockapi.engine import Engine
+from mockapi.core.engine import Engine
 
 USER = [{"role": "user", "content": "Explain retries with exponential backoff."}]
 

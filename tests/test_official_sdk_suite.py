@@ -16,11 +16,11 @@ from pathlib import Path
 import openai
 import pytest
 
-from mockapi.clock import Clock
-from mockapi.config import Settings
-from mockapi.engine import Engine
-from mockapi.live import LiveServer
-from mockapi.store import MemoryStore
+from mockapi.core.clock import Clock
+from mockapi.core.config import Settings
+from mockapi.core.engine import Engine
+from mockapi.doors.live import LiveServer
+from mockapi.core.store import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVED = [

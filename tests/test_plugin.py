@@ -12,7 +12,7 @@ import pytest
 pytest_plugins = ["pytester"]
 
 QUIET = ("-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function")
-HEAVY = ["starlette", "uvicorn", "openai", "httpx", "httpx2", "mockapi.engine", "mockapi.session"]
+HEAVY = ["starlette", "uvicorn", "openai", "httpx", "httpx2", "mockapi.core.engine", "mockapi.testing.session"]
 
 USES_INPROCESS = """
     import asyncio

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockapi.results import Reply
+from mockapi.core.results import Reply
 
 HELLO = [{"role": "user", "content": "Write a long story about bridges."}]
 KEY = {"authorization": "Bearer sk-test-0123456789", "content-type": "application/json"}

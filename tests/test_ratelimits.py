@@ -184,7 +184,7 @@ def test_enforcement_can_be_switched_off():
 
 
 def test_limits_for_configured_keys_follow_their_tenant():
-    from mockapi.config import KeyInfo
+    from mockapi.core.config import KeyInfo
 
     engine = make_engine(keys={API_KEY: KeyInfo(organization="org-a", tier="free")},
                          extra={"rate_limits": {"keys": {API_KEY: {"rpm": 2}, "sk-not-configured-000000": {"rpm": 1}}}})

@@ -15,11 +15,11 @@ import pytest
 
 from services import redis_server, wait_until
 from conftest import API_KEY, FROZEN_AT, inprocess_clients
-from mockapi.clock import Clock
-from mockapi.config import Settings
-from mockapi.engine import Engine
-from mockapi.live import LiveServer, free_port
-from mockapi.store import MemoryStore, open_store
+from mockapi.core.clock import Clock
+from mockapi.core.config import Settings
+from mockapi.core.engine import Engine
+from mockapi.doors.live import LiveServer, free_port
+from mockapi.core.store import MemoryStore, open_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 redis = pytest.importorskip("redis", reason="the redis client package is not installed (pip install '.[redis]')")
@@ -224,7 +224,7 @@ def test_platform_behaviour_on_redis(case, redis_url, tmp_path):
 
 
 def test_store_setting_is_checked():
-    from mockapi.config import ConfigError, load_settings
+    from mockapi.core.config import ConfigError, load_settings
 
     with pytest.raises(ConfigError, match="redis://"):
         load_settings(env={}, store="postgres://nope")

@@ -323,7 +323,7 @@ def test_max_output_tokens_hit_gives_incomplete(mock):
     r = create(mock, input="Write an essay about rivers in 500 words.", max_output_tokens=16)
     assert r.status == "incomplete" and r.incomplete_details.reason == "max_output_tokens"
     assert r.usage.output_tokens == 16 and r.output[0].status == "incomplete" and r.completed_at is None
-    from mockapi.tokenizer import count_tokens
+    from mockapi.core.tokenizer import count_tokens
 
     assert count_tokens(r.output_text) == 16
 

@@ -8,7 +8,7 @@ import openai
 import pytest
 from hypothesis import given, strategies as st
 
-from mockapi.platform.pages import paginate
+from mockapi.core.pages import paginate
 
 CATS = b"Cats purr and sleep in the sun. Cats chase mice around the barn at night."
 DOGS = b"Dogs bark loudly and fetch sticks in the park. A dog guards the house."

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..engine import Engine
+    from mockapi.core.engine import Engine
     from .faults import Faults
     from .journal import Journal
     from .latency import Latency
@@ -30,8 +30,8 @@ class Traffic:
 
 def install(engine: "Engine") -> Traffic:
     """Add the traffic hooks, the journal observer and the control plane to ``engine``."""
-    from ..control import ControlPlane
-    from ..store import MemoryStore
+    from .control import ControlPlane
+    from mockapi.core.store import MemoryStore
     from .faults import Faults
     from .journal import Journal
     from .latency import Latency

@@ -13,13 +13,13 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..determinism import rng
-from ..errors import InsufficientQuotaError, InvalidValueError, error_for_status
-from ..results import Cut, Reply
+from mockapi.core.determinism import rng
+from mockapi.core.errors import InsufficientQuotaError, InvalidValueError, error_for_status
+from mockapi.core.results import Cut, Reply
 from . import streams
 
 if TYPE_CHECKING:
-    from ..engine import Call, Engine
+    from mockapi.core.engine import Call, Engine
 
 HEADER = "x-mockapi-fault"
 ADMIN_TENANT = "_mockapi"  # state of the control plane lives in the store under this tenant

@@ -1,4 +1,4 @@
-"""Rate-limit enforcement over the accounting in :mod:`mockapi.ratelimit`.
+"""Rate-limit enforcement over the accounting in :mod:`mockapi.traffic.tiers`.
 
 Requests and tokens are counted per tenant and model in minute and day windows of the engine's
 clock, images per minute, and tokens against an optional quota. Counters live in the store, so
@@ -13,13 +13,13 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..errors import InsufficientQuotaError, InvalidValueError, MockAPIError, RateLimitError
-from ..ratelimit import Limits, RateLimiter, family_of, format_duration, limits_for
-from ..results import Reply
-from ..tokenizer import count_value_tokens
+from mockapi.core.errors import InsufficientQuotaError, InvalidValueError, MockAPIError, RateLimitError
+from .tiers import Limits, RateLimiter, family_of, format_duration, limits_for
+from mockapi.core.results import Reply
+from mockapi.core.tokenizer import count_value_tokens
 
 if TYPE_CHECKING:
-    from ..engine import Call, Engine
+    from mockapi.core.engine import Call, Engine
 
 MINUTE, DAY = 60, 86400
 IMAGE_OPERATIONS = frozenset({"createImage", "createImageEdit", "createImageVariation"})
