@@ -24,6 +24,7 @@ from typing import Any
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine, Request
+from mockapi.assembly import build_engine
 from mockapi.doors.live import free_port
 from mockapi.core.store import MemoryStore, open_store
 
@@ -78,7 +79,7 @@ def _headers(n: int) -> dict[str, str]:
 def measure(store: Any, ops: int, rounds: int = ROUNDS) -> dict[int, dict[str, float]]:
     """Create and retrieve throughput (requests/s) per stored-object count, best of interleaved rounds."""
     store.reset()
-    engine = Engine(Settings(), store=store, clock=Clock(frozen_at=1_750_000_000.0))
+    engine = build_engine(Settings(), store=store, clock=Clock(frozen_at=1_750_000_000.0))
     ids = {n: fill(store, engine.authenticate(_headers(n))[0], n) for n in SIZES}
     body = json.dumps({"model": "gpt-4o", "name": "new", "instructions": "Be brief."}).encode()
     pick = random.Random(0)

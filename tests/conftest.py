@@ -13,6 +13,7 @@ from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.contract import load_contract
 from mockapi.core.engine import Engine
+from mockapi.assembly import build_engine
 from mockapi.doors.live import LiveServer
 from mockapi.core.store import MemoryStore
 from mockapi.doors.transport import transports
@@ -41,7 +42,7 @@ class Mock:
 
 def make_engine(**settings: Any) -> Engine:
     """An engine with a frozen clock and a fresh store."""
-    return Engine(Settings(**settings), store=MemoryStore(), clock=Clock(frozen_at=FROZEN_AT))
+    return build_engine(Settings(**settings), store=MemoryStore(), clock=Clock(frozen_at=FROZEN_AT))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,8 @@ import pytest
 
 from mockapi.core.config import ConfigError, Settings, load_settings
 from mockapi.contract import load_contract
-from mockapi.core.engine import Engine, Request
+from mockapi.core.engine import Request
+from mockapi.assembly import build_engine
 from tests.conftest import API_KEY, inprocess_clients, make_engine
 
 CHAT = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
@@ -69,7 +70,7 @@ def test_contract_operation_without_handler_is_404():
 
     doc = json.loads(json.dumps(load_contract().document))
     doc["paths"]["/made/up"] = {"get": {"operationId": "madeUp", "responses": {}}}
-    engine = Engine(contract=Contract(doc))
+    engine = build_engine(contract=Contract(doc))
     reply = engine.handle(Request("GET", "/v1/made/up", {"authorization": f"Bearer {API_KEY}"}))
     assert reply.status == 404 and json.loads(reply.body)["error"]["code"] == "unknown_url"
 
@@ -122,7 +123,7 @@ def test_sdk_raises_authentication_error(mock):
 def test_configured_keys_restrict_access_and_carry_the_organization():
     from mockapi.core.config import KeyInfo
 
-    engine = Engine(Settings(keys={"sk-only-this": KeyInfo(organization="org-acme", project="proj_1", tier="free")}))
+    engine = build_engine(Settings(keys={"sk-only-this": KeyInfo(organization="org-acme", project="proj_1", tier="free")}))
     client, _ = inprocess_clients(engine, max_retries=0)
     with pytest.raises(openai.AuthenticationError):
         client.models.list()
@@ -230,7 +231,7 @@ def test_config_file_then_env_then_flags(tmp_path):
     s = load_settings(cfg, env={"MOCKAPI_PORT": "9100"})
     assert (s.seed, s.port) == (5, 9100)
     assert load_settings(cfg, env={"MOCKAPI_PORT": "9100"}, port=9200).port == 9200
-    engine = Engine(s)
+    engine = build_engine(s)
     assert engine.catalog.get("my-model").context_window == 100
     with pytest.raises(ConfigError):
         load_settings(env={"MOCKAPI_VALIDATION": "loose"})

@@ -18,6 +18,7 @@ from conftest import API_KEY, FROZEN_AT, inprocess_clients
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine
+from mockapi.assembly import build_engine
 from mockapi.doors.live import LiveServer, free_port
 from mockapi.core.store import MemoryStore, open_store
 
@@ -32,7 +33,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _engine(url: str, **settings) -> Engine:  # noqa: ANN003
-    return Engine(Settings(store=url, **settings), clock=Clock(frozen_at=FROZEN_AT))
+    return build_engine(Settings(store=url, **settings), clock=Clock(frozen_at=FROZEN_AT))
 
 
 @pytest.fixture

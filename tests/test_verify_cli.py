@@ -16,6 +16,7 @@ from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.contract import load_contract
 from mockapi.core.engine import Engine, Request
+from mockapi.assembly import build_engine
 from mockapi.harness.server import ServerVerifier, select
 from mockapi.doors.live import LiveServer, free_port
 from mockapi.core.store import MemoryStore
@@ -32,7 +33,7 @@ def verify_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def own_server() -> Iterator[LiveServer]:
-    engine = Engine(Settings(), store=MemoryStore(), clock=Clock(frozen_at=1_750_000_000.0))
+    engine = build_engine(Settings(), store=MemoryStore(), clock=Clock(frozen_at=1_750_000_000.0))
     with LiveServer(engine) as server:
         yield server
 
@@ -110,7 +111,7 @@ def broken_gateway(engine: Engine):  # noqa: ANN201 - a Starlette app
 def broken_server() -> Iterator[str]:
     import uvicorn
 
-    engine = Engine(Settings(), store=MemoryStore(), clock=Clock(frozen_at=1_750_000_000.0))
+    engine = build_engine(Settings(), store=MemoryStore(), clock=Clock(frozen_at=1_750_000_000.0))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(broken_gateway(engine), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

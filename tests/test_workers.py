@@ -17,7 +17,7 @@ from services import redis_server, wait_until
 from conftest import API_KEY, inprocess_clients
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
-from mockapi.core.engine import Engine
+from mockapi.assembly import build_engine
 from mockapi.doors.healthcheck import healthy
 from mockapi.doors.live import free_port
 from mockapi.core.store import MemoryStore
@@ -87,7 +87,7 @@ def test_workers_rebuild_the_settings_they_were_given(serve):
                                headers={"api-key": "0123456789abcdef0123456789abcdef"}, timeout=30)
         assert azure.status_code == 200 and azure.json()["model"] == "gpt-4o-mini"
         answers.add(azure.json()["choices"][0]["message"]["content"])
-    seeded = Engine(Settings(seed=7), store=MemoryStore(), clock=Clock(frozen_at=FROZEN))
+    seeded = build_engine(Settings(seed=7), store=MemoryStore(), clock=Clock(frozen_at=FROZEN))
     client, _ = inprocess_clients(seeded)
     expected = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Which worker am I talking to?"}])
     assert answers == {expected.choices[0].message.content}, "every worker answers with seed 7"

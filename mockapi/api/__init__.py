@@ -1,7 +1,9 @@
 """The API families: one package per family, each with its handlers and its domain logic.
 
 A family's ``*handlers`` modules export ``HANDLERS`` (operationId -> function(call)), and optionally
-``routes(engine)`` (extra path prefixes, e.g. asset URLs) and ``EXPLAIN`` (operationId -> a clearer 400).
+``routes(engine)`` (extra path prefixes, e.g. asset URLs), ``EXPLAIN`` (operationId -> a clearer 400)
+and ``ON_RESET`` (called with (store, tenant or None) before the engine drops state).
+:func:`register` hands them all to an engine (the composition root, :mod:`mockapi.assembly`, calls it).
 """
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ def handler_modules() -> Iterator[ModuleType]:
         for info in pkgutil.iter_modules(package.__path__):
             if info.name.endswith("handlers"):
                 yield importlib.import_module(f"{package.__name__}.{info.name}")
+
+
+def register(engine: Any) -> None:
+    """Give ``engine`` every family's handlers, routes, explainers and reset hooks."""
+    engine.handlers.update(discover_handlers())
+    engine.routes.extend(discover_routes(engine))
+    engine.explainers.update(discover_explainers())
+    engine.reset_hooks.extend(m.ON_RESET for m in handler_modules() if callable(getattr(m, "ON_RESET", None)))
 
 
 def discover_handlers() -> dict[str, Callable[[Any], Any]]:

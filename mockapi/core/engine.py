@@ -1,8 +1,9 @@
 """The engine: a request in, a reply out, with no HTTP framework in sight.
 
 The Starlette app, the in-process transport of the pytest plugin and the CLI are thin doors
-over :meth:`Engine.handle`. Resources (one module per resource under ``mockapi.api``)
-supply one function per operation; hooks (rate limits, faults, the journal) wrap them all.
+over :meth:`Engine.handle`. The API families (``mockapi.api``) register one function per operation;
+hooks (rate limits, faults, the journal) wrap them all. Neither is imported here: the composition
+root, :mod:`mockapi.assembly`, registers them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from .errors import (
 )
 from .jsonutil import dumps, loads
 from .overrides import Overrides
-from mockapi.traffic.tiers import RateLimiter
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
 from .store import Store, open_store
 
@@ -128,8 +128,34 @@ class Hook(Protocol):
         """Inspect or replace the reply."""
 
 
+class RateHeaders(Protocol):
+    """The ``x-ratelimit-*`` headers of a reply: the traffic layer's limiter registers as ``engine.rate_limiter``."""
+
+    def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
+        """Count one answered request of ``tokens``; the headers after it."""
+
+    def peek(self, tier: str, model: str) -> dict[str, str]:
+        """The headers of a request that charges nothing (errors before accounting)."""
+
+
+class NoRateHeaders:
+    """No limiter registered: no rate-limit headers."""
+
+    def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
+        """Nothing to count."""
+        return {}
+
+    def peek(self, tier: str, model: str) -> dict[str, str]:
+        """Nothing to say."""
+        return {}
+
+
 class Engine:
-    """The mock: contract-driven routing, auth, validation, dispatch and rendering."""
+    """The mock: contract-driven routing, auth, validation, dispatch and rendering.
+
+    Built bare it serves nothing: :func:`mockapi.assembly.build_engine` registers the API families
+    (handlers, routes, explainers, reset hooks) and the traffic layer (hooks, observers, limiter).
+    """
 
     def __init__(self, settings: Settings | None = None, *, store: Store | None = None, clock: Clock | None = None,
                  contract: Contract | None = None) -> None:
@@ -140,33 +166,25 @@ class Engine:
         self.seed = self.settings.seed
         self.catalog = load_catalog(self.contract.sdk_models, self.settings.models)
         self.overrides = Overrides.load(self.settings.fixtures)
-        self.rate_limiter: RateLimiter  # the traffic layer's Limiter, set by install() below
+        self.rate_limiter: RateHeaders = NoRateHeaders()  # the traffic layer registers its limiter
+        self.handlers: dict[str, Handler] = {}  # operationId -> handler, registered by the API families
+        self.explainers: dict[str, Callable[[Any, Any], Any]] = {}  # operationId -> a clearer 400 for a contract 400
         self.hooks: list[Hook] = []
         self.routes: list[tuple[str, Callable[[Request], Reply | None]]] = []  # extra prefixes (control plane, assets)
         # Called with (request, call or None, reply) for every API request once its reply is final (the journal).
         self.observers: list[Callable[[Request, "Call | None", Reply], None]] = []
+        # Called with (store, tenant or None) before the store drops a tenant's state (or all of it).
+        self.reset_hooks: list[Callable[[Store, str | None], None]] = []
         self._counter = itertools.count()
         self._lock = threading.Lock()
-        from mockapi.api import discover_explainers, discover_handlers, discover_routes
-
-        self.handlers: dict[str, Handler] = discover_handlers()
-        self.routes.extend(discover_routes(self))  # resources' own routes, e.g. generated image assets
-        from mockapi.traffic import install
-
-        install(self)  # rate limits, faults, latency, the journal and the control plane
-        self.explainers = discover_explainers()
 
     def reset(self, tenant: str | None = None) -> None:
         """Drop state: one tenant's objects and counters, or everything (queued replies and the journal too)."""
-        from mockapi.api.files.files import drop_contents
-
-        drop_contents(self.store, tenant)
+        for hook in self.reset_hooks:
+            hook(self.store, tenant)
         self.store.reset(tenant)
         if tenant is None:
             self.overrides.clear_queue()
-            traffic = getattr(self, "traffic", None)
-            if traffic is not None:
-                traffic.journal.clear()
 
     # -- the one entry point -------------------------------------------------------------
     def handle(self, request: Request) -> Reply:

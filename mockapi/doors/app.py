@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route
 
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine, Request
+from mockapi.assembly import build_engine
 from mockapi.core.results import Cut, Pause, Reply
 from mockapi.traffic.asgi import MARKER, ConnectionFaults, StreamCut
 
@@ -62,7 +63,7 @@ class _FastPath:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
     """The ASGI app serving ``engine`` (built from ``settings`` when not given)."""
-    engine = engine or Engine(settings)
+    engine = engine or build_engine(settings)
 
     async def health(_: HTTPRequest) -> Response:
         return JSONResponse({"status": "ok"})

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine
+from mockapi.assembly import build_engine
 from mockapi.core.store import MemoryStore
 from .driver import Director, Exchange
 from .scenarios import Scenario
@@ -79,7 +80,7 @@ class Session:
         self.engine = self._new_engine()
 
     def _new_engine(self) -> Engine:
-        return Engine(self.settings, store=MemoryStore(), clock=Clock(frozen_at=START))
+        return build_engine(self.settings, store=MemoryStore(), clock=Clock(frozen_at=START))
 
     def reset(self) -> None:
         """Forget all state, faults, limits, queued replies and the journal; rewind the clock."""

@@ -76,10 +76,10 @@ def new_engine(options: Options) -> "Engine":
     """A fresh engine with an in-memory store and the options' clock."""
     from mockapi.core.clock import Clock
     from mockapi.core.config import Settings
-    from mockapi.core.engine import Engine
+    from mockapi.assembly import build_engine
     from mockapi.core.store import MemoryStore
 
-    return Engine(Settings(), store=MemoryStore(), clock=Clock(frozen_at=options.frozen_time))
+    return build_engine(Settings(), store=MemoryStore(), clock=Clock(frozen_at=options.frozen_time))
 
 
 def reset(engine: "Engine", baseline: Baseline, options: Options) -> None:

@@ -1,6 +1,6 @@
 """Traffic simulation: rate limits, faults, latency and the request journal, as engine hooks.
 
-:func:`install` wires them into an engine (the engine calls it on construction) and mounts
+:func:`install` wires them into an engine (the composition root, :mod:`mockapi.assembly`, calls it) and mounts
 the control plane at ``/_mockapi/``. Each concern is one module; none of them knows a door.
 """
 
@@ -47,6 +47,7 @@ def install(engine: "Engine") -> Traffic:
     # ``after`` runs in reverse: latency paces events first, then faults reshape the paced stream.
     engine.hooks.extend([faults, limiter, latency])
     engine.observers.append(journal.observe)
+    engine.reset_hooks.append(lambda store, tenant: journal.clear() if tenant is None else None)
     traffic = engine.traffic = Traffic(journal, faults, limiter, latency)  # type: ignore[attr-defined]
     traffic.control = ControlPlane(engine, traffic)
     engine.routes.append(("/_mockapi", traffic.control.route))

@@ -9,6 +9,9 @@ from . import files
 from mockapi.core.repo import Repo, public
 from mockapi.core.results import Binary
 
+# Before a reset drops the records, the bytes behind files and upload parts go (they would stay unreachable).
+ON_RESET = files.drop_contents
+
 
 def create_file(call: Call) -> dict[str, Any]:
     """``POST /v1/files`` (multipart: ``file``, ``purpose``, optional ``expires_after``)."""
