@@ -18,14 +18,12 @@ from mockapi.content.textgen import reply_text
 from mockapi.core.tokenizer import count_tokens, tokenize
 from ..vector_stores import vectors
 from mockapi.core.repo import Repo, public
+from .kinds import messages_kind, steps_kind
 
 Emit = Callable[[str, dict[str, Any]], None]
 _CODE_WORDS = re.compile(r"\b(code|calculate|compute|python|plot|chart|csv|analy[sz]e)\b", re.I)
 
 
-def steps_kind(run_id: str) -> str:
-    """The store kind of one run's steps."""
-    return f"thread.run.step:{run_id}"
 
 
 def plan_calls(repo: Repo, run: dict[str, Any], prompt: str) -> list[dict[str, Any]]:
@@ -115,8 +113,6 @@ def shown_step(step: dict[str, Any], include: list[str]) -> dict[str, Any]:
 
 def write_reply(repo: Repo, run: dict[str, Any], prompt: str, prompt_tokens: int, emit: Emit) -> tuple[str, dict[str, int]]:
     """The assistant's message and its step; returns the run's end status and usage."""
-    from .threads import messages_kind
-
     quoted = [Quote(**q) for q in (run.get("_mock") or {}).get("file_quotes") or []]
     text, annotations = _quoted_reply(quoted) if quoted else (reply_text(rng(repo.seed, run["id"], "reply"), prompt), [])
     cap = run.get("max_completion_tokens")

@@ -13,6 +13,7 @@ from typing import Any
 from mockapi.core.errors import InvalidRequestError, NotFoundError
 from mockapi.core.tokenizer import count_tokens
 from . import assistants, threads
+from .kinds import runs_kind
 from mockapi.core import progress
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
@@ -21,11 +22,6 @@ from .run_work import Emit, builtin_tools, finish_step, open_tool_step, plan_cal
 OUTCOME_HEADER = "x-mockapi-run-outcome"  # failed | expired: script a run's end
 TERMINAL = ("completed", "failed", "cancelled", "expired", "incomplete")
 RUN_TTL = 600  # a run waiting for tool outputs expires ten minutes after it was created
-
-
-def runs_kind(thread_id: str) -> str:
-    """The store kind of one thread's runs."""
-    return f"thread.run:{thread_id}"
 
 
 def _ignore(name: str, payload: dict[str, Any]) -> None:
@@ -94,6 +90,13 @@ def active_run(repo: Repo, thread_id: str) -> dict[str, Any] | None:
         return None
     run = advance(repo, run)
     return run if run["status"] not in TERMINAL else None
+
+
+def refuse_while_active(repo: Repo, thread_id: str) -> None:
+    """A 400 when a run on the thread is not finished: messages cannot be added then."""
+    run = active_run(repo, thread_id)
+    if run is not None:
+        raise InvalidRequestError(f"Can't add messages to {thread_id} while a run {run['id']} is active.", param=None)
 
 
 def require(repo: Repo, thread_id: str, run_id: str) -> dict[str, Any]:

@@ -49,8 +49,11 @@ def delete_thread(call: Call) -> dict[str, Any]:
 
 
 def create_message(call: Call) -> dict[str, Any]:
-    """``POST /v1/threads/{thread_id}/messages``."""
-    return threads.create_message(Repo(call), call.path_params["thread_id"], call.body)
+    """``POST /v1/threads/{thread_id}/messages``: refused while a run is active on the thread."""
+    repo, thread_id = Repo(call), call.path_params["thread_id"]
+    threads.require(repo, thread_id)
+    runs.refuse_while_active(repo, thread_id)
+    return threads.create_message(repo, thread_id, call.body)
 
 
 def list_messages(call: Call) -> dict[str, Any]:

@@ -7,17 +7,12 @@ from typing import Any
 from mockapi.core.errors import InvalidRequestError
 from ..files import files
 from .assistants import tool_resources
+from .kinds import ACTIVE_RUN, THREADS, messages_kind, runs_kind, steps_kind
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
 
-KIND = "thread"
-ACTIVE_KIND = "thread.active_run"
+KIND, ACTIVE_KIND = THREADS, ACTIVE_RUN
 ACTIVE = ("queued", "in_progress", "requires_action", "cancelling")
-
-
-def messages_kind(thread_id: str) -> str:
-    """The store kind of one thread's messages."""
-    return f"thread.message:{thread_id}"
 
 
 def create(repo: Repo, call: Any, body: dict[str, Any]) -> dict[str, Any]:
@@ -48,8 +43,6 @@ def modify(repo: Repo, call: Any, thread_id: str, body: dict[str, Any]) -> dict[
 def delete(repo: Repo, thread_id: str) -> dict[str, Any]:
     """``DELETE /threads/{id}`` with its messages, runs and steps."""
     require(repo, thread_id)
-    from .runs import runs_kind, steps_kind
-
     for run in repo.list(runs_kind(thread_id)):
         for step in repo.list(steps_kind(run["id"])):
             repo.delete(steps_kind(run["id"]), step["id"])
@@ -97,13 +90,8 @@ def add_message(repo: Repo, thread_id: str, body: dict[str, Any], **extra: Any) 
 
 
 def create_message(repo: Repo, thread_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """``POST /threads/{id}/messages``: refused while a run is active on the thread."""
+    """``POST /threads/{id}/messages`` (the handler first refuses it while a run is active: ``runs.refuse_while_active``)."""
     require(repo, thread_id)
-    from .runs import active_run
-
-    run = active_run(repo, thread_id)
-    if run is not None:
-        raise InvalidRequestError(f"Can't add messages to {thread_id} while a run {run['id']} is active.", param=None)
     return public(add_message(repo, thread_id, body))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from mockapi.core.errors import InvalidRequestError, InvalidValueError, NotFoundError
 from .blobs import blobs_for
@@ -90,9 +90,8 @@ def content(repo: Repo, file_id: str) -> tuple[dict[str, Any], Iterator[bytes]]:
 def delete(repo: Repo, file_id: str) -> dict[str, Any]:
     """``DELETE /files/{id}``: the file, its bytes and its place in every vector store."""
     require(repo, file_id)
-    from ..vector_stores.vectors import detach_everywhere
-
-    detach_everywhere(repo, file_id)
+    for listener in ON_DELETE:
+        listener(repo, file_id)
     repo.delete(KIND, file_id)
     blobs_for(repo.store).delete(file_id)
     return {"id": file_id, "object": "file", "deleted": True}
@@ -105,9 +104,13 @@ def _synthesize(repo: Repo, file_id: str, scope: dict[str, str]) -> dict[str, An
 
 SYNTHESIZERS[KIND] = _synthesize
 
+# Called with (repo, file_id) before a file goes: holders of file ids (vector stores) register here,
+# so files need not know them.
+ON_DELETE: list[Callable[[Repo, str], None]] = []
+
 
 def drop_contents(store: Any, tenant: str | None) -> None:
-    """Delete the bytes behind a tenant's files and pending upload parts (all, with no tenant) before a reset.
+    """Delete the bytes behind a tenant's files (every blob, with no tenant) before a reset.
 
     Their records go with the reset; without this the bytes would stay behind, unreachable.
     """
@@ -117,10 +120,5 @@ def drop_contents(store: Any, tenant: str | None) -> None:
         if clear is not None:  # a Redis store's reset already drops its blobs with everything else
             clear()
         return
-    from .uploads import KIND as UPLOAD_KIND, _parts_kind
-
     for obj in store.list(tenant, KIND):
         blobs.delete(obj["id"])
-    for upload in store.list(tenant, UPLOAD_KIND):
-        for part in store.list(tenant, _parts_kind(upload["id"])):
-            blobs.delete(part["id"])

@@ -8,6 +8,9 @@ from mockapi.core.engine import Call
 from . import uploads
 from mockapi.core.repo import Repo
 
+# Before a reset drops the records, the bytes behind pending upload parts go.
+ON_RESET = uploads.drop_part_contents
+
 
 def create_upload(call: Call) -> dict[str, Any]:
     """``POST /v1/uploads``."""

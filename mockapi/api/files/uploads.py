@@ -110,3 +110,16 @@ def _synthesize(repo: Repo, upload_id: str, scope: dict[str, str]) -> dict[str, 
 
 
 SYNTHESIZERS[KIND] = _synthesize
+
+
+def drop_part_contents(store: Any, tenant: str | None) -> None:
+    """Delete the bytes behind a tenant's pending upload parts before a reset (every blob, with no tenant)."""
+    blobs = blobs_for(store)
+    if tenant is None:
+        clear = getattr(blobs, "clear", None)
+        if clear is not None:  # a Redis store's reset already drops its blobs with everything else
+            clear()
+        return
+    for upload in store.list(tenant, KIND):
+        for part in store.list(tenant, _parts_kind(upload["id"])):
+            blobs.delete(part["id"])

@@ -190,6 +190,9 @@ def detach_everywhere(repo: Repo, file_id: str) -> None:
         repo.delete(files_kind(store["id"]), file_id)
 
 
+files.ON_DELETE.append(detach_everywhere)
+
+
 def file_text(repo: Repo, file_id: str) -> str:
     """The (leading part of the) file's bytes as text."""
     return read_prefix(blobs_for(repo.store), file_id, INDEX_LIMIT).decode("utf-8", "replace")
