@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Protocol
+from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import parse_qsl
 
 from . import azure, sse
@@ -32,6 +32,7 @@ from .errors import (
     UnknownURLError,
 )
 from .jsonutil import dumps, loads
+from .hooks import Hook, NoRateHeaders, RateHeaders
 from .overrides import Overrides
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
 from .store import Store, open_store
@@ -116,38 +117,6 @@ class Call:
 
 
 Handler = Callable[[Call], Any]
-
-
-class Hook(Protocol):
-    """Cross-cutting behaviour (rate limits, faults, the journal) around every operation."""
-
-    def before(self, call: Call) -> Reply | None:
-        """Return a reply to short-circuit the operation, or None to go on."""
-
-    def after(self, call: Call, reply: Reply) -> Reply:
-        """Inspect or replace the reply."""
-
-
-class RateHeaders(Protocol):
-    """The ``x-ratelimit-*`` headers of a reply: the traffic layer's limiter registers as ``engine.rate_limiter``."""
-
-    def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
-        """Count one answered request of ``tokens``; the headers after it."""
-
-    def peek(self, tier: str, model: str) -> dict[str, str]:
-        """The headers of a request that charges nothing (errors before accounting)."""
-
-
-class NoRateHeaders:
-    """No limiter registered: no rate-limit headers."""
-
-    def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
-        """Nothing to count."""
-        return {}
-
-    def peek(self, tier: str, model: str) -> dict[str, str]:
-        """Nothing to say."""
-        return {}
 
 
 class Engine:
