@@ -12,6 +12,7 @@ from typing import Sequence
 
 from mockapi.core.azure import DEPLOYMENT_OPERATIONS
 from mockapi.core.contract import Contract, load_contract
+from mockapi.core.paths import in_checkout
 
 COVERAGE_PATH = Path(__file__).resolve().parents[2] / "COVERAGE.md"
 YES, NO = "✓", "·"
@@ -86,6 +87,10 @@ def build() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Write COVERAGE.md, or with ``--check`` exit 1 when it is stale."""
     args = sys.argv[1:] if argv is None else list(argv)
+    if not in_checkout():
+        print("python -m mockapi.contractgen.coverage_table writes COVERAGE.md in a source checkout of mockapi; an installed wheel has none. "
+              "Clone the repository and run it there.", file=sys.stderr)
+        return 2
     text = build()
     if "--check" in args:
         current = COVERAGE_PATH.read_text(encoding="utf-8") if COVERAGE_PATH.exists() else ""
