@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "mockapi"
+PACKAGE = Path(__file__).resolve().parents[2] / "mockapi"
 LINE_LIMIT = 400
 
 

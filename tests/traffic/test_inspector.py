@@ -14,7 +14,7 @@ from cdp import CHROMIUM, Browser
 from mockapi.doors.live import LiveServer
 from traffic_helpers import chat
 
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "inspector.png"
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "inspector.png"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed "
                                 "(scripts/ensure-system-deps.sh installs it)")
 

@@ -15,7 +15,7 @@ from mockapi.harness import scenarios as s
 from mockapi.harness.clients import PHASES
 from mockapi.harness.scenarios import ErrorStatus, Scenario, StreamShape
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "contract"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "contract"
 STABLE = settings(max_examples=30, deadline=None, database=None, derandomize=True, print_blob=False, phases=PHASES,
                   suppress_health_check=list(HealthCheck))
 
