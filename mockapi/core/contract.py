@@ -354,15 +354,3 @@ def load_contract(path: Path | None = None) -> Contract:
     """The contract document, parsed once per process."""
     source = path or contracts_dir() / "openapi.json"
     return Contract(json.loads(source.read_text(encoding="utf-8")))
-
-
-_HARNESS_NAMES = frozenset({"verify", "verify_client", "replay", "scenarios", "checks", "CheckFailure"})
-
-
-def __getattr__(name: str) -> Any:
-    """``mockapi.contract.verify`` and friends: the client harness (:mod:`mockapi.harness`), imported on first use."""
-    if name in _HARNESS_NAMES:
-        from mockapi import harness
-
-        return getattr(harness, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -97,6 +97,14 @@ def test_the_package_has_no_import_circles():
     assert not circles, "import circles (module- or function-level imports):\n" + "\n".join(shown)
 
 
+def test_the_core_imports_nothing_outside_it():
+    modules = _modules()
+    core = {name for name in modules if name.startswith("mockapi.core")}
+    outside = {f"{name} -> {target}" for name in core for target in _imports(name, modules[name], set(modules))
+               if target not in core and target != "mockapi"}
+    assert not outside, "the core knows the rest only through what registers with it:\n" + "\n".join(sorted(outside))
+
+
 def test_no_module_is_over_the_line_limit():
     long = {name: n for name, path in _modules().items() if (n := len(path.read_text().splitlines())) > LINE_LIMIT}
     assert not long, f"modules over {LINE_LIMIT} lines (split them): {long}"
