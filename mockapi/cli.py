@@ -101,8 +101,8 @@ def _settings_json(settings) -> str:  # noqa: ANN001
 
 
 def _routes(args: argparse.Namespace) -> int:
-    from .core.contract import load_contract
     from .api import discover_handlers
+    from .core.contract import load_contract
 
     handlers = discover_handlers()
     for op in load_contract().operations:

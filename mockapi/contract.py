@@ -6,7 +6,13 @@ harness names (:mod:`mockapi.harness`) are imported on first use, so the core ne
 
 from typing import Any
 
-from mockapi.core.contract import Contract, OperationSpec, format_path, load_contract, to_api_error
+from mockapi.core.contract import (
+    Contract,
+    OperationSpec,
+    format_path,
+    load_contract,
+    to_api_error,
+)
 
 __all__ = ["Contract", "OperationSpec", "format_path", "load_contract", "to_api_error"]
 _HARNESS_NAMES = frozenset({"verify", "verify_client", "replay", "scenarios", "checks", "CheckFailure"})

@@ -9,13 +9,13 @@ import httpx2
 import openai
 import pytest
 
+from mockapi.assembly import build_engine
+from mockapi.contract import load_contract
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
-from mockapi.contract import load_contract
 from mockapi.core.engine import Engine
-from mockapi.assembly import build_engine
-from mockapi.doors.live import LiveServer
 from mockapi.core.store import MemoryStore
+from mockapi.doors.live import LiveServer
 from mockapi.doors.transport import transports
 
 API_KEY = "sk-test-0123456789"

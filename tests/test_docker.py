@@ -17,7 +17,6 @@ from typing import Iterator
 import httpx2
 import pytest
 import yaml
-
 from dockerfile import Stage, ignore_rules, ignored, parse
 
 from mockapi.core.config import ENV_VARS

@@ -16,11 +16,11 @@ from pathlib import Path
 import openai
 import pytest
 
+from mockapi.assembly import build_engine
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
-from mockapi.assembly import build_engine
-from mockapi.doors.live import LiveServer
 from mockapi.core.store import MemoryStore
+from mockapi.doors.live import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVED = [

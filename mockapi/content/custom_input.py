@@ -15,8 +15,8 @@ import re
 from typing import Any
 
 try:  # Python 3.11+ keeps the parser here; older versions expose it as sre_parse.
-    from re import _parser as _regex_parser  # type: ignore[attr-defined]
     from re import _constants as _regex_ops  # type: ignore[attr-defined]
+    from re import _parser as _regex_parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _regex_ops  # type: ignore[no-redef]
     import sre_parse as _regex_parser  # type: ignore[no-redef]

@@ -14,8 +14,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from . import lexicon
 from mockapi.core.instances import instance
+
+from . import lexicon
 from .understanding import Facts, enum_stated, facts, stems
 
 _MISSING = object()

@@ -12,9 +12,13 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
-from mockapi.contractgen.server_view import NULL_MEANS_ABSENT, SDK_REQUIRED
 from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError
 from .paths import contracts_dir
+
+# Contract keywords written by contractgen: the SDK's own required list (enforced at level schema), and
+# the null branch of an optional field, which the server reads as absent.
+SDK_REQUIRED = "x-sdk-required"
+NULL_MEANS_ABSENT = "x-null-means-absent"
 
 
 @dataclass(frozen=True)

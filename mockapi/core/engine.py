@@ -31,8 +31,8 @@ from .errors import (
     MockAPIError,
     UnknownURLError,
 )
-from .jsonutil import dumps, loads
 from .hooks import Hook, NoRateHeaders, RateHeaders
+from .jsonutil import dumps, loads
 from .overrides import Overrides
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
 from .store import Store, open_store

@@ -18,9 +18,9 @@ from starlette.requests import Request as HTTPRequest
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from mockapi.assembly import build_engine
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine, Request
-from mockapi.assembly import build_engine
 from mockapi.core.results import Cut, Pause, Reply
 from mockapi.traffic.asgi import MARKER, ConnectionFaults, StreamCut
 

@@ -6,6 +6,7 @@ import json
 import os
 
 from mockapi.core.config import Settings, from_mapping, load_settings
+
 from .app import create_app
 
 

@@ -14,6 +14,7 @@ import time
 from typing import Any, Callable, Iterable, Sequence
 
 from mockapi.core.errors import MockAPIError
+
 from .driver import Exchange
 from .failure import CheckFailure
 from .frames import answer_of

@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from mockapi.core.config import Settings
+
 from .checks import Check, by_name, judge
 from .runner import Options, Run, Session, execute, inputs_of
 from .scenarios import Scenario, default

@@ -17,8 +17,18 @@ from typing import TYPE_CHECKING, Mapping
 
 from mockapi.core.results import Reply
 from mockapi.traffic.faults import HEADER as FAULT_HEADER
+
 from .frames import Served, dress_body, dress_stream
-from .scenarios import Behaviour, CutStream, ErrorStatus, Reset, Scenario, SpentWindow, Stall, StreamError
+from .scenarios import (
+    Behaviour,
+    CutStream,
+    ErrorStatus,
+    Reset,
+    Scenario,
+    SpentWindow,
+    Stall,
+    StreamError,
+)
 
 if TYPE_CHECKING:
     from mockapi.core.engine import Call, Engine, Request

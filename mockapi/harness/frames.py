@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from mockapi.core import sse
 from mockapi.core.results import Chunk
+
 from .scenarios import StreamShape
 
 _TERMINAL = ("response.completed", "response.incomplete")

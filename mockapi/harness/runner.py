@@ -16,11 +16,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from mockapi.assembly import build_engine
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine
-from mockapi.assembly import build_engine
 from mockapi.core.store import MemoryStore
+
 from .driver import Director, Exchange
 from .scenarios import Scenario
 from .vclock import VirtualTime

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
 from mockapi.core.contract import Contract, OperationSpec, load_contract
+
 from .clients import PHASES
 from .server_checks import error_problems, success_problems
 from .server_requests import (

@@ -9,6 +9,7 @@ import httpx
 from jsonschema import Draft202012Validator
 
 from mockapi.core.contract import Contract, OperationSpec
+
 from .frames import parse_frames
 
 REQUIRED_HEADERS = ("x-request-id", "openai-version", "openai-processing-ms")

@@ -74,9 +74,9 @@ class Baseline:
 
 def new_engine(options: Options) -> "Engine":
     """A fresh engine with an in-memory store and the options' clock."""
+    from mockapi.assembly import build_engine
     from mockapi.core.clock import Clock
     from mockapi.core.config import Settings
-    from mockapi.assembly import build_engine
     from mockapi.core.store import MemoryStore
 
     return build_engine(Settings(), store=MemoryStore(), clock=Clock(frozen_at=options.frozen_time))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mockapi.core.engine import Engine
+
     from .faults import Faults
     from .journal import Journal
     from .latency import Latency
@@ -30,8 +31,9 @@ class Traffic:
 
 def install(engine: "Engine") -> Traffic:
     """Add the traffic hooks, the journal observer and the control plane to ``engine``."""
-    from .control import ControlPlane
     from mockapi.core.store import MemoryStore
+
+    from .control import ControlPlane
     from .faults import Faults
     from .journal import Journal
     from .latency import Latency

@@ -18,13 +18,21 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import parse_qsl
 
 from mockapi.core import sse
-from mockapi.core.errors import AuthenticationError, InvalidRequestError, MockAPIError, NotFoundError, PermissionDeniedError
+from mockapi.core.errors import (
+    AuthenticationError,
+    InvalidRequestError,
+    MockAPIError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from mockapi.core.jsonutil import dumps, loads
 from mockapi.core.results import Pause, Reply
+
 from .client import Client  # noqa: F401 - ``mockapi.control.Client`` is the public name
 
 if TYPE_CHECKING:
     from mockapi.core.engine import Engine, Request
+
     from . import Traffic
 
 PREFIX = "/_mockapi"

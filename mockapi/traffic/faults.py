@@ -14,8 +14,13 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, Mapping
 
 from mockapi.core.determinism import rng
-from mockapi.core.errors import InsufficientQuotaError, InvalidValueError, error_for_status
+from mockapi.core.errors import (
+    InsufficientQuotaError,
+    InvalidValueError,
+    error_for_status,
+)
 from mockapi.core.results import Cut, Reply
+
 from . import streams
 
 if TYPE_CHECKING:

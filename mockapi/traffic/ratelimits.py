@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import yaml
 
-from mockapi.core.errors import InsufficientQuotaError, InvalidValueError, MockAPIError, RateLimitError
+from mockapi.core.errors import (
+    InsufficientQuotaError,
+    InvalidValueError,
+    MockAPIError,
+    RateLimitError,
+)
 from mockapi.core.paths import fixtures_dir
 from mockapi.core.results import Reply
 from mockapi.core.tokenizer import count_value_tokens

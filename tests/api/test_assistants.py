@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import openai
 import pytest
-
 from conftest import inprocess_clients, make_engine
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -6,7 +6,6 @@ import io
 
 import openai
 import pytest
-
 from conftest import API_KEY
 
 OTHER_KEY = "sk-other-tenant-0000000000"
@@ -124,6 +123,7 @@ def test_upload_helper_streams_a_file_from_disk(mock, tmp_path):
 
 def test_reset_drops_the_bytes_behind_files_too(mock):
     from conftest import API_KEY
+
     from mockapi.api.files.blobs import blobs_for
 
     blobs = blobs_for(mock.engine.store)

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from mockapi.core.determinism import rng
+from mockapi.api.audio import speech, transcript
 from mockapi.api.embeddings.embed import as_float32, embed, encode_base64, shorten
 from mockapi.api.images import png
-from mockapi.api.audio import speech, transcript
+from mockapi.core.determinism import rng
 
 
 @settings(max_examples=60, deadline=None)

@@ -11,8 +11,9 @@ def test_list_models_holds_the_reference_and_sdk_models(mock):
     ids = {m.id for m in models.data}
     assert {"gpt-4o", "gpt-4o-mini", "gpt-5", "o1", "o1-mini", "text-embedding-3-small", "whisper-1", "tts-1", "dall-e-3"} <= ids
     # Every chat model id the installed SDK names is served, so current names work.
-    from openai.types import ChatModel
     import typing
+
+    from openai.types import ChatModel
 
     sdk_ids = set(typing.get_args(ChatModel))
     assert sdk_ids <= ids

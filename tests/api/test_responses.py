@@ -501,6 +501,7 @@ def test_a_1x_sdk_works_against_the_live_server(sdk1_python, _live_server):
     from pathlib import Path
 
     from conftest import API_KEY, FROZEN_AT
+
     from mockapi.contract import load_contract
 
     _live_server.engine.store.reset()

@@ -8,7 +8,6 @@ import warnings
 import openai
 import pytest
 from pydantic import BaseModel
-
 from test_responses import ALICE, WEATHER
 
 TEXT_LIFECYCLE = ["response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",

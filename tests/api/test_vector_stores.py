@@ -6,7 +6,8 @@ import io
 
 import openai
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockapi.core.pages import paginate
 

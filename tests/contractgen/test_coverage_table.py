@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from mockapi.contractgen import coverage_table
-from mockapi.contract import load_contract
 from mockapi.api import discover_handlers
+from mockapi.contract import load_contract
+from mockapi.contractgen import coverage_table
 
 
 def test_coverage_md_is_in_sync():

@@ -8,12 +8,11 @@ from typing import Any, Iterator
 import httpx2
 import openai
 import pytest
+from conftest import FROZEN_AT, make_engine
 
 from mockapi.contract import load_contract
 from mockapi.doors.live import LiveServer
 from mockapi.doors.transport import transports
-
-from conftest import FROZEN_AT, make_engine
 
 AZURE_KEY = "0123456789abcdef0123456789abcdef"  # Azure keys are 32 hex characters, not sk-…
 API_VERSION = "2024-10-21"

@@ -9,10 +9,10 @@ import httpx2
 import openai
 import pytest
 
-from mockapi.core.config import ConfigError, Settings, load_settings
-from mockapi.contract import load_contract
-from mockapi.core.engine import Request
 from mockapi.assembly import build_engine
+from mockapi.contract import load_contract
+from mockapi.core.config import ConfigError, Settings, load_settings
+from mockapi.core.engine import Request
 from tests.conftest import API_KEY, inprocess_clients, make_engine
 
 CHAT = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}

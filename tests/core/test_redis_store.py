@@ -12,15 +12,15 @@ from typing import Iterator
 import httpx
 import openai
 import pytest
-
-from services import redis_server, wait_until
 from conftest import API_KEY, FROZEN_AT, inprocess_clients
+from services import redis_server, wait_until
+
+from mockapi.assembly import build_engine
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine
-from mockapi.assembly import build_engine
-from mockapi.doors.live import LiveServer, free_port
 from mockapi.core.store import MemoryStore, open_store
+from mockapi.doors.live import LiveServer, free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 redis = pytest.importorskip("redis", reason="the redis client package is not installed (pip install '.[redis]')")

@@ -12,15 +12,15 @@ from typing import Iterator
 
 import httpx2
 import pytest
-
-from services import redis_server, wait_until
 from conftest import API_KEY, inprocess_clients
+from services import redis_server, wait_until
+
+from mockapi.assembly import build_engine
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
-from mockapi.assembly import build_engine
+from mockapi.core.store import MemoryStore
 from mockapi.doors.healthcheck import healthy
 from mockapi.doors.live import free_port
-from mockapi.core.store import MemoryStore
 
 WORKER_KEY = "sk-test-workers-0001"
 FROZEN = 1_750_000_000  # every worker reads the same minute, so the RPM window cannot roll over mid-test

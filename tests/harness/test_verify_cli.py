@@ -12,14 +12,14 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from mockapi.assembly import build_engine
+from mockapi.contract import load_contract
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
-from mockapi.contract import load_contract
 from mockapi.core.engine import Engine, Request
-from mockapi.assembly import build_engine
-from mockapi.harness.server import ServerVerifier, select
-from mockapi.doors.live import LiveServer, free_port
 from mockapi.core.store import MemoryStore
+from mockapi.doors.live import LiveServer, free_port
+from mockapi.harness.server import ServerVerifier, select
 
 # Where our mock and the contract (generated from the SDK's types) disagree. Each must still fail, so this
 # list shrinks as they are resolved (then the test below says which entry to remove).

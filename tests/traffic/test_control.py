@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import openai
 import pytest
-
 from conftest import FROZEN_AT, inprocess_clients, make_engine
+from traffic_helpers import API_KEY, chat, control, last_seq
+
 from mockapi.control import Client
 from mockapi.doors.live import LiveServer
 from mockapi.traffic.client import ControlError
-from traffic_helpers import API_KEY, chat, control, last_seq
 
 
 def test_state_clock_freeze_and_advance(mock):

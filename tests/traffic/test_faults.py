@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
+from traffic_helpers import chat, control, entries_since, last_seq, with_retries
 
 from mockapi.core.results import Event, Stream
 from mockapi.traffic import faults as faults_module
-from traffic_helpers import chat, control, entries_since, last_seq, with_retries
 
 EXCEPTIONS = {
     400: openai.BadRequestError, 401: openai.AuthenticationError, 403: openai.PermissionDeniedError,

@@ -9,10 +9,10 @@ from typing import Iterator
 
 import openai
 import pytest
-
 from cdp import CHROMIUM, Browser
-from mockapi.doors.live import LiveServer
 from traffic_helpers import chat
+
+from mockapi.doors.live import LiveServer
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "inspector.png"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed "

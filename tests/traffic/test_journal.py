@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import gc
+import json
 
 import openai
 import pytest
-
 from conftest import make_engine
-from mockapi.core.engine import Request
 from traffic_helpers import chat, control, entries_since, last_seq
+
+from mockapi.core.engine import Request
 
 SECRETS = [
     "sk-proj-Abc123def456GHI789jkl012MNO345pqr678",

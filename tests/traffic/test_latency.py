@@ -7,12 +7,12 @@ import time
 
 import openai
 import pytest
-
 from conftest import make_engine
+from traffic_helpers import chat
+
 from mockapi.core.engine import Request
 from mockapi.core.results import Pause
 from mockapi.traffic import latency
-from traffic_helpers import chat
 
 AUTH = {"authorization": "Bearer sk-test-0123456789", "content-type": "application/json"}
 

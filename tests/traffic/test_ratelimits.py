@@ -7,9 +7,15 @@ import re
 
 import openai
 import pytest
-
 from conftest import inprocess_clients, make_engine
-from traffic_helpers import API_KEY, chat, control, entries_since, last_seq, with_retries
+from traffic_helpers import (
+    API_KEY,
+    chat,
+    control,
+    entries_since,
+    last_seq,
+    with_retries,
+)
 
 DURATION = re.compile(r"^([0-9]+h)?([0-9]+m)?([0-9.]+s|[0-9]+ms)$")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.core.errors import InvalidRequestError
-from ..files import files
-from ..vector_stores import vectors
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
+
+from ..files import files
+from ..vector_stores import vectors
 
 KIND = "assistant"
 _FIELDS = ("name", "description", "instructions", "temperature", "top_p", "response_format")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.core.engine import Call
-from . import assistants
 from mockapi.core.repo import Repo, public
+
+from . import assistants
 
 
 def create_assistant(call: Call) -> dict[str, Any]:

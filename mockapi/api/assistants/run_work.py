@@ -12,12 +12,13 @@ from dataclasses import asdict
 from typing import Any, Callable
 
 from mockapi.content import tools
-from mockapi.core.determinism import rng
 from mockapi.content.quoting import Quote, answer_from, quotes
 from mockapi.content.textgen import reply_text
-from mockapi.core.tokenizer import count_tokens, tokenize
-from ..vector_stores import vectors
+from mockapi.core.determinism import rng
 from mockapi.core.repo import Repo, public
+from mockapi.core.tokenizer import count_tokens, tokenize
+
+from ..vector_stores import vectors
 from .kinds import messages_kind, steps_kind
 
 Emit = Callable[[str, dict[str, Any]], None]

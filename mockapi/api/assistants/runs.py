@@ -10,14 +10,24 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mockapi.core.errors import InvalidRequestError, NotFoundError
-from mockapi.core.tokenizer import count_tokens
-from . import assistants, threads
-from .kinds import runs_kind
 from mockapi.core import progress
+from mockapi.core.errors import InvalidRequestError, NotFoundError
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
-from .run_work import Emit, builtin_tools, finish_step, open_tool_step, plan_calls, shown_step, steps_kind, write_reply
+from mockapi.core.tokenizer import count_tokens
+
+from . import assistants, threads
+from .kinds import runs_kind
+from .run_work import (
+    Emit,
+    builtin_tools,
+    finish_step,
+    open_tool_step,
+    plan_calls,
+    shown_step,
+    steps_kind,
+    write_reply,
+)
 
 OUTCOME_HEADER = "x-mockapi-run-outcome"  # failed | expired: script a run's end
 TERMINAL = ("completed", "failed", "cancelled", "expired", "incomplete")

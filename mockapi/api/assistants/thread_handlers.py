@@ -6,10 +6,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from mockapi.core.engine import Call
-from . import runs, threads
 from mockapi.core.progress import POLL_AFTER_MS
 from mockapi.core.repo import Repo, public
 from mockapi.core.results import Event, Stream
+
+from . import runs, threads
 
 
 def _ids(call: Call, *names: str) -> list[str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.errors import InvalidRequestError
+from mockapi.core.pages import paginate
+from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
+
 from ..files import files
 from .assistants import tool_resources
 from .kinds import ACTIVE_RUN, THREADS, messages_kind, runs_kind, steps_kind
-from mockapi.core.pages import paginate
-from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
 
 KIND, ACTIVE_KIND = THREADS, ACTIVE_RUN
 ACTIVE = ("queued", "in_progress", "requires_action", "cancelling")

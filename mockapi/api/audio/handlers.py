@@ -7,11 +7,17 @@ from typing import Any, Iterator
 
 from mockapi.core.determinism import rng
 from mockapi.core.engine import Call
-from mockapi.core.errors import InvalidRequestError, InvalidValueError, PayloadTooLargeError
-from . import containers as audio, speech, transcript
+from mockapi.core.errors import (
+    InvalidRequestError,
+    InvalidValueError,
+    PayloadTooLargeError,
+)
 from mockapi.core.forms import Form, Upload, parse_form, typed_fields
 from mockapi.core.results import Binary, Event, Stream
 from mockapi.core.tokenizer import count_tokens
+
+from . import containers as audio
+from . import speech, transcript
 
 VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "marin", "cedar")
 LEGACY_TTS = ("tts-1", "tts-1-hd")

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import make_id
 from mockapi.core.errors import InvalidRequestError
+
 from ..audio import containers as containers
 from ..audio import speech
 from .request import ChatRequest

@@ -7,12 +7,13 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from mockapi.core.determinism import make_id
 from mockapi.content.prompt_values import fill
 from mockapi.content.replies import compose
-from mockapi.core.tokenizer import count_tokens, token_id, tokenize
 from mockapi.content.tools import PlannedCall, ToolSpec, arguments_for, plan_calls
 from mockapi.content.understanding import facts
+from mockapi.core.determinism import make_id
+from mockapi.core.tokenizer import count_tokens, token_id, tokenize
+
 from .request import ChatRequest
 
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from mockapi.content.reasoning import reasoning_tokens
 from mockapi.core.catalog import ModelInfo
+from mockapi.core.determinism import TRANSPORT_FIELDS, make_id, request_digest
+from mockapi.core.determinism import digest as make_digest
+from mockapi.core.engine import Call
+from mockapi.core.errors import NotFoundError
+from mockapi.core.pagination import paginate
+from mockapi.core.results import Stream
+
 from . import audio as chat_audio
 from . import generate as gen
 from . import render, rules
 from . import search as chat_search
 from .request import ChatRequest
-from mockapi.core.determinism import digest as make_digest
-from mockapi.core.determinism import TRANSPORT_FIELDS, make_id, request_digest
-from mockapi.core.engine import Call
-from mockapi.core.errors import NotFoundError
-from mockapi.core.pagination import paginate
-from mockapi.content.reasoning import reasoning_tokens
-from mockapi.core.results import Stream
 
 _KIND = "chat.completion"
 _SHAPING_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier", "stop",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from typing import Any, Iterator
 
-from mockapi.core.results import Event
 from mockapi.content.tools import split_fragments
+from mockapi.core.results import Event
+
 from . import audio as chat_audio
 from .generate import Choice
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockapi.core.tokenizer import count_tokens, count_value_tokens
 from mockapi.content.tools import ToolSpec
 from mockapi.content.vision import url_tokens
+from mockapi.core.tokenizer import count_tokens, count_value_tokens
 
 
 def text_of(content: Any) -> str:

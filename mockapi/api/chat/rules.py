@@ -6,10 +6,16 @@ pairing, tool_choice against tools) or the model's capabilities (vision, tools, 
 
 from __future__ import annotations
 
-from mockapi.core.catalog import ModelInfo
-from mockapi.core.errors import ContextLengthExceededError, InvalidRequestError, InvalidValueError, UnknownParameterError
 from mockapi.content.reasoning import check_effort, check_sampling
 from mockapi.content.strict import violations
+from mockapi.core.catalog import ModelInfo
+from mockapi.core.errors import (
+    ContextLengthExceededError,
+    InvalidRequestError,
+    InvalidValueError,
+    UnknownParameterError,
+)
+
 from .request import ChatRequest, text_of
 
 

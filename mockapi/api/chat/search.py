@@ -11,11 +11,11 @@ import random
 from typing import Any
 
 from mockapi.core.catalog import ModelInfo
+from mockapi.core.tokenizer import tokenize
+
 from ..responses.generate import cite
 from ..responses.hosted import web_search
-from mockapi.core.tokenizer import tokenize
 from .generate import Choice, logprob_entry
-
 
 
 def searches(model: ModelInfo) -> bool:

@@ -10,10 +10,15 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from mockapi.core.catalog import ModelInfo
-from mockapi.core.errors import ContextLengthExceededError, InvalidRequestError, ModelNotFoundError, NotFoundError
-from mockapi.core.results import Event
 from mockapi.content.textgen import reply_text
+from mockapi.core.catalog import ModelInfo
+from mockapi.core.errors import (
+    ContextLengthExceededError,
+    InvalidRequestError,
+    ModelNotFoundError,
+    NotFoundError,
+)
+from mockapi.core.results import Event
 from mockapi.core.tokenizer import count_tokens, token_id, tokenize
 
 DEFAULT_MAX_TOKENS = 16

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import generate as tc
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import make_id
 from mockapi.core.engine import Call
 from mockapi.core.errors import error_for_status
 from mockapi.core.results import Stream
+
+from . import generate as tc
 
 FALLBACK_MODEL = "gpt-3.5-turbo-instruct"
 

@@ -7,6 +7,7 @@ from typing import Any
 from mockapi.core.determinism import make_id
 from mockapi.core.engine import Call
 from mockapi.core.pagination import paginate
+
 from ..responses.items import listed, resolve_references
 from ..responses.request import normalise
 from ..responses.state import State

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import embed as embedding
 from mockapi.core.engine import Call
-from mockapi.core.errors import ContextLengthExceededError, InvalidRequestError, InvalidValueError
+from mockapi.core.errors import (
+    ContextLengthExceededError,
+    InvalidRequestError,
+    InvalidValueError,
+)
+
+from . import embed as embedding
 
 
 def create_embedding(call: Call) -> dict[str, Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from mockapi.core.errors import InvalidRequestError, InvalidValueError, NotFoundError
-from .blobs import blobs_for
-from .multipart import FilePart, parse_form
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, public, synthetic_time
+
+from .blobs import blobs_for
+from .multipart import FilePart, parse_form
 
 KIND = "file"
 PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")

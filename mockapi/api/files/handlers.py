@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.core.engine import Call
-from . import files
 from mockapi.core.repo import Repo, public
 from mockapi.core.results import Binary
+
+from . import files
 
 # Before a reset drops the records, the bytes behind files and upload parts go (they would stay unreachable).
 ON_RESET = files.drop_contents

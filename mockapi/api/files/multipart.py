@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockapi.core import multipart
-from .blobs import BlobWriter, Blobs
+
+from .blobs import Blobs, BlobWriter
 
 
 @dataclass

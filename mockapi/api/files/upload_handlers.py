@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.core.engine import Call
-from . import uploads
 from mockapi.core.repo import Repo
+
+from . import uploads
 
 # Before a reset drops the records, the bytes behind pending upload parts go.
 ON_RESET = uploads.drop_part_contents

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.core.errors import InvalidRequestError
+from mockapi.core.repo import SYNTHESIZERS, Repo, public, synthetic_time
+
 from . import files
 from .blobs import blobs_for
 from .multipart import FilePart, parse_form
-from mockapi.core.repo import SYNTHESIZERS, Repo, public, synthetic_time
 
 KIND = "upload"
 UPLOAD_TTL = 3600

@@ -12,6 +12,7 @@ from typing import Callable, Mapping
 from urllib.parse import parse_qs
 
 from mockapi.core.results import Reply
+
 from . import png
 
 PREFIX = "/mock-assets/"

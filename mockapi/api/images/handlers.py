@@ -8,13 +8,14 @@ from typing import Any
 from mockapi.core.determinism import digest
 from mockapi.core.engine import Call, Engine
 from mockapi.core.errors import InvalidRequestError
-from . import assets, png
-from .formats import picture
-from .events import stream_events
 from mockapi.core.forms import Form, Upload, parse_form, typed_fields
-from .rules import MB, ImageModel, check_common, rules_for, size_of
 from mockapi.core.results import Stream
 from mockapi.core.tokenizer import count_tokens
+
+from . import assets, png
+from .events import stream_events
+from .formats import picture
+from .rules import MB, ImageModel, check_common, rules_for, size_of
 
 _UPLOAD_LIMIT = 50 * MB  # the GPT image models' per-image limit; DALL·E 2's 4 MB is checked per model
 _GPT_IMAGE_TYPES = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"RIFF": "webp"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.errors import ModelNotFoundError, PermissionDeniedError
 from mockapi.core.engine import Call
+from mockapi.core.errors import ModelNotFoundError, PermissionDeniedError
 
 
 def list_models(call: Call) -> dict[str, Any]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import scores as moderation
 from mockapi.core.determinism import make_id
 from mockapi.core.engine import Call
 from mockapi.core.tokenizer import count_value_tokens
+
+from . import scores as moderation
 
 
 def create_moderation(call: Call) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.core.tokenizer import count_tokens, count_value_tokens
+
 from .generate import Outcome
 from .request import ResponsesRequest, function_strict, item_tokens
 

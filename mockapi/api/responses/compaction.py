@@ -7,6 +7,7 @@ from typing import Any
 
 from mockapi.core.determinism import make_id
 from mockapi.core.tokenizer import count_value_tokens
+
 from .build import usage
 from .request import item_tokens, normalise
 from .state import State

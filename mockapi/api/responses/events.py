@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 from typing import Any, Callable, Iterator
 
-from mockapi.core.tokenizer import tokenize
 from mockapi.content.tools import split_fragments
+from mockapi.core.tokenizer import tokenize
+
 from .build import pending
 from .hosted import partial_image
 

@@ -13,8 +13,9 @@ def searcher(call: Any) -> Callable[[list[str], str, int], list[dict[str, Any]] 
 
     def search(vector_store_ids: list[str], query: str, limit: int) -> list[dict[str, Any]] | None:
         try:
-            from ..vector_stores import relevance, vectors
             from mockapi.core.repo import Repo
+
+            from ..vector_stores import relevance, vectors
         except ImportError:  # the stateful platform is not installed in this tree
             return None
         known = [v for v in vector_store_ids if call.store.get(call.tenant, vectors.KIND, v) is not None]

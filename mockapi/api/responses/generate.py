@@ -7,17 +7,18 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from mockapi.core.catalog import ModelInfo
-from ..chat.generate import logprob_entry
-from mockapi.core.determinism import make_id
 from mockapi.content.prompt_values import fill
 from mockapi.content.quoting import Quote, answer_from, best_sentences, quotes
 from mockapi.content.reasoning import reasoning_tokens
 from mockapi.content.replies import compose
 from mockapi.content.textgen import reply_text
-from mockapi.core.tokenizer import count_tokens, tokenize
 from mockapi.content.tools import PlannedCall, ToolSpec, arguments_for, plan_calls
 from mockapi.content.understanding import facts
+from mockapi.core.catalog import ModelInfo
+from mockapi.core.determinism import make_id
+from mockapi.core.tokenizer import count_tokens, tokenize
+
+from ..chat.generate import logprob_entry
 from . import hosted
 from .request import ResponsesRequest, output_text, user_turns
 

@@ -7,10 +7,11 @@ from typing import Any
 from mockapi.core.engine import Call
 from mockapi.core.errors import InvalidRequestError
 from mockapi.core.pagination import paginate
+from mockapi.core.results import Event, Stream
+
 from . import compaction, service
 from .explain import explain
 from .state import State
-from mockapi.core.results import Event, Stream
 
 
 def _stream(events: list[dict[str, Any]], tokens: int = 0) -> Stream:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from mockapi.core.determinism import make_id
+
 from ..images.formats import picture
 
 _TRIGGERS = {

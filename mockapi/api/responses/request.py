@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockapi.content.strict import violations
-from mockapi.core.tokenizer import count_tokens, count_value_tokens
 from mockapi.content.tools import ToolSpec
 from mockapi.content.vision import url_tokens
+from mockapi.core.tokenizer import count_tokens, count_value_tokens
 
 # Hosted tools the server runs itself (a *_call item, then the model goes on and answers).
 SERVER_TOOLS = ("web_search", "file_search", "code_interpreter", "image_generation")

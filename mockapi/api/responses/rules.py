@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.catalog import ModelInfo
-from mockapi.core.errors import ContextLengthExceededError, InvalidRequestError, InvalidValueError
 from mockapi.content.reasoning import check_effort, check_sampling
 from mockapi.content.strict import violations
+from mockapi.core.catalog import ModelInfo
+from mockapi.core.errors import (
+    ContextLengthExceededError,
+    InvalidRequestError,
+    InvalidValueError,
+)
+
 from .request import ResponsesRequest, hosted_kind, text_of
 
 

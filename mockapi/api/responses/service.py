@@ -13,6 +13,7 @@ from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import digest as make_digest
 from mockapi.core.determinism import make_id, rng
 from mockapi.core.errors import InvalidRequestError, error_for_status
+
 from . import build, events, rules
 from .filesearch import searcher
 from .generate import Context, generate

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.core.engine import Call
-from . import vectors
 from mockapi.core.progress import POLL_AFTER_MS
 from mockapi.core.repo import Repo, public
+
+from . import vectors
 
 
 def _vs(call: Call) -> str:

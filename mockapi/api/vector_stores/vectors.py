@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.errors import InvalidRequestError, NotFoundError
-from ..files import files
 from mockapi.core import progress
-from . import relevance
-from ..files.blobs import blobs_for, read_prefix
+from mockapi.core.errors import InvalidRequestError, NotFoundError
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
+
+from ..files import files
+from ..files.blobs import blobs_for, read_prefix
+from . import relevance
 
 KIND = "vector_store"
 INDEX_LIMIT = 4 << 20  # bytes of a file that search reads

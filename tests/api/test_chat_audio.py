@@ -9,7 +9,6 @@ import wave
 
 import openai
 import pytest
-
 from test_audio import decoded_seconds, needs_ffmpeg, probe
 
 QUESTION = [{"role": "user", "content": "Is a golden retriever a good family dog?"}]

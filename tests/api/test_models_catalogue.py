@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockapi.core.engine import Engine
+from mockapi.assembly import build_engine
 
 USER = [{"role": "user", "content": "Explain retries with exponential backoff."}]
 
@@ -258,7 +258,7 @@ def test_kinds_of_the_sdk_models(mock):
 
 
 def test_every_catalogue_entry_has_a_source_and_the_gpt_5_family_is_reasoning():
-    catalog = Engine().catalog
+    catalog = build_engine().catalog
     assert all(m.source for m in catalog.all())
     for model in catalog.all():
         if model.id.startswith(("gpt-5", "o1", "o3", "o4")) and "chat" not in model.id:
