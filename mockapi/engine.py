@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import re
 import threading
 import time
@@ -39,6 +40,7 @@ from .store import Store, open_store
 API_PREFIX = "/v1"
 OPENAI_VERSION = "2020-10-01"
 VALIDATION_HEADER = "x-mockapi-validation"
+OCCURRENCE_TTL = 10 * 365 * 86400.0  # occurrence counters live as long as the tenant's state
 _KEY_PATTERN = re.compile(r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{1,}$")
 
 
@@ -105,6 +107,20 @@ class Call:
             cached = self.meta["digest"] = request_digest(self.seed, self.op.operation_id, {**body, **self.path_params})
         return cached
 
+    def id_digest(self) -> str:
+        """The identity of this call: its content digest and how many identical calls came before it.
+
+        The n-th identical request says the same thing but is its own object, so its ids differ;
+        the occurrence counter lives in the store (shared by workers, dropped with the tenant's
+        state), so the same sequence of requests gives the same ids on every run.
+        """
+        cached = self.meta.get("id_digest")
+        if cached is None:
+            content = self.digest()
+            n = self.store.incr(f"{self.tenant}:occurrence:{self.op.operation_id}:{content}", 1, OCCURRENCE_TTL)
+            cached = self.meta["id_digest"] = content if n == 1 else digest(content, "occurrence", n)
+        return cached
+
     def rng(self, *parts: Any):  # noqa: ANN201 - random.Random
         """A private RNG for this request and purpose."""
         return rng(self.digest(), *parts)
@@ -146,6 +162,7 @@ class Engine:
         # Called with (request, call or None, reply) for every API request once its reply is final (the journal).
         self.observers: list[Callable[[Request, "Call | None", Reply], None]] = []
         self._counter = itertools.count()
+        self.worker = _worker_identity(self.settings)
         self._lock = threading.Lock()
         from .resources import discover_explainers, discover_handlers, discover_routes
 
@@ -210,7 +227,7 @@ class Engine:
     def _request_id(self) -> str:
         with self._lock:
             n = next(self._counter)
-        return "req_" + digest(self.seed, "request", n)
+        return "req_" + digest(self.seed, "request", self.worker, n)
 
     def _prepare(self, request: Request, request_id: str) -> Call:
         azure_route = azure.is_azure(request.path)
@@ -368,6 +385,12 @@ class Engine:
         else:
             extra.update(self.rate_limiter.peek(self.settings.tier, ""))
         reply.headers.extend((k, v) for k, v in extra.items() if k not in present)
+
+
+def _worker_identity(settings: Settings) -> str:
+    """What tells this process's request ids from another worker's: nothing for one process, so ids
+    stay the same run after run, else the process id (uvicorn does not tell a worker its index)."""
+    return f"pid:{os.getpid()}" if settings.workers > 1 else "single"
 
 
 @functools.lru_cache(maxsize=1024)

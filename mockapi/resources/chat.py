@@ -39,10 +39,11 @@ def create_chat_completion(call: Call) -> Any:
     content_digest = request_digest(call.seed, call.op.operation_id, call.body, ignore=_SHAPING_FIELDS)
     shaping = {k: v for k, v in call.body.items() if k in _SHAPING_FIELDS and k not in TRANSPORT_FIELDS}
     digest = call.meta["digest"] = make_digest(content_digest, shaping) if shaping else content_digest
-    choices = gen.generate(request, content_digest, canned, ids_from=digest)
+    identity = call.id_digest()  # the n-th identical request is its own object: same answer, new ids
+    choices = gen.generate(request, content_digest, canned, ids_from=identity)
     prompt_tokens = request.prompt_tokens()
     head = {
-        "id": make_id("chatcmpl-", digest, length=29),
+        "id": make_id("chatcmpl-", identity, length=29),
         "created": call.clock.timestamp(),
         "model": call.body["model"],
         "system_fingerprint": _fingerprint(call.seed, model.id),
