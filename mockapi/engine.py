@@ -232,7 +232,7 @@ class Engine:
     def _prepare(self, request: Request, request_id: str) -> Call:
         azure_route = azure.is_azure(request.path)
         if azure_route:  # /openai/... (Azure OpenAI) means a /v1 operation; see mockapi/azure.py
-            request = azure.rewrite(request, self.settings, self.catalog.__contains__)
+            request = azure.rewrite(request, self.settings, self.catalog)
         path = request.path
         # The contract's paths are served under /v1 and, as spec mocks such as Prism serve them, at the
         # root too: generated SDK suites point their base URL at the server root.
