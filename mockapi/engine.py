@@ -35,7 +35,7 @@ from .jsonutil import dumps, loads
 from .overrides import Overrides
 from .ratelimit import RateLimiter
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
-from .store import Store, open_store
+from .store import MemoryStore, Store, open_store
 
 API_PREFIX = "/v1"
 OPENAI_VERSION = "2020-10-01"
@@ -162,7 +162,7 @@ class Engine:
         # Called with (request, call or None, reply) for every API request once its reply is final (the journal).
         self.observers: list[Callable[[Request, "Call | None", Reply], None]] = []
         self._counter = itertools.count()
-        self.worker = _worker_identity(self.settings)
+        self.worker = _worker_identity(self.settings, self.store)
         self._lock = threading.Lock()
         from .resources import discover_explainers, discover_handlers, discover_routes
 
@@ -387,10 +387,15 @@ class Engine:
         reply.headers.extend((k, v) for k, v in extra.items() if k not in present)
 
 
-def _worker_identity(settings: Settings) -> str:
-    """What tells this process's request ids from another worker's: nothing for one process, so ids
-    stay the same run after run, else the process id (uvicorn does not tell a worker its index)."""
-    return f"pid:{os.getpid()}" if settings.workers > 1 else "single"
+def _worker_identity(settings: Settings, store: Store) -> str:
+    """What tells this process's request ids from another worker's.
+
+    A lone process on its own memory store needs nothing, so its request ids are the same run after run;
+    worker processes, or processes sharing a store (and so maybe one load balancer), add their process id
+    (uvicorn does not tell a worker its index).
+    """
+    shared = settings.workers > 1 or not isinstance(store, MemoryStore)
+    return f"pid:{os.getpid()}" if shared else "single"
 
 
 @functools.lru_cache(maxsize=1024)
