@@ -53,12 +53,12 @@ def test_basic_shape_usage_and_no_output_text_on_the_wire(mock):
 
 
 def test_same_request_same_answer_own_ids(mock):
-    first = mock.client.responses.with_raw_response.create(model="gpt-4o", input="Describe a lighthouse.").parse()
-    again = mock.client.responses.with_raw_response.create(model="gpt-4o", input="Describe a lighthouse.").parse()
+    first = mock.client.responses.create(model="gpt-4o", input="Describe a lighthouse.")
+    again = mock.client.responses.create(model="gpt-4o", input="Describe a lighthouse.")
     other = mock.client.responses.create(model="gpt-4o", input="Describe a harbour.")
     assert first.id != again.id and first.output[0].id != again.output[0].id  # each call is its own response…
     assert first.output_text == again.output_text and first.usage == again.usage  # …saying the same
-    assert other.output_text != first.parse().output_text
+    assert other.output_text != first.output_text
 
 
 def test_input_items_with_text_and_image_parts(mock):
