@@ -3,7 +3,9 @@
 The ``AzureOpenAI`` SDK client sends (seed-inventory E29, R6):
 
 - ``/openai/deployments/{deployment}/<op>?api-version=…`` for the deployment operations below, where the
-  deployment names a model (``azure_deployments`` in the config maps it; by default it is the model id);
+  deployment names a model: ``azure_deployments`` in the config maps it, else a model id is itself, else the
+  longest model id the name contains (``prod-gpt-4o-mini`` -> gpt-4o-mini), else a default model; with
+  ``azure: {unknown_deployments: "404"}`` an unmapped name that is not a model id is Azure's 404;
 - ``/openai/<path>?api-version=…`` for every other operation (files, assistants, batches, …);
 - ``/openai/v1/<path>`` for Azure's v1 API, where ``api-version`` is optional and ``model`` stays in the body.
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Callable, Mapping
+from typing import Any, Iterable, Mapping, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 from .config import Settings
@@ -30,6 +32,16 @@ DEPLOYMENT_OPERATIONS = frozenset({
 })
 _DEPLOYMENT_PATH = re.compile(r"^/openai(?P<v1>/v1)?/deployments/(?P<deployment>[^/]+)(?P<operation>/.*)$")
 _V1_PATH = re.compile(r"^/openai/v1(?P<rest>/.*)$")
+# What an unknown deployment serves when its name contains no model id (``azure: {default_model: …}`` overrides
+# it, for every operation with a string, or per operation with a mapping).
+DEFAULT_MODELS = {
+    "/chat/completions": "gpt-4o-mini", "/completions": "gpt-3.5-turbo-instruct", "/embeddings": "text-embedding-3-small",
+    "/audio/transcriptions": "whisper-1", "/audio/translations": "whisper-1", "/audio/speech": "tts-1",
+    "/images/generations": "dall-e-3", "/images/edits": "dall-e-2",
+}
+UNKNOWN_DEPLOYMENTS = ("serve", "404")
+# Azure spells some model names without the dot (gpt-35-turbo): deployment names cannot contain one.
+_AZURE_SPELLINGS = (("gpt-35", "gpt-3.5"),)
 _FORM_MODEL = re.compile(rb'(name="model"\r\n(?:[^\r\n]+\r\n)*\r\n)([^\r\n]*)')
 
 
@@ -44,7 +56,21 @@ def deployments(settings: Settings) -> Mapping[str, str]:
     return {str(k): str(v.get("model") if isinstance(v, Mapping) else v) for k, v in raw.items()}
 
 
-def rewrite(request: Any, settings: Settings, known_model: Callable[[str], bool]) -> Any:
+class Models(Protocol):
+    """The model catalogue, as far as deployment names need it."""
+
+    def __contains__(self, model_id: str) -> bool: ...
+
+    def all(self) -> Iterable[Any]: ...
+
+
+def options(settings: Settings) -> dict[str, Any]:
+    """The ``azure:`` config section with its defaults: ``default_model`` and ``unknown_deployments``."""
+    raw = settings.extra.get("azure") or {}
+    return {"default_model": raw.get("default_model"), "unknown_deployments": str(raw.get("unknown_deployments", "serve"))}
+
+
+def rewrite(request: Any, settings: Settings, models: Models) -> Any:
     """The ``/v1`` request an Azure request means, or a 400/404 in the Azure route's terms."""
     query = parse_qsl(request.query, keep_blank_values=True)
     version = next((v for k, v in query if k == API_VERSION), None)
@@ -56,7 +82,7 @@ def rewrite(request: Any, settings: Settings, known_model: Callable[[str], bool]
         operation = found["operation"]
         if operation not in DEPLOYMENT_OPERATIONS:
             raise UnknownURLError(f"Invalid URL ({request.method} {request.path}): '{operation}' is not a deployment operation.")
-        model = _model_for(found["deployment"], settings, known_model)
+        model = _model_for(found["deployment"], operation, settings, models)
         request = _with_model(request, model)
         return replace(request, path="/v1" + operation, query=rest_query)
     found = _V1_PATH.match(request.path)
@@ -75,15 +101,38 @@ def _require_version(version: str | None, v1: bool) -> None:
             "for example ?api-version=2024-10-21.", param=API_VERSION, code="missing_required_parameter")
 
 
-def _model_for(deployment: str, settings: Settings, known_model: Callable[[str], bool]) -> str:
+def _model_for(deployment: str, operation: str, settings: Settings, models: Models) -> str:
     mapped = deployments(settings)
     if deployment in mapped:
         return mapped[deployment]
-    if known_model(deployment):
+    if deployment in models:
         return deployment
-    raise NotFoundError(
-        "The API deployment for this resource does not exist. If you created the deployment within the last "
-        "5 minutes, please wait a moment and try again.", code="DeploymentNotFound")
+    config = options(settings)
+    if config["unknown_deployments"] == "404":
+        # source: Azure OpenAI's answer for a deployment that does not exist, HTTP 404 (DeploymentNotFound), e.g.
+        # https://github.com/MicrosoftLearning/mslearn-ai-semantic-kernel/issues/10
+        raise NotFoundError(
+            "The API deployment for this resource does not exist. If you created the deployment within the last "
+            "5 minutes, please wait a moment and try again.", code="DeploymentNotFound")
+    return contained_model(deployment, (m.id for m in models.all())) or _default_model(config["default_model"], operation)
+
+
+def contained_model(deployment: str, model_ids: Iterable[str]) -> str | None:
+    """The longest model id a deployment name contains as a whole (``my-gpt-4-deployment`` -> gpt-4), or None."""
+    name = deployment.lower()
+    for azure_spelling, model_spelling in _AZURE_SPELLINGS:
+        name = re.sub(rf"(?<![a-z0-9]){azure_spelling}(?![0-9])", model_spelling, name)
+    best = None
+    for model_id in model_ids:
+        if (best is None or len(model_id) > len(best)) and re.search(rf"(?<![a-z0-9.]){re.escape(model_id.lower())}(?![a-z0-9.])", name):
+            best = model_id
+    return best
+
+
+def _default_model(configured: Any, operation: str) -> str:
+    if isinstance(configured, Mapping):
+        configured = configured.get(operation)
+    return str(configured) if configured else DEFAULT_MODELS[operation]
 
 
 def _with_model(request: Any, model: str) -> Any:

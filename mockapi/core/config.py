@@ -78,6 +78,14 @@ def _checked(settings: Settings) -> Settings:
         raise ConfigError(f"unknown_ids must be '404' or 'synthesize', not {settings.unknown_ids!r}")
     if not 0 < settings.port < 65536:
         raise ConfigError(f"port must be 1-65535, not {settings.port}")
+    azure = settings.extra.get("azure")
+    if azure is not None:
+        if not isinstance(azure, Mapping) or set(azure) - {"default_model", "unknown_deployments"}:
+            raise ConfigError("azure must be a mapping with default_model and/or unknown_deployments")
+        if str(azure.get("unknown_deployments", "serve")) not in ("serve", "404"):
+            raise ConfigError(f"azure.unknown_deployments must be 'serve' or '404', not {azure['unknown_deployments']!r}")
+        if not isinstance(azure.get("default_model", ""), (str, Mapping)):
+            raise ConfigError("azure.default_model must be a model id, or a mapping of operation path to model id")
     if settings.store != "memory" and not settings.store.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"store must be 'memory' or a redis:// URL, not {settings.store!r}")
     return settings

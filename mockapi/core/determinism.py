@@ -1,7 +1,10 @@
 """One seeded source of randomness: every random choice derives from (seed, request digest, purpose).
 
-Deriving instead of sharing one global stream means a request's output does not depend
-on which requests came before it, so the same request always gives the same bytes.
+Deriving instead of sharing one global stream means a request's answer does not depend on
+which requests came before it, so the same request always says the same thing. Ids are the
+exception by design: they derive from the call's identity (``Call.id_digest``: the content
+digest and how many identical calls came before), so every call is its own object and the
+same sequence of requests gives the same ids.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import re
 import threading
 import time
@@ -35,11 +36,12 @@ from .hooks import Hook, NoRateHeaders, RateHeaders
 from .jsonutil import dumps, loads
 from .overrides import Overrides
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
-from .store import Store, open_store
+from .store import MemoryStore, Store, open_store
 
 API_PREFIX = "/v1"
 OPENAI_VERSION = "2020-10-01"
 VALIDATION_HEADER = "x-mockapi-validation"
+OCCURRENCE_TTL = 10 * 365 * 86400.0  # occurrence counters live as long as the tenant's state
 _KEY_PATTERN = re.compile(r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{1,}$")
 
 
@@ -106,6 +108,20 @@ class Call:
             cached = self.meta["digest"] = request_digest(self.seed, self.op.operation_id, {**body, **self.path_params})
         return cached
 
+    def id_digest(self) -> str:
+        """The identity of this call: its content digest and how many identical calls came before it.
+
+        The n-th identical request says the same thing but is its own object, so its ids differ;
+        the occurrence counter lives in the store (shared by workers, dropped with the tenant's
+        state), so the same sequence of requests gives the same ids on every run.
+        """
+        cached = self.meta.get("id_digest")
+        if cached is None:
+            content = self.digest()
+            n = self.store.incr(f"{self.tenant}:occurrence:{self.op.operation_id}:{content}", 1, OCCURRENCE_TTL)
+            cached = self.meta["id_digest"] = content if n == 1 else digest(content, "occurrence", n)
+        return cached
+
     def rng(self, *parts: Any):  # noqa: ANN201 - random.Random
         """A private RNG for this request and purpose."""
         return rng(self.digest(), *parts)
@@ -145,6 +161,7 @@ class Engine:
         # Called with (store, tenant or None) before the store drops a tenant's state (or all of it).
         self.reset_hooks: list[Callable[[Store, str | None], None]] = []
         self._counter = itertools.count()
+        self.worker = _worker_identity(self.settings, self.store)
         self._lock = threading.Lock()
 
     def reset(self, tenant: str | None = None) -> None:
@@ -197,12 +214,12 @@ class Engine:
     def _request_id(self) -> str:
         with self._lock:
             n = next(self._counter)
-        return "req_" + digest(self.seed, "request", n)
+        return "req_" + digest(self.seed, "request", self.worker, n)
 
     def _prepare(self, request: Request, request_id: str) -> Call:
         azure_route = azure.is_azure(request.path)
         if azure_route:  # /openai/... (Azure OpenAI) means a /v1 operation; see mockapi/core/azure.py
-            request = azure.rewrite(request, self.settings, self.catalog.__contains__)
+            request = azure.rewrite(request, self.settings, self.catalog)
         path = request.path
         # The contract's paths are served under /v1 and, as spec mocks such as Prism serve them, at the
         # root too: generated SDK suites point their base URL at the server root.
@@ -355,6 +372,17 @@ class Engine:
         else:
             extra.update(self.rate_limiter.peek(self.settings.tier, ""))
         reply.headers.extend((k, v) for k, v in extra.items() if k not in present)
+
+
+def _worker_identity(settings: Settings, store: Store) -> str:
+    """What tells this process's request ids from another worker's.
+
+    A lone process on its own memory store needs nothing, so its request ids are the same run after run;
+    worker processes, or processes sharing a store (and so maybe one load balancer), add their process id
+    (uvicorn does not tell a worker its index).
+    """
+    shared = settings.workers > 1 or not isinstance(store, MemoryStore)
+    return f"pid:{os.getpid()}" if shared else "single"
 
 
 @functools.lru_cache(maxsize=1024)

@@ -81,6 +81,30 @@ def test_message_attachments_must_exist(mock):
         mock.client.beta.threads.messages.create(thread.id, role="user", content="x", attachments=[{"file_id": "file-nope"}])
 
 
+def test_an_attachment_without_a_file_is_accepted_and_attaches_nothing(mock):
+    """``attachments: [{}]`` was a 500; no observed error shows the real API refusing it, so it is accepted."""
+    thread = _thread(mock)
+    file_id = mock.client.files.create(file=("d.csv", io.BytesIO(b"a,b\n1,2\n")), purpose="assistants").id
+    message = mock.client.beta.threads.messages.create(thread.id, role="user", content="hi", attachments=[{}])
+    assert message.attachments == [] and message.content[0].text.value == "hi"
+    mock.validate("createMessage", message)
+    mixed = mock.client.beta.threads.messages.create(
+        thread.id, role="user", content="hi", attachments=[{"tools": [{"type": "file_search"}]}, {"file_id": file_id}])
+    assert [a.file_id for a in mixed.attachments] == [file_id]
+    made = mock.client.beta.threads.create(messages=[{"role": "user", "content": "hi", "attachments": [{}]}])
+    assert mock.client.beta.threads.messages.list(made.id).data[0].attachments == []
+    assistant = _assistant(mock)
+    run = mock.client.beta.threads.runs.create(made.id, assistant_id=assistant.id,
+                                               additional_messages=[{"role": "user", "content": "more", "attachments": [{}]}])
+    assert run.status in ("queued", "in_progress", "completed")
+    both = mock.client.beta.threads.create_and_run(
+        assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "hi", "attachments": [{}]}]})
+    assert both.thread_id.startswith("thread_")
+    with pytest.raises(openai.BadRequestError) as info:  # a present but wrongly typed file_id is still refused
+        mock.client.beta.threads.messages.create(thread.id, role="user", content="hi", attachments=[{"file_id": 3}])
+    assert info.value.body["param"] == "attachments[0].file_id"
+
+
 def test_thread_modify_delete_and_unknown_ids(mock):
     thread = _thread(mock)
     assert mock.client.beta.threads.update(thread.id, metadata={"user": "u1"}).metadata == {"user": "u1"}

@@ -42,10 +42,12 @@ def test_basic_completion_shape_and_usage(mock):
     assert r.usage.total_tokens == r.usage.prompt_tokens + r.usage.completion_tokens
 
 
-def test_same_request_same_bytes_different_seed_different_content(mock):
+def test_same_request_same_answer_own_id_different_seed_different_content(mock):
     raw1 = mock.client.chat.completions.with_raw_response.create(model="gpt-4o", messages=USER)
     raw2 = mock.client.chat.completions.with_raw_response.create(model="gpt-4o", messages=USER, extra_headers={"x-stainless-foo": "1"})
-    assert raw1.http_response.content == raw2.http_response.content
+    first, second = json.loads(raw1.http_response.content), json.loads(raw2.http_response.content)
+    assert first.pop("id") != second.pop("id")  # every call is its own object…
+    assert first == second  # …saying the same thing
     other = mock.client.chat.completions.create(model="gpt-4o", messages=USER, seed=7)
     assert other.choices[0].message.content != raw1.parse().choices[0].message.content
     assert other.id != raw1.parse().id
@@ -320,7 +322,11 @@ def test_streaming_tool_call_fragments(mock):
             entry["args"] += tc.function.arguments or ""
             entry["fragments"] += 1
     plain = mock.client.chat.completions.create(model="gpt-4o", messages=msgs, tools=[WEATHER])
-    assert [(calls[i]["id"], calls[i]["args"]) for i in sorted(calls)] == [(t.id, t.function.arguments) for t in plain.choices[0].message.tool_calls]
+    plain_calls = plain.choices[0].message.tool_calls
+    assert [calls[i]["args"] for i in sorted(calls)] == [t.function.arguments for t in plain_calls]
+    streamed_ids = {calls[i]["id"] for i in calls}  # the streamed call is another call: its tool call ids are its own
+    assert all(i.startswith("call_") for i in streamed_ids) and len(streamed_ids) == len(calls)
+    assert streamed_ids.isdisjoint(t.id for t in plain_calls)
     assert all(v["fragments"] > 2 for v in calls.values())
     assert chunks[-1].choices[0].finish_reason == "tool_calls"
 

@@ -25,7 +25,7 @@ def test_same_request_gives_the_same_text(mock):
     second = mock.client.completions.create(model="davinci-002", prompt="Once upon a time", max_tokens=30)
     other = mock.client.completions.create(model="davinci-002", prompt="Something else", max_tokens=30)
     assert first.choices[0].text == second.choices[0].text != other.choices[0].text
-    assert first.id == second.id
+    assert first.id != second.id  # the same answer, but each call is its own completion
 
 
 def test_list_prompt_with_n_is_prompt_major(mock):
@@ -119,14 +119,17 @@ def test_stream_matches_the_json_answer_and_ends_with_done(mock):
     texts: dict[int, str] = {}
     finishes: dict[int, str] = {}
     usage = None
+    ids: set[str] = set()
     for chunk in mock.client.completions.create(**params, stream=True, stream_options={"include_usage": True}):
         mock.validate("createCompletion", chunk.model_dump(mode="json"), stream=True)
-        assert chunk.id == whole.id and chunk.object == "text_completion"
+        assert chunk.object == "text_completion"
+        ids.add(chunk.id)
         for choice in chunk.choices:
             texts[choice.index] = texts.get(choice.index, "") + choice.text
             if choice.finish_reason:
                 finishes[choice.index] = choice.finish_reason
         usage = chunk.usage or usage
+    assert len(ids) == 1 and whole.id not in ids  # one id for the streamed completion, its own
     assert texts == {c.index: c.text for c in whole.choices}
     assert finishes == {c.index: c.finish_reason for c in whole.choices}
     assert usage is not None and usage.total_tokens == whole.usage.total_tokens

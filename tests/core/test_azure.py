@@ -144,10 +144,64 @@ def test_client_bound_to_a_deployment_ignores_the_body_model(azure):
     assert completion.model == "gpt-4o-mini"
 
 
-def test_unknown_deployment_is_404_deployment_not_found(azure):
+@pytest.mark.parametrize("deployment, model", [("my-gpt-4-deployment", "gpt-4"), ("prod-gpt-4o-mini", "gpt-4o-mini"),
+                                               ("team-gpt-35-turbo", "gpt-3.5-turbo"), ("no-such-deployment", "gpt-4o-mini")])
+def test_an_unmapped_deployment_serves_the_model_its_name_contains_else_the_default(azure, deployment, model):
+    completion = azure.client().chat.completions.create(model=deployment, messages=[{"role": "user", "content": "Hi"}])
+    assert completion.model == model
+
+
+def test_an_unknown_deployment_gets_the_operations_default_model(azure):
+    result = azure.client().embeddings.create(model="my-embedder", input="alpha")
+    assert result.model == "text-embedding-3-small" and len(result.data[0].embedding) == 1536
+
+
+def _azure_engine_client(azure_options: dict) -> openai.AzureOpenAI:
+    engine = make_engine(extra={"azure_deployments": DEPLOYMENTS, "azure": azure_options})
+    return Azure("inprocess", "https://example-resource.openai.azure.com", engine).client()
+
+
+def test_a_configured_default_model_serves_unknown_deployments():
+    client = _azure_engine_client({"default_model": "gpt-4o"})
+    assert client.chat.completions.create(model="mystery", messages=[{"role": "user", "content": "Hi"}]).model == "gpt-4o"
+    assert client.chat.completions.create(model="prod-chat", messages=[{"role": "user", "content": "Hi"}]).model == "gpt-4o-mini"
+
+
+def test_unknown_deployments_can_be_azures_404():
+    client = _azure_engine_client({"unknown_deployments": "404"})
     with pytest.raises(openai.NotFoundError) as info:
-        azure.client().chat.completions.create(model="no-such-deployment", messages=[{"role": "user", "content": "Hi"}])
+        client.chat.completions.create(model="my-gpt-4-deployment", messages=[{"role": "user", "content": "Hi"}])
     assert info.value.body["code"] == "DeploymentNotFound"
+    assert info.value.body["message"].startswith("The API deployment for this resource does not exist.")
+    assert client.chat.completions.create(model="prod-chat", messages=[{"role": "user", "content": "Hi"}]).model == "gpt-4o-mini"
+    assert client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hi"}]).model == "gpt-4o"
+
+
+def test_the_azure_config_section_is_checked():
+    from mockapi.core.config import ConfigError, from_mapping
+
+    assert from_mapping({"azure": {"unknown_deployments": 404, "default_model": "gpt-4o"}}).extra["azure"]["default_model"] == "gpt-4o"
+    for bad in ({"unknown_deployments": "maybe"}, {"default_modle": "gpt-4o"}, "serve", {"default_model": 3}):
+        with pytest.raises(ConfigError):
+            from_mapping({"azure": bad})
+
+
+def test_the_references_azure_example_works_out_of_the_box():
+    """Reference §2.5, as written (api-key, then an Entra token provider), on a mock with no config at all."""
+    engine = make_engine()
+    http = httpx2.Client(transport=transports("httpx2")[0](engine))
+    client = openai.AzureOpenAI(api_key="...", api_version="2024-02-01", azure_endpoint="https://your-resource.openai.azure.com",
+                                http_client=http, max_retries=0)
+    response = client.chat.completions.create(
+        model="my-gpt-4-deployment",  # Deployment name
+        messages=[{"role": "user", "content": "Hello"}]
+    )
+    assert response.model == "gpt-4" and response.choices[0].message.content
+    validate("createChatCompletion", response)
+    entra = openai.AzureOpenAI(azure_ad_token_provider=lambda: "entra-token", api_version="2024-02-01",
+                               azure_endpoint="https://your-resource.openai.azure.com", http_client=http, max_retries=0)
+    again = entra.chat.completions.create(model="my-gpt-4-deployment", messages=[{"role": "user", "content": "Hello"}])
+    assert again.choices[0].message.content == response.choices[0].message.content
 
 
 def test_other_routes_go_to_openai_path(azure):
@@ -209,7 +263,7 @@ def test_multipart_deployment_requests_get_the_mapped_model():
                       {"content-type": f"multipart/form-data; boundary={boundary}", "api-key": AZURE_KEY}, form,
                       query=f"api-version={API_VERSION}&timestamp_granularities=word")
     settings = Settings(extra={"azure_deployments": {"speech-dep": "whisper-1"}})
-    rewritten = azure_routes.rewrite(request, settings, lambda _: False)
+    rewritten = azure_routes.rewrite(request, settings, make_engine().catalog)
     assert rewritten.path == "/v1/audio/transcriptions"
     assert rewritten.query == "timestamp_granularities=word"
     assert b'name="model"\r\n\r\nwhisper-1\r\n' in rewritten.body and b"speech-dep" not in rewritten.body

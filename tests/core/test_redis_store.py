@@ -230,3 +230,13 @@ def test_store_setting_is_checked():
     with pytest.raises(ConfigError, match="redis://"):
         load_settings(env={}, store="postgres://nope")
     assert load_settings(env={"MOCKAPI_STORE": "redis://127.0.0.1:1/0"}).store == "redis://127.0.0.1:1/0"
+
+
+def test_identical_requests_through_two_engines_on_one_redis_are_separate_objects(shared):
+    first, second = (inprocess_clients(engine, max_retries=0)[0] for engine in shared)
+    ask = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Same question"}], "store": True}
+    made = [client.chat.completions.create(**ask) for client in (first, second, first)]
+    assert len({c.id for c in made}) == 3  # the occurrence counter is shared through Redis
+    assert sorted(c.id for c in second.chat.completions.list(limit=100).data) == sorted(c.id for c in made)
+    # Engines on a shared store tell their request ids apart by process; within one process they share it.
+    assert all(engine.worker.startswith("pid:") for engine in shared)

@@ -254,3 +254,28 @@ async def test_async_client_sees_the_same_faults(mock):
         async for chunk in stream:
             got.append(chunk)
     assert len(got) == 2
+
+
+def _rate_limited(mock, spec: str) -> openai.RateLimitError:
+    with pytest.raises(openai.RateLimitError) as info:
+        mock.client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}],
+                                            extra_headers={"x-mockapi-fault": spec})
+    return info.value
+
+
+@pytest.mark.parametrize("spec, wait_ms, reset", [("429", 1000, "1s"), ("429 retry-after-ms=250", 250, "250ms"),
+                                                  ("rate_limit retry-after=3", 3000, "3s")])
+def test_a_429_fault_says_the_request_window_is_spent_until_retry_after(mock, spec, wait_ms, reset):
+    headers = _rate_limited(mock, spec).response.headers
+    for name in ("retry-after", "retry-after-ms", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+                 "x-ratelimit-limit-requests"):
+        assert len(headers.get_list(name)) == 1, name  # one value each, not the limiter's beside the fault's
+    assert headers["retry-after-ms"] == str(wait_ms) and headers["retry-after"] == str(max(1, -(-wait_ms // 1000)))
+    assert headers["x-ratelimit-remaining-requests"] == "0" and headers["x-ratelimit-reset-requests"] == reset
+    assert int(headers["x-ratelimit-limit-requests"]) > 0
+
+
+def test_insufficient_quota_fault_has_no_retry_after(mock):
+    with pytest.raises(openai.RateLimitError) as info:
+        mock.client.models.list(extra_headers={"x-mockapi-fault": "insufficient_quota"})
+    assert "retry-after" not in info.value.response.headers and info.value.code == "insufficient_quota"

@@ -77,12 +77,16 @@ def text_of(message: dict[str, Any]) -> str:
 
 def add_message(repo: Repo, thread_id: str, body: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """Store a new message on a thread (no active-run check: runs add their own)."""
-    for attachment in body.get("attachments") or []:
+    # An attachment without a ``file_id`` attaches nothing. The SDK's types make both its fields optional and
+    # no observed error names a missing file_id (the one on record, openai-python#1335, names
+    # ``attachments[0].tools`` for a 2024 request shape), so when unsure we accept it, and drop it.
+    attachments = [a for a in body.get("attachments") or [] if isinstance(a, dict) and "file_id" in a]
+    for attachment in attachments:
         files.require(repo, attachment["file_id"])
     now = repo.now()
     message = {"id": repo.new_id("msg_", messages_kind(thread_id)), "object": "thread.message", "created_at": now,
                "thread_id": thread_id, "role": body["role"], "content": content_parts(body["content"]),
-               "assistant_id": None, "run_id": None, "attachments": list(body.get("attachments") or []),
+               "assistant_id": None, "run_id": None, "attachments": attachments,
                "metadata": metadata_of(body, {}), "status": "completed", "completed_at": now, "incomplete_at": None,
                "incomplete_details": None}
     message.update(extra)

@@ -45,16 +45,17 @@ def create_chat_completion(call: Call) -> Any:
     content_digest = request_digest(call.seed, call.op.operation_id, call.body, ignore=_SHAPING_FIELDS)
     shaping = {k: v for k, v in call.body.items() if k in _SHAPING_FIELDS and k not in TRANSPORT_FIELDS}
     digest = call.meta["digest"] = make_digest(content_digest, shaping) if shaping else content_digest
-    choices = gen.generate(request, content_digest, canned, ids_from=digest)
+    identity = call.id_digest()  # the n-th identical request is its own object: same answer, new ids
+    choices = gen.generate(request, content_digest, canned, ids_from=identity)
     if chat_search.searches(model) or call.body.get("web_search_options") is not None:
         r = call.rng("search")
         for choice in choices:
             chat_search.annotate(choice, request.last_user_text(), f"{digest}:{choice.index}", r, int(call.body.get("top_logprobs") or 0))
     if chat_audio.wanted(call.body):
-        _speak(choices, call, digest)
+        _speak(choices, call, identity)
     prompt_tokens = request.prompt_tokens()
     head = {
-        "id": make_id("chatcmpl-", digest, length=29),
+        "id": make_id("chatcmpl-", identity, length=29),
         "created": call.clock.timestamp(),
         "model": call.body["model"],
         "system_fingerprint": _fingerprint(call.seed, model.id),

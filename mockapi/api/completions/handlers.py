@@ -32,7 +32,7 @@ def create_completion(call: Call) -> Any:
         completion_tokens = tc.use_canned(choices, call.body, items, str(canned["content"]), canned.get("finish_reason", "stop"))
     prompt_tokens = sum(p.tokens for p in items)
     call.charged_tokens = prompt_tokens + completion_tokens
-    head = {"id": make_id("cmpl-", digest, length=29), "created": call.clock.timestamp(), "model": call.body["model"]}
+    head = {"id": make_id("cmpl-", call.id_digest(), length=29), "created": call.clock.timestamp(), "model": call.body["model"]}
     if call.body.get("stream"):
         include_usage = bool((call.body.get("stream_options") or {}).get("include_usage"))
         return Stream(tc.chunks(head, choices, prompt_tokens, completion_tokens, include_usage), dialect="chat",

@@ -21,7 +21,7 @@ def create_moderation(call: Call) -> dict[str, Any]:
     results = [moderation.classify(text, image, call.rng("moderation", k))
                for k, (text, image) in enumerate(moderation.inputs(call.body["input"]))]
     call.charged_tokens = count_value_tokens(call.body["input"])
-    return {"id": make_id("modr-", call.digest(), length=24), "model": call.body.get("model") or model.id, "results": results}
+    return {"id": make_id("modr-", call.id_digest(), length=24), "model": call.body.get("model") or model.id, "results": results}
 
 
 def _as_list(value: Any) -> list[Any]:

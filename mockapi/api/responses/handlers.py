@@ -74,7 +74,7 @@ def list_input_items(call: Call) -> dict[str, Any]:
 def compact_response(call: Call) -> dict[str, Any]:
     """``POST /v1/responses/compact``."""
     call.model()
-    return compaction.compact(State(call.store, call.tenant), call.body, call.digest(), call.clock.timestamp())
+    return compaction.compact(State(call.store, call.tenant), call.body, call.id_digest(), call.clock.timestamp())
 
 
 def get_input_token_counts(call: Call) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Responses as operations on state: create (with its chain or conversation), retrieve, cancel, replay.
 
-Transport-free: it reads a :class:`~mockapi.engine.Call` for the store, clock, catalogue and
+Transport-free: it reads a :class:`~mockapi.core.engine.Call` for the store, clock, catalogue and
 seed, and returns plain bodies or event lists; the resource module renders them.
 """
 
@@ -54,13 +54,17 @@ def create(call: Any) -> Created:
     if call.faithful:
         rules.check_context(request, history, prompt_tokens, model)
     canned = _canned(call, request, context)
-    ident = make_digest(call.digest(), [i.get("id") for i in history])
+    chain = [i.get("id") for i in history]
+    ident = make_digest(call.digest(), chain)
     outcome = generate(request, Context(history, model, ident, canned, searcher(call)))
+    identity = make_digest(call.id_digest(), chain)  # an identical request says the same, with its own ids
+    if identity != ident:
+        _own_ids(outcome.output, identity)
     now = call.clock.timestamp()
-    response_id = make_id("resp_", ident, length=50, alphabet=_HEX)
+    response_id = make_id("resp_", identity, length=50, alphabet=_HEX)
     final = build.finish(build.head(request, response_id, now, conversation_id=conversation_id,
                                   default_effort=model.default_effort), outcome, prompt_tokens, now)
-    input_items = [listed(item, lambda prefix, k=k: make_id(prefix, ident, "input", k, length=50, alphabet=_HEX))
+    input_items = [listed(item, lambda prefix, k=k: make_id(prefix, identity, "input", k, length=50, alphabet=_HEX))
                    for k, item in enumerate(request.items)]
     background = bool(call.body.get("background"))
     streamed = bool(call.body.get("stream"))
@@ -76,6 +80,16 @@ def create(call: Any) -> Created:
     tokens = prompt_tokens + outcome.output_tokens
     stream = events.lifecycle(final, call.rng("stream"), queued=background) if streamed else None
     return Created(record["response"], stream, tokens)
+
+
+def _own_ids(output: list[dict[str, Any]], identity: str) -> None:
+    """Give the output items of a repeated request ids of its own (same prefix and length), call ids too."""
+    for k, item in enumerate(output):
+        for field_name in ("id", "call_id"):
+            old = item.get(field_name)
+            if isinstance(old, str) and "_" in old:
+                prefix = old[:old.index("_") + 1]
+                item[field_name] = make_id(prefix, identity, field_name, k, length=len(old) - len(prefix))
 
 
 def _model(call: Any) -> ModelInfo:
