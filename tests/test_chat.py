@@ -150,8 +150,9 @@ def test_strict_schema_violation_names_the_path(mock):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.chat.completions.create(model="gpt-4o", messages=USER, response_format={
             "type": "json_schema", "json_schema": {"name": "x", "schema": bad, "strict": True}})
-    assert info.value.body["param"] == "response_format.json_schema.schema"
-    assert "Missing 'b'" in info.value.body["message"]
+    # The real body: param response_format, code null, the path inside the schema as a tuple (outlines#1666).
+    assert (info.value.body["param"], info.value.body["code"]) == ("response_format", None)
+    assert "In context=()" in info.value.body["message"] and "Missing 'b'" in info.value.body["message"]
 
 
 def test_reference_pydantic_schema_with_strict_is_rejected(mock):
