@@ -375,7 +375,15 @@ def test_reasoning_can_use_the_whole_budget(mock):
 def test_unknown_model_is_404(mock):
     with pytest.raises(openai.NotFoundError) as info:
         mock.client.responses.create(model="gpt-nope", input="x")
-    assert error_of(info)["code"] == "model_not_found"
+    assert (error_of(info)["code"], error_of(info)["param"]) == ("model_not_found", None)
+
+
+def test_models_the_responses_api_refuses(mock):
+    # The real 400 for the search-preview models (Laisky/one-api#88); which models: fixtures/models.yaml.
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="gpt-4o-mini-search-preview", input="News?")
+    assert error_of(info) == {"message": "The requested model 'gpt-4o-mini-search-preview' is not supported with the Responses API.",
+                              "type": "invalid_request_error", "param": "model", "code": "model_not_found"}
 
 
 # -- built-in tools --------------------------------------------------------------------------
@@ -545,3 +553,20 @@ def test_compact_gives_one_compaction_item(mock):
     assert compacted.usage.input_tokens > 0
     with pytest.raises(openai.BadRequestError):
         mock.client.responses.compact(model="gpt-4o", previous_response_id="resp_unknown")
+
+
+def test_reasoning_sent_back_by_id_needs_its_following_item(mock):
+    # The real 400 (continuedev/continue#8933): param input, code null.
+    first = create(mock, model="o4-mini", input="Tell me a joke.")
+    reasoning, message = first.output[0], first.output[1]
+    assert reasoning.type == "reasoning"
+    item = {"type": "reasoning", "id": reasoning.id, "summary": []}
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="o4-mini", input=[{"role": "user", "content": "Tell me a joke."}, item,
+                                                             {"role": "user", "content": "Another"}])
+    assert error_of(info) == {"message": f"Item '{reasoning.id}' of type 'reasoning' was provided without its required following item.",
+                              "type": "invalid_request_error", "param": "input", "code": None}
+    follow = {"type": "message", "role": "assistant", "id": message.id, "content": [{"type": "output_text", "text": first.output_text}]}
+    again = create(mock, model="o4-mini", input=[{"role": "user", "content": "Tell me a joke."}, item, follow,
+                                                 {"role": "user", "content": "Another"}])
+    assert again.status == "completed"

@@ -107,15 +107,16 @@ def _check_sampling(model: ModelInfo, body: dict[str, Any], effort: Any) -> None
 
 
 def _check_reasoning_pairs(items: list[dict[str, Any]]) -> None:
-    """A reasoning item sent back by id must be followed by the output item it came with.
+    """A reasoning item sent back by id alone must be followed by the output item it came with.
 
     source: 400 {"message": "Item 'rs_…' of type 'reasoning' was provided without its required following item.",
     "type": "invalid_request_error", "param": "input", "code": null} (github.com/continuedev/continue/issues/8933,
     2025-11; #10428, 2026-02; github.com/openai/openai-agents-js/issues/326). The real server matches the stored
-    following item; the mock refuses only what cannot be it: nothing, or an item that is not model output.
+    following item; the mock refuses only what cannot be it: nothing, or an item that is not model output. Every
+    report names an item without ``encrypted_content``; a stateless (encrypted) item is not checked.
     """
     for i, item in enumerate(items):
-        if item.get("type") != "reasoning" or not item.get("id"):
+        if item.get("type") != "reasoning" or not item.get("id") or item.get("encrypted_content"):
             continue
         following = items[i + 1] if i + 1 < len(items) else None
         if following is None or not _is_output(following):
