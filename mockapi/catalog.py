@@ -11,7 +11,13 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .errors import InvalidRequestError, MockAPIError, ModelNotFoundError, NotFoundError, PermissionDeniedError
+from .errors import (
+    InvalidRequestError,
+    MockAPIError,
+    ModelNotFoundError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from .paths import fixtures_dir
 
 # A fixed creation time per model keeps `GET /models` byte-stable across runs.

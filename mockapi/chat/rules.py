@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 
 from ..catalog import ModelInfo
-from ..errors import ContextLengthExceededError, InvalidRequestError, InvalidValueError, UnknownParameterError
+from ..errors import (
+    ContextLengthExceededError,
+    InvalidRequestError,
+    InvalidValueError,
+    UnknownParameterError,
+)
 from ..reasoning import check_effort, check_sampling
 from ..strict import violations
 from .request import ChatRequest, text_of
@@ -54,7 +59,7 @@ def _schema_context(path: str, base: str) -> str:
     source: "In context=(), ..." at the root, "In context=('properties', 'table_schema'), ..." below it
     (github.com/dottxt-ai/outlines/issues/1666, github.com/moeru-ai/xsai/issues/202).
     """
-    rest = path[len(base):] if path.startswith(base) else path
+    rest = path.removeprefix(base)
     parts: list[str | int] = []
     for token in re.findall(r"[^.\[\]]+|\[\d+\]", rest):
         parts.append(int(token[1:-1]) if token.startswith("[") else token)
