@@ -11,7 +11,13 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .errors import ModelNotFoundError
+from .errors import (
+    InvalidRequestError,
+    MockAPIError,
+    ModelNotFoundError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from .paths import fixtures_dir
 
 # A fixed creation time per model keeps `GET /models` byte-stable across runs.
@@ -88,18 +94,42 @@ class Catalog:
         return None
 
     def get(self, model_id: Any, *, param: str = "model", kinds: Iterable[str] | None = None) -> ModelInfo:
-        """The model with this id, or a 404 ``model_not_found`` naming it."""
+        """The model with this id, or the real API's error for an unknown model or one of the wrong kind.
+
+        An unknown model is a 404 ``model_not_found`` whose ``param`` is null, whatever the endpoint:
+        ``{"message": "The model `computer-use-preview-2025-03-11` does not exist or you do not have access
+        to it.", "type": "invalid_request_error", "param": null, "code": "model_not_found"}``
+        (github.com/openai/openai-agents-python/issues/458, 2025; the same body in
+        github.com/Dooy/chatgpt-web-midjourney-proxy/issues/271). ``param`` names the field only for
+        the wrong-kind errors below.
+        """
         model = self.find(model_id) if isinstance(model_id, str) else None
         if model is None:
-            raise ModelNotFoundError(f"The model `{model_id}` does not exist or you do not have access to it.", param=param)
+            raise ModelNotFoundError(f"The model `{model_id}` does not exist or you do not have access to it.")
         if kinds is not None and model.kind not in set(kinds):
-            from .errors import InvalidRequestError
-
-            raise InvalidRequestError(
-                f"The model `{model_id}` is not supported by this endpoint (it is a {model.kind} model).",
-                param=param, code="model_not_supported",
-            )
+            raise _wrong_kind(model, tuple(kinds), param)
         return model
+
+
+def _wrong_kind(model: ModelInfo, kinds: tuple[str, ...], param: str) -> MockAPIError:
+    """The error an endpoint gives for a model of another kind (the real bodies where they are known)."""
+    if kinds == ("chat",):
+        # source: 404 {"message": "This is not a chat model and thus not supported in the v1/chat/completions
+        # endpoint. Did you mean to use v1/completions?", "type": "invalid_request_error", "param": "model",
+        # "code": null} (github.com/egoist/chatwise-releases/issues/1256, 2026; a realtime model in
+        # github.com/SciSharp/BotSharp/pull/959, 2025)
+        return NotFoundError("This is not a chat model and thus not supported in the v1/chat/completions endpoint. "
+                             "Did you mean to use v1/completions?", param=param)
+    if kinds == ("embedding",):
+        # source: 403 {"message": "You are not allowed to generate embeddings from this model", "type":
+        # "invalid_request_error", "param": null, "code": null} for gpt-4o (github.com/infiniflow/ragflow/issues/1835,
+        # 2024) and gpt-3.5-turbo (github.com/langchain-ai/langchain/issues/9270)
+        error = PermissionDeniedError("You are not allowed to generate embeddings from this model")
+        error.code = None
+        return error
+    # No real body found for the other endpoints: a 400 naming the model.
+    return InvalidRequestError(f"The model `{model.id}` is not supported by this endpoint (it is a {model.kind} model).",
+                               param=param, code="model_not_supported")
 
 
 def _replace(model: ModelInfo, **changes: Any) -> ModelInfo:

@@ -289,6 +289,11 @@ def _descend(error: ValidationError, root: dict[str, Any]) -> ValidationError | 
     return error
 
 
+# The request schemas (by their SDK title) of the endpoints whose missing-model error is the legacy one:
+# chat completions and completions share the title CompletionCreateParamsBase.
+_LEGACY_MODEL_MESSAGE = frozenset({"CompletionCreateParamsBase", "EmbeddingCreateParams"})
+
+
 def to_api_error(error: ValidationError | InvalidRequestError) -> InvalidRequestError:
     """Turn a JSON Schema failure into the 400 the real API would send."""
     if isinstance(error, InvalidRequestError):
@@ -308,6 +313,13 @@ def to_api_error(error: ValidationError | InvalidRequestError) -> InvalidRequest
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         name = format_path([*path, missing[0]]) if missing else param
+        if name == "model" and error.schema.get("title") in _LEGACY_MODEL_MESSAGE:
+            # The chat, completions and embeddings endpoints answer a missing model in their own words, with
+            # param and code null: {"message": "you must provide a model parameter", "type": "invalid_request_error",
+            # "param": null, "code": null} (chat: github.com/danielmiessler/Fabric/issues/239, 2024;
+            # github.com/transitive-bullshit/agentic/issues/530; embeddings: github.com/tmc/langchaingo/issues/779).
+            # The Responses API says "Missing required parameter: 'model'." (github.com/mattermost/mattermost-plugin-agents/issues/476).
+            return InvalidRequestError("you must provide a model parameter", param=None, code=None)
         return InvalidRequestError(f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter")
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bound = error.validator_value

@@ -152,8 +152,9 @@ def test_strict_schema_violation_names_the_path(mock):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.chat.completions.create(model="gpt-4o", messages=USER, response_format={
             "type": "json_schema", "json_schema": {"name": "x", "schema": bad, "strict": True}})
-    assert info.value.body["param"] == "response_format.json_schema.schema"
-    assert "Missing 'b'" in info.value.body["message"]
+    # The real body: param response_format, code null, the path inside the schema as a tuple (outlines#1666).
+    assert (info.value.body["param"], info.value.body["code"]) == ("response_format", None)
+    assert "In context=()" in info.value.body["message"] and "Missing 'b'" in info.value.body["message"]
 
 
 def test_reference_pydantic_schema_with_strict_is_rejected(mock):
@@ -289,7 +290,9 @@ def test_parameter_ranges(mock, kwargs, param):
 def test_unknown_model_is_404(mock):
     with pytest.raises(openai.NotFoundError) as info:
         mock.client.chat.completions.create(model="gpt-nope", messages=USER)
-    assert info.value.body["code"] == "model_not_found"
+    # The real body: param null (openai/openai-agents-python#458).
+    assert info.value.body == {"message": "The model `gpt-nope` does not exist or you do not have access to it.",
+                               "type": "invalid_request_error", "param": None, "code": "model_not_found"}
 
 
 def test_streaming_text_and_usage_chunk(mock):
@@ -383,3 +386,21 @@ def test_developer_role_and_names(mock):
     r = mock.client.chat.completions.create(model="gpt-4o", messages=[
         {"role": "developer", "content": "Be brief."}, {"role": "user", "name": "ann", "content": "Hi"}])
     assert r.choices[0].message.content
+
+
+@pytest.mark.parametrize("model,role,index", [("o1-mini", "system", 0), ("o1-mini", "developer", 0), ("o3", "function", 1),
+                                              ("gpt-5", "function", 1)])
+def test_roles_an_older_reasoning_model_refuses(mock, model, role, index):
+    # The catalogue's refused_roles, each cited (o1-mini: microsoft/agent-framework#1077; o3: TheR1D/shell_gpt#717).
+    first = {"role": role, "content": "Be brief."} if index == 0 else {"role": "user", "content": "list files"}
+    second = {"role": "user", "content": "Hi"} if index == 0 else {"role": role, "name": "ls", "content": "a.txt"}
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.chat.completions.create(model=model, messages=[first, second])
+    assert info.value.body == {"message": f"Unsupported value: 'messages[{index}].role' does not support '{role}' with this model.",
+                               "type": "invalid_request_error", "param": f"messages[{index}].role", "code": "unsupported_value"}
+
+
+def test_system_role_is_fine_on_the_later_reasoning_models(mock):
+    for model in ("o1", "o3-mini", "gpt-5"):
+        r = mock.client.chat.completions.create(model=model, messages=[{"role": "system", "content": "Be brief."}, *USER])
+        assert r.choices[0].message.content

@@ -134,9 +134,7 @@ def test_rate_limit_headers_charge_the_input_tokens(mock):
         ({"input": ["word " * 8000] * 38}, "input"),  # over 300,000 tokens in one request
         ({"input": "hi", "dimensions": 0}, "dimensions"),
         ({"input": "hi", "dimensions": 1537}, "dimensions"),
-        ({"input": "hi", "model": "text-embedding-ada-002", "dimensions": 512}, "dimensions"),
         ({"input": "hi", "encoding_format": "hex"}, "encoding_format"),
-        ({"input": "hi", "model": "gpt-4o"}, "model"),
     ],
 )
 def test_limits_give_400_naming_the_parameter(mock, kwargs, param):
@@ -145,6 +143,18 @@ def test_limits_give_400_naming_the_parameter(mock, kwargs, param):
         mock.client.embeddings.create(**args)
     assert info.value.body["param"] == param
     assert info.value.body["type"] == "invalid_request_error"
+
+
+def test_dimensions_on_ada_and_a_chat_model_get_the_real_bodies(mock):
+    # ada: 400, param and code null (SciPhi-AI/R2R#768); a chat model: 403 (infiniflow/ragflow#1835).
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.embeddings.create(model="text-embedding-ada-002", input="hi", dimensions=512)
+    assert info.value.body == {"message": "This model does not support specifying dimensions.",
+                               "type": "invalid_request_error", "param": None, "code": None}
+    with pytest.raises(openai.PermissionDeniedError) as denied:
+        mock.client.embeddings.create(model="gpt-4o", input="hi")
+    assert denied.value.body == {"message": "You are not allowed to generate embeddings from this model",
+                                 "type": "invalid_request_error", "param": None, "code": None}
 
 
 def test_a_long_token_id_input_is_one_input(mock):

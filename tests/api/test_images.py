@@ -141,7 +141,6 @@ def test_asset_route_rejects_unknown_paths(mock):
         ({"model": "dall-e-2", "n": 11}, "n"),
         ({"model": "dall-e-2", "n": 0}, "n"),
         ({"model": "dall-e-2", "size": "1792x1024"}, "size"),
-        ({"model": "dall-e-3", "size": "256x256"}, "size"),
         ({"model": "dall-e-2", "style": "vivid"}, "style"),
         ({"model": "dall-e-2", "quality": "hd"}, "quality"),
         ({"model": "dall-e-3", "quality": "high"}, "quality"),
@@ -162,6 +161,20 @@ def test_generation_limits_give_400(mock, kwargs, param):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.images.generate(**args)
     assert info.value.body["param"] == param
+
+
+def test_size_errors_take_the_real_forms(mock):
+    # dall-e-3: code invalid_size, param null (redevrx/chat_gpt_sdk#93); the GPT image models list the sizes
+    # (pollinations/pollinations#5037).
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.images.generate(model="dall-e-3", prompt="A quiet harbour", size="256x256")
+    assert info.value.body == {"message": "The size is not supported by this model.", "type": "invalid_request_error",
+                               "param": None, "code": "invalid_size"}
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.images.generate(model="gpt-image-1", prompt="A quiet harbour", size="1254x836")
+    assert info.value.body["message"] == ("Invalid value: '1254x836'. Supported values are: '1024x1024', '1024x1536', "
+                                          "'1536x1024', and 'auto'.")
+    assert (info.value.body["param"], info.value.body["code"]) == ("size", "invalid_value")
 
 
 # -- edits and variations ----------------------------------------------------------------------

@@ -74,8 +74,10 @@ def test_gpt_5_1_and_later_sample_at_effort_none(mock):
 
 
 def test_responses_temperature_is_refused_on_gpt_5(mock):
+    # The Responses API's own wording, code null (JetBrains/koog#1263); chat says "Unsupported value: ...".
     error = respond_error(mock, "gpt-5", temperature=0.5)
-    assert (error["param"], error["code"]) == ("temperature", "unsupported_value")
+    assert error["message"] == "Unsupported parameter: 'temperature' is not supported with this model."
+    assert (error["param"], error["code"]) == ("temperature", None)
     assert respond(mock, "gpt-4o", temperature=0.5).temperature == 0.5
 
 
@@ -251,8 +253,11 @@ def test_models_have_plausible_created_dates(mock):
 def test_kinds_of_the_sdk_models(mock):
     listed = {m.id for m in mock.client.models.list().data}
     assert {"gpt-realtime", "sora-2", "gpt-image-1.5", "gpt-image-1-mini", "gpt-audio", "gpt-4o-mini-tts"} <= listed
+    # A model of another kind on chat completions: the real 404, param model, code null
+    # (egoist/chatwise-releases#1256; a realtime model in SciSharp/BotSharp#959).
     for model in ("gpt-realtime", "sora-2", "gpt-image-1", "tts-1"):
-        assert chat_error(mock, model)["code"] == "model_not_supported"
+        error = chat_error(mock, model, error=openai.NotFoundError)
+        assert error["message"].startswith("This is not a chat model") and (error["param"], error["code"]) == ("model", None)
     speak = {"modalities": ["text", "audio"], "audio": {"voice": "alloy", "format": "wav"}}
     assert chat(mock, "gpt-audio-mini", **speak).choices and chat(mock, "gpt-4o-audio-preview", **speak).choices
 

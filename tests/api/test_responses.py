@@ -120,9 +120,10 @@ def test_reasoning_of_an_unstored_response_cannot_be_sent_back_by_id_alone(mock)
     assert reasoning.type == "reasoning" and not reasoning.encrypted_content
     history = [{"role": "user", "content": "Plan a trip."}, reasoning.model_dump(exclude_none=True),
                {"role": "user", "content": "Shorter."}]
-    with pytest.raises(openai.BadRequestError) as info:
+    # The real answer is a 404 naming the item, param "input" (can1357/oh-my-pi#41, continuedev/continue#9101).
+    with pytest.raises(openai.NotFoundError) as info:
         mock.client.responses.create(model="o4-mini", input=history, store=False)
-    assert reasoning.id in error_of(info)["message"] and error_of(info)["param"] == "input[1]"
+    assert reasoning.id in error_of(info)["message"] and error_of(info)["param"] == "input"
     # Messages and function calls of an unstored response carry their content: sent back, they are input.
     r2 = create(mock, input="What's the weather in Oslo?", tools=[WEATHER], store=False)
     history = [{"role": "user", "content": "What's the weather in Oslo?"}, r2.output[0].model_dump(exclude_none=True),
@@ -375,7 +376,15 @@ def test_reasoning_can_use_the_whole_budget(mock):
 def test_unknown_model_is_404(mock):
     with pytest.raises(openai.NotFoundError) as info:
         mock.client.responses.create(model="gpt-nope", input="x")
-    assert error_of(info)["code"] == "model_not_found"
+    assert (error_of(info)["code"], error_of(info)["param"]) == ("model_not_found", None)
+
+
+def test_models_the_responses_api_refuses(mock):
+    # The real 400 for the search-preview models (Laisky/one-api#88); which models: fixtures/models.yaml.
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="gpt-4o-mini-search-preview", input="News?")
+    assert error_of(info) == {"message": "The requested model 'gpt-4o-mini-search-preview' is not supported with the Responses API.",
+                              "type": "invalid_request_error", "param": "model", "code": "model_not_found"}
 
 
 # -- built-in tools --------------------------------------------------------------------------
@@ -460,13 +469,13 @@ def test_shell_and_apply_patch_calls(mock):
     ({"tools": [{"type": "function", "function": {"name": "get_weather", "description": "d", "parameters": {"type": "object"}}}]},
      "tools[0].name", '"type": "function", "name"'),
     ({"extra_body": {"tool_resources": {"file_search": {"vector_store_ids": ["vs_1"]}}}, "tools": [{"type": "file_search", "vector_store_ids": ["vs_1"]}]},
-     "tool_resources", "vector_store_ids"),
+     None, "vector_store_ids"),  # an unknown top-level argument: param null, as the real body has it
     ({"text": {"format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {"type": "object"}}}}},
      "text.format.name", '"type": "json_schema", "name"'),
     ({"tools": [{"type": "code_interpreter"}]}, "tools[0].container", '"container": {"type": "auto"}'),
     ({"tools": [{"type": "file_search"}]}, "tools[0].vector_store_ids", "vector_store_ids"),
     ({"tools": [{"type": "computer_20241022", "display_width_px": 1024, "display_height_px": 768}]}, "tools[0].type", "computer_use_preview"),
-    ({"extra_body": {"messages": [{"role": "user", "content": "hi"}]}}, "messages", "'input'"),
+    ({"extra_body": {"messages": [{"role": "user", "content": "hi"}]}}, None, "'input'"),
 ])
 def test_reference_mistakes_name_the_right_shape(mock, kwargs, param, hint):
     with pytest.raises(openai.BadRequestError) as info:
@@ -546,3 +555,20 @@ def test_compact_gives_one_compaction_item(mock):
     assert compacted.usage.input_tokens > 0
     with pytest.raises(openai.BadRequestError):
         mock.client.responses.compact(model="gpt-4o", previous_response_id="resp_unknown")
+
+
+def test_reasoning_sent_back_by_id_needs_its_following_item(mock):
+    # The real 400 (continuedev/continue#8933): param input, code null.
+    first = create(mock, model="o4-mini", input="Tell me a joke.")
+    reasoning, message = first.output[0], first.output[1]
+    assert reasoning.type == "reasoning"
+    item = {"type": "reasoning", "id": reasoning.id, "summary": []}
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="o4-mini", input=[{"role": "user", "content": "Tell me a joke."}, item,
+                                                             {"role": "user", "content": "Another"}])
+    assert error_of(info) == {"message": f"Item '{reasoning.id}' of type 'reasoning' was provided without its required following item.",
+                              "type": "invalid_request_error", "param": "input", "code": None}
+    follow = {"type": "message", "role": "assistant", "id": message.id, "content": [{"type": "output_text", "text": first.output_text}]}
+    again = create(mock, model="o4-mini", input=[{"role": "user", "content": "Tell me a joke."}, item, follow,
+                                                 {"role": "user", "content": "Another"}])
+    assert again.status == "completed"

@@ -146,7 +146,6 @@ def test_reasoning_item_without_summary_is_the_real_400(mock):
     ("/responses", {"input": "hi"}, "model"),
     ("/responses", {"model": "gpt-4o", "input": [{"role": "user"}]}, "input[0].content"),
     ("/responses", {"model": "gpt-4o", "input": [{"type": "function_call", "name": "f", "arguments": "{}"}]}, "input[0].call_id"),
-    ("/chat/completions", {"messages": [{"role": "user", "content": "hi"}]}, "model"),
     ("/chat/completions", {"model": "gpt-4o"}, "messages"),
     ("/chat/completions", {"model": "gpt-4o", "messages": [{"content": "hi"}]}, "messages[0].role"),
     ("/chat/completions", {"model": "gpt-4o", "messages": [{"role": "tool", "content": "x"}]}, "messages[0].tool_call_id"),
@@ -159,6 +158,16 @@ def test_server_required_fields_give_the_real_400(mock, path, body, param):
     err = error_of(info)
     assert err["code"] == "missing_required_parameter" and err["param"] == param
     assert err["message"] == f"Missing required parameter: '{param}'."
+
+
+@pytest.mark.parametrize("path,body", [("/chat/completions", {"messages": [{"role": "user", "content": "hi"}]}),
+                                       ("/embeddings", {"input": "hi"}), ("/completions", {"prompt": "hi"})])
+def test_missing_model_on_the_legacy_endpoints_is_their_own_400(mock, path, body):
+    # The real chat/completions/embeddings body (danielmiessler/Fabric#239, tmc/langchaingo#779), unlike /responses.
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.post(path, body=body, cast_to=object)
+    assert error_of(info) == {"message": "you must provide a model parameter", "type": "invalid_request_error",
+                              "param": None, "code": None}
 
 
 def test_unknown_top_level_argument_is_still_refused(mock):

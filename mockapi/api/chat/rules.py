@@ -6,6 +6,8 @@ pairing, tool_choice against tools) or the model's capabilities (vision, tools, 
 
 from __future__ import annotations
 
+import re
+
 from mockapi.content.reasoning import check_effort, check_sampling
 from mockapi.content.strict import violations
 from mockapi.core.catalog import ModelInfo
@@ -22,6 +24,7 @@ from .request import ChatRequest, text_of
 def check(request: ChatRequest, model: ModelInfo) -> None:
     """Raise the 400 the real API would give, or return when the request is acceptable."""
     body = request.body
+    _check_roles(request, model)
     _check_parameter_combinations(request)
     _check_tool_pairing(request)
     _check_tool_choice(request)
@@ -34,6 +37,34 @@ def check(request: ChatRequest, model: ModelInfo) -> None:
             raise InvalidRequestError(
                 "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
                 param="messages")
+
+
+def _check_roles(request: ChatRequest, model: ModelInfo) -> None:
+    """The message roles the model's catalogue entry refuses (``refused_roles``, cited in fixtures/models.yaml).
+
+    source: o1-mini refuses ``system`` ("Unsupported value: 'messages[0].role' does not support 'system' with
+    this model.", param messages[0].role, code unsupported_value: github.com/animalnots/BetterChatGPT-PLUS/issues/90,
+    github.com/microsoft/agent-framework/issues/1077); o3 refuses ``function`` (github.com/TheR1D/shell_gpt/issues/717).
+    """
+    refused = model.extra.get("refused_roles") or ()
+    for i, message in enumerate(request.messages):
+        role = message.get("role")
+        if role in refused:
+            raise InvalidRequestError(f"Unsupported value: 'messages[{i}].role' does not support '{role}' with this model.",
+                                      param=f"messages[{i}].role", code="unsupported_value")
+
+
+def _schema_context(path: str, base: str) -> str:
+    """A strict-schema path as the real message shows it: the keys below the schema root as a Python tuple.
+
+    source: "In context=(), ..." at the root, "In context=('properties', 'table_schema'), ..." below it
+    (github.com/dottxt-ai/outlines/issues/1666, github.com/moeru-ai/xsai/issues/202).
+    """
+    rest = path.removeprefix(base)
+    parts: list[str | int] = []
+    for token in re.findall(r"[^.\[\]]+|\[\d+\]", rest):
+        parts.append(int(token[1:-1]) if token.startswith("[") else token)
+    return repr(tuple(parts))
 
 
 def _check_parameter_combinations(request: ChatRequest) -> None:
@@ -108,7 +139,10 @@ def _check_strict_schemas(request: ChatRequest) -> None:
         if spec.get("strict"):
             base = "response_format.json_schema.schema"
             for path, message in violations(spec.get("schema"), base):
-                raise InvalidRequestError(f"Invalid schema for response_format '{spec.get('name')}': In context=({path}), {message}.", param=base, code="invalid_json_schema")
+                # source: param response_format, code null (github.com/dottxt-ai/outlines/issues/1666; the same body
+                # for 'required' and $ref violations in public client notes)
+                raise InvalidRequestError(f"Invalid schema for response_format '{spec.get('name')}': "
+                                          f"In context={_schema_context(path, base)}, {message}.", param="response_format")
 
 
 def _check_capabilities(request: ChatRequest, model: ModelInfo) -> None:
@@ -120,8 +154,11 @@ def _check_capabilities(request: ChatRequest, model: ModelInfo) -> None:
                                   param=images[0][0], code="invalid_value")
     fmt = (request.body.get("response_format") or {}).get("type")
     if fmt in ("json_object", "json_schema") and not model.json_mode:
+        # source: {"message": "Invalid parameter: 'response_format' of type 'json_object' is not supported with this
+        # model.", "type": "invalid_request_error", "param": "response_format", "code": null} on gpt-4 (quoted in
+        # public client code, e.g. getzep/graphiti notes)
         raise InvalidRequestError(f"Invalid parameter: 'response_format' of type '{fmt}' is not supported with this model.",
-                                  param="response_format", code="unsupported_parameter")
+                                  param="response_format")
 
 
 def _check_model_parameters(request: ChatRequest, model: ModelInfo) -> None:

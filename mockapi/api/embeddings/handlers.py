@@ -43,7 +43,10 @@ def _dimensions(value: Any, model_id: str, size: int, reducible: bool) -> int | 
     if value is None:
         return None
     if not reducible:
-        raise InvalidRequestError(f"This model does not support specifying dimensions. ({model_id})", param="dimensions")
+        # source: {"message": "This model does not support specifying dimensions.", "type": "invalid_request_error",
+        # "param": null, "code": null} on text-embedding-ada-002 (github.com/SciPhi-AI/R2R/pull/768, 2024-07;
+        # github.com/sbintuitions/JMTEB/pull/14; still so in github.com/embeddings-benchmark/mteb/issues/3687, 2025-12)
+        raise InvalidRequestError("This model does not support specifying dimensions.")
     if value < 1 or value > size:
         raise InvalidValueError(
             f"Invalid value for 'dimensions' = {value}. Must be between 1 and {size} for {model_id}.", param="dimensions")

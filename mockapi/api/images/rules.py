@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mockapi.core.errors import InvalidRequestError, InvalidValueError
+from mockapi.core.errors import InvalidRequestError, InvalidValueError, UnknownParameterError
 
 MB = 1024 * 1024
 _ARBITRARY = re.compile(r"^gpt-image-2(\.5)?(-|$)")  # models that take any WxH within limits
@@ -41,7 +41,7 @@ def rules_for(model_id: str) -> ImageModel:
         return ImageModel(model_id, "dall-e-3", ("1024x1024", "1792x1024", "1024x1792"), "1024x1024", 1, 4000,
                           ("standard", "hd", "auto"))
     qualities = _WIDE_QUALITIES if model_id.startswith("gpt-image-2.5") else _GPT_QUALITIES
-    return ImageModel(model_id, "gpt", ("1024x1024", "1536x1024", "1024x1536", "auto"), "auto", 10, 32000, qualities)
+    return ImageModel(model_id, "gpt", ("1024x1024", "1024x1536", "1536x1024", "auto"), "auto", 10, 32000, qualities)
 
 
 def size_of(model: ImageModel, value: Any) -> tuple[int, int]:
@@ -58,8 +58,20 @@ def size_of(model: ImageModel, value: Any) -> tuple[int, int]:
             return w, h
         raise InvalidValueError(f"Invalid size '{size}': width and height must be multiples of 16, the aspect ratio "
                                 "between 1:3 and 3:1, and at most 3840x2160.", param="size")
-    listed = ", ".join(repr(s) for s in model.sizes)
-    raise InvalidValueError(f"Invalid value: '{size}'. Supported values for {model.id} are: {listed}.", param="size")
+    if model.family == "dall-e-3":
+        # source: {"code": "invalid_size", "message": "The size is not supported by this model.", "param": null,
+        # "type": "invalid_request_error"} for dall-e-3 at 256x256 (github.com/redevrx/chat_gpt_sdk/issues/93, 2024-01;
+        # the same message in github.com/Zain-ul-din/whatsapp-ai-bot/issues/62 and tbxark/ChatGPT-Telegram-Workers#307, 2024-11)
+        raise InvalidRequestError("The size is not supported by this model.", code="invalid_size")
+    # source: "Invalid value: '1254x836'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'."
+    # for gpt-image-1 (github.com/pollinations/pollinations/issues/5037, 2025-11); the dall-e-2 list the same way
+    # (github.com/openai-php/client/issues/641, 2025-08)
+    raise InvalidValueError(f"Invalid value: '{size}'. Supported values are: {_listed(model.sizes)}.", param="size")
+
+
+def _listed(values: tuple[str, ...]) -> str:
+    quoted = [repr(v) for v in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + ", and " + quoted[-1]
 
 
 def check_common(model: ImageModel, body: dict[str, Any]) -> None:
@@ -85,8 +97,11 @@ def check_common(model: ImageModel, body: dict[str, Any]) -> None:
                 raise InvalidRequestError(f"{name} is only supported for the GPT image models, not {model.id}.", param=name)
         return
     if body.get("response_format") is not None:
-        raise InvalidRequestError(f"response_format is not supported for {model.id}: GPT image models always return "
-                                  "base64-encoded images.", param="response_format")
+        # source: {"message": "Unknown parameter: 'response_format'.", "type": "invalid_request_error", "param":
+        # "response_format", "code": "unknown_parameter"} for gpt-image-1 (github.com/vercel/ai/issues/6102, 2025-05),
+        # gpt-image-1-mini (github.com/lofcz/LLMTornado/issues/155, 2026-02) and gpt-image-1.5
+        # (github.com/GetfroggyHoe/universal-immersion-engine/issues/5, 2026-01)
+        raise UnknownParameterError("Unknown parameter: 'response_format'.", param="response_format")
     compression = body.get("output_compression")
     if (body.get("output_format") or "png") == "png" and isinstance(compression, int) and compression < 100:
         # PNG is lossless: the real API refuses a lower compression for it (docs: output_compression is

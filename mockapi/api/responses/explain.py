@@ -32,9 +32,8 @@ def explain(body: Any, error: InvalidRequestError) -> InvalidRequestError:
         if found is not None:
             return found
     if "tool_resources" in body:
-        return UnknownParameterError(
-            "Unrecognized request argument supplied: tool_resources. The Responses API has no 'tool_resources': give the vector "
-            'stores to the file_search tool itself: {"type": "file_search", "vector_store_ids": ["vs_..."]}.', param="tool_resources")
+        return _unrecognized("tool_resources", "The Responses API has no 'tool_resources': give the vector stores to the "
+                             'file_search tool itself: {"type": "file_search", "vector_store_ids": ["vs_..."]}.')
     fmt = (body.get("text") or {}).get("format") if isinstance(body.get("text"), dict) else None
     if isinstance(fmt, dict) and "json_schema" in fmt:
         return InvalidRequestError(
@@ -42,8 +41,13 @@ def explain(body: Any, error: InvalidRequestError) -> InvalidRequestError:
             "'json_schema' object: " + _FLAT_FORMAT + ".", param="text.format.name", code="missing_required_parameter")
     for key, hint in _CHAT_ONLY.items():
         if key in body:
-            return UnknownParameterError(f"Unrecognized request argument supplied: {key}. {hint}", param=key)
+            return _unrecognized(key, hint)
     return error
+
+
+def _unrecognized(name: str, hint: str) -> InvalidRequestError:
+    """The real unknown-top-level-argument 400 (param and code null, as mockapi/contract.py to_api_error), plus the hint."""
+    return InvalidRequestError(f"Unrecognized request argument supplied: {name}. {hint}")
 
 
 def _tool(i: int, tool: dict[str, Any]) -> InvalidRequestError | None:

@@ -72,10 +72,16 @@ def _check_formats(request: ResponsesRequest) -> None:
 
 def _check_model(request: ResponsesRequest, model: ModelInfo) -> None:
     body = request.body
+    if model.extra.get("responses") is False:
+        # source: 400 "The requested model 'gpt-4o-search-preview' is not supported with the Responses API.", param
+        # model, code model_not_found (github.com/Laisky/one-api/issues/88); which models: fixtures/models.yaml
+        raise InvalidRequestError(f"The requested model '{model.id}' is not supported with the Responses API.",
+                                  param="model", code="model_not_found")
     if (request.functions or request.hosted) and not model.tools:
         raise InvalidRequestError(f"Tools are not supported with model {model.id}.", param="tools", code="unsupported_parameter")
     effort = (body.get("reasoning") or {}).get("effort")
     check_effort(model, effort, "reasoning.effort")
+    _check_sampling(model, body, effort)
     check_sampling(model, body, effort, chat=False)
     limit = body.get("max_output_tokens")
     if limit is not None and limit > model.max_output_tokens:
@@ -88,15 +94,59 @@ def _check_model(request: ResponsesRequest, model: ModelInfo) -> None:
                                           code="invalid_value")
 
 
+def _check_sampling(model: ModelInfo, body: dict[str, Any], effort: Any) -> None:
+    """While a reasoning model reasons, the Responses API refuses sampling in its own words (not chat's).
+
+    source: {"message": "Unsupported parameter: 'temperature' is not supported with this model.", "type":
+    "invalid_request_error", "param": "temperature", "code": null} from the Responses API on GPT-5
+    (github.com/JetBrains/koog/issues/1263, 2025-12) and gpt-5.2 (github.com/OpenHands/software-agent-sdk/issues/1837,
+    2026-01); chat says "Unsupported value: 'temperature' does not support 0.2 ..." instead (mockapi/reasoning.py).
+    top_p is refused the same way (the same sampling rule; its Responses wording is assumed alike).
+    """
+    if model.sampling or not model.reasons(effort):
+        return
+    for name in ("temperature", "top_p"):
+        value = body.get(name)
+        if value is not None and value != 1:
+            raise InvalidRequestError(f"Unsupported parameter: '{name}' is not supported with this model.", param=name)
+
+
+def _check_reasoning_pairs(items: list[dict[str, Any]]) -> None:
+    """A reasoning item sent back by id alone must be followed by the output item it came with.
+
+    source: 400 {"message": "Item 'rs_…' of type 'reasoning' was provided without its required following item.",
+    "type": "invalid_request_error", "param": "input", "code": null} (github.com/continuedev/continue/issues/8933,
+    2025-11; #10428, 2026-02; github.com/openai/openai-agents-js/issues/326). The real server matches the stored
+    following item; the mock refuses only what cannot be it: nothing, or an item that is not model output. Every
+    report names an item without ``encrypted_content``; a stateless (encrypted) item is not checked.
+    """
+    for i, item in enumerate(items):
+        if item.get("type") != "reasoning" or not item.get("id") or item.get("encrypted_content"):
+            continue
+        following = items[i + 1] if i + 1 < len(items) else None
+        if following is None or not _is_output(following):
+            raise InvalidRequestError(f"Item '{item['id']}' of type 'reasoning' was provided without its required following item.",
+                                      param="input")
+
+
+def _is_output(item: dict[str, Any]) -> bool:
+    kind = str(item.get("type") or "message")
+    return (kind == "message" and item.get("role") == "assistant") or kind.endswith("_call") or kind in (
+        "mcp_list_tools", "mcp_approval_request", "compaction")
+
+
 def check_context(request: ResponsesRequest, history: list[dict[str, Any]], prompt_tokens: int, model: ModelInfo) -> None:
     """Rules that need the conversation: tool outputs answer calls, and the context fits the model."""
+    _check_reasoning_pairs(request.items)
     calls = {i.get("call_id") for i in history + request.items if str(i.get("type", "")).endswith("_call") and i.get("call_id")}
     answered = set()
-    for i, item in enumerate(request.items):
+    for item in request.items:
         if item.get("type") == "function_call_output":
             if item.get("call_id") not in calls:
+                # source: param "input", code null (github.com/microsoft/vscode/issues/320060, 2026-06;
+                # github.com/cline/cline/issues/9288; github.com/continuedev/continue/issues/10092)
                 raise InvalidRequestError(f"No tool call found for function call output with call_id {item.get('call_id')}.",
-                                          param=f"input[{i}]")
+                                          param="input")
             answered.add(item.get("call_id"))
     pending = [i for i in _trailing_calls(history) if i["type"] == "function_call" and i.get("call_id") not in answered]
     if pending and request.body.get("previous_response_id"):

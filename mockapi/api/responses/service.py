@@ -44,7 +44,7 @@ def create(call: Any) -> Created:
     state = State(call.store, call.tenant)
     history, conversation_id = _history(request, state)
     request.items = resolve_references(request.items, history, state.item)
-    state.check_items_stored(request.items)
+    state.check_items_stored(request.items, store=request.body.get("store") is not False)
     context = history + request.items
     prompt_tokens = build.input_tokens(request, context)
     while request.body.get("truncation") == "auto" and prompt_tokens > model.context_window and history:

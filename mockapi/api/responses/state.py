@@ -62,22 +62,29 @@ class State:
         for object_id in [response["id"], *(i["id"] for i in response.get("output", []) if i.get("id"))]:
             self.store.put(self.tenant, DROPPED, object_id, {"id": object_id})
 
-    def check_items_stored(self, items: list[dict[str, Any]]) -> None:
-        """The real API's 400 for a reasoning item of a ``store: false`` response sent back by id alone.
+    def check_items_stored(self, items: list[dict[str, Any]], store: bool = True) -> None:
+        """The real API's 404 for a reasoning item sent back by id alone that the server did not keep.
 
-        Only reasoning is looked up by id: the reports of this error all name an ``rs_`` item
+        That is one from a ``store: false`` response, or, in a ``store: false`` request, one the server
+        never stored. Only reasoning is looked up by id: the reports of this error all name an ``rs_`` item
         (continuedev/continue#9101, anomalyco/opencode#7724, openai/openai-agents-js#546). One that
         carries its ``encrypted_content`` is the stateless way to replay it, and messages and function
         calls replayed from ``response.output`` carry their content (reasoning guide, "encrypted
         reasoning items": ``context += response.output`` with ``store=False``).
+
+        source: "404 Item with id 'rs_…' not found. Items are not persisted when `store` is set to false. Try
+        again with `store` set to true, or remove this item from your input." (github.com/can1357/oh-my-pi/issues/41,
+        2026-02; "Responses API will 404 if it sees input ids that it didn't store": jrkropp/open-webui-developer-toolkit#714),
+        with "type": "invalid_request_error", "param": "input" (continuedev/continue#9101, 2025-12).
         """
-        for i, item in enumerate(items):
-            if item.get("type") != "reasoning" or item.get("encrypted_content"):
+        for item in items:
+            if item.get("type") != "reasoning" or item.get("encrypted_content") or not item.get("id"):
                 continue
-            if item.get("id") and self.store.get(self.tenant, DROPPED, item["id"]):
-                raise InvalidRequestError(
+            dropped = self.store.get(self.tenant, DROPPED, item["id"]) is not None
+            if dropped or (not store and self.item(item["id"]) is None):
+                raise NotFoundError(
                     f"Item with id '{item['id']}' not found. Items are not persisted when `store` is set to false. "
-                    "Try again with `store` set to true, or remove this item from your input.", param=f"input[{i}]")
+                    "Try again with `store` set to true, or remove this item from your input.", param="input")
 
     def chain(self, previous_id: str) -> list[dict[str, Any]]:
         """The items a follow-up of ``previous_id`` sees: every ancestor's input and output, oldest first."""
