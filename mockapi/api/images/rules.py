@@ -6,7 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mockapi.core.errors import InvalidRequestError, InvalidValueError, UnknownParameterError
+from mockapi.core.errors import (
+    InvalidRequestError,
+    InvalidValueError,
+    UnknownParameterError,
+)
 
 MB = 1024 * 1024
 _ARBITRARY = re.compile(r"^gpt-image-2(\.5)?(-|$)")  # models that take any WxH within limits
