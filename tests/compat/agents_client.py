@@ -1,0 +1,110 @@
+"""openai-agents, unchanged, against the mock (OPENAI_BASE_URL): a gpt-5 agent with a function tool.
+
+Runs inside a venv holding only ``openai-agents``. Four scenarios, each a full tool loop (the model
+calls get_weather, the tool's result goes back, the model answers in text): Runner.run_sync on the
+Responses API, Runner.run_streamed consuming stream_events(), the Chat Completions model, and
+ModelSettings(reasoning=Reasoning(effort="low")). Prints one JSON object of what the client saw;
+tests/test_real_clients.py asserts on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from typing import Any
+
+from agents import (
+    Agent,
+    ModelSettings,
+    OpenAIChatCompletionsModel,
+    Runner,
+    function_tool,
+    set_default_openai_client,
+    set_tracing_disabled,
+)
+from agents.items import MessageOutputItem, ToolCallItem, ToolCallOutputItem
+from openai import AsyncOpenAI
+from openai.types.shared import Reasoning
+
+set_tracing_disabled(True)  # tracing would export spans to the real platform: no network here
+
+
+def fresh_client() -> AsyncOpenAI:
+    """A client for one scenario, made the default: an AsyncOpenAI's connections belong to one event loop."""
+    client = AsyncOpenAI(base_url=os.environ["OPENAI_BASE_URL"], api_key="sk-test")
+    set_default_openai_client(client, use_for_tracing=False)
+    return client
+
+
+PROMPT = "What's the weather in Paris right now?"
+TOOL_CALLS: list[str] = []
+
+
+@function_tool
+def get_weather(city: str) -> str:
+    """Get the current weather for a city."""
+    TOOL_CALLS.append(city)
+    return f"It is 21C and sunny in {city}."
+
+
+def agent(**kwargs: Any) -> Agent:
+    """The agent under test: gpt-5 unless ``model`` says otherwise, with the weather tool."""
+    kwargs.setdefault("model", "gpt-5")
+    return Agent(name="Weather", instructions="Answer weather questions with the get_weather tool.",
+                 tools=[get_weather], **kwargs)
+
+
+def describe(result: Any) -> dict[str, Any]:
+    """What a finished run shows: the tool calls and outputs it made, its final text, its usage."""
+    calls = [item.raw_item for item in result.new_items if isinstance(item, ToolCallItem)]
+    outputs = [item.output for item in result.new_items if isinstance(item, ToolCallOutputItem)]
+    messages = [item for item in result.new_items if isinstance(item, MessageOutputItem)]
+    usage = result.context_wrapper.usage
+    return {
+        "tool_names": [getattr(c, "name", None) for c in calls],
+        "tool_arguments": [json.loads(getattr(c, "arguments", "{}")) for c in calls],
+        "tool_outputs": [str(o) for o in outputs],
+        "messages": len(messages),
+        "final_output": result.final_output,
+        "requests": usage.requests,
+        "output_tokens": usage.output_tokens,
+        "reasoning_tokens": usage.output_tokens_details.reasoning_tokens,
+    }
+
+
+async def streamed() -> dict[str, Any]:
+    """Runner.run_streamed: the text deltas seen in stream_events() and the run items as they came."""
+    result = Runner.run_streamed(agent(), PROMPT)
+    deltas: list[str] = []
+    item_kinds: list[str] = []
+    async for event in result.stream_events():
+        if event.type == "raw_response_event" and event.data.type == "response.output_text.delta":
+            deltas.append(event.data.delta)
+        elif event.type == "run_item_stream_event":
+            item_kinds.append(event.name)
+    return {**describe(result), "streamed_text": "".join(deltas), "item_events": item_kinds}
+
+
+def main() -> None:
+    """Run every scenario and print what each saw as one JSON object."""
+    seen: dict[str, Any] = {}
+    scenarios = {
+        "run_sync": lambda: describe(Runner.run_sync(agent(), PROMPT)),
+        "run_streamed": lambda: asyncio.run(streamed()),
+        "chat_completions": lambda: describe(Runner.run_sync(
+            agent(model=OpenAIChatCompletionsModel(model="gpt-5", openai_client=fresh_client())), PROMPT)),
+        "reasoning_low": lambda: describe(Runner.run_sync(
+            agent(model_settings=ModelSettings(reasoning=Reasoning(effort="low"))), PROMPT)),
+    }
+    only = sys.argv[1:] or list(scenarios)
+    for name in only:
+        TOOL_CALLS.clear()
+        fresh_client()
+        seen[name] = {**scenarios[name](), "tool_invocations": list(TOOL_CALLS)}
+    print(json.dumps(seen))
+
+
+if __name__ == "__main__":
+    main()
