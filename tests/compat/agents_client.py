@@ -15,6 +15,7 @@ import os
 import sys
 from typing import Any
 
+import offline  # noqa: I001  (first: nothing may reach the network)
 from agents import (
     Agent,
     ModelSettings,
@@ -103,7 +104,7 @@ def main() -> None:
         TOOL_CALLS.clear()
         fresh_client()
         seen[name] = {**scenarios[name](), "tool_invocations": list(TOOL_CALLS)}
-    print(json.dumps(seen))
+    print(json.dumps({**seen, "blocked": offline.BLOCKED}))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import os
 import sys
 from typing import Any
 
+import offline  # noqa: I001  (first: nothing may reach the network)
 from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI, OpenAIEmbeddings
@@ -116,4 +117,5 @@ SCENARIOS = {
 }
 
 if __name__ == "__main__":
-    print(json.dumps({name: SCENARIOS[name]() for name in sys.argv[1:] or SCENARIOS}))
+    seen = {name: SCENARIOS[name]() for name in sys.argv[1:] or SCENARIOS}
+    print(json.dumps({**seen, "blocked": offline.BLOCKED}))
