@@ -59,24 +59,28 @@ def assert_responses_tool_loop(server: Any, *, stream: bool) -> list[dict[str, A
     return sent
 
 
-def assert_chat_tool_loop(server: Any) -> list[dict[str, Any]]:
+def assert_chat_tool_loop(server: Any, *, stream: bool = False) -> list[dict[str, Any]]:
     """Two /chat/completions requests: the second carries the assistant's tool call and the matching tool message."""
     sent = bodies(server, "/chat/completions")
     assert len(sent) == 2, server.calls.describe()
-    issued = server.calls.to("/chat/completions")[0].response_json["choices"][0]["message"]["tool_calls"]
+    assert all(bool(b.get("stream")) == stream for b in sent)
     messages = sent[1]["messages"]
-    assistant = [m for m in messages if m["role"] == "assistant"]
+    [assistant] = [m for m in messages if m["role"] == "assistant"]
     tool = [m for m in messages if m["role"] == "tool"]
-    assert [c["id"] for c in assistant[0]["tool_calls"]] == [c["id"] for c in issued]
-    assert [m["tool_call_id"] for m in tool] == [issued[0]["id"]] and TOOL_RESULT in str(tool[0]["content"])
+    [call] = assistant["tool_calls"]
+    assert call["function"]["name"] == "get_weather" and json.loads(call["function"]["arguments"]) == {"city": PROMPT_CITY}
+    assert [m["tool_call_id"] for m in tool] == [call["id"]] and TOOL_RESULT in str(tool[0]["content"])
+    if not stream:  # the call id the client replayed is the one the mock issued
+        issued = server.calls.to("/chat/completions")[0].response_json["choices"][0]["message"]["tool_calls"]
+        assert [c["id"] for c in issued] == [call["id"]]
     return sent
 
 
-def assert_agent_tool_loop(seen: dict[str, Any]) -> None:
-    """What every openai-agents run shows: one get_weather call for Paris, its output, one final text answer."""
+def assert_agent_tool_loop(seen: dict[str, Any], city: str = PROMPT_CITY) -> None:
+    """What every openai-agents run shows: one get_weather call for the city asked, its output, one final text."""
     assert seen["tool_names"] == ["get_weather"], seen
-    assert seen["tool_arguments"] == [{"city": PROMPT_CITY}] and seen["tool_invocations"] == [PROMPT_CITY], seen
-    assert seen["tool_outputs"] == [TOOL_RESULT], seen
+    assert seen["tool_arguments"] == [{"city": city}] and seen["tool_invocations"] == [city], seen
+    assert seen["tool_outputs"] == [TOOL_RESULT.replace(PROMPT_CITY, city)], seen
     assert seen["messages"] == 1 and isinstance(seen["final_output"], str) and seen["final_output"].strip(), seen
     assert seen["requests"] == 2 and seen["output_tokens"] > 0 and seen["reasoning_tokens"] > 0, seen
 
@@ -107,6 +111,29 @@ def test_agents_chat_completions_model_completes_the_tool_loop(mockapi_server: A
     assert_agent_tool_loop(seen)
     sent = assert_chat_tool_loop(mockapi_server)
     assert all(b["model"] == "gpt-5" for b in sent)
+
+
+@pytest.mark.slow
+def test_agents_chat_completions_model_streamed(mockapi_server: Any) -> None:
+    seen = run_client("openai-agents", "chat_completions_streamed", mockapi_server)
+    assert_agent_tool_loop(seen)
+    assert seen["streamed_text"] == seen["final_output"], seen
+    sent = assert_chat_tool_loop(mockapi_server, stream=True)
+    assert all(b["model"] == "gpt-5" and b["stream_options"] == {"include_usage": True} for b in sent), sent
+
+
+@pytest.mark.slow
+def test_agents_follow_up_run_chains_previous_response_id(mockapi_server: Any) -> None:
+    seen = run_client("openai-agents", "previous_response_id", mockapi_server)
+    assert_agent_tool_loop(seen, city="London")
+    calls = mockapi_server.calls.to("/responses")
+    assert len(calls) == 4 and all(c.status == 200 for c in calls), mockapi_server.calls.describe()
+    follow_up, tool_turn = calls[2].json, calls[3].json
+    assert follow_up["previous_response_id"] == seen["first_response_id"] == calls[1].response_json["id"]
+    assert tool_turn["previous_response_id"] == calls[2].response_json["id"], tool_turn
+    issued = [i for i in calls[2].response_json["output"] if i["type"] == "function_call"]
+    outputs = [i for i in tool_turn["input"] if isinstance(i, dict) and i.get("type") == "function_call_output"]
+    assert [o["call_id"] for o in outputs] == [i["call_id"] for i in issued], (issued, tool_turn["input"])
 
 
 @pytest.mark.slow

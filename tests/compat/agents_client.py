@@ -1,9 +1,10 @@
 """openai-agents, unchanged, against the mock (OPENAI_BASE_URL): a gpt-5 agent with a function tool.
 
-Runs inside a venv holding only ``openai-agents``. Four scenarios, each a full tool loop (the model
+Runs inside a venv holding only ``openai-agents``. Each scenario is a full tool loop (the model
 calls get_weather, the tool's result goes back, the model answers in text): Runner.run_sync on the
-Responses API, Runner.run_streamed consuming stream_events(), the Chat Completions model, and
-ModelSettings(reasoning=Reasoning(effort="low")). Prints one JSON object of what the client saw;
+Responses API, Runner.run_streamed consuming stream_events(), the Chat Completions model (plain and
+streamed), ModelSettings(reasoning=Reasoning(effort="low")), and a follow-up run chained with
+previous_response_id. Prints one JSON object of what the client saw;
 tests/test_real_clients.py asserts on it.
 """
 
@@ -75,9 +76,9 @@ def describe(result: Any) -> dict[str, Any]:
     }
 
 
-async def streamed() -> dict[str, Any]:
+async def streamed(runner_agent: Agent) -> dict[str, Any]:
     """Runner.run_streamed: the text deltas seen in stream_events() and the run items as they came."""
-    result = Runner.run_streamed(agent(), PROMPT)
+    result = Runner.run_streamed(runner_agent, PROMPT)
     deltas: list[str] = []
     item_kinds: list[str] = []
     async for event in result.stream_events():
@@ -88,16 +89,32 @@ async def streamed() -> dict[str, Any]:
     return {**describe(result), "streamed_text": "".join(deltas), "item_events": item_kinds}
 
 
+def chat_model(**settings: Any) -> dict[str, Any]:
+    """The agent on OpenAIChatCompletionsModel (the chat completions path) instead of Responses."""
+    return {"model": OpenAIChatCompletionsModel(model="gpt-5", openai_client=fresh_client()),
+            "model_settings": ModelSettings(**settings)}
+
+
+def follow_up() -> dict[str, Any]:
+    """A second run chained with previous_response_id: the mock must find the first run's stored response."""
+    first = Runner.run_sync(agent(), PROMPT)
+    TOOL_CALLS.clear()
+    second = Runner.run_sync(agent(), "And what's the weather in London?", previous_response_id=first.last_response_id)
+    return {**describe(second), "first_response_id": first.last_response_id}
+
+
 def main() -> None:
     """Run every scenario and print what each saw as one JSON object."""
     seen: dict[str, Any] = {}
     scenarios = {
         "run_sync": lambda: describe(Runner.run_sync(agent(), PROMPT)),
-        "run_streamed": lambda: asyncio.run(streamed()),
-        "chat_completions": lambda: describe(Runner.run_sync(
-            agent(model=OpenAIChatCompletionsModel(model="gpt-5", openai_client=fresh_client())), PROMPT)),
+        "run_streamed": lambda: asyncio.run(streamed(agent())),
+        "chat_completions": lambda: describe(Runner.run_sync(agent(**chat_model()), PROMPT)),
+        # include_usage: the SDK asks for the usage chunk by default only from api.openai.com
+        "chat_completions_streamed": lambda: asyncio.run(streamed(agent(**chat_model(include_usage=True)))),
         "reasoning_low": lambda: describe(Runner.run_sync(
             agent(model_settings=ModelSettings(reasoning=Reasoning(effort="low"))), PROMPT)),
+        "previous_response_id": follow_up,
     }
     only = sys.argv[1:] or list(scenarios)
     for name in only:
