@@ -198,6 +198,23 @@ def test_langchain_responses_api_with_reasoning(mockapi_server: Any) -> None:
 
 
 @pytest.mark.slow
+def test_langchain_responses_api_stream(mockapi_server: Any) -> None:
+    seen = run_client("langchain-openai", "responses_stream", mockapi_server)
+    assert seen["chunks"] > 2 and seen["text"].strip() and seen["text"] == seen["merged_text"], seen
+    assert seen["usage"]["output_token_details"]["reasoning"] > 0, seen
+    [sent] = bodies(mockapi_server, "/responses")
+    assert sent["stream"] is True and sent["reasoning"]["effort"] == "low", sent
+
+
+@pytest.mark.slow
+def test_langchain_responses_api_tool_round_trip(mockapi_server: Any) -> None:
+    seen = run_client("langchain-openai", "responses_tool_round_trip", mockapi_server)
+    assert seen["tool_calls"] == [{"name": "get_weather", "args": {"city": PROMPT_CITY}}], seen
+    assert seen["final_text"].strip() and seen["final_tool_calls"] == 0, seen
+    assert_responses_tool_loop(mockapi_server, stream=False)
+
+
+@pytest.mark.slow
 def test_langchain_embeddings(mockapi_server: Any) -> None:
     seen = run_client("langchain-openai", "embeddings", mockapi_server)
     assert seen == {"documents": 2, "dims": [1536, 1536], "query_dims": 1536, "all_floats": True}, seen

@@ -1,8 +1,9 @@
 """langchain-openai, unchanged, against the mock (OPENAI_BASE_URL): ChatOpenAI on gpt-5 and OpenAIEmbeddings.
 
 Runs inside a venv holding only ``langchain-openai``. Scenarios: invoke, stream, a bind_tools round
-trip (tool call, ToolMessage back, final text), with_structured_output in json_schema and
-function_calling modes, the Responses API with reasoning effort low, and embeddings. Prints one
+trip (tool call, ToolMessage back, final text) on Chat Completions and on Responses,
+with_structured_output in json_schema and function_calling modes, the Responses API with reasoning
+effort low (invoke and stream), and embeddings. Prints one
 JSON object of what the client saw; tests/test_real_clients.py asserts on it.
 """
 
@@ -64,9 +65,9 @@ def stream() -> dict[str, Any]:
             "usage": usage_of(merged)}
 
 
-def tool_round_trip() -> dict[str, Any]:
+def tool_round_trip(**kwargs: Any) -> dict[str, Any]:
     """bind_tools: the model calls get_weather, the ToolMessage goes back, the model answers in text."""
-    llm = chat().bind_tools([get_weather])
+    llm = chat(**kwargs).bind_tools([get_weather])
     messages: list[Any] = [HumanMessage("What's the weather in Paris right now?")]
     first = llm.invoke(messages)
     messages.append(first)
@@ -74,7 +75,7 @@ def tool_round_trip() -> dict[str, Any]:
         messages.append(ToolMessage(get_weather.invoke(call["args"]), tool_call_id=call["id"]))
     final = llm.invoke(messages)
     return {"tool_calls": [{"name": c["name"], "args": c["args"]} for c in first.tool_calls],
-            "final_text": final.content, "final_tool_calls": len(final.tool_calls)}
+            "final_text": final.text, "final_tool_calls": len(final.tool_calls)}
 
 
 def structured(method: str) -> dict[str, Any]:
@@ -92,6 +93,17 @@ def responses_reasoning() -> dict[str, Any]:
     blocks = reply.content if isinstance(reply.content, list) else []
     return {"text": reply.text, "block_types": [b.get("type") for b in blocks if isinstance(b, dict)],
             "usage": usage_of(reply), "response_id": reply.response_metadata.get("id")}
+
+
+def responses_stream() -> dict[str, Any]:
+    """stream() on the Responses API with reasoning effort low: the chunks' text joined, and the merged usage."""
+    llm = chat(use_responses_api=True, reasoning={"effort": "low"})
+    chunks = list(llm.stream("Why is the sky blue? One sentence."))
+    merged = chunks[0]
+    for chunk in chunks[1:]:
+        merged = merged + chunk
+    return {"chunks": len(chunks), "text": "".join(c.text for c in chunks), "merged_text": merged.text,
+            "usage": usage_of(merged)}
 
 
 def embeddings() -> dict[str, Any]:
@@ -113,6 +125,8 @@ SCENARIOS = {
     "structured_json_schema": lambda: structured("json_schema"),
     "structured_function_calling": lambda: structured("function_calling"),
     "responses_reasoning": responses_reasoning,
+    "responses_stream": responses_stream,
+    "responses_tool_round_trip": lambda: tool_round_trip(use_responses_api=True),
     "embeddings": embeddings,
 }
 
