@@ -246,12 +246,33 @@ def test_litellm_streaming_with_usage(mockapi_server: Any) -> None:
 
 
 @pytest.mark.slow
+def test_litellm_streamed_tool_call(mockapi_server: Any) -> None:
+    seen = run_client("litellm", "streaming_tools", mockapi_server)
+    assert seen["finish_reason"] == "tool_calls", seen
+    [call] = seen["tool_calls"]
+    assert call["name"] == "get_weather" and call["arguments"] == {"city": PROMPT_CITY}, seen
+    [sent] = bodies(mockapi_server, "/chat/completions")
+    assert sent["stream"] is True and [t["function"]["name"] for t in sent["tools"]] == ["get_weather"], sent
+
+
+@pytest.mark.slow
 def test_litellm_responses(mockapi_server: Any) -> None:
     seen = run_client("litellm", "responses", mockapi_server)
     assert seen["status"] == "completed" and seen["text"].strip(), seen
     assert seen["output_types"] == ["reasoning", "message"] and seen["reasoning_tokens"] > 0, seen
     [sent] = bodies(mockapi_server, "/responses")
     assert sent["model"] == "gpt-5" and sent["reasoning"]["effort"] == "low", sent
+
+
+@pytest.mark.slow
+def test_litellm_responses_stream(mockapi_server: Any) -> None:
+    seen = run_client("litellm", "responses_stream", mockapi_server)
+    types = seen["types"]
+    assert types[0] == "response.created" and types[-1] == "response.completed", types
+    assert seen["streamed_text"].strip() and seen["streamed_text"] == seen["final_text"], seen
+    assert seen["reasoning_tokens"] > 0, seen
+    [sent] = bodies(mockapi_server, "/responses")
+    assert sent["stream"] is True and sent["reasoning"]["effort"] == "low", sent
 
 
 @pytest.mark.slow

@@ -1,8 +1,9 @@
 """litellm, unchanged, against the mock (OPENAI_BASE_URL) as an ``openai/`` provider on gpt-5.
 
 Runs inside a venv holding only ``litellm``. Scenarios: completion with tools as a full round trip
-(tool call, tool result back, final text), a streamed completion with usage rebuilt by
-stream_chunk_builder, litellm.responses with reasoning effort low, and litellm.embedding. Prints one
+(tool call, tool result back, final text), streamed completions (text with usage, and a tool
+call) rebuilt by stream_chunk_builder, litellm.responses with reasoning effort low (plain and
+streamed), and litellm.embedding. Prints one
 JSON object of what the client saw; tests/test_real_clients.py asserts on it.
 """
 
@@ -69,12 +70,43 @@ def streaming() -> dict[str, Any]:
             "usage": usage_of(rebuilt)}
 
 
+def streaming_tools() -> dict[str, Any]:
+    """completion(stream=True, tools=...): the tool call stream_chunk_builder rebuilds from the deltas."""
+    messages = [{"role": "user", "content": "What's the weather in Paris right now?"}]
+    chunks = list(litellm.completion(model="openai/gpt-5", messages=messages, tools=[WEATHER_TOOL], stream=True, **BASE))
+    rebuilt = litellm.stream_chunk_builder(chunks, messages=messages).choices[0]
+    return {"finish_reason": rebuilt.finish_reason,
+            "tool_calls": [{"id": c.id, "name": c.function.name, "arguments": json.loads(c.function.arguments)}
+                           for c in rebuilt.message.tool_calls or []]}
+
+
+def output_text(response: Any) -> str:
+    """The text of a Responses response's message items."""
+    return "".join(part.text for item in response.output if getattr(item, "type", None) == "message"
+                   for part in item.content if getattr(part, "type", None) == "output_text")
+
+
+def responses_stream() -> dict[str, Any]:
+    """litellm.responses(stream=True): the event types, the text deltas joined, and the completed response."""
+    types: list[str] = []
+    deltas: list[str] = []
+    completed: Any = None
+    for event in litellm.responses(model="openai/gpt-5", input="Why is the sky blue? One sentence.", stream=True,
+                                   reasoning={"effort": "low"}, **BASE):
+        types.append(str(getattr(event.type, "value", event.type)))
+        if types[-1] == "response.output_text.delta":
+            deltas.append(event.delta)
+        elif types[-1] == "response.completed":
+            completed = event.response
+    return {"types": types, "streamed_text": "".join(deltas), "final_text": output_text(completed),
+            "reasoning_tokens": completed.usage.output_tokens_details.reasoning_tokens}
+
+
 def responses() -> dict[str, Any]:
     """litellm.responses on gpt-5 with reasoning effort low."""
     response = litellm.responses(model="openai/gpt-5", input="Why is the sky blue? One sentence.",
                                  reasoning={"effort": "low"}, **BASE)
-    text = "".join(part.text for item in response.output if getattr(item, "type", None) == "message"
-                   for part in item.content if getattr(part, "type", None) == "output_text")
+    text = output_text(response)
     details = response.usage.output_tokens_details
     return {"id": response.id, "status": response.status, "text": text,
             "output_types": [getattr(item, "type", None) for item in response.output],
@@ -89,8 +121,8 @@ def embedding() -> dict[str, Any]:
     return {"count": len(vectors), "dims": [len(v) for v in vectors], "prompt_tokens": response.usage.prompt_tokens}
 
 
-SCENARIOS = {"tool_round_trip": tool_round_trip, "streaming": streaming, "responses": responses,
-             "embedding": embedding}
+SCENARIOS = {"tool_round_trip": tool_round_trip, "streaming": streaming, "streaming_tools": streaming_tools,
+             "responses": responses, "responses_stream": responses_stream, "embedding": embedding}
 
 if __name__ == "__main__":
     seen = {name: SCENARIOS[name]() for name in sys.argv[1:] or SCENARIOS}
