@@ -16,7 +16,7 @@ import os
 import sys
 from typing import Any
 
-import offline  # noqa: I001  (first: nothing may reach the network)
+import offline  # before the client: nothing may reach the network
 from agents import (
     Agent,
     ModelSettings,

@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Any
 
-import offline  # noqa: I001  (first: nothing may reach the network)
+import offline  # before the client: nothing may reach the network
 from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI, OpenAIEmbeddings

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import os
 
+import offline  # first: nothing may reach the network
+
 # litellm fetches a model cost map from the internet at import unless told to use its bundled copy;
 # LITELLM_OFFLINE_MODE also keeps its other self-started fetches (catalogues, tokenizers) local.
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 os.environ["LITELLM_OFFLINE_MODE"] = "true"
 os.environ.setdefault("LITELLM_TELEMETRY", "False")
 
-import json  # noqa: E402
-import sys  # noqa: E402
-from typing import Any  # noqa: E402
+import json
+import sys
+from typing import Any
 
-import offline  # noqa: E402,I001  (before litellm: nothing may reach the network)
-import litellm  # noqa: E402
+import litellm
 
 BASE = {"api_base": os.environ["OPENAI_BASE_URL"], "api_key": "sk-test"}
 WEATHER_TOOL = {
