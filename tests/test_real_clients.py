@@ -144,6 +144,28 @@ def test_agents_reasoning_effort_low_reaches_the_mock(mockapi_server: Any) -> No
     assert all(b["reasoning"]["effort"] == "low" for b in sent), [b.get("reasoning") for b in sent]
 
 
+@pytest.mark.slow
+def test_agents_streamed_reasoning_summaries_match_the_items(mockapi_server: Any) -> None:
+    seen = run_client("openai-agents", "reasoning_summary_streamed", mockapi_server)
+    assert_agent_tool_loop(seen)
+    summaries = seen["reasoning_summaries"]
+    assert len(summaries) == 2 and all(s.strip() for s in summaries), seen
+    assert seen["streamed_summaries"] == "".join(summaries) and seen["streamed_text"] == seen["final_output"], seen
+    sent = assert_responses_tool_loop(mockapi_server, stream=True)
+    assert all(b["reasoning"] == {"effort": "low", "summary": "auto"} for b in sent), sent
+
+
+@pytest.mark.slow
+def test_agents_store_false_replays_encrypted_reasoning(mockapi_server: Any) -> None:
+    seen = run_client("openai-agents", "stateless_encrypted_reasoning", mockapi_server)
+    assert_agent_tool_loop(seen)
+    sent = assert_responses_tool_loop(mockapi_server, stream=False)
+    assert all(b["store"] is False and "reasoning.encrypted_content" in b["include"] for b in sent), sent
+    issued = [i for i in mockapi_server.calls.to("/responses")[0].response_json["output"] if i["type"] == "reasoning"]
+    replayed = [i for i in sent[1]["input"] if isinstance(i, dict) and i.get("type") == "reasoning"]
+    assert issued and [i["encrypted_content"] for i in replayed] == [i["encrypted_content"] for i in issued], replayed
+
+
 # -- langchain-openai ------------------------------------------------------------------------------
 
 

@@ -3,8 +3,8 @@
 Runs inside a venv holding only ``openai-agents``. Each scenario is a full tool loop (the model
 calls get_weather, the tool's result goes back, the model answers in text): Runner.run_sync on the
 Responses API, Runner.run_streamed consuming stream_events(), the Chat Completions model (plain and
-streamed), ModelSettings(reasoning=Reasoning(effort="low")), and a follow-up run chained with
-previous_response_id. Prints one JSON object of what the client saw;
+streamed), ModelSettings(reasoning=Reasoning(effort="low")) (plain, and streamed with summaries),
+store=False with encrypted reasoning, and a follow-up run chained with previous_response_id. Prints one JSON object of what the client saw;
 tests/test_real_clients.py asserts on it.
 """
 
@@ -26,7 +26,12 @@ from agents import (
     set_default_openai_client,
     set_tracing_disabled,
 )
-from agents.items import MessageOutputItem, ToolCallItem, ToolCallOutputItem
+from agents.items import (
+    MessageOutputItem,
+    ReasoningItem,
+    ToolCallItem,
+    ToolCallOutputItem,
+)
 from openai import AsyncOpenAI
 from openai.types.shared import Reasoning
 
@@ -63,12 +68,14 @@ def describe(result: Any) -> dict[str, Any]:
     calls = [item.raw_item for item in result.new_items if isinstance(item, ToolCallItem)]
     outputs = [item.output for item in result.new_items if isinstance(item, ToolCallOutputItem)]
     messages = [item for item in result.new_items if isinstance(item, MessageOutputItem)]
+    reasoning = [item.raw_item for item in result.new_items if isinstance(item, ReasoningItem)]
     usage = result.context_wrapper.usage
     return {
         "tool_names": [getattr(c, "name", None) for c in calls],
         "tool_arguments": [json.loads(getattr(c, "arguments", "{}")) for c in calls],
         "tool_outputs": [str(o) for o in outputs],
         "messages": len(messages),
+        "reasoning_summaries": ["".join(part.text for part in r.summary) for r in reasoning],
         "final_output": result.final_output,
         "requests": usage.requests,
         "output_tokens": usage.output_tokens,
@@ -80,13 +87,17 @@ async def streamed(runner_agent: Agent) -> dict[str, Any]:
     """Runner.run_streamed: the text deltas seen in stream_events() and the run items as they came."""
     result = Runner.run_streamed(runner_agent, PROMPT)
     deltas: list[str] = []
+    summary_deltas: list[str] = []
     item_kinds: list[str] = []
     async for event in result.stream_events():
         if event.type == "raw_response_event" and event.data.type == "response.output_text.delta":
             deltas.append(event.data.delta)
+        elif event.type == "raw_response_event" and event.data.type == "response.reasoning_summary_text.delta":
+            summary_deltas.append(event.data.delta)
         elif event.type == "run_item_stream_event":
             item_kinds.append(event.name)
-    return {**describe(result), "streamed_text": "".join(deltas), "item_events": item_kinds}
+    return {**describe(result), "streamed_text": "".join(deltas), "streamed_summaries": "".join(summary_deltas),
+            "item_events": item_kinds}
 
 
 def chat_model(**settings: Any) -> dict[str, Any]:
@@ -114,6 +125,11 @@ def main() -> None:
         "chat_completions_streamed": lambda: asyncio.run(streamed(agent(**chat_model(include_usage=True)))),
         "reasoning_low": lambda: describe(Runner.run_sync(
             agent(model_settings=ModelSettings(reasoning=Reasoning(effort="low"))), PROMPT)),
+        "reasoning_summary_streamed": lambda: asyncio.run(streamed(agent(
+            model_settings=ModelSettings(reasoning=Reasoning(effort="low", summary="auto"))))),
+        # store=False (zero data retention): reasoning goes back as encrypted_content, not by id
+        "stateless_encrypted_reasoning": lambda: describe(Runner.run_sync(agent(
+            model_settings=ModelSettings(store=False, response_include=["reasoning.encrypted_content"])), PROMPT)),
         "previous_response_id": follow_up,
     }
     only = sys.argv[1:] or list(scenarios)
