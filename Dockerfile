@@ -4,10 +4,10 @@
 
 ARG PYTHON_IMAGE=python:3.12-slim-bookworm
 
-# Stage 1: build the wheel (the contract and the fixtures go inside it through mockapi/data).
+# Stage 1: build the wheel (setup.py copies the contract and the fixtures into it as mockapi/data).
 FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY contracts ./contracts
 COPY fixtures ./fixtures
 COPY mockapi ./mockapi
@@ -37,6 +37,6 @@ VOLUME ["/fixtures"]
 USER 10001:10001
 WORKDIR /home/mockapi
 EXPOSE 8000
-HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["python", "-m", "mockapi.healthcheck"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["python", "-m", "mockapi.doors.healthcheck"]
 ENTRYPOINT ["mockapi"]
 CMD ["serve"]

@@ -29,7 +29,7 @@ test: $(STAMP)
 ## make contracts: regenerate contracts/openapi.json from the installed openai SDK, and COVERAGE.md
 contracts: $(STAMP)
 	$(PY) -m mockapi.contractgen
-	$(PY) -m mockapi.coverage_table
+	$(PY) -m mockapi.contractgen.coverage_table
 
 ## make bench: run the benchmarks under bench/
 bench: $(STAMP)

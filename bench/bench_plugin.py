@@ -53,8 +53,8 @@ def interleaved(ways: dict[str, Way], n: int, slow: tuple[str, ...] = ("live",))
 
 def reference_body() -> bytes:
     """The engine's own reply to the chat, so every way returns the same JSON."""
-    from mockapi.engine import Request
-    from mockapi.mocking import Options, new_engine
+    from mockapi.core.engine import Request
+    from mockapi.testing.mocking import Options, new_engine
 
     headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
     return new_engine(Options()).handle(Request("POST", "/v1/chat/completions", headers, json.dumps(CHAT).encode())).body
@@ -79,8 +79,8 @@ def httpx_level(body: bytes, calls: int, live_url: str) -> dict[str, float]:
 
     from mockapi.session import inprocess
 
-    from mockapi.engine import Request
-    from mockapi.mocking import Options, new_engine
+    from mockapi.core.engine import Request
+    from mockapi.testing.mocking import Options, new_engine
 
     client = httpx.Client(headers={"authorization": f"Bearer {KEY}"})
     post = lambda url: client.post(url, json=CHAT).read()  # noqa: E731
@@ -146,7 +146,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
-    from mockapi.mocking import Options
+    from mockapi.testing.mocking import Options
     from mockapi.session import start_server
 
     body = reference_body()

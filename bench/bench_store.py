@@ -21,11 +21,12 @@ import tempfile
 import time
 from typing import Any
 
-from mockapi.clock import Clock
-from mockapi.config import Settings
-from mockapi.engine import Engine, Request
-from mockapi.live import free_port
-from mockapi.store import MemoryStore, open_store
+from mockapi.core.clock import Clock
+from mockapi.core.config import Settings
+from mockapi.core.engine import Engine, Request
+from mockapi.assembly import build_engine
+from mockapi.doors.live import free_port
+from mockapi.core.store import MemoryStore, open_store
 
 KEY = "sk-bench-0123456789"
 HEADERS = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
@@ -47,7 +48,7 @@ def fill(store: Any, tenant: str, n: int) -> list[str]:
     """Put ``n`` assistants into the tenant (pipelined on Redis) and return their ids."""
     ids = [f"asst_bench{i:08d}" for i in range(n)]
     if hasattr(store, "client"):
-        from mockapi.jsonutil import dumps
+        from mockapi.core.jsonutil import dumps
 
         objects, index = store._keys(tenant, "assistant")
         for start in range(0, n, 5000):
@@ -78,7 +79,7 @@ def _headers(n: int) -> dict[str, str]:
 def measure(store: Any, ops: int, rounds: int = ROUNDS) -> dict[int, dict[str, float]]:
     """Create and retrieve throughput (requests/s) per stored-object count, best of interleaved rounds."""
     store.reset()
-    engine = Engine(Settings(), store=store, clock=Clock(frozen_at=1_750_000_000.0))
+    engine = build_engine(Settings(), store=store, clock=Clock(frozen_at=1_750_000_000.0))
     ids = {n: fill(store, engine.authenticate(_headers(n))[0], n) for n in SIZES}
     body = json.dumps({"model": "gpt-4o", "name": "new", "instructions": "Be brief."}).encode()
     pick = random.Random(0)

@@ -81,10 +81,11 @@ def _ms(text: str) -> float:
 def engine_stream_time(repeat: int = 50) -> dict:
     """Server time to produce a 500-token stream, engine only (no HTTP), median of ``repeat``."""
     sys.path.insert(0, str(ROOT))
-    from mockapi.config import Settings
-    from mockapi.engine import Engine, Request
+    from mockapi.core.config import Settings
+    from mockapi.assembly import build_engine
+    from mockapi.core.engine import Request
 
-    engine = Engine(Settings(extra={"rate_limits": {"enforce": False}}))
+    engine = build_engine(Settings(extra={"rate_limits": {"enforce": False}}))
     times, tokens = [], 0
     for i in range(repeat):
         req = Request("POST", "/v1/chat/completions", {"authorization": f"Bearer {KEY}", "content-type": "application/json"},
@@ -111,15 +112,16 @@ def main() -> int:
     mock_port, bare_port = free_port(), free_port()
     # Size the bare body like a real chat reply so the comparison is about work, not bytes.
     sys.path.insert(0, str(ROOT))
-    from mockapi.engine import Engine, Request
+    from mockapi.assembly import build_engine
+    from mockapi.core.engine import Request
 
-    sample = Engine().handle(Request("POST", "/v1/chat/completions", {"authorization": f"Bearer {KEY}", "content-type": "application/json"},
+    sample = build_engine().handle(Request("POST", "/v1/chat/completions", {"authorization": f"Bearer {KEY}", "content-type": "application/json"},
                                      json.dumps(CHAT).encode()))
     # Rate limits are counted (headers) but not enforced: the load would exceed any tier in seconds.
     config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
     config.write("rate_limits: {enforce: false}\n")
     config.close()
-    mock = start([python, "-m", "uvicorn", "mockapi.http.worker:app", "--port", str(mock_port), *uv], mock_port,
+    mock = start([python, "-m", "uvicorn", "mockapi.doors.worker:app", "--port", str(mock_port), *uv], mock_port,
                  env={"MOCKAPI_CONFIG": config.name})
     bare = start([python, "-m", "uvicorn", "bench.bare_app:app", "--port", str(bare_port), *uv], bare_port,
                  env={"BARE_BODY_BYTES": str(len(sample.body)), "PYTHONPATH": str(ROOT)})

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Sequence
 
-from .config import ConfigError, load_settings
+from .core.config import ConfigError, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,9 +85,9 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"mockapi serving http://{settings.host}:{settings.port}/v1 (seed {settings.seed}, validation {settings.validation})",
           file=sys.stderr, flush=True)
     if settings.workers > 1:
-        uvicorn.run("mockapi.http.worker:app", workers=settings.workers, factory=False, **kwargs)
+        uvicorn.run("mockapi.doors.worker:app", workers=settings.workers, factory=False, **kwargs)
     else:
-        from .http.app import create_app
+        from .doors.app import create_app
 
         uvicorn.run(create_app(settings), **kwargs)
     return 0
@@ -101,8 +101,8 @@ def _settings_json(settings) -> str:  # noqa: ANN001
 
 
 def _routes(args: argparse.Namespace) -> int:
-    from .contract import load_contract
-    from .resources import discover_handlers
+    from .api import discover_handlers
+    from .core.contract import load_contract
 
     handlers = discover_handlers()
     for op in load_contract().operations:

@@ -16,8 +16,8 @@ import pytest
 from .harness.fixture import contract  # noqa: F401 - the client-verification fixture (cheap to import)
 
 if TYPE_CHECKING:
-    from .mocking import Options
-    from .session import MockSession
+    from .testing.mocking import Options
+    from .testing.session import MockSession
 
 _INI = {
     "mockapi_seed": ("seed of every generated answer (default 0)", "string", "0"),
@@ -47,7 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _session_options(config: pytest.Config) -> "Options":
-    from .mocking import FROZEN_AT, Options
+    from .testing.mocking import FROZEN_AT, Options
 
     frozen = str(config.getini("mockapi_frozen_time") or "").strip()
     try:
@@ -96,7 +96,7 @@ def _set_env(session: "MockSession") -> pytest.MonkeyPatch:
 @pytest.fixture
 def mockapi(request: pytest.FixtureRequest) -> Iterator["MockSession"]:
     """The mock in-process: httpx/httpx2 requests to the mocked base URLs are served with no socket."""
-    from .session import inprocess
+    from .testing.session import inprocess
 
     with inprocess(_test_options(request)) as session:
         patch = _set_env(session)
@@ -113,7 +113,7 @@ def mockapi(request: pytest.FixtureRequest) -> Iterator["MockSession"]:
 @pytest.fixture(scope="session")
 def _mockapi_live(request: pytest.FixtureRequest) -> Iterator[Any]:
     """One live server per test session (per xdist worker), with its engine's pristine baseline."""
-    from .session import start_server
+    from .testing.session import start_server
 
     server, baseline = start_server(_session_options(request.config))
     try:
@@ -125,7 +125,7 @@ def _mockapi_live(request: pytest.FixtureRequest) -> Iterator[Any]:
 @pytest.fixture
 def mockapi_server(request: pytest.FixtureRequest, _mockapi_live: Any) -> Iterator["MockSession"]:
     """The mock as a real HTTP server on 127.0.0.1 (for requests, aiohttp, Node, …), reset for this test."""
-    from .session import live
+    from .testing.session import live
 
     server, baseline = _mockapi_live
     with live(server, baseline, _test_options(request)) as session:

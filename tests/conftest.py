@@ -9,13 +9,14 @@ import httpx2
 import openai
 import pytest
 
-from mockapi.clock import Clock
-from mockapi.config import Settings
+from mockapi.assembly import build_engine
 from mockapi.contract import load_contract
-from mockapi.engine import Engine
-from mockapi.live import LiveServer
-from mockapi.store import MemoryStore
-from mockapi.transport import transports
+from mockapi.core.clock import Clock
+from mockapi.core.config import Settings
+from mockapi.core.engine import Engine
+from mockapi.core.store import MemoryStore
+from mockapi.doors.live import LiveServer
+from mockapi.doors.transport import transports
 
 API_KEY = "sk-test-0123456789"
 FROZEN_AT = 1_750_000_000.0
@@ -41,7 +42,7 @@ class Mock:
 
 def make_engine(**settings: Any) -> Engine:
     """An engine with a frozen clock and a fresh store."""
-    return Engine(Settings(**settings), store=MemoryStore(), clock=Clock(frozen_at=FROZEN_AT))
+    return build_engine(Settings(**settings), store=MemoryStore(), clock=Clock(frozen_at=FROZEN_AT))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from mockapi.live import free_port
+from mockapi.doors.live import free_port
 
 
 def wait_until(ready: Callable[[], bool], what: str, *, proc: subprocess.Popen | None = None, log: Path | None = None,

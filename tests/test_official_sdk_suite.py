@@ -16,11 +16,11 @@ from pathlib import Path
 import openai
 import pytest
 
-from mockapi.clock import Clock
-from mockapi.config import Settings
-from mockapi.engine import Engine
-from mockapi.live import LiveServer
-from mockapi.store import MemoryStore
+from mockapi.assembly import build_engine
+from mockapi.core.clock import Clock
+from mockapi.core.config import Settings
+from mockapi.core.store import MemoryStore
+from mockapi.doors.live import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVED = [
@@ -55,7 +55,7 @@ def sdk_source() -> Path:
 @pytest.mark.slow
 def test_the_sdks_generated_suite_passes_at_schema_level():
     source = sdk_source()
-    engine = Engine(Settings(validation="schema"), store=MemoryStore(), clock=Clock(frozen_at=1_750_000_000.0))
+    engine = build_engine(Settings(validation="schema"), store=MemoryStore(), clock=Clock(frozen_at=1_750_000_000.0))
     with LiveServer(engine) as server:
         env = {**os.environ, "TEST_API_BASE_URL": server.base_url.removesuffix("/v1")}
         env.pop("OPENAI_BASE_URL", None)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing_extensions import Literal, Required, TypedDict
-
 from openai.types.file_purpose import FilePurpose
+from typing_extensions import Literal, Required, TypedDict
 
 from . import Operation
 

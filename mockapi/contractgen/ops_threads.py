@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from typing_extensions import Required, TypedDict
-
 from openai.types.beta.threads.run_submit_tool_outputs_params import ToolOutput
 from openai.types.shared_params import Metadata
+from typing_extensions import Required, TypedDict
 
 from . import Operation
 from .ops_assistants import PAGE

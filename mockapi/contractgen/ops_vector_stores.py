@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Union
 
-from pydantic import BaseModel
-from typing_extensions import Literal, Required, TypedDict
-
 from openai.types import VectorStoreSearchResponse
 from openai.types.vector_stores import FileContentResponse
+from pydantic import BaseModel
+from typing_extensions import Literal, Required, TypedDict
 
 from . import Operation
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-NULL_MEANS_ABSENT = "x-null-means-absent"
-SDK_REQUIRED = "x-sdk-required"
+from mockapi.core.contract import NULL_MEANS_ABSENT, SDK_REQUIRED
 
 
 def _objects(schema: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any], bool]]:

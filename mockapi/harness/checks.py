@@ -13,7 +13,8 @@ import re
 import time
 from typing import Any, Callable, Iterable, Sequence
 
-from ..errors import MockAPIError
+from mockapi.core.errors import MockAPIError
+
 from .driver import Exchange
 from .failure import CheckFailure
 from .frames import answer_of
@@ -105,8 +106,8 @@ def requests_conform(run: Run) -> None:
         try:
             engine.contract.validate_request(op, body, faithful=True)
             if op.operation_id == "createChatCompletion":
-                from ..chat import rules
-                from ..chat.request import ChatRequest
+                from mockapi.api.chat import rules
+                from mockapi.api.chat.request import ChatRequest
 
                 rules.check(ChatRequest.parse(body), engine.catalog.get(body.get("model"), param="model", kinds=("chat",)))
         except MockAPIError as exc:

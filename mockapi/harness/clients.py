@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, Phase, given, note
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from ..config import Settings
+from mockapi.core.config import Settings
+
 from .checks import Check, by_name, judge
 from .runner import Options, Run, Session, execute, inputs_of
 from .scenarios import Scenario, default

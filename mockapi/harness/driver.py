@@ -15,13 +15,23 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping
 
-from ..results import Reply
-from ..traffic.faults import HEADER as FAULT_HEADER
+from mockapi.core.results import Reply
+from mockapi.traffic.faults import HEADER as FAULT_HEADER
+
 from .frames import Served, dress_body, dress_stream
-from .scenarios import Behaviour, CutStream, ErrorStatus, Reset, Scenario, SpentWindow, Stall, StreamError
+from .scenarios import (
+    Behaviour,
+    CutStream,
+    ErrorStatus,
+    Reset,
+    Scenario,
+    SpentWindow,
+    Stall,
+    StreamError,
+)
 
 if TYPE_CHECKING:
-    from ..engine import Call, Engine, Request
+    from mockapi.core.engine import Call, Engine, Request
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Dress a served answer as a scenario says, and read back what it said.
 
 :func:`dress_stream` parses the engine's SSE bytes into events, adds empty deltas, unknown fields
-and a usage chunk, frames them again with :mod:`mockapi.sse`, and re-cuts the bytes anywhere
+and a usage chunk, frames them again with :mod:`mockapi.core.sse`, and re-cuts the bytes anywhere
 (inside a UTF-8 character or a tool call's arguments too). :func:`answer_of` reassembles what a
 stream or body said, so checks compare the client's result with what the server really sent.
 """
@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from itertools import cycle
 from typing import Any, Iterable, Iterator
 
-from .. import sse
-from ..results import Chunk
+from mockapi.core import sse
+from mockapi.core.results import Chunk
+
 from .scenarios import StreamShape
 
 _TERMINAL = ("response.completed", "response.incomplete")

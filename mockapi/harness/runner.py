@@ -16,10 +16,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..clock import Clock
-from ..config import Settings
-from ..engine import Engine
-from ..store import MemoryStore
+from mockapi.assembly import build_engine
+from mockapi.core.clock import Clock
+from mockapi.core.config import Settings
+from mockapi.core.engine import Engine
+from mockapi.core.store import MemoryStore
+
 from .driver import Director, Exchange
 from .scenarios import Scenario
 from .vclock import VirtualTime
@@ -79,7 +81,7 @@ class Session:
         self.engine = self._new_engine()
 
     def _new_engine(self) -> Engine:
-        return Engine(self.settings, store=MemoryStore(), clock=Clock(frozen_at=START))
+        return build_engine(self.settings, store=MemoryStore(), clock=Clock(frozen_at=START))
 
     def reset(self) -> None:
         """Forget all state, faults, limits, queued replies and the journal; rewind the clock."""
@@ -94,7 +96,7 @@ class Session:
     def base_url(self) -> str:
         """A live server on this session's engine (started on first use)."""
         if self._live is None:
-            from ..live import LiveServer
+            from mockapi.doors.live import LiveServer
 
             self._live = LiveServer(self.engine).start()
         return str(self._live.base_url)
@@ -110,7 +112,7 @@ def _build_inputs(session: Session, scenario: Scenario, wanted: tuple[str, ...],
     import httpx2
     import openai
 
-    from ..transport import transports
+    from mockapi.doors.transport import transports
 
     sync_t, async_t = transports("httpx2")
     engine = session.engine

@@ -125,7 +125,7 @@ class Content:
     tool_calls: tuple[ToolCall, ...] = ()
 
     def canned(self) -> dict[str, object]:
-        """The queued-reply form (:mod:`mockapi.overrides`)."""
+        """The queued-reply form (:mod:`mockapi.core.overrides`)."""
         if self.tool_calls:
             return {"tool_calls": [{"name": c.name, "arguments": c.arguments} for c in self.tool_calls]}
         return {"content": self.text or ""}

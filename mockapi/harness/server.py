@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
-from ..contract import Contract, OperationSpec, load_contract
+from mockapi.core.contract import Contract, OperationSpec, load_contract
+
 from .clients import PHASES
 from .server_checks import error_problems, success_problems
 from .server_requests import (

@@ -8,7 +8,8 @@ import re
 import httpx
 from jsonschema import Draft202012Validator
 
-from ..contract import Contract, OperationSpec
+from mockapi.core.contract import Contract, OperationSpec
+
 from .frames import parse_frames
 
 REQUIRED_HEADERS = ("x-request-id", "openai-version", "openai-processing-ms")

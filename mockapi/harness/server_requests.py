@@ -16,8 +16,8 @@ from typing import Any, Mapping
 
 from hypothesis import strategies as st
 
-from ..contract import Contract, OperationSpec
-from ..errors import MockAPIError
+from mockapi.core.contract import Contract, OperationSpec
+from mockapi.core.errors import MockAPIError
 
 
 class Ref(str):

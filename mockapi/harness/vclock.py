@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any
 
-from ..clock import Clock
+from mockapi.core.clock import Clock
 
 
 class VirtualTime:

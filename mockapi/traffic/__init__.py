@@ -1,6 +1,6 @@
 """Traffic simulation: rate limits, faults, latency and the request journal, as engine hooks.
 
-:func:`install` wires them into an engine (the engine calls it on construction) and mounts
+:func:`install` wires them into an engine (the composition root, :mod:`mockapi.assembly`, calls it) and mounts
 the control plane at ``/_mockapi/``. Each concern is one module; none of them knows a door.
 """
 
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..engine import Engine
+    from mockapi.core.engine import Engine
+
     from .faults import Faults
     from .journal import Journal
     from .latency import Latency
@@ -30,8 +31,9 @@ class Traffic:
 
 def install(engine: "Engine") -> Traffic:
     """Add the traffic hooks, the journal observer and the control plane to ``engine``."""
-    from ..control import ControlPlane
-    from ..store import MemoryStore
+    from mockapi.core.store import MemoryStore
+
+    from .control import ControlPlane
     from .faults import Faults
     from .journal import Journal
     from .latency import Latency
@@ -47,6 +49,7 @@ def install(engine: "Engine") -> Traffic:
     # ``after`` runs in reverse: latency paces events first, then faults reshape the paced stream.
     engine.hooks.extend([faults, limiter, latency])
     engine.observers.append(journal.observe)
+    engine.reset_hooks.append(lambda store, tenant: journal.clear() if tenant is None else None)
     traffic = engine.traffic = Traffic(journal, faults, limiter, latency)  # type: ignore[attr-defined]
     traffic.control = ControlPlane(engine, traffic)
     engine.routes.append(("/_mockapi", traffic.control.route))

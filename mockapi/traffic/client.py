@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import urlencode
 
 if TYPE_CHECKING:
-    from ..engine import Engine
+    from mockapi.core.engine import Engine
 
 
 # The mock is reached directly: an HTTP(S)_PROXY in the environment must not route control calls.
@@ -50,7 +50,7 @@ class Client:
             headers["x-mockapi-admin-token"] = self.token
         full = f"/_mockapi/{path}".rstrip("/")
         if self.engine is not None:
-            from ..engine import Request
+            from mockapi.core.engine import Request
 
             reply = self.engine.handle(Request(method, full, headers, data, qs))
             status, raw = reply.status, reply.body

@@ -13,18 +13,27 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..determinism import rng
-from ..errors import InsufficientQuotaError, InvalidValueError, error_for_status
-from ..results import Cut, Reply
+from mockapi.core.determinism import rng
+from mockapi.core.errors import (
+    InsufficientQuotaError,
+    InvalidValueError,
+    error_for_status,
+)
+from mockapi.core.results import Cut, Reply
+
 from . import streams
+from .ratelimits import format_duration
 
 if TYPE_CHECKING:
-    from ..engine import Call, Engine
+    from mockapi.core.engine import Call, Engine
 
 HEADER = "x-mockapi-fault"
 ADMIN_TENANT = "_mockapi"  # state of the control plane lives in the store under this tenant
 _RULE_KIND = "fault_rule"
 _FOREVER = 10 * 365 * 86400
+# A bare 429 fault's wait: the whole-second ``retry-after`` and ``retry-after-ms`` then say the same thing,
+# and the SDK's retry sleeps only this long (``429 retry-after-ms=…`` sets another wait).
+SPENT_WINDOW_MS = 1000
 _KINDS = ("status", "reset", "stall", "cut", "error", "chaos")
 
 
@@ -183,7 +192,7 @@ class Faults:
             fault, label = found
         call.meta["fault"], call.meta["fault_spec"] = fault, label
         if fault.kind == "status":
-            return self.error_reply(fault)
+            return self.error_reply(fault, call)
         if fault.kind in ("reset", "stall"):
             reply = self.error_reply(Fault(status=503, message=f"Simulated connection {fault.kind}."))
             reply.meta.update(connection=fault.kind, fault_spec=label)
@@ -218,12 +227,18 @@ class Faults:
         reply.stream = chunks
         return reply
 
-    def error_reply(self, fault: Fault) -> Reply:
+    def error_reply(self, fault: Fault, call: "Call | None" = None) -> Reply:
         """The error reply a status fault sends, with its retry headers."""
         headers: dict[str, str] = {}
-        if fault.retry_after_ms is not None:
-            headers["retry-after-ms"] = str(fault.retry_after_ms)
-            headers["retry-after"] = str(max(1, math.ceil(fault.retry_after_ms / 1000)))
+        rate_limited = fault.status == 429 and fault.code != "insufficient_quota"
+        wait_ms = fault.retry_after_ms
+        if rate_limited and wait_ms is None:
+            wait_ms = SPENT_WINDOW_MS  # a real rate-limit 429 always says when to come back
+        if wait_ms is not None:
+            headers["retry-after-ms"] = str(wait_ms)
+            headers["retry-after"] = str(max(1, math.ceil(wait_ms / 1000)))
+        if rate_limited and call is not None and wait_ms is not None:
+            headers.update(self._spent_window(call, wait_ms))
         if fault.code == "insufficient_quota":
             error = InsufficientQuotaError(fault.message or "You exceeded your current quota, please check your plan and "
                                            "billing details.", headers=headers)
@@ -235,6 +250,17 @@ class Faults:
         if fault.should_retry is not None:
             error.headers["x-should-retry"] = "true" if fault.should_retry else "false"
         return self.engine.error_reply(error)
+
+    def _spent_window(self, call: "Call", retry_after_ms: int) -> dict[str, str]:
+        """The ``x-ratelimit-*`` headers of a request window spent until the fault's retry-after."""
+        limiter = self.engine.rate_limiter
+        model = call.body.get("model") if isinstance(call.body, dict) else None
+        model = model if isinstance(model, str) else ""
+        limits, _ = limiter.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
+        headers = limiter.headers(limits, limiter.usage(call.tenant, model))
+        headers["x-ratelimit-remaining-requests"] = "0"
+        headers["x-ratelimit-reset-requests"] = format_duration(retry_after_ms / 1000)
+        return headers
 
 
 def _matches(rule: Mapping[str, Any], call: "Call") -> bool:

@@ -11,10 +11,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from ..results import Cut, Pause, Reply
+from mockapi.core.results import Cut, Pause, Reply
 
 if TYPE_CHECKING:
-    from ..engine import Call, Engine, Request
+    from mockapi.core.engine import Call, Engine, Request
 
 MAX_BODY = 16 * 1024  # characters of a request or response body kept per entry
 MAX_FRAMES = 200  # stream chunks kept per entry

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from ..errors import InvalidValueError
-from ..results import Chunk, Pause, Reply
+from mockapi.core.errors import InvalidValueError
+from mockapi.core.results import Chunk, Pause, Reply
 
 if TYPE_CHECKING:
-    from ..engine import Call
+    from mockapi.core.engine import Call
 
 HEADER = "x-mockapi-latency"
 

@@ -1,4 +1,4 @@
-"""Rate-limit enforcement over the accounting in :mod:`mockapi.ratelimit`.
+"""Rate limits: the tier table, the six ``x-ratelimit-*`` headers, accounting and enforcement.
 
 Requests and tokens are counted per tenant and model in minute and day windows of the engine's
 clock, images per minute, and tokens against an optional quota. Counters live in the store, so
@@ -10,22 +10,77 @@ and by overrides set at run time through the control plane.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..errors import InsufficientQuotaError, InvalidValueError, MockAPIError, RateLimitError
-from ..ratelimit import Limits, RateLimiter, family_of, format_duration, limits_for
-from ..results import Reply
-from ..tokenizer import count_value_tokens
+import yaml
+
+from mockapi.core.errors import (
+    InsufficientQuotaError,
+    InvalidValueError,
+    MockAPIError,
+    RateLimitError,
+)
+from mockapi.core.paths import fixtures_dir
+from mockapi.core.results import Reply
+from mockapi.core.tokenizer import count_value_tokens
 
 if TYPE_CHECKING:
-    from ..engine import Call, Engine
+    from mockapi.core.engine import Call, Engine
 
 MINUTE, DAY = 60, 86400
 IMAGE_OPERATIONS = frozenset({"createImage", "createImageEdit", "createImageVariation"})
 LIMIT_FIELDS = ("rpm", "tpm", "rpd", "tpd", "ipm", "quota", "tier")
 _OVERRIDES = "limits"
 _FOREVER = 10 * 365 * DAY
+
+
+def format_duration(seconds: float) -> str:
+    """A duration the way the real API writes resets: ``20ms``, ``1s``, ``6m0s``, ``1h2m3s``."""
+    if seconds < 1:
+        return f"{max(0, int(round(seconds * 1000)))}ms"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    secs_text = f"{secs:.3f}".rstrip("0").rstrip(".") + "s"
+    if hours:
+        return f"{int(hours)}h{int(minutes)}m{secs_text}"
+    if minutes:
+        return f"{int(minutes)}m{secs_text}"
+    return secs_text
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits one tenant has for one model family."""
+
+    rpm: int
+    tpm: int
+    rpd: int
+    tpd: int
+    ipm: int
+
+
+@lru_cache(maxsize=4)
+def _tier_table() -> dict[str, Any]:
+    return yaml.safe_load((fixtures_dir() / "tiers.yaml").read_text())
+
+
+def family_of(model: str) -> str:
+    """The rate-limit family a model counts against."""
+    for entry in _tier_table()["families"]:
+        if re.search(entry["pattern"], model or ""):
+            return str(entry["family"])
+    return "gpt-4"
+
+
+def limits_for(tier: str, model: str) -> Limits:
+    """The limits of ``tier`` for ``model``'s family (unknown tiers fall back to tier-5)."""
+    tiers = _tier_table()["tiers"]
+    row = tiers.get(tier) or tiers["tier-5"]
+    family = family_of(model)
+    return Limits(rpm=row["rpm"], rpd=row["rpd"], ipm=row["ipm"], tpm=row["tpm"][family], tpd=row["tpd"][family])
 
 
 @dataclass(frozen=True)
@@ -50,11 +105,12 @@ def estimate_tokens(body: Any) -> int:
     return prompt + (most if isinstance(most, int) else 0) * n
 
 
-class Limiter(RateLimiter):
+class Limiter:
     """The engine's rate limiter: consistent headers, and 429s when a window is spent (an engine hook)."""
 
     def __init__(self, engine: "Engine") -> None:
-        super().__init__(engine.store, engine.clock)
+        self.store = engine.store
+        self.clock = engine.clock
         self.engine = engine
         config = dict(engine.settings.extra.get("rate_limits") or {})
         self.enforce = bool(config.get("enforce", True))
@@ -62,6 +118,18 @@ class Limiter(RateLimiter):
         self._key_overrides: Mapping[str, Mapping[str, Any]] = config.get("keys") or {}
         self._by_tenant: dict[str, Mapping[str, Any]] | None = None
         self._tier_cache: dict[tuple[str, str], tuple[dict[str, int], str]] = {}
+
+    def peek(self, tier: str, model: str) -> dict[str, str]:
+        """Headers for a request that charges nothing (errors before accounting)."""
+        limits = limits_for(tier, model)
+        return {
+            "x-ratelimit-limit-requests": str(limits.rpm),
+            "x-ratelimit-limit-tokens": str(limits.tpm),
+            "x-ratelimit-remaining-requests": str(limits.rpm),
+            "x-ratelimit-remaining-tokens": str(limits.tpm),
+            "x-ratelimit-reset-requests": "0ms",
+            "x-ratelimit-reset-tokens": "0ms",
+        }
 
     # -- limits ----------------------------------------------------------------------------
     def tenant_of(self, key: str) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from typing import Any, Iterable, Iterator
 
-from .. import sse
-from ..results import Chunk, Cut
+from mockapi.core import sse
+from mockapi.core.results import Chunk, Cut
 
 SERVER_ERROR = {"message": "The server had an error while processing your request. Sorry about that!",
                 "type": "server_error", "param": None, "code": "server_error"}

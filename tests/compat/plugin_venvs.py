@@ -6,7 +6,6 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-
 from tests.compat.venvs import ROOT, pip_install, sdk_python
 
 # The engine's runtime needs (pyproject's dependencies) plus pytest; mockapi itself goes in with --no-deps.

@@ -1,0 +1,1 @@
+"""Audio: speech, transcription and translation; the containers and transcripts they produce."""

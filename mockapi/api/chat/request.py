@@ -1,0 +1,132 @@
+"""A chat request read once into the facts the rest of the engine needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockapi.content.tools import ToolSpec
+from mockapi.content.vision import url_tokens
+from mockapi.core.tokenizer import count_tokens, count_value_tokens
+
+
+def text_of(content: Any) -> str:
+    """The text of a message's content (a string or a list of parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(p.get("text", "") or p.get("refusal", "") for p in content if isinstance(p, dict) and isinstance(p.get("text", p.get("refusal", "")), str))
+    return ""
+
+
+@dataclass
+class ChatRequest:
+    """The parts of a chat body the engine reasons about."""
+
+    body: dict[str, Any]
+    tools: list[ToolSpec] = field(default_factory=list)
+    legacy_functions: bool = False
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> "ChatRequest":
+        """Read tools (or legacy functions) from a validated body."""
+        tools: list[ToolSpec] = []
+        legacy = False
+        for tool in body.get("tools") or []:
+            if tool.get("type") == "function" and isinstance(tool.get("function"), dict):
+                fn = tool["function"]
+                tools.append(ToolSpec(fn.get("name", ""), fn.get("description") or "", fn.get("parameters"), bool(fn.get("strict"))))
+            elif tool.get("type") == "custom" and isinstance(tool.get("custom"), dict):
+                custom = tool["custom"]
+                # A custom tool's `parameters` slot carries its input format (text or a grammar).
+                tools.append(ToolSpec(custom.get("name", ""), custom.get("description") or "", custom.get("format"), False, "custom"))
+        if not tools and body.get("functions"):
+            legacy = True
+            for fn in body["functions"]:
+                tools.append(ToolSpec(fn.get("name", ""), fn.get("description") or "", fn.get("parameters")))
+        return cls(body, tools, legacy)
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The conversation."""
+        return list(self.body.get("messages") or [])
+
+    def user_turns(self) -> list[str]:
+        """The text of every user message, in order."""
+        return [text_of(m.get("content")) for m in self.messages if m.get("role") == "user"]
+
+    def last_user_text(self) -> str:
+        """The last user message's text."""
+        turns = self.user_turns()
+        return turns[-1] if turns else ""
+
+    def trailing_tool_results(self) -> list[str]:
+        """Tool results that come after the last assistant turn (the follow-up of a tool loop)."""
+        results: list[str] = []
+        for message in reversed(self.messages):
+            if message.get("role") in ("tool", "function"):
+                results.append(text_of(message.get("content")))
+            else:
+                break
+        return list(reversed(results))
+
+    def tool_choice(self) -> Any:
+        """``none``/``auto``/``required``, or the forced function's name."""
+        choice = self.body.get("tool_choice")
+        if self.legacy_functions:
+            choice = self.body.get("function_call")
+            if isinstance(choice, dict):
+                return choice.get("name")
+        if isinstance(choice, dict):
+            inner = choice.get("function") or choice.get("custom") or {}
+            if choice.get("type") == "allowed_tools":
+                return (choice.get("allowed_tools") or {}).get("mode", "auto")
+            return inner.get("name")
+        return choice or ("auto" if self.tools else "none")
+
+    def choosable_tools(self) -> list[ToolSpec]:
+        """The tools the model may call: all of them, or those ``tool_choice.allowed_tools`` lists."""
+        choice = self.body.get("tool_choice")
+        if not (isinstance(choice, dict) and choice.get("type") == "allowed_tools"):
+            return self.tools
+        allowed = {(t.get("type"), (t.get(t.get("type")) or {}).get("name")) for t in (choice.get("allowed_tools") or {}).get("tools") or [] if isinstance(t, dict)}
+        return [t for t in self.tools if (t.kind, t.name) in allowed]
+
+    def images(self) -> list[tuple[str, str, str]]:
+        """Every image part as (param path, url, detail)."""
+        found = []
+        for i, message in enumerate(self.messages):
+            content = message.get("content")
+            if isinstance(content, list):
+                for j, part in enumerate(content):
+                    if isinstance(part, dict) and part.get("type") == "image_url":
+                        image = part.get("image_url") or {}
+                        found.append((f"messages[{i}].content[{j}]", image.get("url", ""), image.get("detail") or "auto"))
+        return found
+
+    def prompt_tokens(self) -> int:
+        """Prompt tokens: per-message overhead, text, images and tool definitions."""
+        total = 3
+        for message in self.messages:
+            total += 3
+            content = message.get("content")
+            if isinstance(content, list):
+                for part in content:
+                    if not isinstance(part, dict):
+                        continue
+                    if part.get("type") == "image_url":
+                        image = part.get("image_url") or {}
+                        total += url_tokens(image.get("url", ""), image.get("detail") or "auto")
+                    elif isinstance(part.get("text"), str):
+                        total += count_tokens(part["text"])
+                    else:
+                        total += 50
+            elif isinstance(content, str):
+                total += count_tokens(content)
+            if message.get("name"):
+                total += 1 + count_tokens(str(message["name"]))
+            for call in message.get("tool_calls") or []:
+                total += count_value_tokens(call)
+        if self.tools:
+            total += 10 + sum(count_tokens(t.name) + count_tokens(t.description) + count_value_tokens(t.parameters) for t in self.tools)
+        return total

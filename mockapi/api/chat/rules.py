@@ -1,0 +1,165 @@
+"""The real API's semantic rules for chat requests, applied at validation level ``faithful``.
+
+The contract checks shapes and ranges; these rules need the request as a whole (tool-message
+pairing, tool_choice against tools) or the model's capabilities (vision, tools, limits).
+"""
+
+from __future__ import annotations
+
+from mockapi.content.reasoning import check_effort, check_sampling
+from mockapi.content.strict import violations
+from mockapi.core.catalog import ModelInfo
+from mockapi.core.errors import (
+    ContextLengthExceededError,
+    InvalidRequestError,
+    InvalidValueError,
+    UnknownParameterError,
+)
+
+from .request import ChatRequest, text_of
+
+
+def check(request: ChatRequest, model: ModelInfo) -> None:
+    """Raise the 400 the real API would give, or return when the request is acceptable."""
+    body = request.body
+    _check_parameter_combinations(request)
+    _check_tool_pairing(request)
+    _check_tool_choice(request)
+    _check_strict_schemas(request)
+    _check_capabilities(request, model)
+    _check_model_parameters(request, model)
+    _check_lengths(request, model)
+    if (body.get("response_format") or {}).get("type") == "json_object":
+        if not any("json" in text_of(m.get("content")).lower() for m in request.messages):
+            raise InvalidRequestError(
+                "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+                param="messages")
+
+
+def _check_parameter_combinations(request: ChatRequest) -> None:
+    body = request.body
+    if body.get("top_logprobs") is not None and not body.get("logprobs"):
+        raise InvalidRequestError("'top_logprobs' is only allowed when 'logprobs' is true.", param="top_logprobs")
+    if body.get("stream_options") is not None and not body.get("stream"):
+        raise InvalidRequestError("The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options")
+    if body.get("tool_choice") is not None and not body.get("tools"):
+        raise InvalidRequestError("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", param="tool_choice")
+    if body.get("parallel_tool_calls") is not None and not body.get("tools"):
+        raise InvalidRequestError("Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when 'tools' are specified.", param="parallel_tool_calls")
+    if body.get("function_call") is not None and not body.get("functions"):
+        raise InvalidRequestError("Invalid value for 'function_call': 'function_call' is only allowed when 'functions' are specified.", param="function_call")
+    if body.get("tools") and body.get("functions"):
+        raise InvalidRequestError("Use either 'tools' or the deprecated 'functions', not both.", param="functions")
+    names = [t.name for t in request.tools]
+    for i, name in enumerate(names):
+        if names.index(name) != i:
+            key = "functions" if request.legacy_functions else "tools"
+            raise InvalidRequestError(f"Tool names must be unique: '{name}' appears more than once.", param=f"{key}[{i}]")
+
+
+def _check_tool_pairing(request: ChatRequest) -> None:
+    pending: dict[str, int] = {}
+    for i, message in enumerate(request.messages):
+        role = message.get("role")
+        if role == "tool":
+            call_id = message.get("tool_call_id")
+            if call_id not in pending:
+                raise InvalidRequestError(
+                    "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+                    param=f"messages[{i}].role")
+            del pending[call_id]
+            continue
+        if pending:
+            raise InvalidRequestError(
+                "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
+                f"The following tool_call_ids did not have response messages: {', '.join(pending)}",
+                param=f"messages[{min(pending.values())}].tool_calls")
+        if role == "assistant":
+            for call in message.get("tool_calls") or []:
+                pending[call.get("id")] = i
+    if pending:
+        raise InvalidRequestError(
+            "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
+            f"The following tool_call_ids did not have response messages: {', '.join(pending)}",
+            param=f"messages[{min(pending.values())}].tool_calls")
+
+
+def _check_tool_choice(request: ChatRequest) -> None:
+    choice = request.tool_choice()
+    if choice in ("none", "auto", "required", None):
+        return
+    if choice not in [t.name for t in request.tools]:
+        param = "function_call" if request.legacy_functions else "tool_choice"
+        raise InvalidValueError(
+            f"Invalid value for '{param}': no function named '{choice}' was specified in the '{'functions' if request.legacy_functions else 'tools'}' parameter.",
+            param=param)
+
+
+def _check_strict_schemas(request: ChatRequest) -> None:
+    key = "functions" if request.legacy_functions else "tools"
+    for i, tool in enumerate(request.tools):
+        if tool.strict and tool.kind == "function":
+            base = f"{key}[{i}].function.parameters"
+            for path, message in violations(tool.parameters or {"type": "object", "properties": {}, "required": [], "additionalProperties": False}, base):
+                raise InvalidRequestError(f"Invalid schema for function '{tool.name}': In context=({path}), {message}.", param=base, code="invalid_function_parameters")
+    fmt = request.body.get("response_format") or {}
+    if fmt.get("type") == "json_schema":
+        spec = fmt.get("json_schema") or {}
+        if spec.get("strict"):
+            base = "response_format.json_schema.schema"
+            for path, message in violations(spec.get("schema"), base):
+                raise InvalidRequestError(f"Invalid schema for response_format '{spec.get('name')}': In context=({path}), {message}.", param=base, code="invalid_json_schema")
+
+
+def _check_capabilities(request: ChatRequest, model: ModelInfo) -> None:
+    if request.tools and not model.tools:
+        raise InvalidRequestError(f"tools is not supported with model {model.id}.", param="tools" if not request.legacy_functions else "functions", code="unsupported_parameter")
+    images = request.images()
+    if images and not model.vision:
+        raise InvalidRequestError(f"Invalid content type. image_url is only supported by certain models; {model.id} does not accept images.",
+                                  param=images[0][0], code="invalid_value")
+    fmt = (request.body.get("response_format") or {}).get("type")
+    if fmt in ("json_object", "json_schema") and not model.json_mode:
+        raise InvalidRequestError(f"Invalid parameter: 'response_format' of type '{fmt}' is not supported with this model.",
+                                  param="response_format", code="unsupported_parameter")
+
+
+def _check_model_parameters(request: ChatRequest, model: ModelInfo) -> None:
+    """What the model's catalogue entry allows: effort values, sampling while reasoning, max_tokens, web search."""
+    body = request.body
+    check_effort(model, body.get("reasoning_effort"), "reasoning_effort")
+    if model.reasoning and body.get("max_tokens") is not None:
+        # source: observed on o1, o3-mini, gpt-5, gpt-5.1, gpt-5.2 (github.com/teilomillet/gollm/issues/33,
+        # github.com/griptape-ai/ComfyUI-Griptape/issues/312, github.com/fish2018/YPrompt/issues/26)
+        raise InvalidRequestError("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                                  "Use 'max_completion_tokens' instead.", param="max_tokens", code="unsupported_parameter")
+    check_sampling(model, body, body.get("reasoning_effort"), chat=True)
+    if body.get("web_search_options") is not None and not model.search:
+        # Only the search models take it, and the real wording differs by family. Reasoning models:
+        # observed on gpt-5 and o4-mini (github.com/pydantic/pydantic-ai/issues/2822,
+        # github.com/BerriAI/litellm/issues/12311). Others: the 400 quoted for gpt-4o in
+        # github.com/cpbotha/obsidian-ai-chat-as-md/issues/5.
+        if model.reasoning:
+            raise UnknownParameterError("Unknown parameter: 'web_search_options'.", param="web_search_options")
+        raise InvalidRequestError("Web search options not supported with this model.", param="web_search_options")
+
+
+def _check_lengths(request: ChatRequest, model: ModelInfo) -> None:
+    body = request.body
+    for param in ("max_tokens", "max_completion_tokens"):
+        value = body.get(param)
+        if value is not None and value > model.max_output_tokens:
+            raise InvalidValueError(
+                f"{param} is too large: {value}. This model supports at most {model.max_output_tokens} completion tokens, whereas you provided {value}.",
+                param=param)
+    prompt = request.prompt_tokens()
+    if prompt > model.context_window:
+        raise ContextLengthExceededError(
+            f"This model's maximum context length is {model.context_window} tokens. However, your messages resulted in {prompt} tokens. "
+            "Please reduce the length of the messages.", param="messages")
+    asked = body.get("max_completion_tokens") or body.get("max_tokens")
+    if asked and prompt + asked > model.context_window:
+        raise ContextLengthExceededError(
+            f"This model's maximum context length is {model.context_window} tokens. However, you requested {prompt + asked} tokens "
+            f"({prompt} in the messages, {asked} in the completion). Please reduce the length of the messages or completion.",
+            param="messages")

@@ -1,0 +1,1 @@
+"""Legacy text completions: handlers and generation."""

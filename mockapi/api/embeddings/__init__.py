@@ -1,0 +1,1 @@
+"""Embeddings: handlers and the deterministic vectors."""

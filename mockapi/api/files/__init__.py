@@ -1,0 +1,1 @@
+"""Files and uploads: handlers, streamed blobs and multipart parts."""

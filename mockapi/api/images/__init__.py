@@ -1,0 +1,1 @@
+"""Images: generations, edits and variations; the PNGs, per-model rules and served assets."""

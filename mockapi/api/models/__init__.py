@@ -1,0 +1,1 @@
+"""Models: list, retrieve and delete, served from the catalogue."""

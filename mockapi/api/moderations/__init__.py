@@ -1,0 +1,1 @@
+"""Moderations: handlers and the deterministic scores."""

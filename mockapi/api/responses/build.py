@@ -1,0 +1,102 @@
+"""The ``response`` object: the request's settings echoed, the output, status and usage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockapi.core.tokenizer import count_tokens, count_value_tokens
+
+from .generate import Outcome
+from .request import ResponsesRequest, function_strict, item_tokens
+
+
+def head(request: ResponsesRequest, response_id: str, created_at: int, *, conversation_id: str | None,
+         default_effort: str | None = None) -> dict[str, Any]:
+    """Every field but the output: what the request asked for, as the real API echoes it."""
+    body = request.body
+    reasoning = body.get("reasoning")
+    fmt = request.text_format()
+    text: dict[str, Any] = {"format": fmt, "verbosity": (body.get("text") or {}).get("verbosity") or "medium"}
+    choice = body.get("tool_choice") or "auto"
+    return {
+        "id": response_id,
+        "object": "response",
+        "created_at": created_at,
+        "status": "in_progress",
+        "background": bool(body.get("background")),
+        "completed_at": None,
+        "error": None,
+        "incomplete_details": None,
+        "instructions": body.get("instructions"),
+        "max_output_tokens": body.get("max_output_tokens"),
+        "max_tool_calls": body.get("max_tool_calls"),
+        "model": request.model,
+        "output": [],
+        "parallel_tool_calls": body.get("parallel_tool_calls", True) is not False,
+        "previous_response_id": body.get("previous_response_id"),
+        "conversation": {"id": conversation_id} if conversation_id else None,
+        "prompt_cache_key": body.get("prompt_cache_key"),
+        "reasoning": {"effort": (reasoning or {}).get("effort") or default_effort,
+                      "summary": (reasoning or {}).get("summary")},
+        "safety_identifier": body.get("safety_identifier"),
+        "service_tier": body.get("service_tier") if body.get("service_tier") in ("flex", "scale", "priority") else "default",
+        "store": body.get("store", True) is not False,
+        "temperature": body.get("temperature", 1.0),
+        "text": text,
+        "tool_choice": choice,
+        "tools": [_tool_echo(t) for t in body.get("tools") or []],
+        "top_logprobs": body.get("top_logprobs", 0),
+        "top_p": body.get("top_p", 1.0),
+        "truncation": body.get("truncation") or "disabled",
+        "usage": None,
+        "user": body.get("user"),
+        "metadata": body.get("metadata") or {},
+    }
+
+
+def _tool_echo(tool: dict[str, Any]) -> dict[str, Any]:
+    """A tool as the response lists it (functions gain ``description: null`` when it was left out, and the
+    strictness the server settled on when ``strict`` was)."""
+    if tool.get("type") == "function":
+        return {"description": None, **tool, "strict": function_strict(tool)}
+    return dict(tool)
+
+
+def input_tokens(request: ResponsesRequest, context: list[dict[str, Any]]) -> int:
+    """Input tokens: instructions, every context item and the tool definitions."""
+    total = item_tokens(context)
+    if isinstance(request.body.get("instructions"), str):
+        total += 4 + count_tokens(request.body["instructions"])
+    for tool in request.body.get("tools") or []:
+        total += 8 + count_value_tokens(tool)
+    fmt = request.text_format()
+    if fmt.get("type") == "json_schema":
+        total += count_value_tokens(fmt.get("schema"))
+    return total
+
+
+def finish(response: dict[str, Any], outcome: Outcome, prompt_tokens: int, completed_at: int) -> dict[str, Any]:
+    """The response with its output, final status and usage."""
+    done = {**response, "output": outcome.output, "status": outcome.status, "error": outcome.error}
+    if outcome.status == "incomplete":
+        done["incomplete_details"] = {"reason": outcome.incomplete_reason}
+    elif outcome.status == "completed":
+        done["completed_at"] = completed_at
+    done["usage"] = usage(prompt_tokens, outcome.output_tokens, outcome.reasoning_tokens)
+    return done
+
+
+def usage(input_tokens: int, output_tokens: int, reasoning_tokens: int = 0) -> dict[str, Any]:
+    """A Responses ``usage`` object."""
+    return {
+        "input_tokens": input_tokens,
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "output_tokens": output_tokens,
+        "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
+        "total_tokens": input_tokens + output_tokens,
+    }
+
+
+def pending(response: dict[str, Any], status: str) -> dict[str, Any]:
+    """A background response before it finishes (``queued``/``in_progress``) or after ``cancelled``."""
+    return {**response, "status": status, "output": [], "usage": None, "completed_at": None, "incomplete_details": None}

@@ -1,0 +1,186 @@
+"""A Responses request read once: its input as items, its tools split into functions and hosted tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockapi.content.strict import violations
+from mockapi.content.tools import ToolSpec
+from mockapi.content.vision import url_tokens
+from mockapi.core.tokenizer import count_tokens, count_value_tokens
+
+# Hosted tools the server runs itself (a *_call item, then the model goes on and answers).
+SERVER_TOOLS = ("web_search", "file_search", "code_interpreter", "image_generation")
+# Hosted tools the client runs (a *_call item with a call_id, and the response stops there).
+CLIENT_TOOLS = ("computer_use_preview", "shell", "local_shell", "apply_patch")
+OUTPUT_TYPES = ("function_call_output", "computer_call_output", "shell_call_output", "local_shell_call_output",
+                "apply_patch_call_output", "custom_tool_call_output")
+
+
+def hosted_kind(tool_type: str) -> str:
+    """A hosted tool type without its version or preview suffix (``web_search_preview`` -> ``web_search``)."""
+    if tool_type.startswith("web_search"):
+        return "web_search"
+    if tool_type.startswith("computer"):
+        return "computer_use_preview"
+    for kind in SERVER_TOOLS + CLIENT_TOOLS:
+        if tool_type == kind or tool_type.startswith(kind + "_2"):
+            return kind
+    return tool_type
+
+
+def text_of(content: Any) -> str:
+    """The text of an item's content: a string, or the text of its text parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(str(p.get("text") or p.get("refusal") or "") for p in content
+                         if isinstance(p, dict) and p.get("type") in ("input_text", "output_text", "text", "refusal"))
+    return ""
+
+
+def normalise(item: dict[str, Any]) -> dict[str, Any]:
+    """An input item with its ``type`` spelled out (an easy message has none) and its null fields dropped.
+
+    The server reads a null field as absent (``item.model_dump()`` of a replayed output item sends
+    every unset field as null), so the item is stored and listed with the server's defaults instead.
+    """
+    item = {k: v for k, v in item.items() if v is not None}
+    if "type" not in item and "role" in item:
+        return {"type": "message", **item}
+    return item
+
+
+# Strict-mode gaps the server closes itself when it normalises a schema (every property required,
+# additionalProperties false); any other violation makes it fall back to non-strict.
+_NORMALISED = ("'additionalProperties' is required", "'required' is required")
+
+
+def function_strict(tool: dict[str, Any]) -> bool:
+    """Whether the server runs a Responses function tool in strict mode.
+
+    As given; when ``strict`` is omitted, strict if the parameters can be normalised into strict mode:
+    "If you omit strict ... Responses requests will attempt to normalize your schema into strict mode
+    when possible, and will fall back to non-strict ... When fallback happens, the response tool will
+    show strict: false." (function-calling guide, strict mode; quoted in 0xPlaygrounds/rig#2477).
+    """
+    if tool.get("strict") is not None:
+        return bool(tool["strict"])
+    parameters = tool.get("parameters")
+    if parameters is None:
+        return True  # no parameters: the empty object, which is strict as it stands
+    return all(message.startswith(_NORMALISED) for _, message in violations(parameters, "parameters"))
+
+
+@dataclass
+class ResponsesRequest:
+    """The parts of a ``POST /responses`` body the engine reasons about."""
+
+    body: dict[str, Any]
+    items: list[dict[str, Any]] = field(default_factory=list)
+    functions: list[ToolSpec] = field(default_factory=list)
+    hosted: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> "ResponsesRequest":
+        """Read the input items and the tools of a validated body."""
+        raw = body.get("input")
+        if isinstance(raw, str):
+            items = [{"type": "message", "role": "user", "content": raw}]
+        else:
+            items = [normalise(i) for i in raw or [] if isinstance(i, dict)]
+        functions: list[ToolSpec] = []
+        hosted: list[dict[str, Any]] = []
+        for tool in body.get("tools") or []:
+            kind = tool.get("type")
+            if kind == "function":
+                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), function_strict(tool)))
+            elif kind == "custom":
+                # A custom tool's `parameters` slot carries its input format (text or a grammar).
+                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("format"), False, "custom"))
+            else:
+                hosted.append(tool)
+        return cls(body, items, functions, hosted)
+
+    @property
+    def model(self) -> str:
+        """The model id asked for."""
+        return str(self.body.get("model") or "")
+
+    def tool_choice(self) -> Any:
+        """``none``/``auto``/``required``, a forced function's name, or ``("hosted", kind)``."""
+        choice = self.body.get("tool_choice")
+        if isinstance(choice, dict):
+            kind = choice.get("type")
+            if kind in ("function", "custom"):
+                return choice.get("name")
+            if kind == "allowed_tools":
+                return choice.get("mode", "auto")
+            return ("hosted", hosted_kind(str(kind)))
+        return choice or ("auto" if self.functions or self.hosted else "none")
+
+    def allowed(self, tool: ToolSpec | dict[str, Any]) -> bool:
+        """Whether ``tool_choice.allowed_tools`` (when given) lets the model call ``tool``."""
+        choice = self.body.get("tool_choice")
+        if not (isinstance(choice, dict) and choice.get("type") == "allowed_tools"):
+            return True
+        listed = [t for t in choice.get("tools") or [] if isinstance(t, dict)]
+        if isinstance(tool, ToolSpec):
+            return any(t.get("type") == tool.kind and t.get("name") == tool.name for t in listed)
+        return any(hosted_kind(str(t.get("type"))) == hosted_kind(str(tool.get("type"))) for t in listed)
+
+    def text_format(self) -> dict[str, Any]:
+        """``text.format`` (``{"type": "text"}`` when absent)."""
+        return dict(((self.body.get("text") or {}).get("format")) or {"type": "text"})
+
+    def hosted_tool(self, kind: str) -> dict[str, Any] | None:
+        """The request's hosted tool of ``kind``, if offered."""
+        return next((t for t in self.hosted if hosted_kind(str(t.get("type"))) == kind), None)
+
+    def trailing_outputs(self) -> list[dict[str, Any]]:
+        """Tool outputs at the end of this turn's input (the follow-up of a tool loop)."""
+        found: list[dict[str, Any]] = []
+        for item in reversed(self.items):
+            if item.get("type") not in OUTPUT_TYPES:
+                break
+            found.append(item)
+        return list(reversed(found))
+
+
+def user_turns(items: list[dict[str, Any]]) -> list[str]:
+    """The text of every user message among ``items``, in order."""
+    return [text_of(i.get("content")) for i in items if i.get("type") == "message" and i.get("role") == "user"]
+
+
+def output_text(item: dict[str, Any]) -> str:
+    """A tool output item's output as text."""
+    output = item.get("output")
+    if isinstance(output, str):
+        return output
+    if isinstance(output, list):
+        return text_of(output)
+    return "" if output is None else str(output)
+
+
+def item_tokens(items: list[dict[str, Any]]) -> int:
+    """Input tokens of items: per-item overhead, text, images and everything else a tool carried."""
+    total = 0
+    for item in items:
+        total += 4
+        content = item.get("content")
+        if isinstance(content, str):
+            total += count_tokens(content)
+        elif isinstance(content, list):
+            for part in content:
+                if not isinstance(part, dict):
+                    continue
+                if part.get("type") == "input_image":
+                    total += url_tokens(part.get("image_url") or "", part.get("detail") or "auto")
+                elif isinstance(part.get("text"), str):
+                    total += count_tokens(part["text"])
+                else:
+                    total += 50
+        else:
+            total += count_value_tokens({k: v for k, v in item.items() if k not in ("id", "type", "status", "call_id")})
+    return total

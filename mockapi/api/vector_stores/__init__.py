@@ -1,0 +1,1 @@
+"""Vector stores: handlers, attached files and batches, relevance search."""

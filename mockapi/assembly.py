@@ -1,0 +1,25 @@
+"""The composition root: the one place that builds an engine with its API families and traffic layer.
+
+The engine (:mod:`mockapi.core.engine`) knows neither: the families register their handlers,
+routes, explainers and reset hooks (:func:`mockapi.api.register`), and the traffic layer its
+hooks, observers, rate-limit headers and control plane (:func:`mockapi.traffic.install`).
+Every door, the plugin, the harness and the tests build engines here.
+"""
+
+from __future__ import annotations
+
+from mockapi import api, traffic
+from mockapi.core.clock import Clock
+from mockapi.core.config import Settings
+from mockapi.core.contract import Contract
+from mockapi.core.engine import Engine
+from mockapi.core.store import Store
+
+
+def build_engine(settings: Settings | None = None, *, store: Store | None = None, clock: Clock | None = None,
+                 contract: Contract | None = None) -> Engine:
+    """A complete engine: core, every API family, then the traffic layer (it wraps them all)."""
+    engine = Engine(settings, store=store, clock=clock, contract=contract)
+    api.register(engine)
+    traffic.install(engine)
+    return engine

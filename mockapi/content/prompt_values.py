@@ -1,0 +1,247 @@
+"""Schema instances that take the values a prompt states (a unit it names, a date, the people it lists)
+before any filler: structured outputs and tool-call arguments alike.
+
+Each property is matched to a stated value by its name, type and constraints; what the prompt does
+not state comes from :func:`mockapi.core.instances.instance`. The result validates against the schema:
+if a stated value would break it, the filler stands instead.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from mockapi.core.instances import instance
+
+from . import lexicon
+from .understanding import Facts, enum_stated, facts, stems
+
+_MISSING = object()
+_MAX_NESTING = 3
+
+
+def fill(schema: Any, facts: Facts, r: random.Random, *, focus: tuple[str, str] | None = None) -> Any:
+    """An instance of ``schema`` using what ``facts`` states; ``focus`` = (property, value) pins one property."""
+    if not isinstance(schema, dict) or not schema:
+        return {}
+    state = _State(schema, facts, focus, r)
+    try:
+        value = state.value(schema, None, 0)
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError):  # a malformed schema: plain filler
+        value = _MISSING
+    if value is not _MISSING and _valid(schema, value):
+        return value
+    return instance(schema, r, hints={focus[0]: focus[1]} if focus else None)
+
+
+def _valid(schema: dict[str, Any], value: Any) -> bool:
+    try:
+        return Draft202012Validator(schema).is_valid(value)
+    except Exception:  # noqa: BLE001 - a schema the validator cannot read (bad $ref...): trust the values
+        return True
+
+
+def _words_of(name: str) -> list[str]:
+    return [w for w in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if w]
+
+
+def _hinted(name: str, hints: tuple[str, ...]) -> bool:
+    low = name.lower()
+    return low in hints or any(w in hints for w in _words_of(name))
+
+
+class _State:
+    """One fill: the schema root (for ``$ref``) and which stated values are used up."""
+
+    def __init__(self, root: dict[str, Any], facts: Facts, focus: tuple[str, str] | None, r: random.Random) -> None:
+        self.root, self.facts, self.focus, self.r = root, facts, focus, r
+        self.used: dict[str, int] = {}
+        self.nesting = 0  # records within records: recursive schemas stop at _MAX_NESTING
+
+    def resolve(self, schema: Any) -> Any:
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < 20:
+            node: Any = self.root
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                if part:
+                    node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
+            schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+            seen += 1
+        return schema
+
+    def value(self, schema: Any, name: str | None, depth: int, siblings: tuple[str, ...] = ()) -> Any:
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict):
+            return self.filler(schema)
+        options = schema.get("anyOf") or schema.get("oneOf")
+        if options and depth < 30:
+            real = [self.resolve(o) for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
+            if len(real) == 1:
+                return self.value({**{k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}, **real[0]}, name, depth + 1, siblings)
+            return self.filler(schema)
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "null")
+        if kind == "object" or (kind is None and "properties" in schema):
+            if depth > 12 or "properties" not in schema:
+                return self.filler(schema)
+            props = schema.get("properties") or {}
+            out = {prop: self.value(sub, prop, depth + 1, tuple(props)) for prop, sub in props.items()}
+            for prop in schema.get("required", []):
+                if prop not in out:
+                    out[prop] = self.filler({"type": "string"})
+            return out
+        stated = self.stated(schema, kind, name, siblings) if name else _MISSING
+        return self.filler(schema) if stated is _MISSING else stated
+
+    def filler(self, schema: Any) -> Any:
+        """What the prompt does not state: a schema default or first enum option, else a seeded instance."""
+        if isinstance(schema, dict):
+            if "default" in schema:
+                return schema["default"]
+            if schema.get("enum"):
+                return schema["enum"][0]
+            if "$defs" in self.root and isinstance(schema, dict):
+                schema = {**schema, "$defs": self.root["$defs"]}
+            if "definitions" in self.root and isinstance(schema, dict):
+                schema = {**schema, "definitions": self.root["definitions"]}
+        return instance(schema, self.r)
+
+    def take(self, kind: str, pool: list[Any]) -> Any:
+        """The next value of ``kind`` not yet used (the first again once all are)."""
+        if not pool:
+            return _MISSING
+        k = self.used.get(kind, 0)
+        self.used[kind] = k + 1
+        return pool[k] if k < len(pool) else pool[0]
+
+    def stated(self, schema: dict[str, Any], kind: Any, name: str, siblings: tuple[str, ...]) -> Any:
+        facts = self.facts
+        if self.focus and name == self.focus[0] and kind in ("string", None):
+            return _fits(schema, self.focus[1])
+        if schema.get("enum"):
+            found = enum_stated(list(schema["enum"]), facts.prompt)
+            return _MISSING if found is None else found
+        if kind in ("integer", "number"):
+            return self.number(schema, kind == "integer", name)
+        if kind == "array":
+            return self.array(schema, name)
+        if kind not in ("string", None):
+            return _MISSING
+        return _fits(schema, self.string(schema, name, siblings))
+
+    def string(self, schema: dict[str, Any], name: str, siblings: tuple[str, ...]) -> Any:
+        facts, fmt = self.facts, schema.get("format")
+        if fmt == "email" or "email" in name.lower() or (_hinted(name, lexicon.EMAIL_PROPS) and facts.emails):
+            return self.take("email", facts.emails)
+        if fmt in ("date", "date-time"):
+            iso = [d for d in facts.dates if re.match(r"\d{4}-\d{2}-\d{2}", d) and (fmt == "date-time") == ("T" in d or " " in d)]
+            return self.take("iso", iso)
+        if _hinted(name, lexicon.DATE_PROPS):
+            if "time" in _words_of(name) and facts.times:
+                return self.take("time", facts.times)
+            return self.take("date", facts.dates)
+        places = facts.of_kind("place") or facts.of_kind("name")
+        people = facts.of_kind("person") or facts.of_kind("name")
+        if _hinted(name, lexicon.LOCATION_PROPS):
+            return self.take("place", places)
+        if _hinted(name, lexicon.PERSON_PROPS):
+            return self.take("person", people)
+        if name.lower() == "name" and not any(_hinted(s, lexicon.PEOPLE_LIST_PROPS) for s in siblings):
+            stated = people or facts.of_kind("place")
+            return self.take("person", stated) if stated else (facts.label or _MISSING)
+        if _hinted(name, lexicon.LABEL_PROPS):
+            return facts.label or _MISSING
+        if _hinted(name, lexicon.QUERY_PROPS):
+            return re.sub(r"\s+", " ", facts.prompt).strip().rstrip("?.!") or _MISSING
+        return _MISSING
+
+    def number(self, schema: dict[str, Any], integer: bool, name: str) -> Any:
+        wanted = stems(name + " " + str(schema.get("description") or ""))
+        candidates = [(v, unit) for v, unit in self.facts.numbers if not integer or v == int(v)]
+        chosen = next((v for v, unit in candidates if unit and stems(unit) & wanted), None)
+        if chosen is None and candidates:
+            chosen = self.take("number", [v for v, _ in candidates])
+        if chosen is None or chosen is _MISSING:
+            return _MISSING
+        value: int | float = int(chosen) if integer or chosen == int(chosen) else chosen
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if (low is not None and value < low) or (high is not None and value > high):
+            return _MISSING
+        if schema.get("exclusiveMinimum") is not None and value <= schema["exclusiveMinimum"]:
+            return _MISSING
+        if schema.get("exclusiveMaximum") is not None and value >= schema["exclusiveMaximum"]:
+            return _MISSING
+        return value
+
+    def array(self, schema: dict[str, Any], name: str) -> Any:
+        items = self.resolve(schema.get("items") or {})
+        if not isinstance(items, dict):
+            return _MISSING
+        facts = self.facts
+        if items.get("enum"):
+            low = facts.prompt.lower()
+            values = [o for o in items["enum"] if isinstance(o, str) and re.search(rf"\b{re.escape(o.lower())}\b", low)]
+        elif items.get("type") in ("string", None) and "properties" not in items:
+            if _hinted(name, lexicon.PEOPLE_LIST_PROPS):
+                values = facts.of_kind("person") or facts.of_kind("name")
+            elif _hinted(name, tuple(p + "s" for p in lexicon.LOCATION_PROPS) + ("cities", "countries")):
+                values = facts.of_kind("place") or facts.of_kind("name")
+            elif _hinted(name, ("dates", "days")):
+                values = list(facts.dates)
+            else:
+                return _MISSING
+            values = [v for v in values if _fits(items, v) is not _MISSING]
+        elif "properties" in items:
+            values = _records(self, items)
+        else:
+            return _MISSING
+        low_n, high_n = int(schema.get("minItems", 0)), schema.get("maxItems")
+        values = values[: int(high_n)] if high_n is not None else values
+        return values if values and len(values) >= low_n else _MISSING
+
+
+def _record_key(props: dict[str, Any]) -> tuple[str | None, str]:
+    """The property of a record that names it, and which kind of name that is."""
+    for prop in props:
+        if _hinted(prop, lexicon.PERSON_PROPS) or prop.lower() == "name":
+            return prop, "person"
+    for prop in props:
+        if _hinted(prop, lexicon.LOCATION_PROPS):
+            return prop, "place"
+    return None, ""
+
+
+def _records(state: _State, items: dict[str, Any]) -> list[Any]:
+    """One record per stated name ("Alice is 30 and Bob is 25"), each read from its own stretch of the prompt."""
+    key, kind = _record_key(items.get("properties") or {})
+    if key is None or state.nesting >= _MAX_NESTING:
+        return []
+    named = [n for n in state.facts.names if n.kind == kind] or [n for n in state.facts.names if n.kind == "name"]
+    out = []
+    for k, name in enumerate(named):
+        stretch = state.facts.prompt[name.start: named[k + 1].start if k + 1 < len(named) else None]
+        record = _State(state.root, facts(stretch), (key, name.text), state.r)
+        record.nesting = state.nesting + 1
+        out.append(record.value(items, None, 1))
+    return out
+
+
+def _fits(schema: dict[str, Any], value: Any) -> Any:
+    """``value`` if it meets the string schema's length and pattern, else missing."""
+    if value is _MISSING or not isinstance(value, str):
+        return _MISSING
+    if len(value) < int(schema.get("minLength", 0)) or (schema.get("maxLength") is not None and len(value) > schema["maxLength"]):
+        return _MISSING
+    pattern = schema.get("pattern")
+    if pattern:
+        try:
+            if not re.search(pattern, value):
+                return _MISSING
+        except re.error:
+            return _MISSING
+    return value
+

@@ -1,0 +1,195 @@
+"""Route every ``httpx`` / ``httpx2`` request for chosen base URLs into an engine, with no socket.
+
+Why patch the default transports rather than use respx: openai 1.x/2.x send through ``httpx`` and
+3.x through ``httpx2``; respx only knows ``httpx`` (it patches ``httpcore``), so a second mocker
+for ``httpcore2`` would be needed, and both sit *below* the transport, where a reply must already
+be a complete body. Patching ``HTTPTransport.handle_request`` and
+``AsyncHTTPTransport.handle_async_request`` of both libraries is one mechanism for every SDK
+generation: it catches clients built before the fixture started (class attributes, not instances),
+proxies and custom ``HTTPTransport(retries=…)`` alike, and hands back the engine's own streaming
+response, so a client reads the first SSE chunk before the engine has produced the last. Requests
+for other hosts go to the original method (pass-through) or fail loudly.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from mockapi.core.engine import Engine
+
+LIBRARIES = ("httpx", "httpx2")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class UnmatchedRequest(RuntimeError):
+    """A request to a host that is neither mocked nor allowed through."""
+
+
+@dataclass(frozen=True)
+class BaseURL:
+    """A mocked base URL: scheme, host (``*.`` wildcards allowed), port and path prefix."""
+
+    text: str
+    scheme: str
+    host: str
+    port: int
+    path: str  # without a trailing slash; "" for a bare host (Azure endpoints)
+
+    @classmethod
+    def parse(cls, text: str) -> "BaseURL":
+        """Parse ``https://api.openai.com/v1`` or ``https://*.openai.azure.com``."""
+        parts = urlsplit(text.strip())
+        if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+            raise ValueError(f"mockapi: {text!r} is not an http(s) base URL")
+        port = parts.port or _DEFAULT_PORTS[parts.scheme]
+        return cls(text.strip(), parts.scheme, parts.hostname.lower(), port, parts.path.rstrip("/"))
+
+    def matches(self, url: Any) -> bool:
+        """Whether an httpx(2) ``URL`` falls under this base URL."""
+        if url.scheme != self.scheme or (url.port or _DEFAULT_PORTS.get(url.scheme)) != self.port:
+            return False
+        host = url.host.lower()
+        if host != self.host and not ("*" in self.host and fnmatch.fnmatchcase(host, self.host)):
+            return False
+        path = url.path
+        return not self.path or path == self.path or path.startswith(self.path + "/")
+
+    @property
+    def mount(self) -> tuple[str, str] | None:
+        """How the URL path maps onto the engine's: the base path stands for ``/v1`` (None: unchanged)."""
+        return None if self.path in ("", "/v1") else (self.path, "/v1")
+
+
+class Interceptor:
+    """While active, serves requests for ``base_urls`` from ``engine``; refuses or passes the rest."""
+
+    def __init__(self, engine: "Engine", base_urls: Iterable[str], passthrough: Iterable[str] = (),
+                 honour_pauses: bool = True) -> None:
+        self.engine = engine
+        self.base_urls = [BaseURL.parse(u) for u in base_urls]
+        self.passthrough = [p.strip().lower() for p in passthrough if p.strip()]
+        self.honour_pauses = honour_pauses
+        self.blocked: list[str] = []  # "METHOD url" of every refused request, for the teardown report
+        self._transports: dict[tuple[str, int, bool], Any] = {}
+
+    def target(self, url: Any) -> int | None:
+        """The index of the base URL serving ``url``, or None."""
+        for index, base in enumerate(self.base_urls):
+            if base.matches(url):
+                return index
+        return None
+
+    def lets_through(self, url: Any) -> bool:
+        """Whether an unmatched request may reach the network."""
+        host = url.host.lower()
+        netloc = f"{host}:{url.port or _DEFAULT_PORTS.get(url.scheme)}"
+        if netloc in _LIVE_NETLOCS:
+            return True
+        return any(p == "*" or fnmatch.fnmatchcase(host, p) or fnmatch.fnmatchcase(netloc, p) for p in self.passthrough)
+
+    def transport(self, library: str, index: int, is_async: bool) -> Any:
+        """The engine transport (built once) for one library, base URL and flavour."""
+        key = (library, index, is_async)
+        found = self._transports.get(key)
+        if found is None:
+            from .transport import transports
+
+            cls = transports(library)[1 if is_async else 0]
+            found = self._transports[key] = cls(self.engine, honour_pauses=self.honour_pauses,
+                                                mount=self.base_urls[index].mount)
+        return found
+
+    def refuse(self, request: Any) -> UnmatchedRequest:
+        """Record a blocked request and build the error that says how to allow it."""
+        where = f"{request.method} {request.url}"
+        self.blocked.append(where)
+        mocked = ", ".join(b.text for b in self.base_urls)
+        return UnmatchedRequest(
+            f"mockapi blocked {where}: it is under none of the mocked base URLs ({mocked}). Mock it with "
+            "@pytest.mark.mockapi(base_urls=[...]) or the `mockapi_base_urls` ini option, or let it reach the "
+            "network with @pytest.mark.mockapi(passthrough=['host']) or `mockapi_passthrough`.")
+
+
+_active: Interceptor | None = None
+_originals: dict[tuple[type, str], Callable[..., Any]] = {}
+_lock = threading.Lock()
+_LIVE_NETLOCS: set[str] = set()  # live mock servers of this process: always reachable
+
+
+def allow_live_server(host: str, port: int) -> None:
+    """Let requests to a live mock server through while an interception is active."""
+    _LIVE_NETLOCS.add(f"{host.lower()}:{port}")
+
+
+def active() -> Interceptor | None:
+    """The interception in force, if any."""
+    return _active
+
+
+def activate(interceptor: Interceptor) -> None:
+    """Start serving matching requests from ``interceptor`` (one at a time per process)."""
+    global _active
+    with _lock:
+        if _active is not None:
+            raise RuntimeError("mockapi: an in-process interception is already active in this process")
+        for library in LIBRARIES:
+            try:
+                module = importlib.import_module(library)
+            except ImportError:
+                continue
+            _patch(module.HTTPTransport, "handle_request", _sync_handler(library))
+            _patch(module.AsyncHTTPTransport, "handle_async_request", _async_handler(library))
+        _active = interceptor
+
+
+def deactivate() -> None:
+    """Stop intercepting and restore the original transport methods."""
+    global _active
+    with _lock:
+        for (cls, name), original in _originals.items():
+            setattr(cls, name, original)
+        _originals.clear()
+        _active = None
+
+
+def _patch(cls: type, name: str, replacement: Callable[..., Any]) -> None:
+    original = cls.__dict__[name]
+    _originals[(cls, name)] = original
+    replacement.__wrapped__ = original  # type: ignore[attr-defined]
+    setattr(cls, name, replacement)
+
+
+def _sync_handler(library: str) -> Callable[..., Any]:
+    def handle_request(self: Any, request: Any) -> Any:
+        interceptor = _active
+        original = handle_request.__wrapped__  # type: ignore[attr-defined]
+        if interceptor is not None:
+            index = interceptor.target(request.url)
+            if index is not None:
+                return interceptor.transport(library, index, False).handle_request(request)
+            if not interceptor.lets_through(request.url):
+                raise interceptor.refuse(request)
+        return original(self, request)
+
+    return handle_request
+
+
+def _async_handler(library: str) -> Callable[..., Any]:
+    async def handle_async_request(self: Any, request: Any) -> Any:
+        interceptor = _active
+        original = handle_async_request.__wrapped__  # type: ignore[attr-defined]
+        if interceptor is not None:
+            index = interceptor.target(request.url)
+            if index is not None:
+                return await interceptor.transport(library, index, True).handle_async_request(request)
+            if not interceptor.lets_through(request.url):
+                raise interceptor.refuse(request)
+        return await original(self, request)
+
+    return handle_async_request

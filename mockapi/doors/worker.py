@@ -1,0 +1,22 @@
+"""The app for multi-worker serving: each worker process rebuilds it from MOCKAPI_SETTINGS_JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from mockapi.core.config import Settings, from_mapping, load_settings
+
+from .app import create_app
+
+
+def _settings_from_env() -> Settings:
+    raw = os.environ.get("MOCKAPI_SETTINGS_JSON")
+    if not raw:
+        return load_settings()  # started directly by uvicorn: the config file and MOCKAPI_* variables
+    data = json.loads(raw)
+    data["keys"] = {k: {kk: vv for kk, vv in v.items()} for k, v in (data.get("keys") or {}).items()}
+    return from_mapping(data)
+
+
+app = create_app(_settings_from_env())

@@ -1,1 +1,0 @@
-"""The HTTP door: a Starlette app over the engine."""
