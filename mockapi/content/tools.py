@@ -142,6 +142,16 @@ def split_fragments(text: str, r: random.Random, low: int = 2, high: int = 9) ->
     return out
 
 
+def handed_off(answered: set[str], offered: Iterable[ToolSpec]) -> bool:
+    """Whether none of the tools whose results just came back is offered any more: another agent took over.
+
+    The follow-up turn of a tool loop answers rather than call again; but the Agents SDK hands off by
+    a ``transfer_to_<agent>`` call, and the next request comes from the new agent with its own tools,
+    which the model then uses on the user's request.
+    """
+    return bool(answered) and not answered & {t.name for t in offered}
+
+
 def names(tools: Iterable[ToolSpec]) -> list[str]:
     """The tools' names."""
     return [t.name for t in tools]
