@@ -166,6 +166,21 @@ def test_agents_store_false_replays_encrypted_reasoning(mockapi_server: Any) -> 
     assert issued and [i["encrypted_content"] for i in replayed] == [i["encrypted_content"] for i in issued], replayed
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["handoff", "handoff_chat_completions"])
+def test_agents_handoff_then_the_tool_loop(scenario: str, mockapi_server: Any) -> None:
+    seen = run_client("openai-agents", scenario, mockapi_server)
+    assert seen["last_agent"] == "Weather", seen
+    kinds = [k for k in seen["items"] if k != "ReasoningItem"]
+    assert kinds == ["HandoffCallItem", "HandoffOutputItem", "ToolCallItem", "ToolCallOutputItem", "MessageOutputItem"]
+    assert seen["tool_arguments"] == [{"city": PROMPT_CITY}] and seen["tool_invocations"] == [PROMPT_CITY], seen
+    assert seen["final_output"].strip() and seen["requests"] == 3, seen
+    path = "/chat/completions" if scenario.endswith("chat_completions") else "/responses"
+    sent = bodies(mockapi_server, path)
+    offered = [sorted(t.get("name") or t["function"]["name"] for t in b["tools"]) for b in sent]
+    assert offered == [["transfer_to_weather"], ["get_weather"], ["get_weather"]], offered
+
+
 # -- langchain-openai ------------------------------------------------------------------------------
 
 

@@ -4,7 +4,8 @@ Runs inside a venv holding only ``openai-agents``. Each scenario is a full tool 
 calls get_weather, the tool's result goes back, the model answers in text): Runner.run_sync on the
 Responses API, Runner.run_streamed consuming stream_events(), the Chat Completions model (plain and
 streamed), ModelSettings(reasoning=Reasoning(effort="low")) (plain, and streamed with summaries),
-store=False with encrypted reasoning, and a follow-up run chained with previous_response_id. Prints one JSON object of what the client saw;
+store=False with encrypted reasoning, a follow-up run chained with previous_response_id, and a
+handoff from a triage agent to the weather agent (on Responses and on Chat Completions). Prints one JSON object of what the client saw;
 tests/test_real_clients.py asserts on it.
 """
 
@@ -114,6 +115,15 @@ def follow_up() -> dict[str, Any]:
     return {**describe(second), "first_response_id": first.last_response_id}
 
 
+def handoff(**kwargs: Any) -> dict[str, Any]:
+    """A triage agent hands off to the weather agent, which then runs the tool loop."""
+    triage = Agent(name="Triage", instructions="Route the user to the right agent.", handoffs=[agent(**kwargs)],
+                   **{"model": "gpt-5", **kwargs})
+    result = Runner.run_sync(triage, PROMPT)
+    return {**describe(result), "last_agent": result.last_agent.name,
+            "items": [type(item).__name__ for item in result.new_items]}
+
+
 def main() -> None:
     """Run every scenario and print what each saw as one JSON object."""
     seen: dict[str, Any] = {}
@@ -131,6 +141,8 @@ def main() -> None:
         "stateless_encrypted_reasoning": lambda: describe(Runner.run_sync(agent(
             model_settings=ModelSettings(store=False, response_include=["reasoning.encrypted_content"])), PROMPT)),
         "previous_response_id": follow_up,
+        "handoff": handoff,
+        "handoff_chat_completions": lambda: handoff(**chat_model()),
     }
     only = sys.argv[1:] or list(scenarios)
     for name in only:
