@@ -1,6 +1,6 @@
 // A short run of the Node `openai` SDK against OPENAI_BASE_URL: chat, a streaming chat with tools, a gpt-5
-// tool loop on Responses, a gpt-5 chat stream with usage, structured output through chat.completions.parse,
-// and a retry after a 429 (the Python test queues it for the message "please retry me"; it stays the last chat call).
+// tool loop on Responses, the SDK's runTools chat loop, a gpt-5 chat stream with usage, structured output
+// through chat.completions.parse, and a retry after a 429 (the Python test queues it for the message "please retry me"; it stays the last chat call).
 // Prints one line per check and exits non-zero on the first failure.
 import OpenAI from "openai";
 
@@ -65,6 +65,23 @@ const answered = await client.responses.create({
 check("responses gpt-5 final answer after the tool output", answered.status === "completed"
   && answered.output_text.length > 0 && !answered.output.some((item) => item.type === "function_call")
   && answered.usage.output_tokens_details.reasoning_tokens > 0, answered.output_text);
+
+// The SDK's own chat tool loop (runTools): it calls the function, sends the result back, returns the answer.
+const cities = [];
+const runner = client.chat.completions.runTools({
+  model: "gpt-5", messages: [{ role: "user", content: "What's the weather in Paris right now?" }],
+  tools: [{
+    type: "function",
+    function: {
+      name: "get_weather", description: "Get the current weather for a city.", parse: JSON.parse,
+      parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+      function: ({ city }) => { cities.push(city); return `It is 21C and sunny in ${city}.`; },
+    },
+  }],
+});
+const ranTools = await runner.finalContent();
+check("chat gpt-5 runTools loop", JSON.stringify(cities) === '["Paris"]' && ranTools.includes("21C and sunny in Paris"),
+  JSON.stringify({ cities, ranTools }));
 
 // gpt-5 chat stream with reasoning_effort and include_usage: text deltas, then one usage chunk with no choices.
 const reasoned = await client.chat.completions.create({
