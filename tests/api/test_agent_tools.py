@@ -1,8 +1,9 @@
-"""Agent handoffs: after a ``transfer_to_<agent>`` result, the new agent's tools act on the user's request.
+"""Multi-agent tool patterns: handoffs and agents as tools, on Chat Completions and Responses, in both modes.
 
-The follow-up turn of a tool loop answers in text; but when none of the tools just answered is
-offered any more (the Agents SDK's handoff: the next request comes from another agent with its own
-tools), the model calls the new agent's tool. Chat Completions and Responses, in both modes.
+Handoffs: the follow-up turn of a tool loop answers in text; but when none of the tools just
+answered is offered any more (the Agents SDK's handoff: the next request comes from another agent
+with its own tools), the model calls the new agent's tool. Agents as tools: a tool whose one string
+property is named like a request (``input``, ``question``…) is passed the user's request.
 """
 
 from __future__ import annotations
@@ -73,3 +74,20 @@ def test_responses_handoff_through_previous_response_id(mock):
         model="gpt-4o", previous_response_id=weather.id, tools=[responses_tool(WEATHER)],
         input=[{"type": "function_call_output", "call_id": weather.output[0].call_id, "output": "21C and sunny"}])
     assert done.output[0].type == "message" and "21C and sunny" in done.output_text
+
+
+EXPERT = {"name": "weather_expert", "description": "Ask the weather expert about the weather in a city.",
+          "parameters": {"type": "object", "properties": {"input": {"type": "string"}}, "required": ["input"],
+                         "additionalProperties": False}}
+
+
+def test_chat_agent_as_tool_is_passed_the_request(mock):
+    reply = mock.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": ASK}],
+                                                tools=[chat_tool(EXPERT)])
+    [call] = reply.choices[0].message.tool_calls
+    assert call.function.name == "weather_expert" and json.loads(call.function.arguments) == {"input": ASK}
+
+
+def test_responses_agent_as_tool_is_passed_the_request(mock):
+    reply = mock.client.responses.create(model="gpt-4o", input=ASK, tools=[responses_tool(EXPERT)])
+    assert [(i.name, json.loads(i.arguments)) for i in reply.output] == [("weather_expert", {"input": ASK})]
