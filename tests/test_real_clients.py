@@ -181,6 +181,17 @@ def test_agents_handoff_then_the_tool_loop(scenario: str, mockapi_server: Any) -
     assert offered == [["transfer_to_weather"], ["get_weather"], ["get_weather"]], offered
 
 
+@pytest.mark.slow
+def test_agents_agent_as_tool_runs_the_inner_tool_loop(mockapi_server: Any) -> None:
+    seen = run_client("openai-agents", "agent_as_tool", mockapi_server)
+    assert seen["tool_names"] == ["weather_expert"], seen
+    assert seen["tool_arguments"] == [{"input": "What's the weather in Paris right now?"}], seen
+    assert seen["tool_invocations"] == [PROMPT_CITY] and TOOL_RESULT in seen["tool_outputs"][0], seen
+    assert seen["final_output"].strip(), seen
+    tools = [sorted(t["name"] for t in b["tools"]) for b in bodies(mockapi_server, "/responses")]
+    assert tools == [["weather_expert"], ["get_weather"], ["get_weather"], ["weather_expert"]], tools
+
+
 # -- langchain-openai ------------------------------------------------------------------------------
 
 

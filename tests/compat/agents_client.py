@@ -5,7 +5,8 @@ calls get_weather, the tool's result goes back, the model answers in text): Runn
 Responses API, Runner.run_streamed consuming stream_events(), the Chat Completions model (plain and
 streamed), ModelSettings(reasoning=Reasoning(effort="low")) (plain, and streamed with summaries),
 store=False with encrypted reasoning, a follow-up run chained with previous_response_id, and a
-handoff from a triage agent to the weather agent (on Responses and on Chat Completions). Prints one JSON object of what the client saw;
+handoff from a triage agent to the weather agent (on Responses and on Chat Completions), and the
+weather agent used as a tool by a manager agent. Prints one JSON object of what the client saw;
 tests/test_real_clients.py asserts on it.
 """
 
@@ -124,6 +125,13 @@ def handoff(**kwargs: Any) -> dict[str, Any]:
             "items": [type(item).__name__ for item in result.new_items]}
 
 
+def agent_as_tool() -> dict[str, Any]:
+    """A manager agent asks the weather agent, wrapped with as_tool, which runs its own tool loop."""
+    expert = agent().as_tool(tool_name="weather_expert", tool_description="Ask the weather expert about a city's weather.")
+    result = Runner.run_sync(Agent(name="Manager", model="gpt-5", tools=[expert]), PROMPT)
+    return describe(result)
+
+
 def main() -> None:
     """Run every scenario and print what each saw as one JSON object."""
     seen: dict[str, Any] = {}
@@ -143,6 +151,7 @@ def main() -> None:
         "previous_response_id": follow_up,
         "handoff": handoff,
         "handoff_chat_completions": lambda: handoff(**chat_model()),
+        "agent_as_tool": agent_as_tool,
     }
     only = sys.argv[1:] or list(scenarios)
     for name in only:
