@@ -33,6 +33,9 @@ _COMMON = {stem(w) for w in (
     "retrieve provide provides using specific based any all some one what how who where when which why me my you "
     "your can could would please tell give are was were does did will i").split()}
 _STRING_HINTS = (*lexicon.LOCATION_PROPS, "query", "q", "name", "topic", "search", "term", "symbol", "ticker")
+# A lone string property by one of these names takes the user's request itself: the Agents SDK's
+# agent-as-tool takes ``input``, and a model passes the sub-agent the question it was asked.
+_REQUEST_PROPS = ("input", "question", "prompt", "request", "task")
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,16 @@ def _main_string_property(parameters: Any) -> str | None:
     return None
 
 
+def _request_focus(parameters: Any, prompt: str) -> tuple[str, str] | None:
+    """(property, the prompt) when the tool's only string property is named like a request to pass on."""
+    props = parameters.get("properties") if isinstance(parameters, dict) else None
+    if not prompt or not isinstance(props, dict) or len(props) != 1:
+        return None
+    [(name, spec)] = props.items()
+    plain = isinstance(spec, dict) and spec.get("type") == "string" and "enum" not in spec and "format" not in spec
+    return (name, prompt) if plain and name.lower() in _REQUEST_PROPS else None
+
+
 def _targets(tool: ToolSpec, said: Facts) -> list[str]:
     """The entities one call each goes to: places for a location property, else every stated name."""
     main = _main_string_property(tool.parameters)
@@ -99,7 +112,7 @@ def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None, prompt: 
     if tool.kind == "custom":
         return custom_input(tool.parameters, prompt or entity or "", r)
     main = _main_string_property(tool.parameters)
-    focus = (main, entity) if entity and main else None
+    focus = (main, entity) if entity and main else _request_focus(tool.parameters, prompt)
     value = fill(tool.parameters, facts(prompt), r, focus=focus) if isinstance(tool.parameters, dict) and tool.parameters else {}
     if not isinstance(value, dict):
         value = {}
@@ -140,6 +153,16 @@ def split_fragments(text: str, r: random.Random, low: int = 2, high: int = 9) ->
         out.append(text[i : i + step])
         i += step
     return out
+
+
+def handed_off(answered: set[str], offered: Iterable[ToolSpec]) -> bool:
+    """Whether none of the tools whose results just came back is offered any more: another agent took over.
+
+    The follow-up turn of a tool loop answers rather than call again; but the Agents SDK hands off by
+    a ``transfer_to_<agent>`` call, and the next request comes from the new agent with its own tools,
+    which the model then uses on the user's request.
+    """
+    return bool(answered) and not answered & {t.name for t in offered}
 
 
 def names(tools: Iterable[ToolSpec]) -> list[str]:

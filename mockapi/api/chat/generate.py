@@ -9,7 +9,13 @@ from typing import Any, Mapping
 
 from mockapi.content.prompt_values import fill
 from mockapi.content.replies import compose
-from mockapi.content.tools import PlannedCall, ToolSpec, arguments_for, plan_calls
+from mockapi.content.tools import (
+    PlannedCall,
+    ToolSpec,
+    arguments_for,
+    handed_off,
+    plan_calls,
+)
 from mockapi.content.understanding import facts
 from mockapi.core.determinism import make_id
 from mockapi.core.tokenizer import count_tokens, token_id, tokenize
@@ -71,7 +77,7 @@ def _planned(request: ChatRequest, r: random.Random) -> list[PlannedCall]:
     if not request.tools:
         return []
     choice = request.tool_choice()
-    if request.trailing_tool_results() and choice == "auto":
+    if request.trailing_tool_results() and choice == "auto" and not handed_off(request.trailing_tool_names(), request.tools):
         return []  # the follow-up turn of a tool loop: answer, don't call again
     parallel = request.body.get("parallel_tool_calls", True) is not False and not request.legacy_functions
     return plan_calls(request.choosable_tools(), choice, parallel, request.last_user_text(), r)

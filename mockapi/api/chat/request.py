@@ -70,6 +70,13 @@ class ChatRequest:
                 break
         return list(reversed(results))
 
+    def trailing_tool_names(self) -> set[str]:
+        """The names of the calls the trailing tool results answer (empty when they can't be matched)."""
+        answered = {m.get("tool_call_id") for m in self.messages[len(self.messages) - len(self.trailing_tool_results()):]}
+        calls = [c for m in self.messages if m.get("role") == "assistant" for c in m.get("tool_calls") or []]
+        return {str((c.get("function") or c.get("custom") or {}).get("name")) for c in calls
+                if isinstance(c, dict) and c.get("id") in answered}
+
     def tool_choice(self) -> Any:
         """``none``/``auto``/``required``, or the forced function's name."""
         choice = self.body.get("tool_choice")

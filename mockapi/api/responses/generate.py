@@ -12,7 +12,13 @@ from mockapi.content.quoting import Quote, answer_from, best_sentences, quotes
 from mockapi.content.reasoning import reasoning_tokens
 from mockapi.content.replies import compose
 from mockapi.content.textgen import reply_text
-from mockapi.content.tools import PlannedCall, ToolSpec, arguments_for, plan_calls
+from mockapi.content.tools import (
+    PlannedCall,
+    ToolSpec,
+    arguments_for,
+    handed_off,
+    plan_calls,
+)
 from mockapi.content.understanding import facts
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import make_id
@@ -104,7 +110,7 @@ def _reason(request: ResponsesRequest, ctx: Context, out: Outcome, effort: str |
 
 def _hosted_calls(request: ResponsesRequest, ctx: Context, prompt: str) -> list[hosted.HostedCall]:
     choice = request.tool_choice()
-    if choice == "none" or not request.hosted or _answering_outputs(request, choice):
+    if choice == "none" or not request.hosted or _answering_outputs(request, ctx, choice):
         return []
     if isinstance(choice, tuple):
         chosen = [t for t in request.hosted if hosted.hosted_type(t) == choice[1]][:1]
@@ -149,14 +155,20 @@ def _file_search(tool: dict[str, Any], prompt: str, ident: str, include: list[st
     return call
 
 
-def _answering_outputs(request: ResponsesRequest, choice: Any) -> bool:
-    return bool(request.trailing_outputs()) and choice in ("auto", None)
+def _answering_outputs(request: ResponsesRequest, ctx: Context, choice: Any) -> bool:
+    outputs = request.trailing_outputs()
+    if not outputs or choice not in ("auto", None):
+        return False
+    answered = {o.get("call_id") for o in outputs}
+    called = {str(i.get("name")) for i in ctx.history + request.items
+              if i.get("type") in ("function_call", "custom_tool_call") and i.get("call_id") in answered}
+    return not handed_off(called, request.functions)
 
 
 def _function_calls(request: ResponsesRequest, ctx: Context, prompt: str, dry: bool = False,
                     required_met: bool = False) -> list[PlannedCall]:
     choice = request.tool_choice()
-    if not request.functions or isinstance(choice, tuple) or _answering_outputs(request, choice):
+    if not request.functions or isinstance(choice, tuple) or _answering_outputs(request, ctx, choice):
         return []
     if choice == "required" and required_met:
         choice = "auto"  # a hosted tool already answered "at least one tool call"
