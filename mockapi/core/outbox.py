@@ -12,14 +12,20 @@ config file, or ``POST /_mockapi/webhooks`` at run time (kept in the store, so a
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .determinism import digest, make_id
 
 SCOPE = "_mockapi:webhooks"  # the store "tenant" of the outbox and the run-time configuration
 OUTBOX = "webhook.outbox"
+TICKS = "webhook.ticks"
 CONFIG = "webhook.config"
 SEQUENCE_TTL = 10 * 365 * 86400.0
+
+# kind -> tick(engine, tenant, object_id): move a pending object on outside any request, and return when
+# it next needs a tick (None: done, or only polls move it). Families register here (batches do), so
+# an object whose end nobody polls for still reaches it, and its webhook event goes out.
+TICKERS: dict[str, Callable[[Any, str, str], float | None]] = {}
 
 
 def config(engine: Any) -> Mapping[str, Any] | None:
@@ -62,6 +68,36 @@ def withdraw(engine: Any, event_type: str, object_id: str) -> bool:
     """Drop a queued, not yet delivered event (a background response cancelled before it finished)."""
     event_id = make_id("evt_", engine.seed, "webhook", event_type, object_id, length=32)
     return engine.store.delete(SCOPE, OUTBOX, event_id)
+
+
+def schedule(engine: Any, tenant: str, kind: str, object_id: str, due: float | None) -> None:
+    """Ask for a tick of ``TICKERS[kind]`` at ``due`` on the mock clock (None: no more ticks); only while webhooks are on."""
+    tick_id = f"{kind}:{tenant}:{object_id}"
+    if due is None or config(engine) is None:
+        engine.store.delete(SCOPE, TICKS, tick_id)
+        return
+    engine.store.put(SCOPE, TICKS, tick_id, {"id": tick_id, "kind": kind, "tenant": tenant, "object_id": object_id,
+                                             "_due": due})
+
+
+def run_ticks(engine: Any) -> int:
+    """Run every tick due on the mock clock now; how many ran."""
+    ran = 0
+    now = engine.clock.now()
+    for tick in list(engine.store.list(SCOPE, TICKS)):
+        ticker = TICKERS.get(tick["kind"])
+        if tick["_due"] > now or ticker is None:
+            continue
+        if engine.store.incr(f"{SCOPE}:tick:{tick['id']}:{tick['_due']}", 1, 60.0) != 1:
+            continue  # another worker runs this one
+        schedule(engine, tick["tenant"], tick["kind"], tick["object_id"], ticker(engine, tick["tenant"], tick["object_id"]))
+        ran += 1
+    return ran
+
+
+def has_work(engine: Any) -> bool:
+    """Whether events wait to be sent or objects to be ticked."""
+    return bool(engine.store.list(SCOPE, OUTBOX) or engine.store.list(SCOPE, TICKS))
 
 
 def pending(engine: Any) -> list[dict[str, Any]]:

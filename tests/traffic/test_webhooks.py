@@ -80,16 +80,31 @@ def test_a_completed_batch_is_announced_and_unwrap_verifies_it(mock, receiver):
              "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}}]
     file_id = mock.client.files.create(file=("in.jsonl", io.BytesIO(json.dumps(rows[0]).encode())), purpose="batch").id
     batch = mock.client.batches.create(input_file_id=file_id, endpoint="/v1/chat/completions", completion_window="24h")
-    assert mock.client.batches.retrieve(batch.id).status == "completed"
-    control.deliver_webhooks()
+    control.deliver_webhooks()  # the sender moves the batch on (or a poll does) and announces its end
     headers, body = receiver.next()
     event = mock.client.webhooks.unwrap(body, headers, secret=SECRET)
     assert isinstance(event, openai.types.webhooks.BatchCompletedWebhookEvent)
     assert event.type == "batch.completed" and event.data.id == batch.id and event.object == "event"
-    assert event.id.startswith("evt_") and event.created_at == mock.client.batches.retrieve(batch.id).completed_at
+    done = mock.client.batches.retrieve(batch.id)
+    assert done.status == "completed" and event.id.startswith("evt_") and event.created_at == done.completed_at
     assert headers["webhook-id"] and headers["webhook-signature"].startswith("v1,")
     with pytest.raises(openai.InvalidWebhookSignatureError):
         mock.client.webhooks.unwrap(body, headers, secret="whsec_" + base64.b64encode(b"another secret").decode())
+
+
+def test_a_batch_nobody_polls_still_finishes_and_is_announced(mock, receiver):
+    control = _control(mock)
+    control.set_webhooks(receiver.url, SECRET)
+    rows = [{"custom_id": "a", "method": "POST", "url": "/v1/embeddings", "body": {"model": "text-embedding-3-small", "input": "x"}}]
+    file_id = mock.client.files.create(file=("in.jsonl", io.BytesIO(json.dumps(rows[0]).encode())), purpose="batch").id
+    batch = mock.client.batches.create(input_file_id=file_id, endpoint="/v1/embeddings", completion_window="24h",
+                                       extra_headers={"x-mockapi-progress": "seconds:60"})
+    mock.engine.clock.advance(180)
+    control.deliver_webhooks()  # the sender ticks the batch through its steps, then announces its end
+    headers, body = receiver.next()
+    event = mock.client.webhooks.unwrap(body, headers, secret=SECRET)
+    assert event.type == "batch.completed" and event.data.id == batch.id and event.created_at == batch.created_at + 180
+    assert mock.client.batches.retrieve(batch.id).status == "completed"
 
 
 def test_a_failed_delivery_is_retried_after_the_backoff_and_journaled(mock, receiver):

@@ -10,6 +10,7 @@ webhook event (``batch.completed`` | ``batch.failed`` | ``batch.expired`` | ``ba
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from mockapi.core import outbox, progress
@@ -59,6 +60,7 @@ def create(repo: Repo, call: Any, body: dict[str, Any]) -> dict[str, Any]:
         "_auth": {k: v for k, v in call.request.headers.items() if k in AUTH_HEADERS},
     }
     repo.put(KIND, batch)
+    outbox.schedule(call.engine, repo.tenant, KIND, batch["id"], _next_tick(batch))
     return public(batch)
 
 
@@ -91,6 +93,7 @@ def cancel(repo: Repo, batch_id: str) -> dict[str, Any]:
     if batch["status"] in ("validating", "in_progress"):
         batch.update(status="cancelling", cancelling_at=repo.now(), _since=repo.clock.now(), _stage=batch["_stage"] + 1)
         repo.put(KIND, batch)
+        outbox.schedule(repo.call.engine, repo.tenant, KIND, batch["id"], _next_tick(batch))
     return public(batch)
 
 
@@ -122,19 +125,23 @@ def _advance_locked(repo: Repo, engine: Any, batch: dict[str, Any], polled: bool
             break
         if not progress.due(batch["_rule"], polls, batch["_since"], repo.clock.now()):
             break
-        _step(repo, engine, batch, int(at))
+        ended = _step(repo, engine, batch, int(at))
         batch.update(_since=at, _stage=batch["_stage"] + 1)
         repo.put(KIND, batch)
+        if ended:  # announced once the new status is stored, so a receiver that looks sees it
+            outbox.publish(engine, repo.tenant, ended, batch["id"], created_at=int(at))
+    outbox.schedule(engine, repo.tenant, KIND, batch["id"], _next_tick(batch))
     return batch
 
 
-def _step(repo: Repo, engine: Any, batch: dict[str, Any], at: int) -> None:
+def _step(repo: Repo, engine: Any, batch: dict[str, Any], at: int) -> str | None:
+    """Take one step; the webhook event type when it ends the batch."""
     status = batch["status"]
     if status == "validating":
         requests, errors = _read(repo, batch)
         if errors:
             batch.update(status="failed", failed_at=at, errors={"object": "list", "data": errors})
-            return _finished(repo, batch, "batch.failed", at)
+            return "batch.failed"
         batch.update(status="in_progress", in_progress_at=at, model=lines.model_of(requests),
                      request_counts={"total": len(requests), "completed": 0, "failed": 0})
     elif status == "in_progress":
@@ -145,10 +152,11 @@ def _step(repo: Repo, engine: Any, batch: dict[str, Any], at: int) -> None:
                      request_counts={"total": len(requests), "completed": outcome.completed, "failed": outcome.failed})
     elif status == "finalizing":
         batch.update(status="completed", completed_at=at)
-        _finished(repo, batch, "batch.completed", at)
+        return "batch.completed"
     elif status == "cancelling":
         batch.update(status="cancelled", cancelled_at=at)
-        _finished(repo, batch, "batch.cancelled", at)
+        return "batch.cancelled"
+    return None
 
 
 def _read(repo: Repo, batch: dict[str, Any]) -> tuple[list[lines.Line], list[dict[str, Any]]]:
@@ -167,8 +175,37 @@ def _expire(repo: Repo, batch: dict[str, Any]) -> None:
     batch.update(status="expired", expired_at=at, error_file_id=outcome.error_file_id,
                  request_counts={"total": len(requests), "completed": 0, "failed": outcome.failed})
     repo.put(KIND, batch)
-    _finished(repo, batch, "batch.expired", at)
+    outbox.publish(repo.call.engine, repo.tenant, "batch.expired", batch["id"], created_at=at)
 
 
-def _finished(repo: Repo, batch: dict[str, Any], event_type: str, at: int) -> None:
-    outbox.publish(repo.call.engine, repo.tenant, event_type, batch["id"], created_at=at)
+# -- ticks: the webhook sender moves a batch nobody polls -------------------------------------
+def _next_tick(batch: dict[str, Any]) -> float | None:
+    """When the batch next moves without a poll: its next step under ``immediate``/``seconds:T``, else its expiry."""
+    if batch["status"] in TERMINAL:
+        return None
+    kind, amount = progress.parse(batch["_rule"])
+    expiry = float(batch["expires_at"]) if batch["status"] in ("validating", "in_progress") else None
+    step = batch["_since"] + amount if kind in ("seconds", "immediate") else None
+    return min(t for t in (step, expiry) if t is not None) if step is not None or expiry is not None else None
+
+
+@dataclass
+class _Owner:
+    """What a Repo reads of a Call, for the webhook sender's ticks (no request in sight): the owner's tenant."""
+
+    engine: Any
+    tenant: str
+    faithful: bool = True
+
+    def __getattr__(self, name: str) -> Any:  # store, clock, seed, settings: the engine's
+        return getattr(self.engine, name)
+
+
+def tick(engine: Any, tenant: str, batch_id: str) -> float | None:
+    """Move a batch on outside any request (registered in ``outbox.TICKERS``); when it next needs a tick."""
+    repo = Repo(_Owner(engine, tenant))
+    found = repo.get(KIND, batch_id)
+    return None if found is None else _next_tick(advance(repo, engine, found))
+
+
+outbox.TICKERS[KIND] = tick
