@@ -12,7 +12,8 @@ config file, or ``POST /_mockapi/webhooks`` at run time (kept in the store, so a
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .determinism import digest, make_id
 

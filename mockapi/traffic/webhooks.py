@@ -51,7 +51,7 @@ def sign(secret: str, webhook_id: str, timestamp: int, payload: bytes) -> str:
 class Webhooks:
     """The webhook sender of one engine (``engine.traffic.webhooks``)."""
 
-    def __init__(self, engine: "Engine", journal: "Journal") -> None:
+    def __init__(self, engine: Engine, journal: Journal) -> None:
         self.engine = engine
         self.journal = journal
         self._send_lock = threading.Lock()
@@ -72,7 +72,7 @@ class Webhooks:
         return self.settings()
 
     # -- sending ----------------------------------------------------------------------------
-    def observe(self, request: "Request", call: "Call | None", reply: Reply) -> None:
+    def observe(self, request: Request, call: Call | None, reply: Reply) -> None:
         """An engine observer: after a request that left events waiting, make sure the sender runs."""
         if call is not None and outbox.config(self.engine) is not None and outbox.has_work(self.engine):
             self.kick()

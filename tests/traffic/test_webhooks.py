@@ -7,14 +7,21 @@ import io
 import json
 import queue
 import threading
+import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any, Iterator
+from typing import Any
 
 import openai
 import pytest
+from conftest import FROZEN_AT, inprocess_clients
 
+from mockapi.assembly import build_engine
 from mockapi.control import Client
 from mockapi.core import outbox
+from mockapi.core.clock import Clock
+from mockapi.core.config import ConfigError, from_mapping
+from mockapi.core.store import MemoryStore
 from mockapi.traffic.webhooks import BACKOFF_SECONDS, sign
 
 SECRET = "whsec_" + base64.b64encode(b"mockapi-webhook-test-secret-0001").decode()
@@ -25,12 +32,12 @@ class Receiver:
     """A tiny HTTP server on 127.0.0.1 that records each POST and answers with the next scripted status."""
 
     def __init__(self) -> None:
-        self.received: "queue.Queue[tuple[dict[str, str], bytes]]" = queue.Queue()
+        self.received: queue.Queue[tuple[dict[str, str], bytes]] = queue.Queue()
         self.statuses: list[int] = []
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 status = owner.statuses.pop(0) if owner.statuses else 200
                 self.send_response(status)
@@ -66,9 +73,9 @@ def _control(mock) -> Client:
     return Client(engine=mock.engine) if mock.mode == "inprocess" else Client(mock.base_url)
 
 
-def _attempts(mock, url: str) -> "queue.Queue[dict[str, Any]]":
+def _attempts(mock, url: str) -> queue.Queue[dict[str, Any]]:
     """Journal entries of deliveries to ``url``, as they are recorded."""
-    seen: "queue.Queue[dict[str, Any]]" = queue.Queue()
+    seen: queue.Queue[dict[str, Any]] = queue.Queue()
     mock.engine.traffic.journal.subscribe(lambda entry: seen.put(entry.summary()) if entry.path == url else None)
     return seen
 
@@ -158,9 +165,20 @@ def test_the_signature_is_the_one_the_sdk_computes():
     client = openai.OpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
     payload = json.dumps({"id": "evt_1", "object": "event", "created_at": 1, "type": "batch.failed",
                           "data": {"id": "batch_1"}}).encode()
-    import time
-
     stamp = int(time.time())
     headers = {"webhook-id": "wh_1", "webhook-timestamp": str(stamp), "webhook-signature": sign(SECRET, "wh_1", stamp, payload)}
     client.webhooks.verify_signature(payload, headers, secret=SECRET)
     assert client.webhooks.unwrap(payload, headers, secret=SECRET).type == "batch.failed"
+
+
+def test_the_config_file_sets_the_target(receiver):
+    settings = from_mapping({"webhooks": {"url": receiver.url, "secret": SECRET}})
+    engine = build_engine(settings, store=MemoryStore(), clock=Clock(frozen_at=FROZEN_AT))
+    client, _ = inprocess_clients(engine, max_retries=0)
+    response = client.responses.create(model="gpt-4o-mini", input="Say hi", background=True)
+    engine.clock.advance(3)
+    Client(engine=engine).deliver_webhooks()
+    headers, body = receiver.next()
+    assert client.webhooks.unwrap(body, headers, secret=SECRET).data.id == response.id
+    with pytest.raises(ConfigError):
+        from_mapping({"webhooks": {"url": "ftp://example.com"}})

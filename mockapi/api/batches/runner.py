@@ -10,8 +10,9 @@ real error body in the error file with ``error: null`` (observed: openai/openai-
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from mockapi.core.determinism import digest, make_id
 from mockapi.core.engine import Request
@@ -49,12 +50,12 @@ def request_id(batch_id: str, line: Line) -> str:
 def answer(engine: Any, auth: dict[str, str], batch_id: str, line: Line) -> tuple[int, Any]:
     """The engine's (status, body) for one line, exactly as the live endpoint would answer it."""
     request = Request(line.method.upper(), line.url, {**auth, "content-type": "application/json"}, dumps(line.body))
-    try:
-        call = engine._prepare(request, request_id(batch_id, line))  # noqa: SLF001 - the handling without the traffic hooks
-        reply = engine._dispatch(call)  # noqa: SLF001
+    try:  # the engine's own steps (route, auth, parse, validate, dispatch) without the traffic hooks
+        call = engine._prepare(request, request_id(batch_id, line))
+        reply = engine._dispatch(call)
     except MockAPIError as exc:
         reply = engine.error_reply(exc)
-    except Exception as exc:  # a bug answers this line in the OpenAI shape; the batch goes on
+    except Exception as exc:  # noqa: BLE001 - a bug answers this line in the OpenAI shape; the batch goes on
         reply = engine.error_reply(MockAPIError(f"The mock failed unexpectedly: {type(exc).__name__}: {exc}"))
     raw = reply.body if reply.stream is None else b"".join(c for c in reply.stream if isinstance(c, bytes))
     try:
