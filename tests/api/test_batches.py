@@ -153,6 +153,7 @@ def test_list_paginates_newest_first(mock):
     ids = [mock.client.batches.create(input_file_id=file_id, endpoint=CHAT, completion_window="24h").id for _ in range(3)]
     assert len(set(ids)) == 3
     page = mock.client.batches.list(limit=2)
+    mock.validate("listBatches", page)
     assert [b.id for b in page.data] == ids[::-1][:2] and page.has_more
     rest = mock.client.batches.list(limit=2, after=page.data[-1].id)
     assert [b.id for b in rest.data] == ids[:1] and not rest.has_more
