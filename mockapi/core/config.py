@@ -86,6 +86,10 @@ def _checked(settings: Settings) -> Settings:
             raise ConfigError(f"azure.unknown_deployments must be 'serve' or '404', not {azure['unknown_deployments']!r}")
         if not isinstance(azure.get("default_model", ""), (str, Mapping)):
             raise ConfigError("azure.default_model must be a model id, or a mapping of operation path to model id")
+    webhooks = settings.extra.get("webhooks")
+    if webhooks is not None and (not isinstance(webhooks, Mapping) or set(webhooks) - {"url", "secret"}
+                                 or not str(webhooks.get("url") or "").startswith(("http://", "https://"))):
+        raise ConfigError("webhooks must be a mapping with an http(s) url and optionally a secret (whsec_...)")
     if settings.store != "memory" and not settings.store.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"store must be 'memory' or a redis:// URL, not {settings.store!r}")
     return settings

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .journal import Journal
     from .latency import Latency
     from .ratelimits import Limiter
+    from .webhooks import Webhooks
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Traffic:
     limiter: "Limiter"
     latency: "Latency"
     control: Any = None  # the ControlPlane (its ``advancers`` are the run-lifecycle hook point)
+    webhooks: "Webhooks | None" = None  # the webhook sender (events from mockapi/core/outbox.py)
 
 
 def install(engine: "Engine") -> Traffic:
@@ -38,6 +40,7 @@ def install(engine: "Engine") -> Traffic:
     from .journal import Journal
     from .latency import Latency
     from .ratelimits import Limiter
+    from .webhooks import Webhooks
 
     if isinstance(engine.store, MemoryStore) and engine.store.clock is None:
         engine.store.clock = engine.clock  # windows and counter expiry follow the same (injectable) clock
@@ -49,8 +52,10 @@ def install(engine: "Engine") -> Traffic:
     # ``after`` runs in reverse: latency paces events first, then faults reshape the paced stream.
     engine.hooks.extend([faults, limiter, latency])
     engine.observers.append(journal.observe)
+    webhooks = Webhooks(engine, journal)
+    engine.observers.append(webhooks.observe)
     engine.reset_hooks.append(lambda store, tenant: journal.clear() if tenant is None else None)
-    traffic = engine.traffic = Traffic(journal, faults, limiter, latency)  # type: ignore[attr-defined]
+    traffic = engine.traffic = Traffic(journal, faults, limiter, latency, webhooks=webhooks)  # type: ignore[attr-defined]
     traffic.control = ControlPlane(engine, traffic)
     engine.routes.append(("/_mockapi", traffic.control.route))
     return traffic

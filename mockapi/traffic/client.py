@@ -121,6 +121,15 @@ class Client:
         """Run the run-lifecycle hooks (``seconds`` also advances the clock)."""
         return self.request("POST", "runs/advance", body)
 
+    # -- webhooks --------------------------------------------------------------------------
+    def set_webhooks(self, url: str | None, secret: str | None = None) -> dict[str, Any]:
+        """Send webhook events to ``url`` signed with ``secret`` (``whsec_…``); None stops them."""
+        return self.request("POST", "webhooks", {"url": url, "secret": secret})
+
+    def deliver_webhooks(self) -> list[dict[str, Any]]:
+        """Send the webhook events due on the mock clock now; the attempts made."""
+        return self.request("POST", "webhooks/deliver", {})["data"]
+
     # -- journal ---------------------------------------------------------------------------
     def journal(self, *, path: str | None = None, status: str | int | None = None, tenant: str | None = None,
                 since: int | None = None, limit: int | None = None, full: bool = False) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 Endpoints (JSON in, JSON out): ``POST reset`` {tenant?}, ``POST seed`` {seed}, ``GET|POST clock``
 {freeze?, advance?, unfreeze?}, ``GET|POST|DELETE faults`` and ``DELETE faults/{id}``, ``POST|DELETE replies``
 (queued canned replies), ``GET|POST limits``, ``POST runs/advance`` (run-lifecycle hook point),
+``GET|POST webhooks`` {url, secret} (where events go) and ``POST webhooks/deliver`` (send what is due now),
 ``GET|DELETE journal``, ``GET journal/{id}``, ``GET journal/events`` (SSE), ``GET ui`` (the inspector).
 When bound to a non-loopback address it needs the admin token (``Authorization: Bearer …``,
 ``x-mockapi-admin-token`` or ``?token=``); when a token is set it is always needed.
@@ -62,6 +63,8 @@ class ControlPlane:
             ("POST", "limits"): lambda b, q: self.traffic.limiter.set_override(**b),
             ("POST", "runs/advance"): self._advance_runs,
             ("GET", "journal"): self._journal, ("DELETE", "journal"): self._clear_journal,
+            ("GET", "webhooks"): lambda b, q: self.traffic.webhooks.settings(), ("POST", "webhooks"): self._webhooks,
+            ("POST", "webhooks/deliver"): lambda b, q: {"data": self.traffic.webhooks.deliver_due()},
         }
 
     def route(self, request: "Request") -> Reply | None:
@@ -171,6 +174,14 @@ class ControlPlane:
             self.engine.clock.advance(float(body["seconds"]))
         results = [advance(body) for advance in self.advancers]
         return {"advanced": len(self.advancers), "results": results, "now": self.engine.clock.now()}
+
+    def _webhooks(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+        url, secret = body.get("url"), body.get("secret")
+        if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
+            raise InvalidRequestError("url must be an http:// or https:// URL, or null to stop deliveries.", param="url")
+        if secret is not None and not isinstance(secret, str):
+            raise InvalidRequestError("secret must be a string such as whsec_<base64>.", param="secret")
+        return self.traffic.webhooks.configure(url, secret)
 
     def _journal(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
         entries = self.traffic.journal.query(path=query.get("path") or None, status=query.get("status") or None,

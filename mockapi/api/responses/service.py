@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mockapi.core import outbox
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import digest as make_digest
 from mockapi.core.determinism import make_id, rng
@@ -77,6 +78,9 @@ def create(call: Any) -> Created:
         state.note_unstored(final)
     if conversation_id:
         state.add_items(conversation_id, input_items + outcome.output)
+    if background:  # its webhook event waits for the instant it finishes (mockapi/core/outbox.py)
+        done_at = now if streamed else now + BACKGROUND_SECONDS
+        outbox.publish(call.engine, call.tenant, f"response.{final['status']}", response_id, due=done_at, created_at=done_at)
     tokens = prompt_tokens + outcome.output_tokens
     stream = events.lifecycle(final, call.rng("stream"), queued=background) if streamed else None
     return Created(record["response"], stream, tokens)
@@ -151,6 +155,8 @@ def cancel(call: Any, state: State, response_id: str) -> dict[str, Any]:
         raise InvalidRequestError(f"Cannot cancel a response with status '{body['status']}'.", param="response_id")
     cancelled = build.pending(body, "cancelled")
     state.save({**record, "response": cancelled, "final": None})
+    outbox.withdraw(call.engine, f"response.{record['final']['status']}", response_id)
+    outbox.publish(call.engine, call.tenant, "response.cancelled", response_id)
     return cancelled
 
 
