@@ -86,3 +86,13 @@ def test_container_expires_after_idle_minutes(mock):
     assert expired.status == "expired" and expired.last_active_at == container.created_at + 30
     with pytest.raises(openai.NotFoundError):  # an expired container's data is discarded
         mock.client.containers.files.list(container.id)
+
+
+def test_code_interpreter_auto_container_is_registered(mock):
+    response = mock.client.responses.create(model="gpt-4.1", input="Compute the sum of 2 and 3",
+                                            tools=[{"type": "code_interpreter", "container": {"type": "auto"}}],
+                                            tool_choice="required")
+    call = next(item for item in response.output if item.type == "code_interpreter_call")
+    container = mock.client.containers.retrieve(call.container_id)
+    assert (container.id, container.status) == (call.container_id, "running")
+    assert re.fullmatch(r"cntr_[0-9a-f]{48}", container.id)

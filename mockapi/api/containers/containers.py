@@ -58,6 +58,17 @@ def register_auto(repo: Repo, container: str, name: str = "Code Interpreter Cont
                         "last_active_at": now, "memory_limit": "1g", "name": name})
 
 
+def register_from_output(repo: Repo, tools: list[Any], output: list[dict[str, Any]]) -> None:
+    """Record the containers a Responses call's code interpreter made (``container: {"type": "auto"}``)."""
+    if not any(isinstance(t, dict) and t.get("type") == "code_interpreter" and isinstance(t.get("container"), dict)
+               for t in tools):
+        return
+    named = {t["container"] for t in tools if isinstance(t, dict) and isinstance(t.get("container"), str)}
+    for item in output:
+        if item.get("type") == "code_interpreter_call" and item.get("container_id") not in named:
+            register_auto(repo, item["container_id"])
+
+
 def require(repo: Repo, cid: str) -> dict[str, Any]:
     """A container of this tenant (running or expired), or the real 404."""
     return repo.require(KIND, cid, "container", PREFIX)
