@@ -16,7 +16,6 @@ from mockapi.core.errors import InvalidRequestError, error_for_status
 from mockapi.core.repo import Repo
 
 from ..containers import containers
-
 from . import build, events, rules
 from .filesearch import searcher
 from .generate import Context, generate

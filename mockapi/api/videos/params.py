@@ -46,7 +46,7 @@ def read(request: Any) -> VideoRequest:
         if not isinstance(body, dict):
             raise InvalidRequestError("We could not parse the JSON body of your request.", param=None, code=None)
         return VideoRequest(body, {})
-    too_large = lambda u: InvalidRequestError(  # noqa: E731 - the form reader's callback
+    too_large = lambda u: InvalidRequestError(  # the form reader calls it with the upload
         f"Uploaded file is too large: it must be less than 50 MB, got {u.size} bytes or more.", param=None,
         code="file_too_large")
     form = parse_form(request, UPLOAD_LIMIT, too_large)

@@ -21,7 +21,7 @@ from ..moderations.scores import classify
 KIND = "video"
 PREFIX = "video_"
 HEX = "0123456789abcdef"
-ASSET_TTL = 3600  # source: video-generation guide: download URLs/assets stay available for up to 1 hour... then expire
+ASSET_TTL = 3600  # source: https://platform.openai.com/docs/guides/video-generation (downloads stay available for an hour)
 TERMINAL = ("completed", "failed")
 
 # Called with (repo, video) when a video reaches ``completed`` or ``failed`` (webhooks listen here).
@@ -89,7 +89,7 @@ def require(repo: Repo, video_id: str, *, polled: bool = False) -> dict[str, Any
     """A video of this tenant, up to date, or the real 404."""
     found = repo.get(KIND, video_id)
     if found is None:
-        raise NotFoundError(f"Video with id '{video_id}' not found.", param=None, code="video_not_found")
+        raise NotFoundError(f"No video found with id '{video_id}'.")  # the wording other objects' 404s use
     return advance(repo, found, polled)
 
 
@@ -125,5 +125,5 @@ def character(repo: Repo, character_id: str) -> dict[str, Any]:
     """``GET /videos/characters/{id}``, or the real 404."""
     found = repo.get("video_character", character_id)
     if found is None:
-        raise NotFoundError(f"Character with id '{character_id}' not found.", param=None, code="not_found")
+        raise NotFoundError(f"No character found with id '{character_id}'.")
     return found
