@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from mockapi.core.determinism import make_id
 
+from ..containers.containers import container_id as auto_container_id
 from ..images.formats import picture
 
 _TRIGGERS = {
@@ -90,7 +91,7 @@ def file_search(tool: dict[str, Any], prompt: str, ident: str, include: list[str
 def code_interpreter(tool: dict[str, Any], prompt: str, ident: str, include: list[str]) -> HostedCall:
     """A ``code_interpreter_call`` in the tool's container (``auto`` gets a fresh ``cntr_`` id)."""
     container = tool.get("container")
-    container_id = container if isinstance(container, str) else make_id("cntr_", ident, length=32)
+    container_id = container if isinstance(container, str) else auto_container_id(ident)
     if re.search(r"fibonacci", prompt, re.I):
         code = "a, b = 0, 1\nseq = []\nfor _ in range(20):\n    seq.append(a)\n    a, b = b, a + b\nprint(seq)"
         logs = "[0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584, 4181]\n"

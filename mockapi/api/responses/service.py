@@ -14,7 +14,9 @@ from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import digest as make_digest
 from mockapi.core.determinism import make_id, rng
 from mockapi.core.errors import InvalidRequestError, error_for_status
+from mockapi.core.repo import Repo
 
+from ..containers import containers
 from . import build, events, rules
 from .filesearch import searcher
 from .generate import Context, generate
@@ -61,6 +63,7 @@ def create(call: Any) -> Created:
     identity = make_digest(call.id_digest(), chain)  # an identical request says the same, with its own ids
     if identity != ident:
         _own_ids(outcome.output, identity)
+    containers.register_from_output(Repo(call), call.body.get("tools") or [], outcome.output)  # containers.retrieve finds them
     now = call.clock.timestamp()
     response_id = make_id("resp_", identity, length=50, alphabet=_HEX)
     final = build.finish(build.head(request, response_id, now, conversation_id=conversation_id,
