@@ -6,11 +6,14 @@ from typing import Any
 
 from mockapi.core.engine import Call
 from mockapi.core.errors import ModelNotFoundError, PermissionDeniedError
+from mockapi.core.repo import Repo
+
+from ..fine_tuning import tenant_models
 
 
 def list_models(call: Call) -> dict[str, Any]:
-    """``GET /v1/models``."""
-    return {"object": "list", "data": [m.to_api() for m in call.catalog.all()]}
+    """``GET /v1/models``: the catalogue, then the models the tenant's fine-tuning jobs made."""
+    return {"object": "list", "data": [m.to_api() for m in call.catalog.all()] + tenant_models.listed(Repo(call))}
 
 
 def retrieve_model(call: Call) -> dict[str, Any]:
@@ -30,6 +33,7 @@ def delete_model(call: Call) -> dict[str, Any]:
         raise ModelNotFoundError(f"The model '{model_id}' does not exist", param="model")
     if not model_id.startswith("ft:"):
         raise PermissionDeniedError("You have insufficient permissions for this operation: only fine-tuned models can be deleted.")
+    tenant_models.delete(Repo(call), model_id)  # a model of the tenant's own jobs leaves its listing
     return {"id": model_id, "object": "model", "deleted": True}
 
 
