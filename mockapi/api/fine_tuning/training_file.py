@@ -54,7 +54,7 @@ def _line_problem(n: int, line: dict[str, Any], method: str) -> tuple[str, str] 
     """(code, message) for a line that breaks the method's format, or None."""
     allowed = ALLOWED_KEYS.get(method)
     if allowed is not None:
-        extra = sorted(set(line) - allowed)
+        extra = [key for key in line if key not in allowed]  # the first one, in the line's order
         if extra:
             return "invalid_file_format", f"{_FORMAT} Example {n} contains an extra \"{extra[0]}\"."
     if method == "dpo":
