@@ -8,7 +8,7 @@ from mockapi.core.engine import Call
 from mockapi.core.progress import POLL_AFTER_MS
 from mockapi.core.repo import Repo
 
-from . import jobs, permissions
+from . import alpha_graders, jobs, permissions
 
 
 def _job(call: Call) -> str:
@@ -75,10 +75,20 @@ def delete_permission(call: Call) -> dict[str, Any]:
     return permissions.delete(Repo(call), _checkpoint(call), call.path_params["permission_id"])
 
 
+def run_grader(call: Call) -> dict[str, Any]:
+    """``POST /v1/fine_tuning/alpha/graders/run``."""
+    return alpha_graders.run(call, call.body)
+
+
+def validate_grader(call: Call) -> dict[str, Any]:
+    """``POST /v1/fine_tuning/alpha/graders/validate``."""
+    return alpha_graders.validate(call.body["grader"])
+
+
 HANDLERS = {
     "createFineTuningJob": create_job, "listPaginatedFineTuningJobs": list_jobs, "retrieveFineTuningJob": retrieve_job,
     "cancelFineTuningJob": cancel_job, "pauseFineTuningJob": pause_job, "resumeFineTuningJob": resume_job,
     "listFineTuningEvents": list_events, "listFineTuningJobCheckpoints": list_checkpoints,
     "createFineTuningCheckpointPermission": create_permission, "listFineTuningCheckpointPermissions": list_permissions,
-    "deleteFineTuningCheckpointPermission": delete_permission,
+    "deleteFineTuningCheckpointPermission": delete_permission, "runGrader": run_grader, "validateGrader": validate_grader,
 }
