@@ -157,3 +157,36 @@ def test_checkpoint_permissions_create_list_delete(mock):
     assert [p.project_id for p in mock.client.fine_tuning.checkpoints.permissions.list(checkpoint).data] == ["proj_b"]
     with pytest.raises(openai.NotFoundError):
         mock.client.fine_tuning.checkpoints.permissions.create("ft:gpt-4o-mini:none::x:ckpt-step-1", project_ids=["p"])
+
+
+def test_a_bad_validation_file_fails_the_job_naming_it(mock):
+    training = _upload(mock, _examples(10))
+    validation = _upload(mock, [{"messages": [{"content": "no role"}]}])
+    job = mock.client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=training, validation_file=validation)
+    failed = mock.client.fine_tuning.jobs.retrieve(job.id)
+    assert failed.status == "failed" and failed.error.param == "validation_file"
+    assert failed.error.code == "invalid_validation_file" and "invalid validation file" in failed.error.message
+
+
+def test_a_validation_file_adds_validation_metrics(mock):
+    job = mock.client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_upload(mock, _examples(10)),
+                                              validation_file=_upload(mock, _examples(2)))
+    mock.client.fine_tuning.jobs.retrieve(job.id)
+    checkpoint = mock.client.fine_tuning.jobs.checkpoints.list(job.id).data[0]
+    assert checkpoint.metrics.valid_loss is not None and checkpoint.metrics.full_valid_mean_token_accuracy is not None
+    metrics = [e for e in mock.client.fine_tuning.jobs.list_events(job.id, limit=100).data if e.type == "metrics"]
+    assert "validation loss=" in metrics[0].message
+
+
+def test_dpo_jobs_take_preference_pairs_and_echo_the_method(mock):
+    pairs = [{"input": {"messages": [{"role": "user", "content": f"Q{i}"}]},
+              "preferred_output": [{"role": "assistant", "content": "Good"}],
+              "non_preferred_output": [{"role": "assistant", "content": "Bad"}]} for i in range(10)]
+    method = {"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.2}}}
+    job = mock.client.fine_tuning.jobs.create(model="gpt-4.1-mini", training_file=_upload(mock, pairs), method=method)
+    assert job.method.type == "dpo" and job.method.dpo.hyperparameters.beta == 0.2
+    done = mock.client.fine_tuning.jobs.retrieve(job.id)
+    assert done.status == "succeeded" and done.method.dpo.hyperparameters.n_epochs >= 1
+    wrong = mock.client.fine_tuning.jobs.create(model="gpt-4.1-mini", training_file=_upload(mock, _examples(10)), method=method)
+    failed = mock.client.fine_tuning.jobs.retrieve(wrong.id)
+    assert failed.error.code == "invalid_file_format" and 'Example 1 contains an extra "messages"' in failed.error.message

@@ -78,14 +78,17 @@ def check(text: str, method: str, param: str = "training_file") -> Checked:
         try:
             line = json.loads(raw)
         except ValueError as exc:
-            return Checked(n - 1, tokens, _failure("invalid_file_format", f"{_FORMAT} Example {n} cannot be parsed. "
-                                                   f"Error: line contains invalid json: {exc} (line {n})", param))
+            message = f"{_FORMAT} Example {n} cannot be parsed. Error: line contains invalid json: {exc} (line {n})"
+            return Checked(n - 1, tokens, _failure("invalid_file_format", message.replace("training", param.split("_")[0]), param))
         if not isinstance(line, dict):
             return Checked(n - 1, tokens, _failure("invalid_file_format", f"{_FORMAT} Example {n} is missing key 'messages'.", param))
         problem = _line_problem(n, line, method)
         if problem:
-            code = problem[0] if param == "training_file" or problem[0] != "invalid_training_file" else "invalid_validation_file"
-            return Checked(n - 1, tokens, _failure(code, problem[1], param))
+            code, message = problem
+            if param == "validation_file":  # the same checks, naming the file they are about
+                code = "invalid_validation_file" if code == "invalid_training_file" else code
+                message = message.replace("training file", "validation file")
+            return Checked(n - 1, tokens, _failure(code, message, param))
         examples += 1
         tokens += count_value_tokens(line)
     if param == "training_file" and examples < MIN_EXAMPLES:
