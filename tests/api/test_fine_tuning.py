@@ -190,3 +190,10 @@ def test_dpo_jobs_take_preference_pairs_and_echo_the_method(mock):
     wrong = mock.client.fine_tuning.jobs.create(model="gpt-4.1-mini", training_file=_upload(mock, _examples(10)), method=method)
     failed = mock.client.fine_tuning.jobs.retrieve(wrong.id)
     assert failed.error.code == "invalid_file_format" and 'Example 1 contains an extra "messages"' in failed.error.message
+
+
+def test_the_listed_model_matches_its_retrieve(mock):
+    job = mock.client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_upload(mock, _examples(10)))
+    name = mock.client.fine_tuning.jobs.retrieve(job.id).fine_tuned_model
+    listed = next(m for m in mock.client.models.list().data if m.id == name)
+    assert listed == mock.client.models.retrieve(name)

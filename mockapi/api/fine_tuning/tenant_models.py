@@ -16,6 +16,13 @@ def listed(repo: Repo) -> list[dict[str, Any]]:
     return [public(m) for m in repo.list(MODEL_KIND)]
 
 
+def find(repo: Repo, model_id: str) -> dict[str, Any] | None:
+    """One of the tenant's fine-tuned models, or None."""
+    jobs.refresh_all(repo)
+    found = repo.get(MODEL_KIND, model_id)
+    return None if found is None else public(found)
+
+
 def delete(repo: Repo, model_id: str) -> bool:
     """Delete one of the tenant's fine-tuned models; False when it has none by that name."""
     return repo.delete(MODEL_KIND, model_id)

@@ -106,7 +106,8 @@ def succeed(repo: Repo, job: dict[str, Any], at: int) -> None:
     add_event(repo, job["id"], at, "The job has successfully completed")
     job.update(status="succeeded", fine_tuned_model=fine_tuned, finished_at=at, estimated_finish=None,
                trained_tokens=mock["tokens"] * epochs, result_files=[_result_file(repo, job, rows)])
-    repo.put(MODEL_KIND, {"id": fine_tuned, "object": "model", "created": at, "owned_by": job["organization_id"],
+    # owned_by as GET /v1/models/{id} shows it (the catalogue reads the ft: name's owner segment)
+    repo.put(MODEL_KIND, {"id": fine_tuned, "object": "model", "created": at, "owned_by": mock["owner"],
                           "_job": job["id"]})
 
 

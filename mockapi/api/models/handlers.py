@@ -19,6 +19,9 @@ def list_models(call: Call) -> dict[str, Any]:
 def retrieve_model(call: Call) -> dict[str, Any]:
     """``GET /v1/models/{model}``."""
     model_id = call.path_params["model"]
+    trained = tenant_models.find(Repo(call), model_id) if model_id.startswith("ft:") else None
+    if trained is not None:  # one of the tenant's own fine-tuned models, as its listing shows it
+        return trained
     model = call.catalog.find(model_id)
     if model is None:
         raise ModelNotFoundError(f"The model '{model_id}' does not exist", param="model")
