@@ -7,6 +7,10 @@ import json
 
 import openai
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockapi.api.evals import similarity
 
 CAPITALS = [("France", "Paris"), ("Italy", "Rome"), ("Spain", "Madrid"), ("Japan", "Tokyo"), ("Peru", "Lima")]
 GUESSES = ["Paris", "Rome", "Barcelona", "tokyo", "Lima"]  # 3 exact matches; "tokyo" matches only ignoring case
@@ -161,3 +165,23 @@ def test_alpha_graders_run_and_validate(mock):
     assert mock.client.fine_tuning.alpha.graders.validate(grader=check).grader.name == "city"
     with pytest.raises(openai.BadRequestError):
         mock.client.fine_tuning.alpha.graders.validate(grader={**multi, "calculate_output": "0.5 *"})
+
+
+METRICS = ["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]
+WORDS = st.lists(st.sampled_from(["the", "cat", "sat", "on", "a", "mat", "dog", "ran"]), min_size=0, max_size=12).map(" ".join)
+
+
+@given(metric=st.sampled_from(METRICS), candidate=WORDS, reference=WORDS)
+def test_similarity_scores_lie_in_the_unit_interval(metric, candidate, reference):
+    value = similarity.score(metric, candidate, reference)
+    assert 0.0 <= value <= 1.0
+    assert value == similarity.score(metric, candidate, reference)
+
+
+@given(metric=st.sampled_from(METRICS), text=WORDS.filter(lambda t: len(t.split()) >= 5))
+def test_a_text_is_fully_similar_to_itself(metric, text):
+    value = similarity.score(metric, text, text)
+    if metric == "meteor":  # METEOR's fragmentation penalty keeps even an identical text just under 1
+        assert 0.99 < value <= 1.0
+    else:
+        assert value == pytest.approx(1.0)
