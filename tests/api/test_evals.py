@@ -185,3 +185,19 @@ def test_a_text_is_fully_similar_to_itself(metric, text):
         assert 0.99 < value <= 1.0
     else:
         assert value == pytest.approx(1.0)
+
+
+def test_a_responses_run_grades_the_live_responses_answer(mock):
+    created = _eval(mock, [{"type": "string_check", "name": "said something", "input": "{{sample.output_text}}",
+                            "reference": "", "operation": "ne"}])
+    template = [{"type": "message", "role": "user", "content": {"type": "input_text", "text": "Tell me about {{item.country}}"}}]
+    run = mock.client.evals.runs.create(created.id, data_source={
+        "type": "responses", "model": "gpt-4o-mini", "input_messages": {"type": "template", "template": template},
+        "sampling_params": {"max_completion_tokens": 60},
+        "source": {"type": "file_content", "content": [{"item": {"country": "Peru"}}]}})
+    done = mock.client.evals.runs.retrieve(run.id, eval_id=created.id)
+    assert (done.result_counts.total, done.result_counts.passed) == (1, 1)
+    item = mock.client.evals.runs.output_items.list(run.id, eval_id=created.id).data[0]
+    live = mock.client.responses.create(model="gpt-4o-mini", max_output_tokens=60,
+                                        input=[{"role": "user", "content": "Tell me about Peru"}])
+    assert item.sample.output[0].content == live.output_text
