@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import Literal
 
 from openai.types.fine_tuning.checkpoints import PermissionCreateResponse
 from pydantic import BaseModel
-from typing_extensions import Literal
 
 from . import Operation
 
@@ -27,7 +26,7 @@ class PermissionPage(BaseModel):
     """``POST …/permissions`` answers a plain list page (the SDK reads it as ``SyncPage``)."""
 
     object: Literal["list"]
-    data: List[PermissionCreateResponse]
+    data: list[PermissionCreateResponse]
     has_more: bool
     first_id: str | None = None
     last_id: str | None = None

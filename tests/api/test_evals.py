@@ -201,3 +201,13 @@ def test_a_responses_run_grades_the_live_responses_answer(mock):
     live = mock.client.responses.create(model="gpt-4o-mini", max_output_tokens=60,
                                         input=[{"role": "user", "content": "Tell me about Peru"}])
     assert item.sample.output[0].content == live.output_text
+
+
+def test_rows_whose_sampling_fails_count_as_errored(mock):
+    created = _eval(mock, [_check("ne")])
+    run = mock.client.evals.runs.create(created.id, data_source={  # no model: the chat endpoint's own 400 per row
+        "type": "completions", "source": {"type": "file_content", "content": [{"item": {"input": "Hi"}}] * 2}})
+    done = mock.client.evals.runs.retrieve(run.id, eval_id=created.id)
+    assert (done.result_counts.total, done.result_counts.errored, done.result_counts.passed) == (2, 2, 0)
+    item = mock.client.evals.runs.output_items.list(run.id, eval_id=created.id).data[0]
+    assert item.sample.error.code == "missing_required_parameter" and item.results == []

@@ -15,7 +15,8 @@ from __future__ import annotations
 import ast
 import json
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from mockapi.core.errors import InvalidRequestError
 

@@ -52,7 +52,7 @@ def _prompt(data_source: dict[str, Any], namespaces: dict[str, Any]) -> list[dic
 
 def _request(data_source: dict[str, Any], messages: list[dict[str, str]]) -> tuple[str, dict[str, Any]]:
     params = dict(data_source.get("sampling_params") or {})
-    body: dict[str, Any] = {"model": data_source["model"]}
+    body: dict[str, Any] = {"model": data_source["model"]} if data_source.get("model") else {}
     if data_source["type"] == "completions":
         body["messages"] = messages
         for key in ("temperature", "top_p", "seed", "max_completion_tokens", "response_format", "tools", "reasoning_effort"):

@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -80,12 +81,19 @@ def gleu(candidate: str, reference: str) -> float:
 def meteor(candidate: str, reference: str) -> float:
     """METEOR's F-mean (recall weighted 9:1) with its fragmentation penalty, exact matches only."""
     cand, ref = _words(candidate), _words(reference)
-    matches = sum((Counter(cand) & Counter(ref)).values())
+    used: set[int] = set()
+    aligned: list[tuple[int, int]] = []  # (candidate position, reference position), each reference word used once
+    for i, word in enumerate(cand):
+        j = next((j for j, other in enumerate(ref) if other == word and j not in used), None)
+        if j is not None:
+            used.add(j)
+            aligned.append((i, j))
+    matches = len(aligned)
     if not matches:
         return 0.0
     precision, recall = matches / len(cand), matches / len(ref)
     fmean = 10 * precision * recall / (recall + 9 * precision)
-    chunks = sum(1 for i, w in enumerate(cand) if w in ref and (i == 0 or cand[i - 1] not in ref))
+    chunks = 1 + sum(1 for (i, j), (k, m) in pairwise(aligned) if k != i + 1 or m != j + 1)
     return fmean * (1 - 0.5 * (chunks / matches) ** 3)
 
 
