@@ -197,3 +197,21 @@ def test_the_listed_model_matches_its_retrieve(mock):
     name = mock.client.fine_tuning.jobs.retrieve(job.id).fine_tuned_model
     listed = next(m for m in mock.client.models.list().data if m.id == name)
     assert listed == mock.client.models.retrieve(name)
+
+
+def test_finish_listeners_hear_each_ending_once(mock):
+    from mockapi.api.fine_tuning import jobs
+
+    heard: list[tuple[str, str]] = []
+    listener = lambda repo, job: heard.append((job["id"], job["status"]))
+    jobs.ON_FINISH.append(listener)
+    try:
+        training = _upload(mock, _examples(10))
+        done = mock.client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=training)
+        for _ in range(3):
+            mock.client.fine_tuning.jobs.retrieve(done.id)
+        stopped = mock.client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=training, extra_headers=SLOW)
+        mock.client.fine_tuning.jobs.cancel(stopped.id)
+    finally:
+        jobs.ON_FINISH.remove(listener)
+    assert heard == [(done.id, "succeeded"), (stopped.id, "cancelled")]

@@ -6,6 +6,7 @@ output items only once it has completed, as the real runs do. A cancelled run dr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockapi.core import progress
@@ -16,6 +17,8 @@ from mockapi.core.repo import Repo, metadata_of, public
 from . import evals, graders, sampling
 
 PENDING = ("queued", "in_progress")
+# Called with (repo, run) when a run ends (completed or canceled): webhooks register here.
+ON_FINISH: list[Callable[[Repo, dict[str, Any]], None]] = []
 REPORT_URL = "https://platform.openai.com/evaluations/{eval_id}?run_id={run_id}"
 
 
@@ -99,6 +102,7 @@ def advance(repo: Repo, run: dict[str, Any], polled: bool = False) -> dict[str, 
         run = repo.get(runs_kind(run["eval_id"]), run["id"]) or run
         mock = run["_mock"]
         kind, amount = progress.parse(mock["rule"])
+        finished = False
         while run["status"] in PENDING:
             polls = repo.counter(f"evalpolls:{run['id']}:{run['status']}", 1 if polled else 0)
             polled = False
@@ -110,8 +114,16 @@ def advance(repo: Repo, run: dict[str, Any], polled: bool = False) -> dict[str, 
             else:
                 run.update(status="completed", result_counts=mock["counts"], per_model_usage=mock["usage"],
                            per_testing_criteria_results=mock["criteria"])
+                finished = True
         repo.put(runs_kind(run["eval_id"]), run)
+    if finished:
+        _finished(repo, run)
     return run
+
+
+def _finished(repo: Repo, run: dict[str, Any]) -> None:
+    for listener in ON_FINISH:
+        listener(repo, public(run))
 
 
 def require(repo: Repo, eval_id: str, run_id: str, polled: bool = False) -> dict[str, Any]:
@@ -143,7 +155,9 @@ def cancel(repo: Repo, eval_id: str, run_id: str) -> dict[str, Any]:
     run["status"] = "canceled"
     for item in repo.list(items_kind(run_id)):
         repo.delete(items_kind(run_id), item["id"])
-    return public(repo.put(runs_kind(eval_id), run))
+    repo.put(runs_kind(eval_id), run)
+    _finished(repo, run)
+    return public(run)
 
 
 def delete(repo: Repo, eval_id: str, run_id: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ fails the job when its validation stage ends, with the real error on ``job.error
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockapi.core import progress
@@ -28,6 +29,8 @@ TRAINING_READ_LIMIT = 64 << 20  # bytes of a training file the mock reads
 ALIASES = {"gpt-4o-mini": "gpt-4o-mini-2024-07-18", "gpt-4o": "gpt-4o-2024-08-06", "gpt-4.1": "gpt-4.1-2025-04-14",
            "gpt-4.1-mini": "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano": "gpt-4.1-nano-2025-04-14",
            "gpt-3.5-turbo": "gpt-3.5-turbo-0125", "o4-mini": "o4-mini-2025-04-16"}
+# Called with (repo, job) when a job ends (succeeded, failed or cancelled): webhooks register here.
+ON_FINISH: list[Callable[[Repo, dict[str, Any]], None]] = []
 FINE_TUNABLE = {*ALIASES.values(), "gpt-4-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0613", "babbage-002", "davinci-002"}
 
 
@@ -105,6 +108,7 @@ def advance(repo: Repo, job: dict[str, Any], polled: bool = False) -> dict[str, 
         return job
     with repo.lock(f"ftjob:{job['id']}"):
         job = repo.get(KIND, job["id"]) or job
+        was_pending = job["status"] in PENDING  # another call may have finished it meanwhile
         mock = job["_mock"]
         kind, amount = progress.parse(mock["rule"])
         while job["status"] in PENDING:
@@ -116,7 +120,14 @@ def advance(repo: Repo, job: dict[str, Any], polled: bool = False) -> dict[str, 
             _move_on(repo, job, int(at))
             mock["since"] = at
         repo.put(KIND, job)
+    if was_pending and job["status"] in ("succeeded", "failed"):
+        _finished(repo, job)  # once: on the call that ended it
     return job
+
+
+def _finished(repo: Repo, job: dict[str, Any]) -> None:
+    for listener in ON_FINISH:
+        listener(repo, public(job))
 
 
 def _move_on(repo: Repo, job: dict[str, Any], at: int) -> None:
@@ -172,7 +183,9 @@ def cancel(repo: Repo, job_id: str) -> dict[str, Any]:
         raise _refuse(job, "cancel")
     job.update(status="cancelled", estimated_finish=None)
     training.add_event(repo, job_id, repo.now(), "Fine-tuning job cancelled")
-    return public(repo.put(KIND, job))
+    repo.put(KIND, job)
+    _finished(repo, job)
+    return public(job)
 
 
 def pause(repo: Repo, job_id: str) -> dict[str, Any]:
