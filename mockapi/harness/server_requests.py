@@ -42,6 +42,7 @@ BASES: dict[str, dict[str, Any]] = {
     "createThreadAndRun": {"assistant_id": Ref("/assistants")},
     "createVectorStoreFile": {"file_id": Ref("/files")},
     "createVectorStoreFileBatch": {"file_ids": [Ref("/files")]},
+    "createFineTuningJob": {"model": "gpt-4o-mini", "training_file": Ref("/files")},
 }
 # Bodies that make the created object retrievable afterwards (stateful sequences).
 FOR_STATE: dict[str, dict[str, Any]] = {"createChatCompletion": {"store": True}, "createResponse": {"store": True}}
@@ -52,7 +53,8 @@ STREAM_BODIES: dict[str, dict[str, Any]] = {"createImage": {"model": "gpt-image-
 # Operations whose success depends on the object's state (a run may already be completed): a 4xx in the
 # error shape is an acceptable answer to a valid request, a 5xx never is.
 STATE_DEPENDENT = frozenset({"cancelRun", "submitToolOuputsToRun", "completeUpload", "cancelUpload", "cancelResponse",
-                             "cancelVectorStoreFileBatch"})
+                             "cancelVectorStoreFileBatch", "cancelFineTuningJob", "pauseFineTuningJob",
+                             "resumeFineTuningJob", "cancelEvalRun"})
 # Fields whose validity depends on other fields or on the model (rules outside the JSON Schema).
 DEPENDENT = frozenset({
     "stream", "stream_options", "logprobs", "top_logprobs", "tool_choice", "parallel_tool_calls", "function_call",

@@ -1,0 +1,1 @@
+"""Evals: evals, runs that sample the mock's own models, and graders scoring the outputs deterministically."""
