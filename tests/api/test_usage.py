@@ -118,3 +118,31 @@ def test_pages_continue_with_next_page(mock):
     assert first.has_more is True and first.next_page
     rest = a.admin.organization.usage.completions(start_time=int(FROZEN_AT) - 3 * DAY, limit=2, page=first.next_page)
     assert rest.data[0].start_time == first.data[-1].end_time
+
+
+def test_two_engines_on_one_redis_report_the_same_usage(tmp_path_factory):
+    pytest.importorskip("redis", reason="the redis client package is not installed (pip install '.[redis]')")
+    from conftest import inprocess_clients
+    from services import redis_server
+
+    from mockapi.assembly import build_engine
+    from mockapi.core.clock import Clock
+    from mockapi.core.config import Settings
+
+    servers = redis_server(tmp_path_factory)
+    url = next(servers)
+    try:
+        first, second = (build_engine(Settings(store=url), clock=Clock(frozen_at=FROZEN_AT)) for _ in range(2))
+        first.store.reset()
+        client_a, _ = inprocess_clients(first, max_retries=0)
+        client_b, _ = inprocess_clients(second, max_retries=0)
+        _chat(client_a, "worker one")
+        _chat(client_b, "worker two")
+        for client in (client_a, client_b):
+            page = client.with_options(admin_api_key="sk-admin-0123456789abcdef").admin.organization.usage.completions(
+                start_time=int(FROZEN_AT) - DAY)
+            assert sum(r.num_model_requests for r in _results(page)) == 2
+        first.store.close()
+        second.store.close()
+    finally:
+        servers.close()
