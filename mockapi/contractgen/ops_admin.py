@@ -38,9 +38,11 @@ def _body_type(dotted: str, path: str) -> str:
             return dotted
         fields = {k: v for k, v in hints.items() if k not in path_names}
     else:  # a union of TypedDicts (one per provider): any of their fields, the server tells them apart
-        fields = {}
+        choices: dict[str, list[Any]] = {}
         for member in typing.get_args(tp):
-            fields.update({k: typing.Optional[v] for k, v in typing.get_type_hints(member).items()})
+            for key, hint in typing.get_type_hints(member).items():
+                choices.setdefault(key, []).append(hint)
+        fields = {k: typing.Optional[typing.Union[tuple(v)]] for k, v in choices.items()}
     name = dotted.rpartition(":")[2] + "Body"
     globals()[name] = TypedDict(name, fields, total=is_typeddict(tp) and tp.__total__)  # type: ignore[operator]
     return f"{__name__}:{name}"

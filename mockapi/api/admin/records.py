@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from jsonschema import Draft202012Validator
+
 from mockapi.core.determinism import rng
 from mockapi.core.instances import instance
 from mockapi.core.pagination import paginate
@@ -51,9 +53,14 @@ def shaped(call: Any, stored: Mapping[str, Any], *, schema: dict[str, Any] | Non
         return public(dict(stored))
     declared = schema.get("properties", {})
     for key, value in stored.items():
-        if key in declared and not key.startswith("_") and value is not None:
+        if key in declared and not key.startswith("_") and value is not None and _fits(declared[key], value, schema):
             filler[key] = value
     return filler
+
+
+def _fits(prop: dict[str, Any], value: Any, root: dict[str, Any]) -> bool:
+    """Whether a stored value is valid where the schema puts it (a request's shape is not always the answer's)."""
+    return Draft202012Validator({**prop, "$defs": root.get("$defs", {})}).is_valid(value)
 
 
 class PlainResource:
