@@ -146,3 +146,13 @@ def test_two_engines_on_one_redis_report_the_same_usage(tmp_path_factory):
         second.store.close()
     finally:
         servers.close()
+
+
+def test_a_stream_without_a_usage_chunk_counts_the_tokens_it_streamed(mock):
+    plain = _chat(mock.client, "same words")
+    mock.engine.reset()
+    stream = mock.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "same words"}],
+                                                 stream=True)
+    assert not [chunk for chunk in stream if chunk.usage]
+    rows = _results(admin(mock).admin.organization.usage.completions(start_time=int(FROZEN_AT) - DAY))
+    assert [(r.input_tokens, r.output_tokens) for r in rows] == [(plain.usage.prompt_tokens, plain.usage.completion_tokens)]

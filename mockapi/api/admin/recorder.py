@@ -5,7 +5,8 @@ call adds its requests and tokens to counters in the store, per organization, pr
 kind (completions, embeddings, ...) and minute of the mock's clock. The counters are the store's
 (``incr``), so workers sharing a Redis store share them; a small index object per counter group lets the
 usage endpoints find them. Tokens are the ones the answer reported (its ``usage``); a stream is counted
-when it ends, from its usage event, or else from the tokens the operation charged the rate limiter.
+when it ends, from its usage event, or else from the usage its operation left in ``call.meta["usage"]``,
+or else as the tokens it charged the rate limiter.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def record(call: "Call", tokens: dict[str, int] | None) -> None:
     """Add one request and its tokens to the organization's counters for this minute."""
     kind = KIND_OF_OPERATION[call.op.operation_id]
     body = call.body if isinstance(call.body, dict) else {}
-    counts = dict(tokens or {"input_tokens": call.charged_tokens})
+    counts = dict(tokens or _tokens(call.meta.get("usage")) or {"input_tokens": call.charged_tokens})
     counts["num_model_requests"] = 1
     if kind == "audio_speeches":
         counts = {"num_model_requests": 1, "characters": len(str(body.get("input", "")))}
