@@ -118,6 +118,11 @@ def test_invites_are_pending_then_expire_on_the_mock_clock(mock):
     mock.engine.clock.advance(8 * 86400)
     assert a.admin.organization.invites.retrieve(invite.id).status == "expired"
     assert a.admin.organization.invites.delete(invite.id).deleted is True
+    # "If omitted, the user will be invited to the default project" (API reference, Create invite)
+    default = next(p for p in a.admin.organization.projects.list() if p.name == "Default project")
+    legacy = a.admin.organization.invites.create(email="bob@example.com", role="owner")
+    assert [(p.id, p.role) for p in legacy.projects] == [(default.id, "member")]
+    assert a.admin.organization.invites.create(email="cy@example.com", role="reader", projects=[]).projects == []
     with pytest.raises(openai.NotFoundError):
         a.admin.organization.invites.retrieve(invite.id)
 

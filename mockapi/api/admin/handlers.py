@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 from mockapi.core.repo import public
 
 from . import audit, people, projects
-from .access import admin_call
+from .access import admin_call, organization_of
 from .records import deleted, list_page
 
 
@@ -121,7 +121,8 @@ def list_users(call: Any) -> dict[str, Any]:
 def create_invite(call: Any) -> dict[str, Any]:
     """POST /organization/invites"""
     repo = admin_call(call)
-    invite = people.create_invite(repo, call.body)
+    organization = organization_of(call.request.headers, call.key.organization)
+    invite = people.create_invite(repo, call.body, projects.default_project_id(call.seed, organization))
     audit.record(call, repo, "invite.sent", invite["id"], {"email": invite["email"], "role": invite["role"]})
     return invite
 

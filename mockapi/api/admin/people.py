@@ -1,10 +1,9 @@
 """The organization's users and invites.
 
 Users join an organization by accepting an invite; the API lists, re-roles and removes them but never
-creates one. An invite is ``pending`` until accepted or until it expires (``expires_at``, a week after it
-was sent; the mock's clock decides), and "If the invite has already been accepted, it cannot be deleted"
-(API reference, Delete invite). The mock has no inbox, so its invites stay pending until they expire,
-unless a test accepts one with :func:`accept_invite`.
+creates one. An invite is ``pending`` until accepted or until it expires (``expires_at``: the mock gives a week, a
+lifetime the API reference does not state; the mock's clock decides), and "If the invite has already been accepted, it cannot be deleted"
+(API reference, Delete invite). The mock has no inbox: its invites stay pending until they expire.
 """
 
 from __future__ import annotations
@@ -51,10 +50,17 @@ def _with_status(repo: Repo, invite: dict[str, Any]) -> dict[str, Any]:
     return invite
 
 
-def create_invite(repo: Repo, body: Mapping[str, Any]) -> dict[str, Any]:
-    """A pending invite; the projects it names must exist."""
+def create_invite(repo: Repo, body: Mapping[str, Any], default_project: str) -> dict[str, Any]:
+    """A pending invite; the projects it names must exist.
+
+    "If omitted, the user will be invited to the default project for compatibility with legacy behavior.
+    If empty list is passed, the user will not be invited to any projects" (API reference, Create invite).
+    """
+    asked = body.get("projects")
+    if asked is None:
+        asked = [{"id": default_project, "role": "member"}]
     projects = []
-    for item in body.get("projects") or []:
+    for item in asked:
         get_project(repo, item["id"])
         projects.append({"id": item["id"], "role": item["role"]})
     now = repo.now()
@@ -81,20 +87,3 @@ def delete_invite(repo: Repo, invite_id: str) -> dict[str, Any]:
         raise InvalidRequestError("This invite has already been accepted and cannot be deleted.", param="invite_id")
     repo.delete(INVITE, invite_id)
     return invite
-
-
-def accept_invite(repo: Repo, invite_id: str, name: str | None = None) -> dict[str, Any]:
-    """What the invitee's click does: the invite is accepted and its email becomes a user (with its projects)."""
-    invite = get_invite(repo, invite_id)
-    if invite["status"] != "pending":
-        raise InvalidRequestError(f"The invite is {invite['status']}.", param="invite_id")
-    now = repo.now()
-    invite.update(status="accepted", accepted_at=now)
-    repo.put(INVITE, invite)
-    user = {"object": "organization.user", "id": repo.new_id("user-", USER), "name": name or invite["email"].split("@")[0],
-            "email": invite["email"], "role": invite["role"], "added_at": now}
-    repo.put(USER, user)
-    for item in invite["projects"]:
-        repo.put(f"{PROJECT_USER}:{item['id']}", {"object": "organization.project.user", "id": user["id"], "name": user["name"],
-                                                 "email": user["email"], "role": item["role"], "added_at": now})
-    return user
