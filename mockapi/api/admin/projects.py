@@ -11,6 +11,7 @@ is where traffic without an ``OpenAI-Project`` header counts (usage, API keys).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Mapping
 
 from mockapi.core.determinism import make_id
@@ -24,11 +25,13 @@ OWNER_NAME = "Mock Owner"
 OWNER_EMAIL = "owner@example.com"
 
 
+@lru_cache(maxsize=256)
 def default_project_id(seed: int, organization: str) -> str:
     """The id of an organization's default project (stable: usage recorded before any admin call finds it)."""
     return make_id("proj_", seed, organization, "default-project")
 
 
+@lru_cache(maxsize=256)
 def owner_id(seed: int, organization: str) -> str:
     """The id of the organization's owner, the user behind its admin keys."""
     return make_id("user-", seed, organization, "owner")
@@ -36,8 +39,8 @@ def owner_id(seed: int, organization: str) -> str:
 
 def ensure_organization(repo: Repo, organization: str) -> None:
     """Create the owner and the default project the first time the organization is seen."""
-    if repo.get(PROJECT, default_project_id(repo.seed, organization)) is not None:
-        return
+    if repo.store.get(repo.tenant, PROJECT, default_project_id(repo.seed, organization)) is not None:
+        return  # a read without a copy: this runs on every counted model call
     now = repo.now()
     owner = {"object": "organization.user", "id": owner_id(repo.seed, organization), "name": OWNER_NAME,
              "email": OWNER_EMAIL, "role": "owner", "added_at": now}

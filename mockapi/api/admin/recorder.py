@@ -137,7 +137,7 @@ def record(call: "Call", tokens: dict[str, int] | None) -> None:
     group = {"kind": kind, "start": minute, "project_id": project, "model": model if isinstance(model, str) else None,
              "api_key_id": key_id, "source": IMAGE_SOURCE.get(call.op.operation_id), "size": body.get("size")}
     group_id = digest(group)
-    if repo.get(USAGE_INDEX, group_id) is None:
+    if repo.store.get(repo.tenant, USAGE_INDEX, group_id) is None:
         repo.put(USAGE_INDEX, {"id": group_id, **group})
     call.store.incr_many([(f"{repo.tenant}:usage:{group_id}:{name}", int(value), FOREVER)
                           for name, value in counts.items() if name in COUNTERS and value])
