@@ -55,12 +55,13 @@ def _query(dotted: str, path: str) -> tuple[tuple[str, dict[str, Any]], ...]:
     tp = _load(dotted)
     path_names = set(re.findall(r"{(\w+)}", path))
     schema = TypeAdapter(tp).json_schema()
+    required = set(schema.get("required", []))  # e.g. the usage endpoints' start_time
     out = []
     for name, prop in sorted(schema.get("properties", {}).items()):
         if name in path_names:
             continue
         prop = {} if "$ref" in str(prop) else {k: v for k, v in prop.items() if k not in ("title", "description")}
-        out.append((name, prop))
+        out.append((name, {**prop, "x-required": True} if name in required else prop))
     return tuple(out)
 
 

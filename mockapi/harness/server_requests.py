@@ -52,7 +52,8 @@ STREAM_BODIES: dict[str, dict[str, Any]] = {"createImage": {"model": "gpt-image-
 # Operations whose success depends on the object's state (a run may already be completed): a 4xx in the
 # error shape is an acceptable answer to a valid request, a 5xx never is.
 STATE_DEPENDENT = frozenset({"cancelRun", "submitToolOuputsToRun", "completeUpload", "cancelUpload", "cancelResponse",
-                             "cancelVectorStoreFileBatch"})
+                             "cancelVectorStoreFileBatch",
+                             "createProjectUser"})  # the user must already belong to the organization
 # Fields whose validity depends on other fields or on the model (rules outside the JSON Schema).
 DEPENDENT = frozenset({
     "stream", "stream_options", "logprobs", "top_logprobs", "tool_choice", "parallel_tool_calls", "function_call",

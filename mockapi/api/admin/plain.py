@@ -45,14 +45,25 @@ def _collection(call: Any) -> tuple[str, str | None]:
 
 
 def _parent(call: Any, repo: Repo, template: str) -> str:
-    """The parent ids of a nested collection (checked where the mock knows the parent)."""
+    """The parent ids of a nested collection, each checked (an unknown parent is the real 404)."""
     names = re.findall(r"{(\w+)}", template)
-    if "project_id" in names:
-        project = projects.get(repo, call.path_params["project_id"])
-        if call.request.method != "GET":
-            projects.require_active(project)
-    if "user_id" in names and not template.startswith("/projects/"):
-        repo.require(projects.USER, call.path_params["user_id"], "user", "user-")
+    for i, name in enumerate(names):
+        value = call.path_params[name]
+        collection = template[: template.index("{" + name + "}")].rstrip("/")
+        if name == "project_id":
+            project = projects.get(repo, value)
+            if call.request.method != "GET":
+                projects.require_active(project)
+        elif name == "user_id" and collection.startswith("/projects/"):
+            projects.project_user(repo, call.path_params["project_id"], value)
+        elif name == "user_id":
+            repo.require(projects.USER, value, "user", "user-")
+        else:  # a plain parent: a group (of the organization or of a project), a workload identity provider
+            stored = collection.replace("/projects/", "/organization/projects/", 1) if collection.startswith("/projects/") else collection
+            segment = stored.rsplit("/", 1)[-1]
+            parent_ids = "/".join(call.path_params[n] for n in names[:i])
+            PlainResource(f"admin.plain:{stored}", PREFIXES.get(segment, ""), segment.rstrip("s").replace("_", " ")).get(
+                repo, value, parent_ids)
     return "/".join(call.path_params[n] for n in names)
 
 
