@@ -156,3 +156,12 @@ def test_a_stream_without_a_usage_chunk_counts_the_tokens_it_streamed(mock):
     assert not [chunk for chunk in stream if chunk.usage]
     rows = _results(admin(mock).admin.organization.usage.completions(start_time=int(FROZEN_AT) - DAY))
     assert [(r.input_tokens, r.output_tokens) for r in rows] == [(plain.usage.prompt_tokens, plain.usage.completion_tokens)]
+
+
+def test_responses_count_as_completions_usage_and_streams_count_once(mock):
+    answer = mock.client.responses.create(model="gpt-4o", input="Count me.")
+    streamed = mock.client.responses.create(model="gpt-4o", input="Count me too.", stream=True)
+    completed = [e for e in streamed if e.type == "response.completed"][0].response
+    rows = _results(admin(mock).admin.organization.usage.completions(start_time=int(FROZEN_AT) - DAY))
+    assert [(r.num_model_requests, r.input_tokens, r.output_tokens) for r in rows] == [
+        (2, answer.usage.input_tokens + completed.usage.input_tokens, answer.usage.output_tokens + completed.usage.output_tokens)]
