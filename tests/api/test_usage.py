@@ -165,3 +165,23 @@ def test_responses_count_as_completions_usage_and_streams_count_once(mock):
     rows = _results(admin(mock).admin.organization.usage.completions(start_time=int(FROZEN_AT) - DAY))
     assert [(r.num_model_requests, r.input_tokens, r.output_tokens) for r in rows] == [
         (2, answer.usage.input_tokens + completed.usage.input_tokens, answer.usage.output_tokens + completed.usage.output_tokens)]
+
+
+def test_configured_keys_count_in_their_organization_and_project():
+    from conftest import inprocess_clients
+
+    from mockapi.assembly import build_engine
+    from mockapi.core.clock import Clock
+    from mockapi.core.config import KeyInfo, Settings
+
+    keys = {"team-a-key": KeyInfo(organization="org-acme", project="proj_team_a"),
+            "acme-admin": KeyInfo(organization="org-acme", admin=True),
+            "other-admin": KeyInfo(organization="org-other", admin=True)}
+    engine = build_engine(Settings(keys=keys), clock=Clock(frozen_at=FROZEN_AT))
+    client, _ = inprocess_clients(engine, max_retries=0)
+    _chat(client.with_options(api_key="team-a-key"), "hello from team a")
+    acme = client.with_options(admin_api_key="acme-admin").admin.organization.usage.completions(
+        start_time=int(FROZEN_AT) - DAY, group_by=["project_id"])
+    assert [(r.project_id, r.num_model_requests) for r in _results(acme)] == [("proj_team_a", 1)]
+    other = client.with_options(admin_api_key="other-admin").admin.organization.usage.completions(start_time=int(FROZEN_AT) - DAY)
+    assert _results(other) == []
