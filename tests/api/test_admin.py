@@ -94,6 +94,10 @@ def test_service_account_key_is_shown_once_and_listed_redacted(mock):
     gone = a.admin.organization.projects.service_accounts.delete(account.id, project_id=project.id)
     assert (gone.object, gone.deleted) == ("organization.project.service_account.deleted", True)
     assert list(a.admin.organization.projects.api_keys.list(project.id)) == []
+    with pytest.raises(openai.AuthenticationError) as info:  # a deleted key is refused like a wrong one
+        svc.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    assert info.value.body["code"] == "invalid_api_key"
+    assert info.value.body["message"].startswith("Incorrect API key provided: sk-")
 
 
 def test_admin_api_keys_create_returns_the_value_once_and_it_is_an_admin_key(mock):
@@ -106,6 +110,8 @@ def test_admin_api_keys_create_returns_the_value_once_and_it_is_an_admin_key(moc
     assert len(mock.client.with_options(admin_api_key=created.value).admin.organization.projects.list().data) == 1
     removed = a.admin.organization.admin_api_keys.delete(created.id)
     assert removed.deleted is True and removed.object == "organization.admin_api_key.deleted"
+    with pytest.raises(openai.AuthenticationError):
+        mock.client.with_options(admin_api_key=created.value).admin.organization.projects.list()
 
 
 def test_invites_are_pending_then_expire_on_the_mock_clock(mock):

@@ -41,6 +41,19 @@ def _index(repo: Repo, secret: str, key_id: str, project_id: str | None) -> None
     repo.put(KEY_INDEX, {"id": digest(secret), "key_id": key_id, "project_id": project_id})
 
 
+def revoke(repo: Repo, key_ids: set[str]) -> None:
+    """Mark deleted keys' secrets revoked: the mock refuses them from now on (see revocation.py)."""
+    for entry in repo.list(KEY_INDEX):
+        if entry["key_id"] in key_ids:
+            repo.put(KEY_INDEX, {**entry, "revoked": True})
+
+
+def is_revoked(store: Any, tenant: str, secret: str) -> bool:
+    """Whether ``secret`` belongs to a key deleted through the Administration API."""
+    entry = store.get(tenant, KEY_INDEX, digest(secret))
+    return bool(entry and entry.get("revoked"))
+
+
 def _owner_view(user: Mapping[str, Any]) -> dict[str, Any]:
     return {"object": "organization.user", "type": "user", "id": user["id"], "name": user.get("name"),
             "role": user.get("role", "owner"), "created_at": user.get("added_at")}
@@ -69,6 +82,7 @@ def delete_admin_key(repo: Repo, key_id: str) -> dict[str, Any]:
     """Revoke an admin key."""
     key = get_admin_key(repo, key_id)
     repo.delete(ADMIN_KEY, key_id)
+    revoke(repo, {key_id})
     return key
 
 
@@ -120,9 +134,11 @@ def delete_service_account(repo: Repo, project_id: str, account_id: str) -> None
     """Delete a service account and the keys it owns."""
     get_service_account(repo, project_id, account_id)
     repo.delete(f"{SERVICE_ACCOUNT}:{project_id}", account_id)
-    for key in repo.list(f"{PROJECT_KEY}:{project_id}"):
-        if (key["owner"].get("service_account") or {}).get("id") == account_id:
-            repo.delete(f"{PROJECT_KEY}:{project_id}", key["id"])
+    owned = {k["id"] for k in repo.list(f"{PROJECT_KEY}:{project_id}")
+             if (k["owner"].get("service_account") or {}).get("id") == account_id}
+    for key_id in owned:
+        repo.delete(f"{PROJECT_KEY}:{project_id}", key_id)
+    revoke(repo, owned)
 
 
 # -- project keys -----------------------------------------------------------------------------
@@ -146,6 +162,7 @@ def delete_project_key(repo: Repo, project_id: str, key_id: str) -> dict[str, An
     """Delete a project key."""
     key = get_project_key(repo, project_id, key_id)
     repo.delete(f"{PROJECT_KEY}:{project_id}", key_id)
+    revoke(repo, {key_id})
     return key
 
 
