@@ -133,7 +133,7 @@ def record(call: "Call", tokens: dict[str, int] | None) -> None:
     secret = presented_key(call.request.headers)
     key_id = seen_in_traffic(repo, organization, project, secret) if secret else None
     minute = int(call.clock.now() // 60) * 60
-    model = call.meta.get("usage_model") or body.get("model") or call.meta.get("model")
+    model = body.get("model") or call.meta.get("model")  # multipart operations may leave theirs in call.meta
     group = {"kind": kind, "start": minute, "project_id": project, "model": model if isinstance(model, str) else None,
              "api_key_id": key_id, "source": IMAGE_SOURCE.get(call.op.operation_id), "size": body.get("size")}
     group_id = digest(group)
