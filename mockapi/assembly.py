@@ -9,6 +9,7 @@ Every door, the plugin, the harness and the tests build engines here.
 from __future__ import annotations
 
 from mockapi import api, traffic
+from mockapi.api.admin.install import install as install_admin_traffic
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.contract import Contract
@@ -21,5 +22,6 @@ def build_engine(settings: Settings | None = None, *, store: Store | None = None
     """A complete engine: core, every API family, then the traffic layer (it wraps them all)."""
     engine = Engine(settings, store=store, clock=clock, contract=contract)
     api.register(engine)
+    install_admin_traffic(engine)  # the usage recorder and the revoked-key check of the Administration API
     traffic.install(engine)
     return engine

@@ -173,7 +173,8 @@ def build_document() -> dict[str, Any]:
             {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
             for p in re.findall(r"{(\w+)}", op.path)
         ]
-        params += [{"name": n, "in": "query", "required": False, "schema": s} for n, s in op.query]
+        params += [{"name": n, "in": "query", "required": bool(s.get("x-required")),  # x-required: the API insists on it
+                    "schema": {k: v for k, v in s.items() if k != "x-required"}} for n, s in op.query]
         if params:
             item["parameters"] = params
         if op.request:

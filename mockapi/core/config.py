@@ -24,6 +24,7 @@ class KeyInfo:
     organization: str | None = None
     project: str | None = None
     tier: str | None = None
+    admin: bool | None = None  # an admin key for the Administration API; unset: keys starting ``sk-admin-`` are
 
 
 @dataclass(frozen=True)

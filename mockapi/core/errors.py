@@ -76,6 +76,12 @@ class AuthenticationError(MockAPIError):
     default_code = "invalid_api_key"
 
 
+class InsufficientScopesError(AuthenticationError):
+    """401: the key is valid but lacks a scope the operation needs (e.g. an ordinary key on the Administration API)."""
+
+    default_code = None
+
+
 class PermissionDeniedError(MockAPIError):
     """403: the key may not use this model, project or operation."""
 

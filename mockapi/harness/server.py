@@ -103,11 +103,23 @@ def select(contract: Contract, only: Iterable[str] | None) -> list[OperationSpec
             if not names or group_of(op) in names or op.operation_id in names]
 
 
+def required_query(op: OperationSpec) -> dict[str, str]:
+    """A plain value for each query parameter the contract requires (e.g. the usage endpoints' ``start_time``)."""
+    out = {}
+    for param in op.raw.get("parameters", []):
+        if param.get("in") == "query" and param.get("required"):
+            schema = param.get("schema", {})
+            out[param["name"]] = str(schema["enum"][0]) if schema.get("enum") else (
+                "0" if schema.get("type") in ("integer", "number") else "hello")
+    return out
+
+
 class ServerVerifier:
     """Checks one server (``base_url`` ends in ``/v1``) against the contract."""
 
     def __init__(self, base_url: str, api_key: str = "sk-verify-0000000000000000", *, max_examples: int = 10,
-                 contract: Contract | None = None, client: httpx.Client | None = None, derandomize: bool = True) -> None:
+                 contract: Contract | None = None, client: httpx.Client | None = None, derandomize: bool = True,
+                 admin_key: str = "sk-admin-verify-000000000000") -> None:
         if max_examples < 1:
             raise ValueError(f"max_examples must be at least 1, not {max_examples}")
         self.base_url = base_url.rstrip("/")
@@ -116,13 +128,15 @@ class ServerVerifier:
         self.derandomize = derandomize  # the same server gets the same report, run after run
         self.http = client or httpx.Client(base_url=self.base_url, timeout=30.0)
         self.headers = {"Authorization": f"Bearer {api_key}"}
+        self.admin_headers = {"Authorization": f"Bearer {admin_key}"}  # for operations marked x-admin-scope
 
     # -- transport ----------------------------------------------------------------------------
     def send(self, op: OperationSpec, params: dict[str, str], body: Any = None, *, raw: bytes | None = None,
              headers: dict[str, str] | None = None) -> httpx.Response:
         """Send one request for ``op`` (Refs in the body become created ids) and read the whole answer."""
         path = op.path.format(**params)
-        extra = dict(self.headers if headers is None else headers)
+        default = self.admin_headers if op.raw.get("x-admin-scope") else self.headers
+        extra = dict(default if headers is None else headers)
         if op.request_content == "multipart/form-data" and raw is None:
             form = body if isinstance(body, Form) else multipart_base(op)
             return self.http.request(op.method, path, headers=extra, data=dict(form.fields), files=dict(form.files))
@@ -130,7 +144,7 @@ class ServerVerifier:
             raw = encode(self.fill_refs(body))
         if raw is not None:
             extra["content-type"] = "application/json"
-        return self.http.request(op.method, path, headers=extra, content=raw)
+        return self.http.request(op.method, path, headers=extra, content=raw, params=required_query(op))
 
     def fill_refs(self, value: Any) -> Any:
         """``value`` with every :class:`Ref` replaced by the id of a newly created object."""

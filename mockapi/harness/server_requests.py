@@ -54,7 +54,8 @@ STREAM_BODIES: dict[str, dict[str, Any]] = {"createImage": {"model": "gpt-image-
 # error shape is an acceptable answer to a valid request, a 5xx never is.
 STATE_DEPENDENT = frozenset({"cancelRun", "submitToolOuputsToRun", "completeUpload", "cancelUpload", "cancelResponse",
                              "cancelVectorStoreFileBatch", "cancelFineTuningJob", "pauseFineTuningJob",
-                             "resumeFineTuningJob", "cancelEvalRun"})
+                             "resumeFineTuningJob", "cancelEvalRun",
+                             "createProjectUser"})  # the user must already belong to the organization
 # Fields whose validity depends on other fields or on the model (rules outside the JSON Schema).
 DEPENDENT = frozenset({
     "stream", "stream_options", "logprobs", "top_logprobs", "tool_choice", "parallel_tool_calls", "function_call",
