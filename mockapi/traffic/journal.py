@@ -120,7 +120,7 @@ class Journal:
         return Entry(
             seq=0, id=reply.header("x-request-id") or "", time=self.engine.clock.now(), method=request.method,
             path=redact(request.path, known), query=redact(request.query, known),
-            tenant=call.tenant if call else self._tenant(request),
+            tenant=redact(call.tenant if call else self._tenant(request), known),  # a header may carry a key
             status=reply.status, operation=call.op.operation_id if call else None, request_headers=headers,
             request_body=_text(body, known=known), response_headers=[(k, redact_header(k, v, known)) for k, v in reply.headers],
             response_body=_text(reply.body, 4096, known), stream=reply.stream is not None, done=reply.stream is None,

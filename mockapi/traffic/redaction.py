@@ -55,10 +55,23 @@ def redact(text: str, known: Iterable[str] = ()) -> str:
     if not text:
         return text
     for secret in known:
-        if secret and len(secret) >= 4:
+        if secret and len(secret) >= 8:  # shorter "keys" are words; masking them would garble the text
             for form in {secret, quote(secret, safe=""), quote_plus(secret, safe="")}:
                 if form in text:
                     text = text.replace(form, mask(secret))
+    text = _patterns(text)
+    if "%" in text:
+        # A secret hidden by an encoding the patterns do not spell out (every character escaped, say):
+        # show the decoded text, redacted, rather than the encoded secret.
+        decoded = _decode(text)
+        if decoded != text:
+            cleaned = _patterns(decoded)
+            if cleaned != decoded:
+                return cleaned
+    return text
+
+
+def _patterns(text: str) -> str:
     if "sk" in text:
         text = _KEY.sub(_key_or_word, text)
     if "=" in text:
@@ -80,6 +93,8 @@ def redact_header(name: str, value: str, known: Iterable[str] = ()) -> str:
 def _key_or_word(match: re.Match[str]) -> str:
     """Mask a key-shaped match unless it is a word that merely ends in "sk" ("risk-free", "task-list")."""
     found, start = match.group(0), match.start()
+    if match.string.startswith(MASK, match.end()):
+        return found  # already masked ("sk-proj-****abcd"): redaction is idempotent
     before = match.string[max(0, start - 6):start]
     on_boundary = not before or not _WORDISH.match(before[-1]) or bool(_ESCAPE_BEFORE.search(before))
     if on_boundary or _TYPED.match(found):
