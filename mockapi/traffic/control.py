@@ -69,9 +69,9 @@ class ControlPlane:
         sub = path[len(PREFIX):].strip("/")
         query = dict(parse_qsl(request.query, keep_blank_values=True))
         try:
-            if request.method == "GET" and sub == "ui":  # a static page: what it shows, it fetches with its token
-                refuse_foreign_browsers({k: v for k, v in request.headers.items() if k != "sec-fetch-site"})
-                identify(self.engine, request, query)
+            if request.method == "GET" and sub == "ui":
+                # A static page holding no data (a link from anywhere may open it): everything it shows, it
+                # fetches with its token through the checks below, and it says so when they refuse it.
                 return Reply(200, list(_UI_HEADERS), _UI.read_bytes())
             refuse_foreign_browsers(request.headers)
             caller = identify(self.engine, request, query)

@@ -300,3 +300,25 @@ def test_the_live_feed_carries_only_the_tenants_entries(keyed):
     feed.close()
     entries = [f for f in frames if f.startswith(b"event: entry")]
     assert len(entries) == 1 and b"org:org-a/proj:-" in entries[0]
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
+def test_the_inspector_works_with_the_admin_token_and_takes_it_out_of_the_address_bar(keyed):
+    if keyed.mode == "inprocess":
+        pytest.skip("the page needs a server; the live mode serves the same keyed engine")
+    root = keyed.base_url[: -len("/v1")]
+    with Browser() as browser:
+        browser.goto(root + "/_mockapi/ui")  # no token: the page says why it shows nothing
+        assert "admin token" in browser.wait_for("document.querySelector('#live').textContent.includes('token') "
+                                                 "&& document.querySelector('#live').textContent")
+        browser.goto(f"{root}/_mockapi/ui?token={ADMIN_TOKEN}")
+        browser.wait_for("document.querySelector('#live').classList.contains('on')")
+        assert browser.js("location.search") == ""
+        keyed.client(KEY_A).models.list()
+        keyed.client(KEY_C).models.list()
+        browser.wait_for("document.querySelectorAll('#entries tr').length === 2")
+        browser.js("location.reload()")  # the token stays with the tab
+        browser.wait_for("document.readyState === 'complete' && document.querySelectorAll('#entries tr').length === 2")
+        browser.click("#reset")
+        browser.wait_for("document.querySelectorAll('#entries tr').length === 0")
+    assert len(keyed.engine.traffic.journal) == 0
