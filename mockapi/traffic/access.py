@@ -11,9 +11,10 @@ Three layers, checked in this order for every ``/_mockapi`` request:
 2. **Credentials**: the admin token (``MOCKAPI_ADMIN_TOKEN``; header ``x-mockapi-admin-token``,
    ``Authorization: Bearer`` or ``?token=``) sees everything. With keys configured, an API key
    (``Authorization: Bearer``, with its ``OpenAI-Organization``/``OpenAI-Project`` headers) acts for its
-   own tenant only: its journal entries, fault rules, limits and state. Without an admin token the
-   control plane is open on a loopback address only (and only to requests addressed to a loopback name,
-   so a DNS-rebound page cannot pass as local).
+   own tenant only: its journal entries, fault rules, limits and state; a call with neither is refused,
+   since tenants share the server. Without keys and without an admin token the control plane is open
+   on a loopback address only (and only to requests addressed to a loopback name, so a DNS-rebound
+   page cannot pass as local).
 3. Global switches (seed, clock, queued replies, run advance) need the admin, never a tenant.
 """
 
@@ -97,6 +98,10 @@ def identify(engine: "Engine", request: "Request", query: Mapping[str, str]) -> 
     if token:
         raise AuthenticationError("The control plane needs the admin token"
                                   + (" or one of the configured API keys." if settings.keys else "."),
+                                  code="invalid_admin_token")
+    if settings.keys:  # tenants share this server: nobody is the admin by saying nothing
+        raise AuthenticationError("With keys configured, the control plane needs one of them (Authorization: Bearer) "
+                                  "for its own tenant, or the admin token for everything: set MOCKAPI_ADMIN_TOKEN.",
                                   code="invalid_admin_token")
     if settings.host not in LOOPBACK:
         raise PermissionDeniedError("The control plane is disabled on a non-loopback address without an admin "

@@ -17,10 +17,11 @@ import httpx2
 import openai
 import pytest
 from cdp import CHROMIUM, Browser
-from conftest import API_KEY
-from tenant_helpers import ADMIN_TOKEN, KEY_A, KEY_C, _keyed_server, keyed, upload  # noqa: F401 - fixtures
+from conftest import API_KEY, make_engine
+from tenant_helpers import ADMIN_TOKEN, KEY_A, KEY_C, KEYS, _keyed_server, keyed, upload  # noqa: F401 - fixtures
 from traffic_helpers import chat
 
+from mockapi.control import Client
 from mockapi.doors.live import LiveServer, free_port
 from mockapi.doors.transport import transports
 from mockapi.traffic.client import ControlError
@@ -322,3 +323,11 @@ def test_the_inspector_works_with_the_admin_token_and_takes_it_out_of_the_addres
         browser.click("#reset")
         browser.wait_for("document.querySelectorAll('#entries tr').length === 0")
     assert len(keyed.engine.traffic.journal) == 0
+
+
+def test_with_keys_and_no_admin_token_silence_is_not_admin():
+    engine = make_engine(keys=KEYS)
+    with pytest.raises(ControlError) as info:
+        Client(engine=engine).reset()
+    assert info.value.status == 401 and "MOCKAPI_ADMIN_TOKEN" in info.value.body["error"]["message"]
+    assert Client(engine=engine, api_key=KEY_A).reset() == {"reset": "org:org-a/proj:-"}
