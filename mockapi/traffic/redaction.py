@@ -15,6 +15,7 @@ server's logs (uvicorn's access log and error log, through :class:`RedactingFilt
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any, Iterable
@@ -28,10 +29,15 @@ _KEY = re.compile(rf"sk{_DASH}{_KEY_CHAR}{{4,}}")
 _TYPED = re.compile(rf"sk{_DASH}(?:proj|svcacct|admin){_DASH}", re.IGNORECASE)
 _WORDISH = re.compile(r"[A-Za-z0-9_\-]")
 _ESCAPE_BEFORE = re.compile(rf"(?:%{_HEX}{{2}}|\\u{_HEX}{{4}}|\\[nrt])$")
-_BEARER = re.compile(r"(?i)\b(bearer(?:\s+|%20|\+))([^\s\"'&,;<>]+)")
-_SECRET_NAME = (r"(?:[\w.\-]*(?:token|secret|password|passwd|api[_\-]?key)"
-                r"|(?:[\w.\-]*[_.\-])?(?:key|sig|signature|auth|authorization|credential|credentials))")
-_PARAM = re.compile(rf"(?i)((?:^|(?<=[?&;\s]))(?:{_SECRET_NAME})=)([^&#\s\"'<>]+)")
+_BEARER_TAIL = re.compile(r"(?:\s+|%20|\+)([^\s\"'&,;<>]+)")  # after the word "bearer", any case
+# A query or form parameter (``name=value`` after ``?``, ``&``, ``;``, a space or the start): its name
+# says whether its value is a secret. The scan starts at each "=", which keeps it linear and quick.
+_PARAM_VALUE = re.compile(r"=([^&#\s\"'<>]+)")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_PARAM_OPENERS = frozenset("?&; \t\r\n")
+_SECRET_NAME = re.compile(r"(?i)(?:[\w.\-]*(?:token|secret|password|passwd|api[_\-]?key)"
+                          r"|(?:[\w.\-]*[_.\-])?(?:key|sig|signature|auth|authorization|credential|credentials))")
+_SECRET_WORDS = ("token", "secret", "passw", "key", "sig", "auth", "credential")
 SECRET_HEADERS = frozenset({"authorization", "api-key", "proxy-authorization", "cookie", "set-cookie",
                             "x-mockapi-admin-token", "x-api-key", "openai-api-key"})
 _SECRET_HEADER_NAME = re.compile(r"(?i)(?:auth|token|secret|password|api[_\-]?key|cookie|session)")
@@ -74,20 +80,44 @@ def redact(text: str, known: Iterable[str] = ()) -> str:
 def _patterns(text: str) -> str:
     if "sk" in text:
         text = _KEY.sub(_key_or_word, text)
-    if "=" in text:
-        text = _PARAM.sub(lambda m: m.group(1) + (m.group(2) if MASK in m.group(2) else MASK), text)
-    if "earer" in text or "EARER" in text:
-        text = _BEARER.sub(_bearer, text)
+    lower = text.lower()
+    if "=" in text and any(word in lower for word in _SECRET_WORDS):
+        text = _secret_params(text)
+    if "bearer" in lower:
+        text = _bearer_tokens(text, lower)
     return text
 
 
 def redact_header(name: str, value: str, known: Iterable[str] = ()) -> str:
     """A header value safe to keep: credentials masked whatever their shape."""
-    lower = name.lower()
-    if lower in SECRET_HEADERS or (lower not in _PLAIN_HEADERS and _SECRET_HEADER_NAME.search(lower)):
+    if _is_secret_header(name):
         scheme, _, token = value.partition(" ")
         return f"{scheme} {mask(token.strip())}" if token else mask(value)
     return redact(value, known)
+
+
+@functools.lru_cache(maxsize=512)
+def _is_secret_header(name: str) -> bool:
+    """Whether a header (by name) holds a credential (cached: the same few names repeat)."""
+    lower = name.lower()
+    return lower in SECRET_HEADERS or (lower not in _PLAIN_HEADERS and bool(_SECRET_HEADER_NAME.search(lower)))
+
+
+def _secret_params(text: str) -> str:
+    """``text`` with the values of secret-named parameters masked."""
+    out, last = [], 0
+    for found in _PARAM_VALUE.finditer(text):
+        start = found.start()
+        while start > 0 and text[start - 1] in _NAME_CHARS and found.start() - start < 64:
+            start -= 1
+        name, value = text[start:found.start()], found.group(1)
+        if not name or (start > 0 and text[start - 1] not in _PARAM_OPENERS) or MASK in value \
+                or not _SECRET_NAME.fullmatch(name):
+            continue
+        out.append(text[last:found.start(1)])
+        out.append(MASK)
+        last = found.end(1)
+    return "".join(out) + text[last:] if out else text
 
 
 def _key_or_word(match: re.Match[str]) -> str:
@@ -104,16 +134,26 @@ def _key_or_word(match: re.Match[str]) -> str:
     return mask(found) if looks_random else found
 
 
-def _bearer(match: re.Match[str]) -> str:
-    token = match.group(2)
-    if MASK in token:
-        return match.group(0)
-    credential = (len(token) >= 8 and any(c.isdigit() for c in token)) or len(token) >= 24
-    return match.group(1) + mask(token) if credential else match.group(0)
+def _bearer_tokens(text: str, lower: str) -> str:
+    """``text`` with every credential-looking token after the word "Bearer" (any case) masked."""
+    out, last, at = [], 0, lower.find("bearer")
+    while at != -1:
+        tail = _BEARER_TAIL.match(text, at + 6)
+        if tail and (at == 0 or not lower[at - 1].isalnum()):
+            token = tail.group(1)
+            credential = (len(token) >= 8 and any(c.isdigit() for c in token)) or len(token) >= 24
+            if credential and MASK not in token:
+                out.append(text[last:tail.start(1)])
+                out.append(mask(token))
+                last = tail.end(1)
+        at = lower.find("bearer", at + 6)
+    return "".join(out) + text[last:] if out else text
 
 
 def _decode(text: str) -> str:
     """Undo percent-encoding (up to three layers) and JSON ``\\u`` escapes of dashes and underscores."""
+    if "%" not in text and "\\u" not in text:
+        return text
     for _ in range(3):
         decoded = unquote(text)
         if decoded == text:
