@@ -170,16 +170,31 @@ class RedactingFilter(logging.Filter):
         self.known = tuple(sorted({k for k in known if k}, key=len, reverse=True))
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record in place; never drop it."""
-        if record.name == "uvicorn.access" and isinstance(record.args, tuple):
-            # uvicorn's AccessFormatter unpacks the args (client, method, path, version, status): keep their shape.
-            record.args = tuple(redact(a, self.known) if isinstance(a, str) else a for a in record.args)
+        """Rewrite the record in place; never drop it.
+
+        Arguments keep their shape where they are plain values: uvicorn's formatters unpack the access
+        log's arguments and re-format a ``color_message`` with them when colours are on.
+        """
+        known = self.known
+        args = record.args
+        plain = (str, int, float, type(None))
+        if isinstance(args, tuple) and all(isinstance(a, plain) for a in args):
+            record.args = tuple(redact(a, known) if isinstance(a, str) else a for a in args)
+        elif isinstance(args, dict) and all(isinstance(a, plain) for a in args.values()):
+            record.args = {k: redact(a, known) if isinstance(a, str) else a for k, a in args.items()}
+        elif args:  # objects (an ASGI scope, say) whose text only formatting shows: format, then redact
+            try:
+                message = record.getMessage()
+            except Exception:  # a malformed record is the logging module's to report, not ours
+                return True
+            record.msg, record.args = redact(message, known), None
+            record.__dict__.pop("color_message", None)
             return True
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record is the logging module's to report, not ours
-            return True
-        record.msg, record.args = redact(message, self.known), None
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg, known)
+        color = record.__dict__.get("color_message")
+        if isinstance(color, str):
+            record.__dict__["color_message"] = redact(color, known)
         return True
 
 

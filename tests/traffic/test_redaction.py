@@ -247,3 +247,32 @@ def test_ordinary_text_is_left_readable(text):
 def test_redaction_is_idempotent():
     once = redact(f"a {key(1)} b?token=abc&q=Bearer%20{token(2)} x{key(3)}")
     assert redact(once) == once and "****" in once
+
+
+@pytest.mark.parametrize("colours", [True, False])
+def test_the_filter_keeps_uvicorns_formatters_working(colours):
+    import logging
+
+    from uvicorn.logging import AccessFormatter, DefaultFormatter
+
+    secret = key(99)
+    redacting = RedactingFilter([ADMIN_TOKEN])
+    access = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5", "GET", f"/v1/models?q={secret}&token={ADMIN_TOKEN}", "1.1", 200), None)
+    started = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1, "Uvicorn running on %s://%s:%d (%s)",
+                                ("http", "127.0.0.1", 8000, secret), None)
+    started.color_message = "Uvicorn running on \x1b[1m%s://%s:%d\x1b[0m (%s)"
+    scope = logging.LogRecord("uvicorn.asgi", 5, __file__, 1, "ASGI [%d] Started scope=%s",
+                              (1, {"headers": [(b"authorization", f"Bearer {secret}".encode())]}), None)
+    formatted = []
+    for record, formatter in ((access, AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s',
+                                                       use_colors=colours)),
+                              (started, DefaultFormatter("%(levelprefix)s %(message)s", use_colors=colours)),
+                              (scope, DefaultFormatter("%(message)s", use_colors=colours))):
+        assert redacting.filter(record)
+        formatted.append(formatter.format(record))
+    assert "GET /v1/models?q=sk-proj-****" in formatted[0] and "token=****" in formatted[0]
+    assert "Uvicorn running on" in formatted[1] and "127.0.0.1:8000" in formatted[1] and "%s" not in formatted[1]
+    assert "Started scope=" in formatted[2]
+    for line in formatted:
+        assert secret not in line and ADMIN_TOKEN not in line, line
