@@ -15,8 +15,9 @@ def scope(key: str, info: KeyInfo, org_header: str | None, project_header: str |
     A header selects among what the key's config allows (the first listed is the default); naming
     anything else is the real API's 401 (source: error bodies quoted in openai/codex#1000 and
     Azure-Samples/ai-rag-chat-evaluator#76: "OpenAI-Organization header should match organization for
-    API key", code ``mismatched_organization``; the project twin, code ``mismatched_project``, is named
-    in client code that works around it). State is shared only where config grants it: keys allowed
+    API key", code ``mismatched_organization``; its project twin, "OpenAI-Project header should match
+    project for API key", 401, code ``mismatched_project``, is quoted the same way by client projects
+    that handle it). State is shared only where config grants it: keys allowed
     the same organization (or, with none listed, the same project) share that tenant. Whatever a header
     chooses freely (every key when none are configured, or a key with nothing listed) only subdivides
     the key's own tenant, so two keys never meet by sending the same header.
