@@ -318,8 +318,10 @@ def test_the_inspector_works_with_the_admin_token_and_takes_it_out_of_the_addres
         keyed.client(KEY_A).models.list()
         keyed.client(KEY_C).models.list()
         browser.wait_for("document.querySelectorAll('#entries tr').length === 2")
-        browser.js("location.reload()")  # the token stays with the tab
-        browser.wait_for("document.readyState === 'complete' && document.querySelectorAll('#entries tr').length === 2")
+        browser.js("window.previousPage = true")
+        browser.goto(f"{root}/_mockapi/ui")  # opened again without it: the token stays with the tab
+        browser.wait_for("!window.previousPage && document.querySelector('#live').classList.contains('on') "
+                         "&& document.querySelectorAll('#entries tr').length === 2")
         browser.click("#reset")
         browser.wait_for("document.querySelectorAll('#entries tr').length === 0")
     assert len(keyed.engine.traffic.journal) == 0
