@@ -82,6 +82,9 @@ def _serve(args: argparse.Namespace) -> int:
         kwargs["http"] = "httptools"
     except ImportError:
         pass
+    from .traffic.redaction import install_log_redaction, known_secrets
+
+    install_log_redaction(known_secrets(settings))  # uvicorn's access log: keys and ?token= masked (workers: worker.py)
     print(f"mockapi serving http://{settings.host}:{settings.port}/v1 (seed {settings.seed}, validation {settings.validation})",
           file=sys.stderr, flush=True)
     if settings.workers > 1:

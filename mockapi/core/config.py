@@ -19,12 +19,29 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class KeyInfo:
-    """What a configured API key maps to."""
+    """What a configured API key maps to: the organizations and projects it may act in, and its tier.
+
+    ``organizations``/``projects`` list what the ``OpenAI-Organization``/``OpenAI-Project`` headers may
+    select; the first is the default (``organization``/``project``, which a config may give alone).
+    """
 
     organization: str | None = None
     project: str | None = None
     tier: str | None = None
-    admin: bool | None = None  # an admin key for the Administration API; unset: keys starting ``sk-admin-`` are
+    admin: bool | None = None  # an admin key for the Administration API; unset: keys starting ``sk-admin-`` are admin
+    organizations: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # One source of truth: the default leads the allowed list, and the list's head is the default.
+        for single, plural in (("organization", "organizations"), ("project", "projects")):
+            listed = getattr(self, plural)
+            listed = (listed,) if isinstance(listed, str) else tuple(listed or ())
+            allowed = tuple(dict.fromkeys(v for v in (getattr(self, single), *listed) if v))
+            if not all(isinstance(v, str) for v in allowed):
+                raise ConfigError(f"{plural} must be names (strings), not {allowed!r}")
+            object.__setattr__(self, plural, allowed)
+            object.__setattr__(self, single, allowed[0] if allowed else None)
 
 
 @dataclass(frozen=True)
@@ -120,7 +137,7 @@ def from_mapping(data: Mapping[str, Any], base: Settings | None = None, source: 
         if key == "keys":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: keys must map each API key to its organization/project/tier")
-            values["keys"] = {k: KeyInfo(**(v or {})) for k, v in value.items()}
+            values["keys"] = {str(k): _key_info(source, str(k), v) for k, v in value.items()}
         elif key == "fixtures":
             values["fixtures"] = tuple([value] if isinstance(value, str) else value)
         elif key in known:
@@ -133,6 +150,22 @@ def from_mapping(data: Mapping[str, Any], base: Settings | None = None, source: 
         return _checked(replace(base or Settings(), **values))
     except TypeError as exc:
         raise ConfigError(f"{source}: {exc}") from exc
+
+
+def _key_info(source: str, key: str, value: Any) -> KeyInfo:
+    """One ``keys:`` entry: a mapping of organization(s), project(s) and tier."""
+    if value is not None and not isinstance(value, Mapping):
+        raise ConfigError(f"{source}: keys.{_masked(key)} must be a mapping of organizations/projects/tier")
+    try:
+        return KeyInfo(**(value or {}))
+    except TypeError as exc:
+        known = ", ".join(f.name for f in fields(KeyInfo))
+        raise ConfigError(f"{source}: keys.{_masked(key)}: {exc} (known fields: {known})") from None
+
+
+def _masked(key: str) -> str:
+    """A configured key as error messages name it (never the whole secret)."""
+    return key[:6] + "…" if len(key) > 8 else "…"
 
 
 def load_settings(config: str | Path | None = None, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:

@@ -8,7 +8,6 @@ root, :mod:`mockapi.assembly`, registers them.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import re
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import parse_qsl
 
-from . import azure, sse
+from . import azure, sse, tenancy
 from .catalog import Catalog, ModelInfo, load_catalog
 from .clock import Clock
 from .config import KeyInfo, Settings
@@ -273,13 +272,7 @@ class Engine:
             if self.settings.validation == "faithful" and not any_key_format and not _KEY_PATTERN.match(key):
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
             info = KeyInfo()
-        org = headers.get("openai-organization") or info.organization
-        project = headers.get("openai-project") or info.project
-        if org or project:
-            tenant = f"org:{org or '-'}/proj:{project or '-'}"
-        else:
-            tenant = _key_tenant(key)
-        return tenant, info
+        return tenancy.scope(key, info, headers.get("openai-organization"), headers.get("openai-project"))
 
     def _parse_body(self, request: Request, op: OperationSpec) -> Any:
         if op.request_content != "application/json":
@@ -383,12 +376,6 @@ def _worker_identity(settings: Settings, store: Store) -> str:
     """
     shared = settings.workers > 1 or not isinstance(store, MemoryStore)
     return f"pid:{os.getpid()}" if shared else "single"
-
-
-@functools.lru_cache(maxsize=1024)
-def _key_tenant(key: str) -> str:
-    """The tenant of a key sent without organization or project (cached: keys repeat)."""
-    return "key:" + digest("tenant", key)[:16]
 
 
 def redact_key(key: str) -> str:

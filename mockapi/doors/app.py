@@ -23,6 +23,7 @@ from mockapi.core.config import Settings
 from mockapi.core.engine import Engine, Request
 from mockapi.core.results import Cut, Pause, Reply
 from mockapi.traffic.asgi import MARKER, ConnectionFaults, StreamCut
+from mockapi.traffic.control import PREFIX as CONTROL_PREFIX
 
 # Headers a browser client may read (CORS): request ids and the rate-limit state.
 EXPOSED_HEADERS = [
@@ -46,7 +47,9 @@ class _FastPath:
     """Pure ASGI: a plain API request (no ``Origin``, so no CORS) goes straight to the engine endpoint.
 
     Browsers' requests, ``/health`` and the lifespan go through Starlette (CORS, routing); the
-    SDKs' requests skip a middleware stack that would only pass them through.
+    SDKs' requests skip a middleware stack that would only pass them through. The control plane
+    always goes straight to the engine: it answers no CORS at all (not even a preflight), so no
+    other web page may read it, and it refuses such pages' requests itself (mockapi.traffic.access).
     """
 
     def __init__(self, app: Callable[..., Awaitable[None]], endpoint: "EngineEndpoint") -> None:
@@ -55,7 +58,8 @@ class _FastPath:
 
     async def __call__(self, scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]) -> None:
         """Dispatch one ASGI connection."""
-        if scope["type"] == "http" and scope["path"] != "/health" and not any(k == b"origin" for k, _ in scope["headers"]):
+        if scope["type"] == "http" and scope["path"] != "/health" and (
+                scope["path"].startswith(CONTROL_PREFIX) or not any(k == b"origin" for k, _ in scope["headers"])):
             await self.endpoint(scope, receive, send)
             return
         await self.app(scope, receive, send)

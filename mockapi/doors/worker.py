@@ -6,6 +6,7 @@ import json
 import os
 
 from mockapi.core.config import Settings, from_mapping, load_settings
+from mockapi.traffic.redaction import install_log_redaction, known_secrets
 
 from .app import create_app
 
@@ -19,4 +20,6 @@ def _settings_from_env() -> Settings:
     return from_mapping(data)
 
 
-app = create_app(_settings_from_env())
+_settings = _settings_from_env()
+install_log_redaction(known_secrets(_settings))  # this process's access log masks keys and the admin token
+app = create_app(_settings)

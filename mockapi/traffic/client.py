@@ -27,10 +27,15 @@ class ControlError(RuntimeError):
 
 
 class Client:
-    """A small client for ``/_mockapi``: ``Client("http://127.0.0.1:8000")`` or ``Client(engine=engine)``."""
+    """A small client for ``/_mockapi``: ``Client("http://127.0.0.1:8000")`` or ``Client(engine=engine)``.
+
+    ``token`` is the admin token; with keys configured, ``api_key`` (and ``organization``/``project``)
+    instead act for that key's own tenant only.
+    """
 
     def __init__(self, base_url: str | None = None, *, token: str | None = None, engine: "Engine | None" = None,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, api_key: str | None = None, organization: str | None = None,
+                 project: str | None = None) -> None:
         if (base_url is None) == (engine is None):
             raise ValueError("give either a base URL or an engine")
         root = (base_url or "").rstrip("/")
@@ -38,6 +43,9 @@ class Client:
         self.token = token
         self.engine = engine
         self.timeout = timeout
+        self.tenant_headers = {name: value for name, value in (
+            ("authorization", f"Bearer {api_key}" if api_key else None), ("openai-organization", organization),
+            ("openai-project", project)) if value}
 
     # -- transport -------------------------------------------------------------------------
     def request(self, method: str, path: str, body: Mapping[str, Any] | None = None,
@@ -45,7 +53,7 @@ class Client:
         """Call one control endpoint and return its decoded JSON."""
         qs = urlencode({k: v for k, v in (query or {}).items() if v is not None})
         data = json.dumps(dict(body)).encode() if body is not None else b""
-        headers = {"content-type": "application/json"}
+        headers = {"content-type": "application/json", **self.tenant_headers}
         if self.token:
             headers["x-mockapi-admin-token"] = self.token
         full = f"/_mockapi/{path}".rstrip("/")

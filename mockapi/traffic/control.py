@@ -5,13 +5,13 @@ Endpoints (JSON in, JSON out): ``POST reset`` {tenant?}, ``POST seed`` {seed}, `
 (queued canned replies), ``GET|POST limits``, ``POST runs/advance`` (run-lifecycle hook point),
 ``GET|POST webhooks`` {url, secret} (where events go) and ``POST webhooks/deliver`` (send what is due now),
 ``GET|DELETE journal``, ``GET journal/{id}``, ``GET journal/events`` (SSE), ``GET ui`` (the inspector).
-When bound to a non-loopback address it needs the admin token (``Authorization: Bearer …``,
-``x-mockapi-admin-token`` or ``?token=``); when a token is set it is always needed.
+Who may call, and for which tenant, is :mod:`mockapi.traffic.access`: browser requests from other
+pages are refused, the admin token sees everything, and with keys configured an API key sees only its
+own tenant (its journal entries, fault rules, limits and state).
 """
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections import deque
 from pathlib import Path
@@ -19,16 +19,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import parse_qsl
 
 from mockapi.core import sse
-from mockapi.core.errors import (
-    AuthenticationError,
-    InvalidRequestError,
-    MockAPIError,
-    NotFoundError,
-    PermissionDeniedError,
-)
+from mockapi.core.errors import InvalidRequestError, MockAPIError, NotFoundError
 from mockapi.core.jsonutil import dumps, loads
 from mockapi.core.results import Pause, Reply
 
+from .access import LOOPBACK, Caller, identify, refuse_foreign_browsers  # noqa: F401 - LOOPBACK: its old home
 from .client import Client  # noqa: F401 - ``mockapi.control.Client`` is the public name
 
 if TYPE_CHECKING:
@@ -37,12 +32,17 @@ if TYPE_CHECKING:
     from . import Traffic
 
 PREFIX = "/_mockapi"
-LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", "ip6-localhost"})
 FEED_SECONDS = 60.0  # a live feed ends after this long; EventSource reconnects by itself
 FEED_POLL = 0.2
 _UI = Path(__file__).resolve().parents[1] / "data" / "inspector.html"
 
 Advancer = Callable[[dict[str, Any]], Any]
+Endpoint = Callable[[dict[str, Any], dict[str, str], Caller], Any]
+# The inspector page: never framed by another site (a framed page could be clicked into a reset), never
+# sniffed, and its ``?token=`` never sent on as a referrer.
+_UI_HEADERS = [("content-type", "text/html; charset=utf-8"), ("cache-control", "no-store"),
+               ("x-frame-options", "DENY"), ("content-security-policy", "frame-ancestors 'none'"),
+               ("x-content-type-options", "nosniff"), ("referrer-policy", "no-referrer")]
 
 
 class ControlPlane:
@@ -52,19 +52,16 @@ class ControlPlane:
         self.engine = engine
         self.traffic = traffic
         self.advancers: list[Advancer] = []  # run-lifecycle hooks: each gets the request body, returns a summary
-        self._table: dict[tuple[str, str], Callable[[dict[str, Any], dict[str, str]], Any]] = {
+        self._table: dict[tuple[str, str], Endpoint] = {
             ("GET", ""): self._index, ("GET", "state"): self._state, ("POST", "reset"): self._reset,
             ("POST", "seed"): self._seed, ("GET", "clock"): self._clock, ("POST", "clock"): self._clock,
-            ("GET", "faults"): lambda b, q: {"data": self.traffic.faults.rules()},
-            ("POST", "faults"): self._add_fault,
-            ("DELETE", "faults"): lambda b, q: {"deleted": self.traffic.faults.clear_rules()},
+            ("GET", "faults"): self._faults, ("POST", "faults"): self._add_fault, ("DELETE", "faults"): self._clear_faults,
             ("POST", "replies"): self._queue_reply, ("DELETE", "replies"): self._clear_replies,
-            ("GET", "limits"): lambda b, q: {"data": self.traffic.limiter.overrides()},
-            ("POST", "limits"): lambda b, q: self.traffic.limiter.set_override(**b),
+            ("GET", "limits"): self._limits, ("POST", "limits"): self._set_limits,
             ("POST", "runs/advance"): self._advance_runs,
             ("GET", "journal"): self._journal, ("DELETE", "journal"): self._clear_journal,
-            ("GET", "webhooks"): lambda b, q: self.traffic.webhooks.settings(), ("POST", "webhooks"): self._webhooks,
-            ("POST", "webhooks/deliver"): lambda b, q: {"data": self.traffic.webhooks.deliver_due()},
+            ("GET", "webhooks"): self._webhook_settings, ("POST", "webhooks"): self._webhooks,
+            ("POST", "webhooks/deliver"): self._deliver_webhooks,
         }
 
     def route(self, request: "Request") -> Reply | None:
@@ -75,67 +72,68 @@ class ControlPlane:
         sub = path[len(PREFIX):].strip("/")
         query = dict(parse_qsl(request.query, keep_blank_values=True))
         try:
-            self._authorize(request, query)
             if request.method == "GET" and sub == "ui":
-                return Reply(200, [("content-type", "text/html; charset=utf-8"), ("cache-control", "no-store")],
-                             _UI.read_bytes())
+                # A static page holding no data (a link from anywhere may open it): everything it shows, it
+                # fetches with its token through the checks below, and it says so when they refuse it.
+                return Reply(200, list(_UI_HEADERS), _UI.read_bytes())
+            refuse_foreign_browsers(request.headers)
+            caller = identify(self.engine, request, query)
             if request.method == "GET" and sub == "journal/events":
-                return self._feed(query)
+                return self._feed(query, caller)
             if sub.startswith("journal/") and request.method == "GET":
-                return _json(self._entry(sub[len("journal/"):]))
+                return _json(self._entry(sub[len("journal/"):], caller))
             if sub.startswith("faults/") and request.method == "DELETE":
-                if not self.traffic.faults.delete_rule(sub[len("faults/"):]):
-                    raise NotFoundError(f"No fault rule {sub[len('faults/'):]!r}.", param="id")
+                rule_id = sub[len("faults/"):]
+                owned = [r for r in self.traffic.faults.rules() if r["id"] == rule_id and caller.sees(r.get("tenant"))]
+                if not owned or not self.traffic.faults.delete_rule(rule_id):
+                    raise NotFoundError(f"No fault rule {rule_id!r}.", param="id")
                 return _json({"deleted": True})
             handler = self._table.get((request.method, sub))
             if handler is None:
                 raise NotFoundError(f"Invalid URL ({request.method} {path}): not a control-plane endpoint.", code="unknown_url")
-            return _json(handler(_body(request), query))
+            return _json(handler(_body(request), query, caller))
         except MockAPIError as exc:
             return self.engine.error_reply(exc)
-        except TypeError as exc:  # unexpected fields in a JSON body
+        except (TypeError, ValueError) as exc:  # unexpected fields in a JSON body, a number that is not one
             return self.engine.error_reply(InvalidRequestError(f"Bad control request: {exc}", param=None))
 
-    # -- access ----------------------------------------------------------------------------
-    def _authorize(self, request: "Request", query: dict[str, str]) -> None:
-        token = self.engine.settings.admin_token
-        if not token:
-            if self.engine.settings.host not in LOOPBACK:
-                raise PermissionDeniedError("The control plane is disabled on a non-loopback address without an admin "
-                                            "token; set admin_token (MOCKAPI_ADMIN_TOKEN).")
-            return
-        auth = request.headers.get("authorization", "")
-        given = request.headers.get("x-mockapi-admin-token") or (auth[7:].strip() if auth.lower().startswith("bearer ") else "")
-        given = given or query.get("token", "")
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise AuthenticationError("The control plane needs the admin token.", code="invalid_admin_token")
-
     # -- endpoints -------------------------------------------------------------------------
-    def _index(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    # Each gets (JSON body, query, caller); a tenant caller sees and changes only its own tenant's things.
+    def _index(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
         return {"endpoints": sorted({f"{m} {PREFIX}/{p}".rstrip("/") for m, p in self._table}
                                     | {f"GET {PREFIX}/ui", f"GET {PREFIX}/journal/events", f"GET {PREFIX}/journal/{{id}}",
                                        f"DELETE {PREFIX}/faults/{{id}}"})}
 
-    def _state(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _state(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
         clock = self.engine.clock
-        return {"seed": self.engine.seed, "clock": {"now": clock.now(), "frozen": clock.frozen},
-                "journal": {"entries": len(self.traffic.journal), "size": self.traffic.journal.size},
-                "faults": len(self.traffic.faults.rules()), "queued_replies": len(self.engine.overrides.queued),
-                "latency": self.engine.settings.latency, "tier": self.engine.settings.tier}
+        journal = self.traffic.journal
+        entries = len(journal) if caller.admin else len(journal.query(tenant=caller.tenant, limit=journal.size))
+        state = {"seed": self.engine.seed, "clock": {"now": clock.now(), "frozen": clock.frozen},
+                 "journal": {"entries": entries, "size": journal.size},
+                 "faults": len(self._faults(body, query, caller)["data"]),
+                 "latency": self.engine.settings.latency, "tier": self.engine.settings.tier}
+        if caller.admin:
+            state["queued_replies"] = len(self.engine.overrides.queued)
+        else:
+            state["tenant"] = caller.tenant
+        return state
 
-    def _reset(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
-        tenant = body.get("tenant")
+    def _reset(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        tenant = caller.require_own(body.get("tenant"))
         self.engine.reset(tenant)
         return {"reset": tenant or "all"}
 
-    def _seed(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _seed(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        caller.require_admin("The seed")
         if not isinstance(body.get("seed"), int):
             raise InvalidRequestError("seed must be an integer.", param="seed")
         self.engine.seed = body["seed"]
         return {"seed": self.engine.seed}
 
-    def _clock(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _clock(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
         clock = self.engine.clock
+        if body:
+            caller.require_admin("The clock")
         if body.get("unfreeze"):
             clock.unfreeze()
         freeze = body.get("freeze")
@@ -150,12 +148,22 @@ class ControlPlane:
             clock.advance(float(advance))
         return {"now": clock.now(), "frozen": clock.frozen}
 
-    def _add_fault(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _faults(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        return {"data": [r for r in self.traffic.faults.rules() if caller.sees(r.get("tenant"))]}
+
+    def _add_fault(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
         if "fault" not in body:
             raise InvalidRequestError("A fault rule needs `fault`, e.g. \"503\" or \"cut after=3\".", param="fault")
-        return self.traffic.faults.add_rule(**body)
+        return self.traffic.faults.add_rule(**{**body, "tenant": caller.require_own(body.get("tenant"))})
 
-    def _queue_reply(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _clear_faults(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        if caller.admin:
+            return {"deleted": self.traffic.faults.clear_rules()}
+        owned = self._faults(body, query, caller)["data"]
+        return {"deleted": sum(self.traffic.faults.delete_rule(r["id"]) for r in owned)}
+
+    def _queue_reply(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        caller.require_admin("A queued reply")
         if not isinstance(body.get("reply"), dict):
             raise InvalidRequestError("A queued reply needs a `reply` mapping.", param="reply")
         try:
@@ -165,17 +173,38 @@ class ControlPlane:
         return {"queued": len(self.engine.overrides.queued), "match": dict(rule.match), "reply": dict(rule.reply),
                 "times": rule.times}
 
-    def _clear_replies(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _clear_replies(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        caller.require_admin("The reply queue")
         self.engine.overrides.clear_queue()
         return {"queued": 0}
 
-    def _advance_runs(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _limits(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        return {"data": [o for o in self.traffic.limiter.overrides() if caller.sees(o.get("tenant"))]}
+
+    def _set_limits(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        limiter = self.traffic.limiter
+        if not caller.admin:
+            named = body.get("tenant") or (limiter.tenant_of(str(body["key"])) if body.get("key") else None)
+            body = {**body, "key": None, "tenant": caller.require_own(named)}
+        return limiter.set_override(**body)
+
+    def _advance_runs(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        caller.require_admin("Advancing runs")
         if body.get("seconds"):
             self.engine.clock.advance(float(body["seconds"]))
         results = [advance(body) for advance in self.advancers]
         return {"advanced": len(self.advancers), "results": results, "now": self.engine.clock.now()}
 
-    def _webhooks(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _webhook_settings(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        caller.require_admin("Webhook delivery")
+        return self.traffic.webhooks.settings()
+
+    def _deliver_webhooks(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        caller.require_admin("Webhook delivery")
+        return {"data": self.traffic.webhooks.deliver_due()}
+
+    def _webhooks(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        caller.require_admin("Webhook delivery")
         url, secret = body.get("url"), body.get("secret")
         if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
             raise InvalidRequestError("url must be an http:// or https:// URL, or null to stop deliveries.", param="url")
@@ -183,35 +212,35 @@ class ControlPlane:
             raise InvalidRequestError("secret must be a string such as whsec_<base64>.", param="secret")
         return self.traffic.webhooks.configure(url, secret)
 
-    def _journal(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    def _journal(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
         entries = self.traffic.journal.query(path=query.get("path") or None, status=query.get("status") or None,
-                                             tenant=query.get("tenant") or None, since=int(query.get("since") or 0),
+                                             tenant=caller.require_own(query.get("tenant") or None),
+                                             since=int(query.get("since") or 0),
                                              limit=min(1000, int(query.get("limit") or 100)))
         full = query.get("full") in ("1", "true")
         return {"data": [e.to_dict() if full else e.summary() for e in entries]}
 
-    def _entry(self, entry_id: str) -> dict[str, Any]:
+    def _entry(self, entry_id: str, caller: Caller) -> dict[str, Any]:
         entry = self.traffic.journal.get(entry_id)
-        if entry is None:
+        if entry is None or not caller.sees(entry.tenant):  # another tenant's entry does not exist for this caller
             raise NotFoundError(f"No journal entry {entry_id!r} (it may have left the ring).", param="id")
         return entry.to_dict()
 
-    def _clear_journal(self, body: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
-        self.traffic.journal.clear()
-        return {"cleared": True}
+    def _clear_journal(self, body: dict[str, Any], query: dict[str, str], caller: Caller) -> dict[str, Any]:
+        return {"cleared": True, "entries": self.traffic.journal.clear(caller.tenant)}
 
-    def _feed(self, query: dict[str, str]) -> Reply:
+    def _feed(self, query: dict[str, str], caller: Caller) -> Reply:
         headers = [("content-type", "text/event-stream; charset=utf-8"), ("cache-control", "no-cache")]
-        return Reply(200, headers, stream=self._events(int(query.get("since") or 0)))
+        return Reply(200, headers, stream=self._events(int(query.get("since") or 0), caller))
 
-    def _events(self, since: int) -> Iterator[Any]:
+    def _events(self, since: int, caller: Caller) -> Iterator[Any]:
         """Journal summaries as SSE: the backlog after ``since``, then new entries until the feed's time is up."""
         journal = self.traffic.journal
         pending: deque[Any] = deque(maxlen=1000)
-        unsubscribe = journal.subscribe(pending.append)
+        unsubscribe = journal.subscribe(lambda entry: pending.append(entry) if caller.sees(entry.tenant) else None)
         try:
             yield b"retry: 1000\n\n"
-            for entry in reversed(journal.query(since=since, limit=journal.size)):
+            for entry in reversed(journal.query(since=since, tenant=caller.tenant, limit=journal.size)):
                 yield sse.frame(entry.summary(), "entry")
             deadline = time.monotonic() + FEED_SECONDS
             polls = 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
 import threading
 import time
 from collections import deque
@@ -13,41 +12,23 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from mockapi.core.results import Cut, Pause, Reply
 
+from .redaction import SECRET_HEADERS, known_secrets, mask, redact, redact_header
+
+__all__ = ["SECRET_HEADERS", "Entry", "Journal", "mask", "redact", "redact_header"]  # redaction's home: .redaction
+
 if TYPE_CHECKING:
     from mockapi.core.engine import Call, Engine, Request
 
 MAX_BODY = 16 * 1024  # characters of a request or response body kept per entry
 MAX_FRAMES = 200  # stream chunks kept per entry
 MAX_FRAME = 4096
-SECRET_HEADERS = frozenset({"authorization", "api-key", "proxy-authorization", "cookie", "x-mockapi-admin-token"})
-_KEY = re.compile(r"(?<![A-Za-z0-9_\-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{4,}")
 
 
-def mask(secret: str) -> str:
-    """A secret as the journal shows it: a known prefix, stars and at most its last four characters."""
-    prefix = next((p for p in ("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-") if secret.startswith(p)), "")
-    tail = secret[-4:] if len(secret) - len(prefix) >= 12 else ""
-    return f"{prefix}****{tail}"
-
-
-def redact(text: str) -> str:
-    """``text`` with every ``sk-…`` key masked."""
-    return _KEY.sub(lambda m: mask(m.group(0)), text) if "sk-" in text else text
-
-
-def redact_header(name: str, value: str) -> str:
-    """A header value safe to keep: credentials masked whatever their shape."""
-    if name.lower() in SECRET_HEADERS:
-        scheme, _, token = value.partition(" ")
-        return f"{scheme} {mask(token.strip())}" if token else mask(value)
-    return redact(value)
-
-
-def _text(raw: bytes, limit: int = MAX_BODY) -> str:
+def _text(raw: bytes, limit: int = MAX_BODY, known: tuple[str, ...] = ()) -> str:
     text = raw[:limit].decode("utf-8", errors="replace")
     if len(raw) > limit:
         text += f"… [{len(raw) - limit} more bytes]"
-    return redact(text)
+    return redact(text, known)
 
 
 @dataclass
@@ -99,6 +80,7 @@ class Journal:
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
         self._subscribers: list[Callable[[Entry], None]] = []
+        self.known = tuple(sorted(known_secrets(engine.settings), key=len, reverse=True))  # configured keys, admin token
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -125,21 +107,23 @@ class Journal:
                 logging.getLogger("mockapi").exception("journal subscriber failed")
 
     def _entry(self, request: "Request", call: "Call | None", reply: Reply) -> Entry:
-        headers = {k: redact_header(k, v) for k, v in request.headers.items()}
+        known = self.known
+        headers = {k: redact_header(k, v, known) for k, v in request.headers.items()}
         retry = request.headers.get("x-stainless-retry-count")
         error = reply.meta.get("error")
         violations = []
         fault = (call.meta.get("fault_spec") if call else None) or reply.meta.get("fault_spec")
         if error is not None and reply.status == 400 and not fault:  # an injected 400 breaks no contract
-            violations.append(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}")
+            violations.append(redact(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}", known))
         processing = next((v for k, v in reply.headers if k == "openai-processing-ms"), "0")
         body = request.body if request.body else b"" if request.body_file is None else b"<multipart upload>"
         return Entry(
             seq=0, id=reply.header("x-request-id") or "", time=self.engine.clock.now(), method=request.method,
-            path=request.path, query=redact(request.query), tenant=call.tenant if call else self._tenant(request),
+            path=redact(request.path, known), query=redact(request.query, known),
+            tenant=redact(call.tenant if call else self._tenant(request), known),  # a header may carry a key
             status=reply.status, operation=call.op.operation_id if call else None, request_headers=headers,
-            request_body=_text(body), response_headers=[(k, redact_header(k, v)) for k, v in reply.headers],
-            response_body=_text(reply.body, 4096), stream=reply.stream is not None, done=reply.stream is None,
+            request_body=_text(body, known=known), response_headers=[(k, redact_header(k, v, known)) for k, v in reply.headers],
+            response_body=_text(reply.body, 4096, known), stream=reply.stream is not None, done=reply.stream is None,
             duration_ms=float(processing) if processing.isdigit() else 0.0, violations=violations,
             fault=fault,
             retry_count=int(retry) if retry and retry.isdigit() else None,
@@ -155,7 +139,7 @@ class Journal:
         try:
             for chunk in chunks:
                 if isinstance(chunk, bytes):
-                    self._frame(entry, _text(chunk, MAX_FRAME))
+                    self._frame(entry, _text(chunk, MAX_FRAME, self.known))
                 elif isinstance(chunk, Cut):
                     self._frame(entry, f"[connection dropped: {chunk.reason}]")
                 elif not isinstance(chunk, Pause):
@@ -194,10 +178,17 @@ class Journal:
         with self._lock:
             return next((e for e in self._entries if e.id == entry_id or str(e.seq) == entry_id), None)
 
-    def clear(self) -> None:
-        """Forget every entry."""
+    def clear(self, tenant: str | None = None) -> int:
+        """Forget every entry, or one tenant's; return how many were dropped."""
         with self._lock:
-            self._entries.clear()
+            before = len(self._entries)
+            if tenant is None:
+                self._entries.clear()
+            else:
+                kept = [e for e in self._entries if e.tenant != tenant]
+                self._entries.clear()
+                self._entries.extend(kept)
+            return before - len(self._entries)
 
     def subscribe(self, callback: Callable[[Entry], None]) -> Callable[[], None]:
         """Call ``callback`` with each new entry until the returned function is called."""

@@ -174,6 +174,7 @@ def test_plain_resources_round_trip_through_their_schemas(mock):
 
 def test_a_configured_key_can_be_marked_admin():
     from conftest import inprocess_clients
+
     from mockapi.assembly import build_engine
 
     engine = build_engine(Settings(keys={"plain-looking-admin": KeyInfo(admin=True), "sk-admin-but-not": KeyInfo(admin=False)}))

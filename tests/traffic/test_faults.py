@@ -5,7 +5,14 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
-from traffic_helpers import chat, control, entries_since, last_seq, with_retries
+from traffic_helpers import (
+    API_KEY,
+    chat,
+    control,
+    entries_since,
+    last_seq,
+    with_retries,
+)
 
 from mockapi.core.results import Event, Stream
 from mockapi.traffic import faults as faults_module
@@ -78,7 +85,8 @@ def test_rule_that_outlasts_max_retries_raises(mock):
 def test_rules_match_by_model_tenant_and_body(mock):
     ctl = control(mock)
     ctl.add_fault("503", path="/v1/chat/completions", model="gpt-4o-mini", body="magic-word")
-    ctl.add_fault("403", tenant="org:org-blocked/proj:-")
+    blocked = mock.engine.authenticate({"authorization": f"Bearer {API_KEY}", "openai-organization": "org-blocked"})[0]
+    ctl.add_fault("403", tenant=blocked)
     assert chat(mock.client, "plain question").choices
     with pytest.raises(openai.InternalServerError):
         chat(mock.client, "please say the magic-word")

@@ -14,7 +14,8 @@ from typing import Any, Mapping
 from mockapi.core.determinism import digest, make_id
 from mockapi.core.repo import Repo
 
-from .projects import get as get_project, owner, require_active
+from .projects import get as get_project
+from .projects import owner, require_active
 
 ADMIN_KEY = "admin.admin_key"
 PROJECT_KEY = "admin.project_key"

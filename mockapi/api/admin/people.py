@@ -13,7 +13,8 @@ from typing import Any, Mapping
 from mockapi.core.errors import InvalidRequestError
 from mockapi.core.repo import Repo
 
-from .projects import PROJECT, PROJECT_USER, USER, get as get_project
+from .projects import PROJECT, PROJECT_USER, USER
+from .projects import get as get_project
 
 INVITE = "admin.invite"
 INVITE_LIFETIME = 7 * 86400
