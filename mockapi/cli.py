@@ -81,12 +81,14 @@ def _serve(args: argparse.Namespace) -> int:
         kwargs["loop"] = "uvloop"
     except ImportError:
         pass
-    try:
-        import httptools  # noqa: F401
+    from .core.limits import RequestLimits
+    from .doors.protocols import uvicorn_options
 
-        kwargs["http"] = "httptools"
-    except ImportError:
-        pass
+    try:  # httptools when installed (uvicorn_options picks it), with OpenAI-shaped 400s and the idle timeouts
+        kwargs.update(uvicorn_options(RequestLimits.from_config(settings.extra.get("limits"))))
+    except ValueError as exc:
+        print(f"mockapi: {exc}", file=sys.stderr)
+        return 2
     print(f"mockapi serving http://{settings.host}:{settings.port}/v1 (seed {settings.seed}, validation {settings.validation})",
           file=sys.stderr, flush=True)
     if settings.workers > 1:

@@ -172,3 +172,38 @@ def test_a_stalled_body_times_out_with_408(small_server):
     assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
     assert b'"request_timeout"' in reply
     assert time.monotonic() - started < 5
+
+
+def test_what_uvicorn_answers_itself_is_openai_shaped(small_server):
+    """A request uvicorn cannot parse never reaches the app: its 400 is JSON in the OpenAI shape all the same."""
+    for raw in (b"NOT A REQUEST LINE\r\n\r\n", b"GET /v1/models HTTP/1.1\r\nhost: x\r\nbad header\r\n\r\n"):
+        sock = _raw(small_server.port, raw)
+        try:
+            reply = _read_reply(sock)
+        finally:
+            sock.close()
+        assert reply.startswith(b"HTTP/1.1 400"), reply[:200]
+        assert b"content-type: application/json" in reply and b'"type":"invalid_request_error"' in reply
+
+
+def test_oversized_headers_get_an_openai_shaped_error(small_server):
+    sock = _raw(small_server.port, b"GET /v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 2_000_000 + b"\r\n\r\n")
+    try:
+        reply = _read_reply(sock)
+    except ConnectionResetError:
+        reply = b""
+    finally:
+        sock.close()
+    assert reply.startswith(b"HTTP/1.1 4"), reply[:200]
+    assert b"content-type: application/json" in reply
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed(monkeypatch):
+    monkeypatch.setattr("mockapi.doors.protocols.HEADER_TIMEOUT", 0.5)
+    with LiveServer(make_engine()) as server:
+        sock = _raw(server.port, b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n")  # and then nothing
+        try:
+            reply = _read_reply(sock)
+        finally:
+            sock.close()
+    assert reply.startswith(b"HTTP/1.1 408") and b'"request_timeout"' in reply
