@@ -207,3 +207,37 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(monkeypatch):
         finally:
             sock.close()
     assert reply.startswith(b"HTTP/1.1 408") and b'"request_timeout"' in reply
+
+
+def test_the_pure_python_protocol_answers_in_the_openai_shape_too():
+    """Without httptools uvicorn uses h11: its 400s (bad request line, oversized headers) are JSON as well."""
+    import threading
+
+    import uvicorn
+
+    from mockapi.doors.app import create_app
+    from mockapi.doors.live import free_port
+    from mockapi.doors.protocols import H11, uvicorn_options
+
+    port = free_port()
+    options = {**uvicorn_options(RequestLimits()), "http": H11}
+    server = uvicorn.Server(uvicorn.Config(create_app(engine=make_engine()), host="127.0.0.1", port=port,
+                                          log_level="critical", **options))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    from services import wait_until
+
+    wait_until(lambda: server.started, "the h11 server")
+    try:
+        for raw in (b"NOT A REQUEST LINE\r\n\r\n", b"GET /v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 200_000 + b"\r\n\r\n"):
+            sock = _raw(port, raw)
+            try:
+                reply = _read_reply(sock)
+            except ConnectionResetError:  # the server closed while the client still had headers to send
+                reply = b""
+            finally:
+                sock.close()
+            assert reply.startswith(b"HTTP/1.1 400") and b'"invalid_http_request"' in reply, reply[:200]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
