@@ -62,7 +62,7 @@ class MemoryStore:
         self._objects: dict[tuple[str, str], OrderedDict[str, dict[str, Any]]] = {}
         self._counters: OrderedDict[str, tuple[int, float]] = OrderedDict()
         self.max_counters = max_counters or self.MAX_COUNTERS
-        self._sweep_at = self.SWEEP_AT
+        self._sweep_at = min(self.SWEEP_AT, self.max_counters)
         self.clock = clock  # counters expire on this clock (the engine's) when set, else on monotonic time
 
     def get(self, tenant: str, kind: str, object_id: str) -> dict[str, Any] | None:
@@ -135,7 +135,7 @@ class MemoryStore:
         if len(counters) >= self.max_counters:  # drop the least recent tenth at once, so the next sweep is far off
             for _ in range(len(counters) - int(self.max_counters * 0.9)):
                 counters.popitem(last=False)
-        self._sweep_at = max(self.SWEEP_AT, min(self.max_counters, 2 * len(counters)))  # amortised
+        self._sweep_at = min(self.max_counters, max(self.SWEEP_AT, 2 * len(counters)))  # amortised
 
     def reset(self, tenant: str | None = None) -> None:
         """Drop all state, or one tenant's."""
