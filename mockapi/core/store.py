@@ -55,7 +55,7 @@ class MemoryStore:
     # Past this many live counters the least recently used are dropped: counters that never expire (how many
     # identical calls came before, for ids) must not grow without bound. Rate-limit windows are used on every
     # request, so they stay; an evicted occurrence count restarts at 1 for that request content.
-    MAX_COUNTERS = 200_000
+    MAX_COUNTERS = 50_000
 
     def __init__(self, clock: Any = None, max_counters: int | None = None) -> None:
         self._lock = threading.RLock()
