@@ -67,6 +67,11 @@ def _serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"mockapi: {exc}", file=sys.stderr)
         return 2
+    if settings.workers > 1 and settings.store == "memory":  # each process would keep its own state and limits
+        print(f"mockapi: --workers {settings.workers} needs a shared store: with the memory store every worker keeps its own "
+              "objects and rate-limit counters (an object made on one worker is a 404 on another, limits multiply). "
+              "Use --store redis://HOST:6379/0, or one worker.", file=sys.stderr)
+        return 2
     # Workers re-create the app from the environment, so hand them the settings that way.
     os.environ["MOCKAPI_SETTINGS_JSON"] = _settings_json(settings)
     kwargs = dict(host=settings.host, port=settings.port, log_level=args.log_level, lifespan="on")
@@ -76,12 +81,14 @@ def _serve(args: argparse.Namespace) -> int:
         kwargs["loop"] = "uvloop"
     except ImportError:
         pass
-    try:
-        import httptools  # noqa: F401
+    from .core.limits import RequestLimits
+    from .doors.protocols import uvicorn_options
 
-        kwargs["http"] = "httptools"
-    except ImportError:
-        pass
+    try:  # httptools when installed (uvicorn_options picks it), with OpenAI-shaped 400s and the idle timeouts
+        kwargs.update(uvicorn_options(RequestLimits.from_config(settings.extra.get("limits"))))
+    except ValueError as exc:
+        print(f"mockapi: {exc}", file=sys.stderr)
+        return 2
     from .traffic.redaction import install_log_redaction, known_secrets
 
     install_log_redaction(known_secrets(settings))  # uvicorn's access log: keys and ?token= masked (workers: worker.py)

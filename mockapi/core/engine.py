@@ -25,14 +25,14 @@ from .contract import Contract, OperationSpec, load_contract
 from .determinism import digest, request_digest, rng
 from .errors import (
     AuthenticationError,
-    InvalidJSONError,
     InvalidRequestError,
     MethodNotAllowedError,
     MockAPIError,
     UnknownURLError,
 )
 from .hooks import Hook, NoRateHeaders, RateHeaders
-from .jsonutil import dumps, loads
+from .jsonutil import dumps
+from .limits import RequestLimits, parse_json_body
 from .overrides import Overrides
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
 from .store import MemoryStore, Store, open_store
@@ -40,7 +40,8 @@ from .store import MemoryStore, Store, open_store
 API_PREFIX = "/v1"
 OPENAI_VERSION = "2020-10-01"
 VALIDATION_HEADER = "x-mockapi-validation"
-OCCURRENCE_TTL = 10 * 365 * 86400.0  # occurrence counters live as long as the tenant's state
+OCCURRENCE_TTL = 10 * 365 * 86400.0  # in memory occurrence counters live as long as the state (the store caps their number)
+SHARED_OCCURRENCE_TTL = 7 * 86400.0  # in Redis they expire a week (real time) after the first identical call
 _KEY_PATTERN = re.compile(r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{1,}$")
 
 
@@ -117,7 +118,8 @@ class Call:
         cached = self.meta.get("id_digest")
         if cached is None:
             content = self.digest()
-            n = self.store.incr(f"{self.tenant}:occurrence:{self.op.operation_id}:{content}", 1, OCCURRENCE_TTL)
+            ttl = OCCURRENCE_TTL if isinstance(self.store, MemoryStore) else SHARED_OCCURRENCE_TTL
+            n = self.store.incr(f"{self.tenant}:occurrence:{self.op.operation_id}:{content}", 1, ttl)
             cached = self.meta["id_digest"] = content if n == 1 else digest(content, "occurrence", n)
         return cached
 
@@ -148,6 +150,7 @@ class Engine:
         self.clock = clock or Clock(self.settings.frozen_time)
         self.store: Store = store or open_store(self.settings.store)
         self.seed = self.settings.seed
+        self.limits = RequestLimits.from_config(self.settings.extra.get("limits"))
         self.catalog = load_catalog(self.contract.sdk_models, self.settings.models)
         self.overrides = Overrides.load(self.settings.fixtures)
         self.rate_limiter: RateHeaders = NoRateHeaders()  # the traffic layer registers its limiter
@@ -277,24 +280,7 @@ class Engine:
     def _parse_body(self, request: Request, op: OperationSpec) -> Any:
         if op.request_content != "application/json":
             return None  # multipart and bodiless operations parse their own input
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if not request.body.strip():
-            raise InvalidJSONError(
-                "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
-                "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)")
-        if content_type and content_type != "application/json" and not content_type.endswith("+json"):
-            raise InvalidJSONError(
-                f"Invalid Content-Type header ({content_type}), expected application/json. The OpenAI API expects a JSON payload.",
-                code="invalid_content_type")
-        try:
-            body = loads(request.body)
-        except ValueError:
-            raise InvalidJSONError(
-                "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
-                "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)") from None
-        if not isinstance(body, dict):
-            raise InvalidJSONError("The request body must be a JSON object.", code="invalid_type")
-        return body
+        return parse_json_body(request.body, request.headers.get("content-type", ""), self.limits)
 
     def _dispatch(self, call: Call) -> Reply:
         handler = self.handlers.get(call.op.operation_id)
@@ -355,7 +341,7 @@ class Engine:
         if call is not None:
             model = call.body.get("model") if isinstance(call.body, dict) and isinstance(call.body.get("model"), str) else ""
             tier = call.key.tier or self.settings.tier
-            if reply.status < 400:
+            if reply.status < 400 and not call.meta.get("rate_accounted"):  # the limiter may have counted it already
                 extra.update(self.rate_limiter.charge(call.tenant, tier, model, call.charged_tokens))
             else:
                 extra.update(self.rate_limiter.peek(tier, model))

@@ -174,6 +174,22 @@ class InternalServerError(MockAPIError):
     default_code = "server_error"
 
 
+class RequestTimeoutError(MockAPIError):
+    """408: the request (its body) did not arrive in time."""
+
+    status = 408
+    error_type = "invalid_request_error"
+    default_code = "request_timeout"
+
+
+class ServiceUnavailableError(MockAPIError):
+    """503: a backend the mock needs (its Redis store) is unreachable; retrying later may work."""
+
+    status = 503
+    error_type = "server_error"
+    default_code = "service_unavailable"
+
+
 # Status codes the fault injector and the error table can force, with the class that renders them.
 _BY_STATUS: dict[int, type[MockAPIError]] = {
     400: InvalidRequestError,

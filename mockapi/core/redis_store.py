@@ -4,17 +4,35 @@ Layout under a prefix (default ``mockapi``): ``{p}:o:{tenant}:{kind}`` is a hash
 ``{p}:i:{tenant}:{kind}`` a sorted set keeping insertion order, ``{p}:c:{key}`` the counters and
 ``{p}:b:{id}`` file contents as lists of chunks. Every operation is O(1) or O(log n) in the
 number of stored objects, except ``list`` and ``reset``.
+
+Faults: every call has a short timeout (``socket_timeout`` / ``socket_connect_timeout``, 1 s unless the URL
+sets them, e.g. ``redis://host:6379/0?socket_timeout=2``). An unreachable or hung Redis raises
+:class:`ServiceUnavailableError` (an OpenAI-shaped 503), and for ``FAIL_FAST_SECONDS`` afterwards calls
+fail at once instead of each waiting out the timeout; then the next call tries again (redis-py
+reconnects), so recovery needs nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
+import time
 import uuid
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+from .errors import ServiceUnavailableError
 from .jsonutil import dumps, loads
+
+DEFAULT_TIMEOUT = 1.0  # seconds; a request waits at most about this long for a hung Redis
+FAIL_FAST_SECONDS = 1.0
+_OUTAGE = (redis.ConnectionError, redis.TimeoutError)
+_T = TypeVar("_T")
 
 # Create-or-replace keeping the list position: a new id gets the next sequence number.
 _PUT = """
@@ -31,6 +49,33 @@ if redis.call('PTTL', KEYS[1]) < 0 then
 end
 return value
 """
+# Check-and-charge in one step (rate limits): ARGV holds (need, amount, limit or -1, ttl ms) per key. When every
+# key has room (value + need <= limit) all amounts are added; otherwise nothing is. Returns {ok, values...}.
+_RESERVE = """
+local values = {}
+for i, key in ipairs(KEYS) do
+  local base = (i - 1) * 4
+  local value = tonumber(redis.call('GET', key) or '0')
+  local limit = tonumber(ARGV[base + 3])
+  if limit >= 0 and value + tonumber(ARGV[base + 1]) > limit then
+    for j, other in ipairs(KEYS) do values[j] = tonumber(redis.call('GET', other) or '0') end
+    table.insert(values, 1, 0)
+    return values
+  end
+end
+for i, key in ipairs(KEYS) do
+  local base = (i - 1) * 4
+  local amount = tonumber(ARGV[base + 2])
+  if amount ~= 0 then
+    values[i] = redis.call('INCRBY', key, amount)
+    if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ARGV[base + 4]) end
+  else
+    values[i] = tonumber(redis.call('GET', key) or '0')
+  end
+end
+table.insert(values, 1, 1)
+return values
+"""
 _GLOB_SPECIAL = re.compile(r"([*?\[\]\\])")
 CHUNK = 1 << 18
 
@@ -39,29 +84,107 @@ def _glob(text: str) -> str:
     return _GLOB_SPECIAL.sub(r"\\\1", text)
 
 
+def _client(url: str) -> redis.Redis:
+    """A client with short timeouts (unless the URL sets its own) and one quick reconnect, never a retry on a timeout."""
+    given = parse_qs(urlsplit(url).query)
+    timeouts = {name: DEFAULT_TIMEOUT for name in ("socket_timeout", "socket_connect_timeout") if name not in given}
+    # redis-py's default retries three times with backoff, on timeouts too: a hung Redis would hold a request 4x longer.
+    return redis.Redis.from_url(url, retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)), **timeouts)
+
+
+def _guarded(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Turn an outage inside ``method`` into a 503, and fail fast while the outage is fresh."""
+
+    @functools.wraps(method)
+    def wrapper(self: "RedisStore", *args: Any, **kwargs: Any) -> _T:
+        self._check_outage()
+        try:
+            return method(self, *args, **kwargs)
+        except _OUTAGE as exc:
+            raise self._outage(exc) from None
+
+    return wrapper
+
+
+def _plain_guard(method: Callable[..., _T]) -> Callable[..., _T]:
+    """A 503 for an outage during a blob call (no fail-fast window: blobs follow a store call that has one)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> _T:
+        try:
+            return method(*args, **kwargs)
+        except _OUTAGE:
+            raise ServiceUnavailableError("The mock's state store (Redis) is unavailable; please try again later.") from None
+
+    return wrapper
+
+
 class RedisStore:
     """``Store`` on Redis (``redis://host:port/db``)."""
 
     def __init__(self, url: str, prefix: str = "mockapi") -> None:
         self.url = url
         self.prefix = prefix
-        self.client = redis.Redis.from_url(url)
+        self.client = _client(url)
         self._put = self.client.register_script(_PUT)
         self._incr = self.client.register_script(_INCR)
+        self._reserve = self.client.register_script(_RESERVE)
+        self._down_until = 0.0
+        self._down_lock = threading.Lock()
+
+    # -- outages -------------------------------------------------------------------------------
+    def _check_outage(self) -> None:
+        if self._down_until and time.monotonic() < self._down_until:
+            raise ServiceUnavailableError("The mock's state store (Redis) is unavailable; please try again later.")
+
+    def _outage(self, exc: Exception) -> ServiceUnavailableError:
+        with self._down_lock:
+            self._down_until = time.monotonic() + FAIL_FAST_SECONDS
+        kind = "did not answer in time" if isinstance(exc, redis.TimeoutError) else "is unreachable"
+        return ServiceUnavailableError(f"The mock's state store (Redis) {kind}; please try again later.")
+
+    def healthy(self) -> bool:
+        """Whether Redis answers a PING now (it always asks, so it also ends a fail-fast window)."""
+        try:
+            ok = bool(self.client.ping())
+        except (*_OUTAGE, redis.RedisError):
+            with self._down_lock:
+                self._down_until = time.monotonic() + FAIL_FAST_SECONDS
+            return False
+        self._down_until = 0.0
+        return ok
+
+    def reserve(self, items: list[tuple[str, int, int, int | None, float]]) -> tuple[bool, list[int]]:
+        """Atomically: when every (key, need, amount, limit, ttl) has ``value + need <= limit``, add every amount.
+
+        Returns whether it did, and the values (after adding, or as they were when refused).
+        """
+        self._check_outage()
+        args: list[Any] = []
+        for _, need, amount, limit, ttl in items:
+            args += [need, amount, -1 if limit is None else limit, max(1, int(ttl * 1000))]
+        try:
+            found = self._reserve(keys=[f"{self.prefix}:c:{key}" for key, *_ in items], args=args)
+        except _OUTAGE as exc:
+            raise self._outage(exc) from None
+        return bool(found[0]), [int(v) for v in found[1:]]
 
     def _keys(self, tenant: str, kind: str) -> tuple[str, str]:
         return f"{self.prefix}:o:{tenant}:{kind}", f"{self.prefix}:i:{tenant}:{kind}"
 
+    @_guarded
     def get(self, tenant: str, kind: str, object_id: str) -> dict[str, Any] | None:
         """One object, or None."""
         raw = self.client.hget(self._keys(tenant, kind)[0], object_id)
         return None if raw is None else loads(raw)
 
+    @_guarded
     def put(self, tenant: str, kind: str, object_id: str, obj: dict[str, Any]) -> None:
         """Create or replace an object (replacing keeps its list position)."""
         objects, index = self._keys(tenant, kind)
         self._put(keys=[objects, index, f"{self.prefix}:seq"], args=[object_id, dumps(obj)])
 
+    @_guarded
     def delete(self, tenant: str, kind: str, object_id: str) -> bool:
         """Remove an object; True when it existed."""
         objects, index = self._keys(tenant, kind)
@@ -71,6 +194,7 @@ class RedisStore:
             removed, _ = pipe.execute()
         return bool(removed)
 
+    @_guarded
     def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
         objects, index = self._keys(tenant, kind)
@@ -80,10 +204,12 @@ class RedisStore:
             out += [loads(raw) for raw in self.client.hmget(objects, ids[start:start + 1000]) if raw is not None]
         return out
 
+    @_guarded
     def incr(self, key: str, amount: int, ttl_seconds: float) -> int:
         """Add to a counter that expires ``ttl_seconds`` after it was created; return its value."""
         return int(self._incr(keys=[f"{self.prefix}:c:{key}"], args=[amount, max(1, int(ttl_seconds * 1000))]))
 
+    @_guarded
     def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
         """``incr`` for several counters in one pipelined round trip."""
         pipe = self.client.pipeline(transaction=False)
@@ -91,6 +217,7 @@ class RedisStore:
             self._incr(keys=[f"{self.prefix}:c:{key}"], args=[amount, max(1, int(ttl * 1000))], client=pipe)
         return [int(v) for v in pipe.execute()]
 
+    @_guarded
     def reset(self, tenant: str | None = None) -> None:
         """Drop all state (this prefix's keys), or one tenant's objects and counters."""
         if tenant is None:
@@ -125,6 +252,7 @@ class _RedisWriter:
         self._buffer = bytearray()
         self.size = 0
 
+    @_plain_guard
     def write(self, data: bytes) -> None:
         self._buffer += data
         self.size += len(data)
@@ -136,6 +264,7 @@ class _RedisWriter:
             self._client.rpush(self._key, bytes(self._buffer))
             self._buffer = bytearray()
 
+    @_plain_guard
     def commit(self, blob_id: str) -> int:
         self._flush()
         target = f"{self._prefix}:b:{blob_id}"
@@ -146,6 +275,7 @@ class _RedisWriter:
             self._client.rename(self._key, target)
         return self.size
 
+    @_plain_guard
     def abort(self) -> None:
         self._buffer = bytearray()
         self._client.delete(self._key)
@@ -165,11 +295,12 @@ class RedisBlobs:
     def chunks(self, blob_id: str) -> Iterator[bytes]:
         """The blob's chunks, fetched one at a time."""
         key = f"{self._prefix}:b:{blob_id}"
-        for i in range(self._client.llen(key)):
-            chunk = self._client.lindex(key, i)
+        for i in range(_plain_guard(self._client.llen)(key)):
+            chunk = _plain_guard(self._client.lindex)(key, i)
             if chunk:
                 yield chunk
 
+    @_plain_guard
     def delete(self, blob_id: str) -> None:
         """Drop a blob."""
         self._client.delete(f"{self._prefix}:b:{blob_id}")

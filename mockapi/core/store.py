@@ -34,6 +34,15 @@ class Store(Protocol):
     def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
         """``incr`` for several (key, amount, ttl) at once (one lock, or one round trip); values in order."""
 
+    def reserve(self, items: list[tuple[str, int, int, int | None, float]]) -> tuple[bool, list[int]]:
+        """Atomically add every (key, need, amount, limit, ttl) amount when each has ``value + need <= limit``.
+
+        Returns whether it added, and the values (after adding, or as they were when refused).
+        """
+
+    def healthy(self) -> bool:
+        """Whether the backend answers now (``/health``)."""
+
     def reset(self, tenant: str | None = None) -> None:
         """Drop all state, or one tenant's."""
 
@@ -43,12 +52,18 @@ class MemoryStore:
 
     # Expired counters are swept once this many exist, so windowed keys never pile up.
     SWEEP_AT = 1024
+    # Past this many live counters the least recently used are dropped: counters that never expire (how many
+    # identical calls came before, for ids) must not grow without bound. Rate-limit windows are used on every
+    # request, so they stay; an evicted occurrence count restarts at 1 for that request content (so ids repeat only
+    # after 20,000 other distinct requests since its last use). A counter costs about 0.8 kB: at most ~16 MB.
+    MAX_COUNTERS = 20_000
 
-    def __init__(self, clock: Any = None) -> None:
+    def __init__(self, clock: Any = None, max_counters: int | None = None) -> None:
         self._lock = threading.RLock()
         self._objects: dict[tuple[str, str], OrderedDict[str, dict[str, Any]]] = {}
-        self._counters: dict[str, tuple[int, float]] = {}
-        self._sweep_at = self.SWEEP_AT
+        self._counters: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self.max_counters = max_counters or self.MAX_COUNTERS
+        self._sweep_at = min(self.SWEEP_AT, self.max_counters)
         self.clock = clock  # counters expire on this clock (the engine's) when set, else on monotonic time
 
     def get(self, tenant: str, kind: str, object_id: str) -> dict[str, Any] | None:
@@ -85,20 +100,43 @@ class MemoryStore:
         with self._lock:
             return [self._add(key, amount, ttl, now) for key, amount, ttl in items]
 
+    def reserve(self, items: list[tuple[str, int, int, int | None, float]]) -> tuple[bool, list[int]]:
+        """Check every limit and add every amount under one lock (see ``Store.reserve``)."""
+        now = self.clock.now() if self.clock is not None else time.monotonic()
+        with self._lock:
+            values = [self._value(key, now) for key, *_ in items]
+            if any(limit is not None and value + need > limit for value, (_, need, _, limit, _) in zip(values, items)):
+                return False, values
+            return True, [self._add(key, amount, ttl, now) if amount else value
+                          for value, (key, _, amount, _, ttl) in zip(values, items)]
+
+    def healthy(self) -> bool:
+        """Memory is always there."""
+        return True
+
+    def _value(self, key: str, now: float) -> int:
+        value, expires = self._counters.get(key, (0, now))
+        return value if now < expires else 0
+
     def _add(self, key: str, amount: int, ttl_seconds: float, now: float) -> int:
-        if len(self._counters) >= self._sweep_at and key not in self._counters:
+        counters = self._counters
+        if key not in counters and len(counters) >= self._sweep_at:
             self._sweep(now)
-        value, expires = self._counters.get(key, (0, now + ttl_seconds))
+        value, expires = counters.pop(key, (0, now + ttl_seconds))  # re-inserted last: the order is least recent first
         if now >= expires:
             value, expires = 0, now + ttl_seconds
         value += amount
-        self._counters[key] = (value, expires)
+        counters[key] = (value, expires)
         return value
 
     def _sweep(self, now: float) -> None:
-        for key in [k for k, (_, expires) in self._counters.items() if now >= expires]:
-            del self._counters[key]
-        self._sweep_at = max(self.SWEEP_AT, 2 * len(self._counters))  # amortised: live keys are not rescanned often
+        counters = self._counters
+        for key in [k for k, (_, expires) in counters.items() if now >= expires]:
+            del counters[key]
+        if len(counters) >= self.max_counters:  # drop the least recent tenth at once, so the next sweep is far off
+            for _ in range(len(counters) - int(self.max_counters * 0.9)):
+                counters.popitem(last=False)
+        self._sweep_at = min(self.max_counters, max(self.SWEEP_AT, 2 * len(counters)))  # amortised
 
     def reset(self, tenant: str | None = None) -> None:
         """Drop all state, or one tenant's."""

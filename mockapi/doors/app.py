@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import tempfile
-from typing import AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterator
 
+import anyio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -21,7 +22,10 @@ from starlette.routing import Mount, Route
 from mockapi.assembly import build_engine
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine, Request
+from mockapi.core.errors import MockAPIError, RequestTimeoutError
+from mockapi.core.limits import too_large
 from mockapi.core.results import Cut, Pause, Reply
+from mockapi.core.store import MemoryStore
 from mockapi.traffic.asgi import MARKER, ConnectionFaults, StreamCut
 from mockapi.traffic.control import PREFIX as CONTROL_PREFIX
 
@@ -69,8 +73,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     """The ASGI app serving ``engine`` (built from ``settings`` when not given)."""
     engine = engine or build_engine(settings)
 
+    health_threads = anyio.CapacityLimiter(2)  # its own threads: never queued behind API requests waiting on Redis
+
     async def health(_: HTTPRequest) -> Response:
-        return JSONResponse({"status": "ok"})
+        """200 while the server and its store answer; 503 (compose and Kubernetes see it) when the store is down."""
+        check = getattr(engine.store, "healthy", None)
+        if check is None or isinstance(engine.store, MemoryStore):
+            return JSONResponse({"status": "ok"})
+        if await anyio.to_thread.run_sync(check, limiter=health_threads):
+            return JSONResponse({"status": "ok", "store": "ok"})
+        return JSONResponse({"status": "unavailable", "store": "down"}, status_code=503)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -98,27 +110,61 @@ class EngineEndpoint:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # A shared store (Redis) may block for its timeout: the engine then runs in worker threads, never on the
+        # event loop. The memory store never blocks, so the hot path stays on the loop.
+        self.offload = not isinstance(engine.store, MemoryStore)
 
     async def __call__(self, scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]) -> None:
         """Read the request, let the engine answer, write the reply."""
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        body, body_file = b"", None
-        if headers.get("content-type", "").startswith("multipart/"):
-            body_file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_LIMIT)
-            async for chunk in _body_chunks(receive):
-                body_file.write(chunk)
-            body_file.seek(0)
-        else:
-            body = b"".join([chunk async for chunk in _body_chunks(receive)])
+        try:
+            body, body_file = await self._read_body(headers, receive)
+        except MockAPIError as exc:  # too large or too slow: answered without reading the rest
+            await send_reply(self.engine.error_reply(exc), send)
+            return
         request = Request(method=scope["method"], path=scope["path"], headers=headers, body=body,
                           query=scope.get("query_string", b"").decode("latin-1"), body_file=body_file)
-        reply = self.engine.handle(request)
-        await send_reply(reply, send)
+        if self.offload:
+            reply = await anyio.to_thread.run_sync(self._handle, request)
+        else:
+            reply = self._handle(request)
+        await send_reply(reply, send, offload=self.offload)
+
+    def _handle(self, request: Request) -> Reply:
+        try:
+            return self.engine.handle(request)
+        except MockAPIError as exc:  # e.g. the store failing while the engine finishes a reply: still the OpenAI shape
+            return self.engine.error_reply(exc)
+
+    async def _read_body(self, headers: dict[str, str], receive: Callable[[], Awaitable[dict]]) -> tuple[bytes, Any]:
+        """The body (a spooled file for multipart), refusing a JSON body over the limit before buffering past it."""
+        limits = self.engine.limits
+        chunks = _body_chunks(receive, limits.body_timeout)
+        if headers.get("content-type", "").startswith("multipart/"):
+            body_file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_LIMIT)
+            async for chunk in chunks:
+                body_file.write(chunk)
+            body_file.seek(0)
+            return b"", body_file
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limits.max_body_bytes:
+            raise too_large(limits.max_body_bytes)
+        parts, size = [], 0
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > limits.max_body_bytes:
+                raise too_large(limits.max_body_bytes)
+            parts.append(chunk)
+        return b"".join(parts), None
 
 
-async def _body_chunks(receive: Callable[[], Awaitable[dict]]) -> AsyncIterator[bytes]:
+async def _body_chunks(receive: Callable[[], Awaitable[dict]], timeout: float | None = None) -> AsyncIterator[bytes]:
     while True:
-        message = await receive()
+        try:
+            message = await asyncio.wait_for(receive(), timeout)
+        except asyncio.TimeoutError:
+            raise RequestTimeoutError(f"Request timed out: the request body stalled for more than {timeout:g} seconds.",
+                                      code="request_timeout") from None
         if message["type"] == "http.disconnect":
             return
         chunk = message.get("body", b"")
@@ -133,8 +179,11 @@ async def _body_chunks(receive: Callable[[], Awaitable[dict]]) -> AsyncIterator[
 COALESCE_BYTES = 1 << 16
 
 
-async def send_reply(reply: Reply, send: Callable[[dict], Awaitable[None]]) -> None:
-    """Write an engine reply to ASGI ``send``: headers, then the body or the stream."""
+async def send_reply(reply: Reply, send: Callable[[dict], Awaitable[None]], offload: bool = False) -> None:
+    """Write an engine reply to ASGI ``send``: headers, then the body or the stream.
+
+    ``offload``: produce stream chunks in a worker thread (the engine's store may block).
+    """
     if reply.meta.get("connection"):
         await send({"type": MARKER, "action": reply.meta["connection"]})
         return
@@ -145,23 +194,33 @@ async def send_reply(reply: Reply, send: Callable[[dict], Awaitable[None]]) -> N
         await send({"type": "http.response.body", "body": reply.body})
         return
     await send({"type": "http.response.start", "status": reply.status, "headers": raw})
-    coalesce = not reply.meta.get("fault")
+    limit = COALESCE_BYTES if not reply.meta.get("fault") else 1  # a faulted stream keeps its chunking as it is
+    chunks = iter(reply.stream)
+    while True:
+        if offload:
+            data, marker, done = await anyio.to_thread.run_sync(_next_batch, chunks, limit)
+        else:
+            data, marker, done = _next_batch(chunks, limit)
+        if done:
+            await send({"type": "http.response.body", "body": data, "more_body": False})
+            return
+        if data:
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+        if isinstance(marker, Pause):
+            await asyncio.sleep(marker.seconds)
+        elif isinstance(marker, Cut):
+            raise StreamCut(marker.reason)
+
+
+def _next_batch(chunks: Iterator[Any], limit: int) -> tuple[bytes, Any, bool]:
+    """Bytes produced back to back (up to ``limit``), the Pause or Cut that stopped them, and whether the stream ended."""
     buffer: list[bytes] = []
     size = 0
-    for chunk in reply.stream:
-        if isinstance(chunk, bytes):
-            if not coalesce:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                continue
-            buffer.append(chunk)
-            size += len(chunk)
-            if size < COALESCE_BYTES:
-                continue
-        if buffer:
-            await send({"type": "http.response.body", "body": b"".join(buffer), "more_body": True})
-            buffer, size = [], 0
-        if isinstance(chunk, Pause):
-            await asyncio.sleep(chunk.seconds)
-        elif isinstance(chunk, Cut):
-            raise StreamCut(chunk.reason)
-    await send({"type": "http.response.body", "body": b"".join(buffer), "more_body": False})
+    for chunk in chunks:
+        if not isinstance(chunk, bytes):
+            return b"".join(buffer), chunk, False
+        buffer.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            return b"".join(buffer), None, False
+    return b"".join(buffer), None, True

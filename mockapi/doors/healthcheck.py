@@ -1,6 +1,7 @@
 """``python -m mockapi.doors.healthcheck``: exit 0 when the local server answers ``GET /health`` (Docker's HEALTHCHECK).
 
 The slim image has no curl, so the check is this module: it reads ``MOCKAPI_PORT`` like the server does.
+``/health`` answers 503 while a Redis store is down, so this check (and compose's ``service_healthy``) fails then too.
 """
 
 from __future__ import annotations

@@ -37,9 +37,10 @@ class LiveServer:
         import uvicorn
 
         from .app import create_app
+        from .protocols import uvicorn_options
 
         config = uvicorn.Config(create_app(engine=self.engine), host=self.host, port=self.port, log_level="warning",
-                                lifespan="on", loop="asyncio")
+                                lifespan="on", loop="asyncio", **uvicorn_options(self.engine.limits))
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="mockapi-live", daemon=True)
         self._thread.start()

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 MAX_BODY = 16 * 1024  # characters of a request or response body kept per entry
 MAX_FRAMES = 200  # stream chunks kept per entry
 MAX_FRAME = 4096
+MAX_STREAM_BYTES = 256 * 1024  # characters of stream frames kept per entry
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the whole journal (config: journal: {max_bytes: 64MB}); oldest entries go first
+_ENTRY_OVERHEAD = 1024  # what an entry costs beyond its texts (objects, dicts), roughly
 
 
 def _text(raw: bytes, limit: int = MAX_BODY, known: tuple[str, ...] = ()) -> str:
@@ -56,13 +59,16 @@ class Entry:
     violations: list[str] = field(default_factory=list)
     fault: str | None = None
     retry_count: int | None = None
+    truncated: bool = False  # a body or stream was cut to fit the journal
+    size: int = 0  # characters kept, roughly its memory; counted against the journal's max_bytes
+    evicted: bool = False
 
     def summary(self) -> dict[str, Any]:
         """The fields a list shows."""
         return {"seq": self.seq, "id": self.id, "time": self.time, "method": self.method, "path": self.path,
                 "tenant": self.tenant, "status": self.status, "operation": self.operation, "stream": self.stream,
                 "duration_ms": round(self.duration_ms, 3), "violations": list(self.violations), "fault": self.fault,
-                "retry_count": self.retry_count, "done": self.done}
+                "retry_count": self.retry_count, "done": self.done, "truncated": self.truncated}
 
     def to_dict(self) -> dict[str, Any]:
         """Everything kept about the exchange."""
@@ -74,8 +80,15 @@ class Entry:
 class Journal:
     """Recent exchanges, oldest dropped first; subscribers hear of each new one."""
 
-    def __init__(self, engine: "Engine", size: int = 1000) -> None:
+    def __init__(self, engine: "Engine", size: int = 1000, max_bytes: int | None = None) -> None:
         self.engine = engine
+        if max_bytes is None:
+            from mockapi.core.limits import parse_size
+
+            configured = (engine.settings.extra.get("journal") or {}).get("max_bytes", DEFAULT_MAX_BYTES)
+            max_bytes = parse_size(configured, "journal.max_bytes")
+        self.max_bytes = max(1, int(max_bytes))
+        self._bytes = 0
         self._entries: deque[Entry] = deque(maxlen=max(1, int(size)))
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
@@ -96,9 +109,15 @@ class Journal:
         entry = self._entry(request, call, reply)
         if reply.stream is not None:
             reply.stream = self._capture(entry, reply.stream, started)
+        entry.size = _ENTRY_OVERHEAD + len(entry.request_body) + len(entry.response_body) + len(entry.path) + len(entry.query) \
+            + sum(len(k) + len(v) for k, v in entry.request_headers.items()) + sum(len(k) + len(v) for k, v in entry.response_headers)
         with self._lock:
             entry.seq = next(self._seq)
+            if len(self._entries) == self._entries.maxlen:
+                self._evict()
             self._entries.append(entry)
+            self._bytes += entry.size
+            self._trim()
             subscribers = list(self._subscribers)
         for notify in subscribers:
             try:
@@ -122,6 +141,7 @@ class Journal:
             path=redact(request.path, known), query=redact(request.query, known),
             tenant=redact(call.tenant if call else self._tenant(request), known),  # a header may carry a key
             status=reply.status, operation=call.op.operation_id if call else None, request_headers=headers,
+            truncated=len(body) > MAX_BODY or len(reply.body) > 4096,
             request_body=_text(body, known=known), response_headers=[(k, redact_header(k, v, known)) for k, v in reply.headers],
             response_body=_text(reply.body, 4096, known), stream=reply.stream is not None, done=reply.stream is None,
             duration_ms=float(processing) if processing.isdigit() else 0.0, violations=violations,
@@ -139,6 +159,7 @@ class Journal:
         try:
             for chunk in chunks:
                 if isinstance(chunk, bytes):
+                    entry.truncated |= len(chunk) > MAX_FRAME
                     self._frame(entry, _text(chunk, MAX_FRAME, self.known))
                 elif isinstance(chunk, Cut):
                     self._frame(entry, f"[connection dropped: {chunk.reason}]")
@@ -149,12 +170,33 @@ class Journal:
             entry.done = True
             entry.duration_ms = max(entry.duration_ms, (time.perf_counter() - started) * 1000)
 
-    @staticmethod
-    def _frame(entry: Entry, text: str) -> None:
-        if len(entry.frames) < MAX_FRAMES:
+    def _frame(self, entry: Entry, text: str) -> None:
+        if len(entry.frames) < MAX_FRAMES and entry.size + len(text) <= MAX_STREAM_BYTES:
             entry.frames.append(text)
+            with self._lock:
+                entry.size += len(text)
+                if not entry.evicted:
+                    self._bytes += len(text)
+                    self._trim()
         else:
             entry.frames_dropped += 1
+            entry.truncated = True
+
+    def _evict(self) -> None:
+        """Drop the oldest entry (the lock is held)."""
+        old = self._entries.popleft()
+        old.evicted = True
+        self._bytes -= old.size
+
+    def _trim(self) -> None:
+        """Drop the oldest entries until the journal fits ``max_bytes`` (the lock is held; the newest always stays)."""
+        while self._bytes > self.max_bytes and len(self._entries) > 1:
+            self._evict()
+
+    @property
+    def bytes(self) -> int:
+        """Roughly how much the kept entries weigh (characters of bodies, headers and frames)."""
+        return self._bytes
 
     # -- reading ---------------------------------------------------------------------------
     def query(self, *, path: str | None = None, status: str | int | None = None, tenant: str | None = None,
@@ -181,14 +223,18 @@ class Journal:
     def clear(self, tenant: str | None = None) -> int:
         """Forget every entry, or one tenant's; return how many were dropped."""
         with self._lock:
-            before = len(self._entries)
+            dropped = [e for e in self._entries if tenant is None or e.tenant == tenant]
+            for entry in dropped:
+                entry.evicted = True
+                self._bytes -= entry.size
             if tenant is None:
                 self._entries.clear()
+                self._bytes = 0
             else:
                 kept = [e for e in self._entries if e.tenant != tenant]
                 self._entries.clear()
                 self._entries.extend(kept)
-            return before - len(self._entries)
+            return len(dropped)
 
     def subscribe(self, callback: Callable[[Entry], None]) -> Callable[[], None]:
         """Call ``callback`` with each new entry until the returned function is called."""

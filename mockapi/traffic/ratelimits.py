@@ -22,6 +22,7 @@ from mockapi.core.errors import (
     InvalidValueError,
     MockAPIError,
     RateLimitError,
+    ServiceUnavailableError,
 )
 from mockapi.core.paths import fixtures_dir
 from mockapi.core.results import Reply
@@ -183,10 +184,9 @@ class Limiter:
         return Limits(**values), None if quota is None else int(quota)
 
     def _tier_limits(self, tier: str, model: str) -> tuple[dict[str, int], str]:
+        model = self.counted_model(model)
         found = self._tier_cache.get((tier, model))
         if found is None:
-            if len(self._tier_cache) > 1024:  # model names come from requests: keep the cache bounded
-                self._tier_cache.clear()
             base, family = limits_for(tier, model), family_of(model)
             values = {"rpm": base.rpm, "tpm": base.tpm, "rpd": base.rpd, "tpd": base.tpd, "ipm": base.ipm}
             _overlay(values, self.tier_overrides.get(tier) or {}, family)
@@ -197,7 +197,7 @@ class Limiter:
     def _keys(self, tenant: str, model: str) -> dict[str, tuple[str, int]]:
         now = self.clock.now()
         minute, day = math.floor(now / MINUTE), math.floor(now / DAY)
-        base = f"{tenant}:rl:{model or '-'}"
+        base = f"{tenant}:rl:{self.counted_model(model)}"
         return {"req_minute": (f"{base}:req:m{minute}", 2 * MINUTE), "tok_minute": (f"{base}:tok:m{minute}", 2 * MINUTE),
                 "req_day": (f"{base}:req:d{day}", 2 * DAY), "tok_day": (f"{base}:tok:d{day}", 2 * DAY),
                 "img_minute": (f"{tenant}:rl:img:m{minute}", 2 * MINUTE), "quota_used": (f"{tenant}:rl:quota", _FOREVER)}
@@ -243,14 +243,46 @@ class Limiter:
         }
 
     # -- enforcement -----------------------------------------------------------------------
+    # Check and charge are one atomic step (``Store.reserve``: one lock in memory, one Lua script in Redis): a
+    # request takes its place in every window before it runs, so N workers sharing a store can never let more
+    # through than the limit. ``after`` then settles the reservation: refunded when the reply is an error (errors
+    # are not counted), the estimated tokens swapped for those the reply used.
+    def before(self, call: "Call") -> Reply | None:
+        """Reserve this request in every window, or refuse it with a 429 when one (or the quota) is spent."""
+        if not self.enforce:
+            return None
+        model = _model(call)
+        limits, quota = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
+        images, tokens = _images(call), estimate_tokens(call.body)
+        keys = self._keys(call.tenant, model)
+        plan = [("req_minute", 1, 1, limits.rpm), ("tok_minute", tokens, tokens, limits.tpm if tokens else None),
+                ("req_day", 1, 1, limits.rpd), ("tok_day", tokens, tokens, limits.tpd if tokens else None)]
+        if images:
+            plan.append(("img_minute", images, images, limits.ipm))
+        if quota is not None or tokens:  # quota: refused once used up, even by a request of 0 tokens
+            plan.append(("quota_used", max(1, tokens) if quota is not None else 0, tokens, quota))
+        ok, values = self.store.reserve([(keys[name][0], need, amount, limit, keys[name][1])
+                                         for name, need, amount, limit in plan])
+        counts = dict.fromkeys(Usage.__dataclass_fields__, 0)
+        counts.update(zip((name for name, *_ in plan), values))
+        usage = Usage(**counts)
+        if ok:
+            call.meta["rate_reserved"] = ([(keys[name][0], amount, keys[name][1]) for name, _, amount, _ in plan], tokens)
+            call.meta["rate_usage"] = usage
+            return None
+        reply = self.engine.error_reply(self._refusal(call, model, limits, quota, usage, tokens, images))
+        reply.headers.extend(self.headers(limits, usage).items())
+        return reply
+
     def check(self, call: "Call") -> RateLimitError | InsufficientQuotaError | None:
-        """The 429 this request earns, or None when every window has room."""
+        """The 429 this request would earn now, or None when every window has room (charges nothing)."""
         model = _model(call)
         limits, quota = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
         images = _images(call)
-        skip = ("img_minute",) if not images else ()
-        usage = self.usage(call.tenant, model, skip + (("quota_used",) if quota is None else ()))
-        tokens = estimate_tokens(call.body)
+        return self._refusal(call, model, limits, quota, self.usage(call.tenant, model), estimate_tokens(call.body), images)
+
+    def _refusal(self, call: "Call", model: str, limits: Limits, quota: int | None, usage: Usage, tokens: int,
+                 images: int) -> RateLimitError | InsufficientQuotaError | None:
         if quota is not None and (usage.quota_used >= quota or usage.quota_used + tokens > quota):
             return InsufficientQuotaError("You exceeded your current quota, please check your plan and billing details. "
                                           "For more information on this error, read the docs: "
@@ -271,33 +303,48 @@ class Limiter:
         label, kind, limit, used, asked, wait = max(spent, key=lambda s: s[5])
         org = call.key.organization or call.request.headers.get("openai-organization") or "org-mockapi"
         error = RateLimitError(
-            f"Rate limit reached for {model or 'requests'} in organization {org} on {label}: Limit {limit}, Used {used}, "
-            f"Requested {asked}. Please try again in {format_duration(wait)}. "
+            f"Rate limit reached for {_model(call, known_only=False) or 'requests'} in organization {org} on {label}: "
+            f"Limit {limit}, Used {used}, Requested {asked}. Please try again in {format_duration(wait)}. "
             "Visit https://platform.openai.com/account/rate-limits to learn more.",
             headers={"retry-after": str(max(1, math.ceil(wait))), "retry-after-ms": str(max(1, math.ceil(wait * 1000)))})
         error.error_type = kind  # type: ignore[misc] - the real API names the bucket: requests or tokens
         return error
 
-    def before(self, call: "Call") -> Reply | None:
-        """Refuse the request with a 429 when a window (or the quota) is spent."""
-        if not self.enforce:
-            return None
-        error = self.check(call)
-        if error is None:
-            return None
-        reply = self.engine.error_reply(error)
-        self._snapshot(call, reply)
+    def after(self, call: "Call", reply: Reply) -> Reply:
+        """Settle the reservation (refund an error, true up the tokens) and give the reply matching headers."""
+        reserved = call.meta.pop("rate_reserved", None)
+        if isinstance(reply.meta.get("error"), ServiceUnavailableError):
+            return reply  # the store is down: nothing to settle or read (the engine adds the plain headers)
+        try:
+            if reserved is None:  # not enforcing, or an earlier hook answered: the engine charges a success
+                if reply.status < 400 and _images(call):
+                    self.charge_images(call.tenant, _images(call))
+                elif reply.status >= 400:
+                    self._snapshot(call, reply)
+                return reply
+            self._settle(call, reply, *reserved)
+        except ServiceUnavailableError:
+            pass  # the store went away mid-request: the reply stands, its counters are lost with the store
         return reply
 
-    def after(self, call: "Call", reply: Reply) -> Reply:
-        """Count images; give error replies headers that match the counters."""
-        if reply.status < 400:
-            images = _images(call)
-            if images:
-                self.charge_images(call.tenant, images)
+    def _settle(self, call: "Call", reply: Reply, items: list[tuple[str, int, float]], estimated: int) -> None:
+        model = _model(call)
+        keys = self._keys(call.tenant, model)
+        req_key, tok_key = keys["req_minute"][0], keys["tok_minute"][0]
+        if reply.status >= 400:
+            changes = [(key, -amount, ttl) for key, amount, ttl in items if amount]
         else:
-            self._snapshot(call, reply)
-        return reply
+            delta = call.charged_tokens - estimated
+            token_keys = {keys[name][0] for name in ("tok_minute", "tok_day", "quota_used")}
+            changes = [(key, delta, ttl) for key, _, ttl in items if key in token_keys and delta]
+            call.meta["rate_accounted"] = True  # the engine does not charge again
+        reads = [(key, 0, ttl) for key, _, ttl in items if key in (req_key, tok_key)]
+        values = self.store.incr_many(changes + reads)[len(changes):]
+        usage = Usage(**{**dict.fromkeys(Usage.__dataclass_fields__, 0), "req_minute": values[0], "tok_minute": values[1]})
+        present = {k.lower() for k, _ in reply.headers}
+        if "x-ratelimit-limit-requests" not in present:
+            limits, _ = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
+            reply.headers.extend(self.headers(limits, usage).items())
 
     def _snapshot(self, call: "Call", reply: Reply) -> None:
         present = {k.lower() for k, _ in reply.headers}
@@ -306,6 +353,10 @@ class Limiter:
         model = _model(call)
         limits, _ = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
         reply.headers.extend(self.headers(limits, self.usage(call.tenant, model)).items())
+
+    def counted_model(self, model: str) -> str:
+        """The model name counters are kept under: a known model, or ``-`` (names from requests never become keys)."""
+        return model if model and model in self.engine.catalog else "-"
 
 
 def _overlay(values: dict[str, int], source: Mapping[str, Any], family: str) -> None:
@@ -317,9 +368,11 @@ def _overlay(values: dict[str, int], source: Mapping[str, Any], family: str) -> 
             values[name] = int(value)
 
 
-def _model(call: "Call") -> str:
+def _model(call: "Call", known_only: bool = True) -> str:
     model = call.body.get("model") if isinstance(call.body, dict) else None
-    return model if isinstance(model, str) else ""
+    if not isinstance(model, str):
+        return ""
+    return model if not known_only or model in call.engine.catalog else ""
 
 
 def _images(call: "Call") -> int:

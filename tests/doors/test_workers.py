@@ -76,8 +76,19 @@ def _chat(port: int, key: str = API_KEY, **extra) -> httpx2.Response:  # noqa: A
                           timeout=30)
 
 
-def test_workers_rebuild_the_settings_they_were_given(serve):
-    port, proc = serve("--workers", "2", "--seed", "7", config="azure_deployments: {prod-chat: gpt-4o-mini}\n")
+def test_workers_with_the_memory_store_are_refused(tmp_path: Path):
+    """Each worker would keep its own objects and counters: refused with one clear line (exit 2), never silently split."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKAPI_")}
+    done = subprocess.run([sys.executable, "-m", "mockapi", "serve", "--workers", "2", "--port", str(free_port())],
+                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "--workers 2 needs a shared store" in done.stderr and "--store redis://" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_workers_rebuild_the_settings_they_were_given(serve, redis_url):
+    port, proc = serve("--workers", "2", "--seed", "7", "--store", redis_url,
+                       config="azure_deployments: {prod-chat: gpt-4o-mini}\n")
     assert len(_children(proc.pid)) >= 2, "uvicorn should run two worker processes"
     answers = {_chat(port).json()["choices"][0]["message"]["content"] for _ in range(6)}
     for _ in range(4):  # the config file's extras reach every worker too
@@ -108,5 +119,6 @@ def test_two_workers_share_objects_and_rate_limits_through_redis(serve, redis_ur
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert set(pool.map(fetch, range(16))) == {200}, "every worker sees the stored completion"
-        statuses = list(pool.map(lambda _: _chat(port, key=WORKER_KEY).status_code, range(16)))
-    assert statuses.count(200) == 10 and statuses.count(429) == 6, statuses
+    with ThreadPoolExecutor(max_workers=25) as pool:  # 50 at once against 10 RPM: check and charge are one step
+        statuses = list(pool.map(lambda _: _chat(port, key=WORKER_KEY).status_code, range(50)))
+    assert statuses.count(200) == 10 and statuses.count(429) == 40, statuses

@@ -1,0 +1,119 @@
+"""Request limits: body size, JSON nesting depth and read timeouts, plus parsing a JSON body within them.
+
+Configured under ``limits:`` in the config file (every field optional)::
+
+    limits: {max_body_bytes: 64MB, max_json_depth: 128, body_timeout: 30, keep_alive_timeout: 5}
+
+The doors enforce the size while reading (no byte past the limit is buffered) and the read timeout;
+the engine checks size and depth again, so an in-process transport gets the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .errors import InvalidJSONError, InvalidRequestError, PayloadTooLargeError
+from .jsonutil import loads
+
+# The real API's largest JSON bodies are vision requests: "Up to 50 MB total payload size per request"
+# (source: https://platform.openai.com/docs/guides/images-vision, "Image input requirements"). The default
+# leaves room above that, so no body the real API takes is refused here.
+DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+# Deeper JSON than this is refused before validation, whose recursion would otherwise fail near 1,000
+# levels. Real bodies are shallow: a strict structured-output schema allows 10 levels of nesting
+# (source: https://platform.openai.com/docs/guides/structured-outputs, "Supported schemas"), about 30 JSON levels.
+DEFAULT_MAX_JSON_DEPTH = 128
+DEFAULT_BODY_TIMEOUT = 30.0  # seconds a request body may stall between two chunks
+DEFAULT_KEEP_ALIVE_TIMEOUT = 5.0  # seconds an idle keep-alive connection stays open (uvicorn's default)
+
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
+_NOT_JSON = ("We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
+             "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)")
+
+
+def parse_size(value: Any, name: str = "size") -> int:
+    """A byte count from an int or a text like ``64MB`` / ``512KiB`` (MB = 10^6 bytes, MiB = 2^20)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a byte count, not {value!r}")
+    if isinstance(value, (int, float)):
+        return int(value)
+    found = _SIZE.match(str(value))
+    if not found or found.group(2).lower() not in _UNITS:
+        raise ValueError(f"{name} must be a byte count like 65536 or '64MB', not {value!r}")
+    return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+
+
+@dataclass(frozen=True)
+class RequestLimits:
+    """How big, how deep and how slow a request may be."""
+
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    keep_alive_timeout: float = DEFAULT_KEEP_ALIVE_TIMEOUT
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | None) -> "RequestLimits":
+        """The limits a ``limits:`` config mapping sets (defaults for what it leaves out)."""
+        config = dict(config or {})
+        unknown = set(config) - {"max_body_bytes", "max_json_depth", "body_timeout", "keep_alive_timeout"}
+        if unknown:
+            raise ValueError(f"limits: unknown fields {sorted(unknown)}")
+        made = cls(
+            max_body_bytes=parse_size(config.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES), "limits.max_body_bytes"),
+            max_json_depth=int(config.get("max_json_depth", DEFAULT_MAX_JSON_DEPTH)),
+            body_timeout=float(config.get("body_timeout", DEFAULT_BODY_TIMEOUT)),
+            keep_alive_timeout=float(config.get("keep_alive_timeout", DEFAULT_KEEP_ALIVE_TIMEOUT)),
+        )
+        if made.max_body_bytes < 1 or made.max_json_depth < 1 or made.body_timeout <= 0 or made.keep_alive_timeout <= 0:
+            raise ValueError("limits: every limit must be positive")
+        return made
+
+
+def too_large(limit: int) -> PayloadTooLargeError:
+    """The 413 for a body over ``limit`` bytes."""
+    return PayloadTooLargeError(f"Request body too large: the limit is {limit} bytes.", code="request_too_large")
+
+
+def too_deep(limit: int) -> InvalidRequestError:
+    """The 400 for JSON nested deeper than ``limit``."""
+    return InvalidRequestError(f"Invalid body: nested too deeply (more than {limit} levels of JSON arrays and objects).",
+                               code="invalid_body")
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests arrays and objects more than ``limit`` deep (iterative: any depth is safe)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def parse_json_body(body: bytes, content_type: str, limits: RequestLimits) -> dict[str, Any]:
+    """The JSON object of a request body, or the real API's 400 (or a 413 / a 400 for a body over the limits)."""
+    if len(body) > limits.max_body_bytes:
+        raise too_large(limits.max_body_bytes)
+    content_type = content_type.split(";")[0].strip().lower()
+    if not body.strip():
+        raise InvalidJSONError(_NOT_JSON)
+    if content_type and content_type != "application/json" and not content_type.endswith("+json"):
+        raise InvalidJSONError(
+            f"Invalid Content-Type header ({content_type}), expected application/json. The OpenAI API expects a JSON payload.",
+            code="invalid_content_type")
+    try:
+        parsed = loads(body)
+    except ValueError:  # orjson also refuses nesting past its own limit (1,024) here
+        raise InvalidJSONError(_NOT_JSON) from None
+    if not isinstance(parsed, dict):
+        raise InvalidJSONError("The request body must be a JSON object.", code="invalid_type")
+    # Only a body with more brackets than the limit can nest past it: most bodies skip the walk.
+    if body.count(b"[") + body.count(b"{") > limits.max_json_depth and json_depth_exceeds(parsed, limits.max_json_depth):
+        raise too_deep(limits.max_json_depth)
+    return parsed

@@ -1,0 +1,57 @@
+"""The journal is bounded in bytes (issue 14): big bodies and long streams are truncated and marked, and the oldest
+entries go once the configured ``journal: {max_bytes}`` is reached, however many entries that is."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import make_engine
+from traffic_helpers import chat
+
+from mockapi.core.engine import Request
+
+KEY = "sk-test-0123456789"
+
+
+def _post(engine, body: dict) -> None:  # noqa: ANN001
+    reply = engine.handle(Request("POST", "/v1/chat/completions", {"authorization": f"Bearer {KEY}",
+                                                                   "content-type": "application/json"},
+                                  json.dumps(body).encode()))
+    if reply.stream is not None:
+        for _ in reply.stream:  # the journal records frames as the client reads them
+            pass
+
+
+def test_large_bodies_are_truncated_and_marked():
+    engine = make_engine()
+    _post(engine, {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x" * 100_000}]})
+    _post(engine, {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "short"}]})
+    big, small = engine.traffic.journal.query(limit=2)[::-1]
+    assert big.truncated and big.to_dict()["truncated"] is True and len(big.request_body) < 20_000
+    assert "more bytes" in big.request_body
+    assert small.truncated is False and small.summary()["truncated"] is False
+
+
+def test_long_streams_keep_a_bounded_prefix(monkeypatch):
+    monkeypatch.setattr("mockapi.traffic.journal.MAX_STREAM_BYTES", 20_000)  # this stream sends about 140 kB
+    engine = make_engine()
+    _post(engine, {"model": "gpt-4o-mini", "stream": True, "max_tokens": 4000, "logprobs": True, "top_logprobs": 20,
+                   "messages": [{"role": "user", "content": "Write a long essay about rivers."}]})
+    entry = engine.traffic.journal.query(limit=1)[0]
+    assert entry.done and entry.size <= 20_000
+    assert entry.frames_dropped > 0 and entry.truncated
+    assert entry.frames[0].startswith("data: ")  # the prefix is kept, the rest counted
+
+
+def test_the_journal_stays_within_max_bytes():
+    engine = make_engine(extra={"journal": {"max_bytes": "200kB"}})
+    journal = engine.traffic.journal
+    for i in range(60):
+        _post(engine, {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"{i} " + "y" * 15_000}]})
+    assert journal.bytes <= 200_000
+    assert 5 <= len(journal) < 60  # entries went by weight, not by count (the count bound is 1,000)
+    assert journal.query(limit=1)[0].request_body.startswith('{"model"')
+    journal.clear()
+    assert journal.bytes == 0 and len(journal) == 0
+    chat(__import__("conftest").inprocess_clients(engine)[0], "after clearing")
+    assert len(journal) == 1 and 0 < journal.bytes <= 200_000
