@@ -17,7 +17,7 @@ from mockapi.core.errors import NotFoundError
 from mockapi.core.results import Reply
 
 from . import objects, proxy
-from .fixture import Cassette
+from .fixture import Cassette, Fixture
 from .match import candidates, canonical, closest, meaning
 from .options import RecordingOptions
 from .replay import reply_of, usage_tokens
@@ -37,6 +37,8 @@ class RecordReplay:
         self.options = options
         self.cassette = Cassette(options.directory)
         self.scrubber = Scrubber(options.scrub_patterns)
+        if options.upstream_key:
+            self.scrubber.remember("key", options.upstream_key)
         self._client: httpx.Client | None = None
         self._lock = threading.Lock()
 
@@ -45,7 +47,8 @@ class RecordReplay:
         """The upstream HTTP client (made on first use: a replay never needs one)."""
         with self._lock:
             if self._client is None:
-                self._client = httpx.Client(timeout=self.options.timeout, follow_redirects=False)
+                self._client = httpx.Client(timeout=self.options.timeout, follow_redirects=False,
+                                            transport=proxy.DirectTransport())
             return self._client
 
     def close(self) -> None:
@@ -73,6 +76,8 @@ class RecordReplay:
     def _replay(self, call: "Call", request: dict, found: list) -> Reply:
         # The n-th identical request gets the n-th matching fixture (the last one repeats).
         n = call.store.incr(f"{call.tenant}:replay:{digest(canonical(request))}", 1, OCCURRENCE_TTL)
+        if self.options.label:  # the recording test's own fixtures first (pytest plugin: one cassette per module)
+            found = sorted(found, key=lambda f: f.extra.get("test") != self.options.label)
         fixture = found[min(n, len(found)) - 1]
         objects.register(call, fixture)
         call.charged_tokens = usage_tokens(fixture)
@@ -82,8 +87,13 @@ class RecordReplay:
         if not call.faithful and call.op.request_schema is not None and call.op.request_content == "application/json":
             # Recording validates as at level faithful whatever the caller asked: a refused request is not forwarded.
             self.engine.contract.validate_request(call.op, call.body, faithful=True)
-        response, started = proxy.forward(call, self.client, str(self.options.upstream))
-        return proxy.record(call, response, started, self.scrubber, request, self.cassette.add)
+        response, started = proxy.forward(call, self.client, str(self.options.upstream), self.options.upstream_key)
+        return proxy.record(call, response, started, self.scrubber, request, self._save)
+
+    def _save(self, fixture: Fixture, binary: bytes | None) -> None:
+        if self.options.label:
+            fixture.extra["test"] = self.options.label
+        self.cassette.add(fixture, binary)
 
     def _miss_message(self, request: dict) -> str:
         best, differs = closest(self.cassette.fixtures, request)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
 MODES = ("replay", "record", "record-on-miss")
@@ -19,7 +19,8 @@ class RecordingOptions:
     replay_speed: float | None = None  # None: no pauses; 1.0: the recorded timing; 2.0: twice as fast
     scrub_patterns: tuple[str, ...] = ()  # extra regexes whose matches become placeholders (emails, ...)
     timeout: float = 600.0
-    extra_headers: Mapping[str, str] = field(default_factory=dict)
+    upstream_key: str | None = None  # forward with this key instead of the caller's (the plugin's tests use a mock key)
+    label: str | None = None  # written into recorded fixtures ("test"); replay prefers fixtures of the same label
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -38,7 +39,6 @@ class RecordingOptions:
         """A JSON-able mapping (for ``Settings.extra``)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["scrub_patterns"] = list(self.scrub_patterns)
-        out["extra_headers"] = dict(self.extra_headers)
         return out
 
     @classmethod

@@ -34,6 +34,21 @@ DROPPED_RESPONSE_HEADERS = frozenset({"content-length", "content-encoding", "tra
 _NOT_RECORDED = (429,)
 
 
+class DirectTransport(httpx.HTTPTransport):
+    """An httpx transport the in-process interception never catches.
+
+    The pytest plugin patches ``httpx.HTTPTransport.handle_request`` so that requests to
+    api.openai.com reach the engine; the recording proxy, forwarding to that very URL, must reach
+    the network instead, or it would be answering itself (mockapi/doors/intercept.py keeps the
+    original method as ``__wrapped__``).
+    """
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send with the unpatched transport method."""
+        method = httpx.HTTPTransport.handle_request
+        return getattr(method, "__wrapped__", method)(self, request)
+
+
 def upstream_url(upstream: str, call: "Call") -> str:
     """The upstream URL of a call: its API path under the upstream base URL, with the query."""
     path = call.request.path
@@ -42,9 +57,12 @@ def upstream_url(upstream: str, call: "Call") -> str:
     return upstream.rstrip("/") + api_path + query
 
 
-def forward(call: "Call", client: httpx.Client, upstream: str) -> tuple[httpx.Response, float]:
-    """Send the call upstream (streaming the answer); the response and when the request left."""
+def forward(call: "Call", client: httpx.Client, upstream: str, key: str | None = None) -> tuple[httpx.Response, float]:
+    """Send the call upstream (streaming the answer) with the caller's key, or ``key``; the response and when it left."""
     headers = {k: v for k, v in call.request.headers.items() if k not in HOP_HEADERS and not k.startswith("x-mockapi")}
+    if key:
+        headers.pop("api-key", None)
+        headers["authorization"] = f"Bearer {key}"
     request = client.build_request(call.request.method, upstream_url(upstream, call), headers=headers,
                                    content=raw_body(call) or None)
     started = time.monotonic()
