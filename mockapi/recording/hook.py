@@ -32,7 +32,7 @@ OCCURRENCE_TTL = 10 * 365 * 86400.0
 class RecordReplay:
     """Serves fixtures of a cassette directory, and forwards misses upstream in the recording modes."""
 
-    def __init__(self, engine: "Engine", options: RecordingOptions) -> None:
+    def __init__(self, engine: Engine, options: RecordingOptions) -> None:
         self.engine = engine
         self.options = options
         self.cassette = Cassette(options.directory)
@@ -56,7 +56,7 @@ class RecordReplay:
         if self._client is not None:
             self._client.close()
 
-    def before(self, call: "Call") -> Reply | None:
+    def before(self, call: Call) -> Reply | None:
         """A replayed or forwarded reply, a strict miss's 404, or None to let the mock answer."""
         request = meaning(call, self.scrubber)
         if self.options.mode != "record":
@@ -69,11 +69,11 @@ class RecordReplay:
             raise NotFoundError(self._miss_message(request), code="fixture_not_found")
         return None
 
-    def after(self, call: "Call", reply: Reply) -> Reply:
+    def after(self, call: Call, reply: Reply) -> Reply:
         """Nothing to change: the reply is final here."""
         return reply
 
-    def _replay(self, call: "Call", request: dict, found: list) -> Reply:
+    def _replay(self, call: Call, request: dict, found: list) -> Reply:
         # The n-th identical request gets the n-th matching fixture (the last one repeats).
         n = call.store.incr(f"{call.tenant}:replay:{digest(canonical(request))}", 1, OCCURRENCE_TTL)
         if self.options.label:  # the recording test's own fixtures first (pytest plugin: one cassette per module)
@@ -83,7 +83,7 @@ class RecordReplay:
         call.charged_tokens = usage_tokens(fixture)
         return reply_of(fixture, call.op.stream_dialect, self.options.replay_speed)
 
-    def _forward(self, call: "Call", request: dict) -> Reply:
+    def _forward(self, call: Call, request: dict) -> Reply:
         if not call.faithful and call.op.request_schema is not None and call.op.request_content == "application/json":
             # Recording validates as at level faithful whatever the caller asked: a refused request is not forwarded.
             self.engine.contract.validate_request(call.op, call.body, faithful=True)
@@ -104,7 +104,7 @@ class RecordReplay:
                 f"Closest: {best.name}, which differs in: {', '.join(differs) or 'nothing (an occurrence)'}.")
 
 
-def install(engine: "Engine", options: RecordingOptions) -> RecordReplay:
+def install(engine: Engine, options: RecordingOptions) -> RecordReplay:
     """Add the record/replay hook to ``engine``, after the traffic hooks; reachable as ``engine.recording``."""
     uninstall(engine)
     hook = RecordReplay(engine, options)
@@ -113,7 +113,7 @@ def install(engine: "Engine", options: RecordingOptions) -> RecordReplay:
     return hook
 
 
-def uninstall(engine: "Engine") -> None:
+def uninstall(engine: Engine) -> None:
     """Remove the record/replay hook from ``engine`` (if any)."""
     hook = getattr(engine, "recording", None)
     if hook is not None:

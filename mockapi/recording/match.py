@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .fixture import Fixture
 
@@ -30,7 +31,7 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def raw_body(call: "Call") -> bytes:
+def raw_body(call: Call) -> bytes:
     """The request's bytes (a spooled upload is read and rewound for the handler)."""
     request = call.request
     if request.body or request.body_file is None:
@@ -41,7 +42,7 @@ def raw_body(call: "Call") -> bytes:
     return data
 
 
-def _form_digest(call: "Call") -> str | None:
+def _form_digest(call: Call) -> str | None:
     data = raw_body(call)
     if not data:
         return None
@@ -52,7 +53,7 @@ def _form_digest(call: "Call") -> str | None:
     return hashlib.sha256(data).hexdigest()
 
 
-def meaning(call: "Call", scrubber: "Scrubber") -> dict[str, Any]:
+def meaning(call: Call, scrubber: Scrubber) -> dict[str, Any]:
     """The matchable parts of a request, scrubbed as the fixture's were."""
     out: dict[str, Any] = {"operation": call.op.operation_id}
     if call.path_params:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SIMPLE_KINDS = {"file": "file", "vector_store": "vector_store"}
 
 
-def register(call: "Call", fixture: Fixture) -> list[str]:
+def register(call: Call, fixture: Fixture) -> list[str]:
     """Put the objects of a replayed 2xx answer in the caller's store; their ids."""
     if fixture.status >= 300:
         return []
@@ -40,7 +40,7 @@ def _stream_objects(fixture: Fixture) -> list[Any]:
     return []
 
 
-def _register_one(call: "Call", body: dict[str, Any]) -> bool:
+def _register_one(call: Call, body: dict[str, Any]) -> bool:
     kind = body.get("object")
     if body.get("deleted") is True and kind in SIMPLE_KINDS:
         call.store.delete(call.tenant, SIMPLE_KINDS[kind], body["id"])
@@ -55,7 +55,7 @@ def _register_one(call: "Call", body: dict[str, Any]) -> bool:
     return False
 
 
-def _input_items(call: "Call") -> list[dict[str, Any]]:
+def _input_items(call: Call) -> list[dict[str, Any]]:
     """The request's input as stored items (a follow-up's chain sees this turn's input too)."""
     body = call.body if isinstance(call.body, dict) else {}
     given = body.get("input")

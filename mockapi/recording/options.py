@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 MODES = ("replay", "record", "record-on-miss")
 
@@ -42,7 +43,7 @@ class RecordingOptions:
         return out
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "RecordingOptions":
+    def from_mapping(cls, data: Mapping[str, Any]) -> RecordingOptions:
         """The options from :meth:`to_mapping`'s shape (unknown keys refused)."""
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known

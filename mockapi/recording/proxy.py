@@ -8,7 +8,8 @@ upstream, not the mock, so the mock's clock has no say in them.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -49,7 +50,7 @@ class DirectTransport(httpx.HTTPTransport):
         return getattr(method, "__wrapped__", method)(self, request)
 
 
-def upstream_url(upstream: str, call: "Call") -> str:
+def upstream_url(upstream: str, call: Call) -> str:
     """The upstream URL of a call: its API path under the upstream base URL, with the query."""
     path = call.request.path
     api_path = path[3:] if path.startswith("/v1/") else path
@@ -57,7 +58,7 @@ def upstream_url(upstream: str, call: "Call") -> str:
     return upstream.rstrip("/") + api_path + query
 
 
-def forward(call: "Call", client: httpx.Client, upstream: str, key: str | None = None) -> tuple[httpx.Response, float]:
+def forward(call: Call, client: httpx.Client, upstream: str, key: str | None = None) -> tuple[httpx.Response, float]:
     """Send the call upstream (streaming the answer) with the caller's key, or ``key``; the response and when it left."""
     headers = {k: v for k, v in call.request.headers.items() if k not in HOP_HEADERS and not k.startswith("x-mockapi")}
     if key:
@@ -72,7 +73,7 @@ def forward(call: "Call", client: httpx.Client, upstream: str, key: str | None =
         raise error_for_status(502, f"mockapi could not reach the upstream {upstream}: {type(exc).__name__}: {exc}") from None
 
 
-def record(call: "Call", response: httpx.Response, started: float, scrubber: "Scrubber", meaning: dict[str, Any],
+def record(call: Call, response: httpx.Response, started: float, scrubber: Scrubber, meaning: dict[str, Any],
            save: Callable[[Fixture, bytes | None], Any]) -> Reply:
     """The caller's reply for an upstream response; the exchange is saved (scrubbed) through ``save``."""
     headers = [(k.lower(), v) for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS]

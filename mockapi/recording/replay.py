@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from mockapi.core.jsonutil import dumps, loads
 from mockapi.core.results import Chunk, Pause, Reply

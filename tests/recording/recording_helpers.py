@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import openai
-
 from conftest import API_KEY, inprocess_clients, make_engine
+
 from mockapi.core.engine import Engine
 from mockapi.doors.live import LiveServer
 from mockapi.recording import RecordingOptions

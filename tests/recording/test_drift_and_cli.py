@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import make_engine
+from recording_helpers import API_KEY, client_of, recording_engine, start_upstream
+
 from mockapi.cli import _settings, build_parser, main
 from mockapi.core.config import ConfigError
 from mockapi.core.results import Reply
 from mockapi.doors.live import LiveServer
-from recording_helpers import API_KEY, client_of, recording_engine, start_upstream
 
 HI = [{"role": "user", "content": "Say hi"}]
 
@@ -20,10 +20,10 @@ HI = [{"role": "user", "content": "Say hi"}]
 class NewerAPI:
     """An upstream 'from the future': its chat answers carry a field and an enum value the contract lacks."""
 
-    def before(self, call):  # noqa: ANN001, ANN201
+    def before(self, call):
         return None
 
-    def after(self, call, reply: Reply) -> Reply:  # noqa: ANN001
+    def after(self, call, reply: Reply) -> Reply:
         if call.op.operation_id == "createChatCompletion" and reply.status == 200 and reply.stream is None:
             body = json.loads(reply.body)
             body["reasoning_trace"] = {"steps": 3}
@@ -38,7 +38,7 @@ def newer_upstream() -> LiveServer:
     return LiveServer(engine).start()
 
 
-def test_drift_reports_the_unknown_field_and_the_value_outside_its_enum(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_drift_reports_the_unknown_field_and_the_value_outside_its_enum(tmp_path: Path, capsys) -> None:
     upstream = newer_upstream()
     try:
         client_of(recording_engine(tmp_path, "record", upstream.base_url)).chat.completions.create(model="gpt-4o-mini", messages=HI)
@@ -50,7 +50,7 @@ def test_drift_reports_the_unknown_field_and_the_value_outside_its_enum(tmp_path
     assert "choices[].finish_reason" in out and "outside enum" in out and "'paused'" in out
 
 
-def test_no_drift_in_what_the_current_mock_says(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_no_drift_in_what_the_current_mock_says(tmp_path: Path, capsys) -> None:
     upstream = start_upstream()
     try:
         client = client_of(recording_engine(tmp_path, "record", upstream.base_url))
@@ -63,7 +63,7 @@ def test_no_drift_in_what_the_current_mock_says(tmp_path: Path, capsys) -> None:
     assert "no drift" in capsys.readouterr().out
 
 
-def test_a_response_field_the_sdk_types_lack_is_drift(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_a_response_field_the_sdk_types_lack_is_drift(tmp_path: Path, capsys) -> None:
     # The API's Response objects carry "store" (as the mock's do), which the SDK's Response type does not declare.
     upstream = start_upstream()
     try:
@@ -74,7 +74,7 @@ def test_a_response_field_the_sdk_types_lack_is_drift(tmp_path: Path, capsys) ->
     assert "store  unknown field" in capsys.readouterr().out
 
 
-def test_drift_against_a_live_upstream_compares_shapes(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_drift_against_a_live_upstream_compares_shapes(tmp_path: Path, capsys, monkeypatch) -> None:
     upstream = start_upstream()
     try:
         client_of(recording_engine(tmp_path, "record", upstream.base_url)).chat.completions.create(model="gpt-4o-mini", messages=HI)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import openai
+from recording_helpers import API_KEY, client_of, dump, recording_engine, start_upstream
 
 from mockapi.doors.live import LiveServer
-from recording_helpers import API_KEY, client_of, dump, recording_engine, start_upstream
 
 
 def test_a_live_recording_server_relays_streams_and_replays_objects_offline(tmp_path: Path) -> None:

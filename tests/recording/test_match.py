@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from recording_helpers import client_of, recording_engine
+
 from mockapi.recording.fixture import Fixture
 from mockapi.recording.match import candidates, closest, contains, matches
-from recording_helpers import client_of, recording_engine
 
 REQUEST = {"operation": "createChatCompletion",
            "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "What is the weather in Paris?"}]}}

@@ -7,16 +7,22 @@ from pathlib import Path
 
 import openai
 import pytest
+from recording_helpers import (
+    API_KEY,
+    client_of,
+    recording_engine,
+    start_upstream,
+    upstream_requests,
+)
 
 from mockapi.core.engine import Request
 from mockapi.core.results import Pause
-from recording_helpers import API_KEY, client_of, recording_engine, start_upstream, upstream_requests
 
 HI = [{"role": "user", "content": "Say hi"}]
 
 
 @pytest.fixture
-def upstream():  # noqa: ANN201 - a LiveServer
+def upstream():
     server = start_upstream()
     yield server
     server.stop()
@@ -28,11 +34,11 @@ def chat_request(content: str, *, stream: bool = False) -> Request:
                    json.dumps(body).encode())
 
 
-def chunks_of(reply) -> list:  # noqa: ANN001
+def chunks_of(reply) -> list:
     return list(reply.stream) if reply.stream is not None else [reply.body]
 
 
-def test_record_on_miss_forwards_only_the_misses(tmp_path: Path, upstream) -> None:  # noqa: ANN001
+def test_record_on_miss_forwards_only_the_misses(tmp_path: Path, upstream) -> None:
     client_of(recording_engine(tmp_path, "record", upstream.base_url)).chat.completions.create(model="gpt-4o-mini", messages=HI)
     before = upstream_requests(upstream)
     client = client_of(recording_engine(tmp_path, "record-on-miss", upstream.base_url))
@@ -43,14 +49,14 @@ def test_record_on_miss_forwards_only_the_misses(tmp_path: Path, upstream) -> No
     assert sorted(p.name for p in tmp_path.glob("*.json")) == ["0001-createChatCompletion.json", "0002-createChatCompletion.json"]
 
 
-def test_record_mode_always_forwards(tmp_path: Path, upstream) -> None:  # noqa: ANN001
+def test_record_mode_always_forwards(tmp_path: Path, upstream) -> None:
     client = client_of(recording_engine(tmp_path, "record", upstream.base_url))
     client.chat.completions.create(model="gpt-4o-mini", messages=HI)
     client.chat.completions.create(model="gpt-4o-mini", messages=HI)
     assert upstream_requests(upstream) == 2 and len(list(tmp_path.glob("*.json"))) == 2
 
 
-def test_an_invalid_request_is_refused_and_not_forwarded(tmp_path: Path, upstream) -> None:  # noqa: ANN001
+def test_an_invalid_request_is_refused_and_not_forwarded(tmp_path: Path, upstream) -> None:
     client = client_of(recording_engine(tmp_path, "record", upstream.base_url))
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model="gpt-4o-mini", messages=HI, temperature=5)
@@ -62,7 +68,7 @@ def test_an_invalid_request_is_refused_and_not_forwarded(tmp_path: Path, upstrea
     assert upstream_requests(upstream) == 0 and not list(tmp_path.glob("*.json"))
 
 
-def test_replayed_bytes_and_stream_boundaries_are_the_recorded_ones(tmp_path: Path, upstream) -> None:  # noqa: ANN001
+def test_replayed_bytes_and_stream_boundaries_are_the_recorded_ones(tmp_path: Path, upstream) -> None:
     recorder = recording_engine(tmp_path, "record", upstream.base_url)
     plain = b"".join(chunks_of(recorder.handle(chat_request("Say hi"))))
     streamed = chunks_of(recorder.handle(chat_request("Count to three", stream=True)))
@@ -75,7 +81,7 @@ def test_replayed_bytes_and_stream_boundaries_are_the_recorded_ones(tmp_path: Pa
     assert events[-1] == b"data: [DONE]\n\n"
 
 
-def test_replay_speed_paces_the_events_as_recorded(tmp_path: Path, upstream) -> None:  # noqa: ANN001
+def test_replay_speed_paces_the_events_as_recorded(tmp_path: Path, upstream) -> None:
     assert chunks_of(recording_engine(tmp_path, "record", upstream.base_url).handle(chat_request("Count", stream=True)))
     fixture = json.loads((tmp_path / "0001-createChatCompletion.json").read_text())
     offsets = [e["offset"] for e in fixture["response"]["stream"]]
@@ -85,7 +91,7 @@ def test_replay_speed_paces_the_events_as_recorded(tmp_path: Path, upstream) -> 
     assert not any(isinstance(i, Pause) for i in recording_engine(tmp_path, "replay").handle(chat_request("Count", stream=True)).stream)
 
 
-def test_a_binary_answer_is_a_file_beside_its_fixture(tmp_path: Path, upstream) -> None:  # noqa: ANN001
+def test_a_binary_answer_is_a_file_beside_its_fixture(tmp_path: Path, upstream) -> None:
     client = client_of(recording_engine(tmp_path, "record", upstream.base_url))
     audio = client.audio.speech.create(model="tts-1", voice="alloy", input="Hello there").content
     upstream.stop()
@@ -96,7 +102,7 @@ def test_a_binary_answer_is_a_file_beside_its_fixture(tmp_path: Path, upstream) 
     assert replayed == audio
 
 
-def test_identical_requests_replay_in_recorded_order(tmp_path: Path, upstream) -> None:  # noqa: ANN001
+def test_identical_requests_replay_in_recorded_order(tmp_path: Path, upstream) -> None:
     client = client_of(recording_engine(tmp_path, "record", upstream.base_url))
     created = client.files.create(file=("a.txt", b"alpha", "text/plain"), purpose="assistants")
     first = client.files.list().data

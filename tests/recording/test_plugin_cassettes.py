@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from recording_helpers import files_text, start_upstream, upstream_requests
 
 pytest_plugins = ["pytester"]

@@ -8,8 +8,15 @@ from typing import Any
 
 import openai
 import pytest
-
-from recording_helpers import API_KEY, client_of, dump, files_text, recording_engine, start_upstream, upstream_requests
+from recording_helpers import (
+    API_KEY,
+    client_of,
+    dump,
+    files_text,
+    recording_engine,
+    start_upstream,
+    upstream_requests,
+)
 
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Weather of a city",
                                            "parameters": {"type": "object", "properties": {"city": {"type": "string"}},

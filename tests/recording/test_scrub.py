@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from recording_helpers import (
+    API_KEY,
+    client_of,
+    files_text,
+    recording_engine,
+    start_upstream,
+)
+
 from mockapi.recording.scrub import Scrubber, placeholder
-from recording_helpers import API_KEY, client_of, files_text, recording_engine, start_upstream
 
 EMAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
 
