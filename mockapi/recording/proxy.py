@@ -19,6 +19,7 @@ from mockapi.core.results import Reply
 
 from .fixture import Fixture
 from .match import raw_body
+from .replay import json_format_of
 
 if TYPE_CHECKING:
     from mockapi.core.engine import Call
@@ -100,7 +101,11 @@ def record(call: Call, response: httpx.Response, started: float, scrubber: Scrub
     binary = None
     if "json" in content_type:
         try:
-            fixture.response["body"] = scrubber.json(loads(data))
+            body = loads(data)
+            fixture.response["body"] = scrubber.json(body)
+            layout = json_format_of(body, data)  # so a replay gives the same bytes (OpenAI indents its JSON)
+            if layout and layout != "compact":
+                fixture.response["json_format"] = layout
         except ValueError:
             fixture.response["text"] = scrubber.text(data.decode("utf-8", errors="replace"))
     elif content_type.startswith("text/") and _is_utf8(data):

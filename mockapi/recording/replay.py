@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,10 +25,26 @@ def reply_of(fixture: Fixture, dialect: str | None, speed: float | None = None) 
         meta["dialect"] = dialect or "chat"
         return Reply(status, headers, stream=events(response["stream"], speed), meta=meta)
     if "body" in response:
-        return Reply(status, headers, dumps(response["body"]), meta=meta)
+        return Reply(status, headers, json_bytes(response["body"], response.get("json_format")), meta=meta)
     if "text" in response:
         return Reply(status, headers, response["text"].encode("utf-8"), meta=meta)
     return Reply(status, headers, fixture.binary() or b"", meta=meta)
+
+
+def json_bytes(body: Any, json_format: str | None) -> bytes:
+    """A JSON body laid out as the upstream laid it out: compact (the default) or ``indent2`` (``indent2+nl``)."""
+    if json_format and json_format.startswith("indent2"):
+        text = json.dumps(body, indent=2, ensure_ascii=False) + ("\n" if json_format.endswith("+nl") else "")
+        return text.encode("utf-8")
+    return dumps(body)
+
+
+def json_format_of(body: Any, raw: bytes) -> str | None:
+    """The layout of an upstream's JSON bytes, when :func:`json_bytes` can give them back exactly; else None."""
+    for candidate in (None, "indent2", "indent2+nl"):
+        if json_bytes(body, candidate) == raw:
+            return candidate or "compact"
+    return None
 
 
 def events(recorded: list[dict[str, Any]], speed: float | None) -> Iterator[Chunk]:

@@ -117,3 +117,31 @@ def test_identical_requests_replay_in_recorded_order(tmp_path: Path, upstream) -
     assert offline.files.list().data == second == []
     with pytest.raises(openai.NotFoundError, match="No file found"):  # the replayed delete dropped it from the store
         offline.files.retrieve(created.id)
+
+
+class IndentedJSON:
+    """An upstream that lays its JSON out as api.openai.com does: indented by two spaces."""
+
+    def before(self, call):  # noqa: ANN001, ANN201
+        return None
+
+    def after(self, call, reply):  # noqa: ANN001, ANN201
+        if reply.stream is None and reply.header("content-type") == "application/json":
+            reply.body = json.dumps(json.loads(reply.body), indent=2).encode() + b"\n"
+        return reply
+
+
+def test_an_indented_json_answer_replays_byte_for_byte(tmp_path: Path) -> None:
+    from conftest import make_engine
+    from mockapi.doors.live import LiveServer
+
+    engine = make_engine(seed=7)
+    engine.hooks.append(IndentedJSON())
+    upstream = LiveServer(engine).start()
+    try:
+        recorded = b"".join(chunks_of(recording_engine(tmp_path, "record", upstream.base_url).handle(chat_request("Say hi"))))
+    finally:
+        upstream.stop()
+    assert recorded.startswith(b'{\n  "id"') and recorded.endswith(b"}\n")
+    assert json.loads(next(tmp_path.glob("*.json")).read_text())["response"]["json_format"] == "indent2+nl"
+    assert b"".join(chunks_of(recording_engine(tmp_path, "replay", strict=True).handle(chat_request("Say hi")))) == recorded
