@@ -122,10 +122,10 @@ def test_identical_requests_replay_in_recorded_order(tmp_path: Path, upstream) -
 class IndentedJSON:
     """An upstream that lays its JSON out as api.openai.com does: indented by two spaces."""
 
-    def before(self, call):  # noqa: ANN001, ANN201
+    def before(self, call):
         return None
 
-    def after(self, call, reply):  # noqa: ANN001, ANN201
+    def after(self, call, reply):
         if reply.stream is None and reply.header("content-type") == "application/json":
             reply.body = json.dumps(json.loads(reply.body), indent=2).encode() + b"\n"
         return reply
@@ -133,6 +133,7 @@ class IndentedJSON:
 
 def test_an_indented_json_answer_replays_byte_for_byte(tmp_path: Path) -> None:
     from conftest import make_engine
+
     from mockapi.doors.live import LiveServer
 
     engine = make_engine(seed=7)

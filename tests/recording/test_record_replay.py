@@ -18,6 +18,8 @@ from recording_helpers import (
     upstream_requests,
 )
 
+from mockapi.doors.live import LiveServer
+
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Weather of a city",
                                            "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
                                                           "required": ["city"]}}}]
@@ -58,10 +60,16 @@ def recorded(tmp_path: Path) -> tuple[Path, dict[str, Any], int]:
     return tmp_path / "cassette", seen, count
 
 
-def test_a_replayed_session_gives_what_the_upstream_said_with_the_upstream_gone(recorded: Any) -> None:
+@pytest.mark.parametrize("door", ["inprocess", "live"])
+def test_a_replayed_session_gives_what_the_upstream_said_with_the_upstream_gone(recorded: Any, door: str) -> None:
     cassette, seen, count = recorded
     assert count == 8 and len(list(cassette.glob("*.json"))) == 8
-    replayed = session(client_of(recording_engine(cassette, "replay", strict=True)))
+    engine = recording_engine(cassette, "replay", strict=True)
+    if door == "inprocess":
+        replayed = session(client_of(engine))
+    else:
+        with LiveServer(engine) as server:
+            replayed = session(openai.OpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0))
     assert replayed == seen
     # It is the upstream's answer (seed 7), not what this mock (seed 0) would have generated.
     generated = client_of(recording_engine(cassette / "empty", "replay")).chat.completions.create(

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import openai
 import pytest
+from recording_helpers import API_KEY, files_text, start_upstream, upstream_requests
 
 from mockapi.doors.live import free_port
-from recording_helpers import API_KEY, files_text, start_upstream, upstream_requests
 
 HI = [{"role": "user", "content": "Say hi"}]
 
