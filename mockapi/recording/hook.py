@@ -58,6 +58,7 @@ class RecordReplay:
 
     def before(self, call: Call) -> Reply | None:
         """A replayed or forwarded reply, a strict miss's 404, or None to let the mock answer."""
+        self.scrubber.headers(call.request.headers.items())  # learn this caller's secrets before scrubbing its body
         request = meaning(call, self.scrubber)
         if self.options.mode != "record":
             found = candidates(self.cassette.fixtures, request)

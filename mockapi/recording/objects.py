@@ -66,5 +66,5 @@ def _input_items(call: Call) -> list[dict[str, Any]]:
     items = []
     for n, item in enumerate(given):
         if isinstance(item, dict):
-            items.append({"id": item.get("id") or f"msg_replayed_{call.id_digest()[:16]}_{n}", **item})
+            items.append({"id": item.get("id") or f"msg_replayed_{call.digest()[:16]}_{n}", **item})
     return items
