@@ -2,7 +2,8 @@
 
 The engine (:mod:`mockapi.core.engine`) knows neither: the families register their handlers,
 routes, explainers and reset hooks (:func:`mockapi.api.register`), and the traffic layer its
-hooks, observers, rate-limit headers and control plane (:func:`mockapi.traffic.install`).
+hooks, observers, rate-limit headers and control plane (:func:`mockapi.traffic.install`); then, when
+``settings.extra["recording"]`` asks for it, the record/replay hook (:mod:`mockapi.recording`).
 Every door, the plugin, the harness and the tests build engines here.
 """
 
@@ -24,4 +25,10 @@ def build_engine(settings: Settings | None = None, *, store: Store | None = None
     api.register(engine)
     install_admin_traffic(engine)  # the usage recorder and the revoked-key check of the Administration API
     traffic.install(engine)
+    recording = (engine.settings.extra or {}).get("recording")
+    if recording:  # record/replay wraps nothing: it goes last, so the traffic layer wraps it (docs/record-replay.md)
+        from mockapi.recording.hook import install
+        from mockapi.recording.options import RecordingOptions
+
+        install(engine, RecordingOptions.from_mapping(recording))
     return engine

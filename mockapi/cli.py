@@ -1,4 +1,4 @@
-"""The ``mockapi`` command: ``serve`` the mock, list its ``routes``, ``verify`` a server against the contract."""
+"""The ``mockapi`` command: ``serve`` the mock (or record/replay), list its ``routes``, ``verify`` a server, ``drift``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=None, help="uvicorn worker processes (default 1)")
     serve.add_argument("--unknown-ids", choices=["404", "synthesize"], default=None, help="what an unknown object id gives")
     serve.add_argument("--log-level", default="warning")
+    from .recording.cli import add_drift_parser, add_serve_arguments
+
+    add_serve_arguments(serve)
     routes = sub.add_parser("routes", help="print every operation the mock serves")
     routes.add_argument("--all", action="store_true", help="include contract operations without a handler")
     verify = sub.add_parser("verify", help="check an OpenAI-compatible server against the contract (mockapi.harness.server)")
@@ -36,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--max-examples", type=int, default=10, help="generated requests per operation and kind")
     verify.add_argument("--junit", default=None, help="write a JUnit XML report here")
     verify.add_argument("--verbose", action="store_true", help="print each case as it finishes")
+    add_drift_parser(sub)
     return parser
 
 
@@ -48,15 +52,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .harness.server_cli import main as verify_main
 
         return verify_main(args)
+    if args.command == "drift":
+        from .recording.cli import drift_main
+
+        return drift_main(args)
     return _serve(args)
 
 
 def _settings(args: argparse.Namespace):  # noqa: ANN202
-    return load_settings(
+    from .recording.cli import recording_of
+
+    settings = load_settings(
         args.config, host=args.host, port=args.port, seed=args.seed, validation=args.validation,
         fixtures=tuple(args.fixtures) if args.fixtures else None, store=args.store, workers=args.workers,
         unknown_ids=args.unknown_ids,
     )
+    try:  # --record/--replay (mockapi/recording/cli.py); a `recording:` mapping in the config file works too
+        recording = recording_of(args) or settings.extra.get("recording")
+        if recording:
+            from .recording.options import RecordingOptions
+
+            RecordingOptions.from_mapping(recording)  # refuse bad options before serving
+            if settings.workers > 1:
+                raise ValueError("record and replay need a single worker (--workers 1)")
+            settings = settings.with_overrides(extra={**settings.extra, "recording": recording})
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(str(exc)) from None
+    return settings
 
 
 def _serve(args: argparse.Namespace) -> int:

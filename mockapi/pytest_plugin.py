@@ -30,15 +30,23 @@ _INI = {
     "mockapi_latency": ("latency profile: off, fast, realistic, slow or ttft=…,tps=…", "string", ""),
     "mockapi_frozen_time": ("epoch seconds the clock is frozen at, or 'none' for a running clock", "string", ""),
     "mockapi_set_env": ("set OPENAI_BASE_URL and OPENAI_API_KEY for each test (default true)", "bool", True),
+    "mockapi_cassettes": ("record/replay: a directory of cassettes (one per test module) every test uses", "string", ""),
+    "mockapi_upstream": ("record/replay: the base URL recordings forward to (default https://api.openai.com/v1)",
+                         "string", ""),
 }
 MARKER = ("mockapi(seed=None, tier=None, faults=None, fixtures=None, latency=None, base_urls=None, passthrough=None, "
-          "frozen_time=None, set_env=None, api_key=None): configure the mockapi fixtures for this test")
+          "frozen_time=None, set_env=None, api_key=None, replay=None, record=None, replay_strict=True, replay_speed=None, "
+          "scrub=None): configure the mockapi fixtures for this test")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register the ``mockapi_*`` ini options."""
+    """Register the ``mockapi_*`` ini options and the record/replay command-line options."""
     for name, (help_text, kind, default) in _INI.items():
         parser.addini(name, help_text, type=kind, default=default)
+    group = parser.getgroup("mockapi", "mockapi record and replay (docs/record-replay.md)")
+    group.addoption("--mockapi-record", choices=["none", "new", "all"], default=None,
+                    help="none: replay cassettes only (default); new: record what they lack; all: record everything")
+    group.addoption("--mockapi-upstream", default=None, help="the base URL recordings forward to")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -66,11 +74,13 @@ def _session_options(config: pytest.Config) -> "Options":
 
 
 def _test_options(request: pytest.FixtureRequest) -> "Options":
+    from .recording.plugin import split_marker
+
     options = _session_options(request.config)
     for marker in reversed(list(request.node.iter_markers("mockapi"))):  # closest marker last, so it wins
         if marker.args:
             raise pytest.UsageError("@pytest.mark.mockapi takes keyword arguments only")
-        kwargs = dict(marker.kwargs)
+        kwargs, _ = split_marker(dict(marker.kwargs))
         fixtures = kwargs.get("fixtures")
         if fixtures:
             paths = [fixtures] if isinstance(fixtures, (str, os.PathLike)) else fixtures
@@ -83,6 +93,25 @@ def _resolve(request: pytest.FixtureRequest, path: Any) -> str:
     """A marker path: relative to the test file's directory when it exists there, else to the rootdir."""
     candidate = request.path.parent / str(path)
     return str(candidate if candidate.exists() else request.config.rootpath / str(path))
+
+
+def _recording(request: pytest.FixtureRequest, session: "MockSession") -> Any:
+    """Install this test's record/replay hook (``replay=`` marker or ``mockapi_cassettes``), if it has one."""
+    from .recording.hook import install
+    from .recording.plugin import options_for, split_marker
+
+    marker: dict[str, Any] = {}
+    for found in reversed(list(request.node.iter_markers("mockapi"))):
+        marker.update(split_marker(dict(found.kwargs))[1])
+    config = request.config
+    try:
+        options = options_for(request.path, request.path.stem, request.node.nodeid, marker,
+                              record=config.getoption("--mockapi-record"),
+                              upstream=config.getoption("--mockapi-upstream") or config.getini("mockapi_upstream") or None,
+                              cassettes=config.getini("mockapi_cassettes") or None, rootdir=config.rootpath)
+    except ValueError as exc:
+        raise pytest.UsageError(f"mockapi: {exc}") from None
+    return install(session.engine, options) if options else None
 
 
 def _set_env(session: "MockSession") -> pytest.MonkeyPatch:
@@ -99,6 +128,7 @@ def mockapi(request: pytest.FixtureRequest) -> Iterator["MockSession"]:
     from .testing.session import inprocess
 
     with inprocess(_test_options(request)) as session:
+        _recording(request, session)  # before _set_env: a recording forwards the user's own OPENAI_API_KEY
         patch = _set_env(session)
         try:
             yield session
@@ -129,8 +159,13 @@ def mockapi_server(request: pytest.FixtureRequest, _mockapi_live: Any) -> Iterat
 
     server, baseline = _mockapi_live
     with live(server, baseline, _test_options(request)) as session:
+        recording = _recording(request, session)
         patch = _set_env(session)
         try:
             yield session
         finally:
             patch.undo()
+            if recording is not None:  # the live engine outlives the test
+                from .recording.hook import uninstall
+
+                uninstall(session.engine)
