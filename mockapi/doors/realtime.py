@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
-from typing import Any, Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 from mockapi.api.realtime.secrets import find_client_secret
@@ -143,10 +144,11 @@ class Connection:
 
     async def _apply(self, raw: str | bytes) -> None:
         outcome = self.session.handle(raw)
-        if outcome.interrupt:
-            for event in self.session.cancel("turn_detected"):
-                await self._send(event)
-        for event in outcome.events:
+        events = outcome.events
+        if outcome.interrupt:  # the user talks over the answer: speech_started, then the response ends cancelled
+            cut = next(i for i, e in enumerate(events) if e["type"] == "input_audio_buffer.speech_started") + 1
+            events = events[:cut] + self.session.cancel("turn_detected") + events[cut:]
+        for event in events:
             await self._send(event)
         if outcome.stream is not None:
             await self._stream(outcome.stream)

@@ -11,22 +11,22 @@ import array
 import base64
 import json
 import math
-import subprocess
 import shutil
+import subprocess
 import wave
+from collections.abc import Iterator
 from io import BytesIO
-from typing import Any, Iterator
+from typing import Any
 
 import openai
 import pydantic
 import pytest
+from conftest import API_KEY, FROZEN_AT, Mock
 from openai.types.realtime import RealtimeServerEvent
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as ws_connect
 
 from mockapi.doors.live import LiveServer
-
-from conftest import API_KEY, FROZEN_AT, Mock
 
 SERVER_EVENT = pydantic.TypeAdapter(RealtimeServerEvent)
 RATE = 24000
@@ -341,3 +341,27 @@ def test_injected_drop_closes_the_connection(live: Mock) -> None:
         with pytest.raises(ConnectionClosed) as closed:
             until(conn, "response.done")
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011
+
+
+def test_the_plugins_live_server_serves_realtime(mockapi_server: Any) -> None:
+    # The SDK's WebSocket is opened by `websockets` itself, out of reach of the in-process transports:
+    # the pytest plugin's `mockapi_server` fixture (a live server) is the way to test Realtime code.
+    with mockapi_server.client.realtime.connect(model="gpt-realtime-mini") as conn:
+        created = received(conn)
+    assert created["session"]["model"] == "gpt-realtime-mini"
+
+
+def test_speech_during_a_response_interrupts_it(live: Mock) -> None:
+    with live.client.realtime.connect(model="gpt-realtime", extra_headers={"x-mockapi-latency": "overhead=0.001"}) as conn:
+        received(conn)
+        conn.session.update(session={"type": "realtime", "audio": {"input": {"turn_detection": {
+            "type": "server_vad", "silence_duration_ms": 200, "prefix_padding_ms": 0, "create_response": False}}}})
+        received(conn)
+        say(conn, "Tell me a long story about the mountains.")
+        conn.response.create()
+        until(conn, "response.output_audio.delta")
+        append(conn, tone(0.3))  # the user talks over the answer (barge-in)
+        until(conn, "input_audio_buffer.speech_started")
+        events = until(conn, "response.done")
+    done = events[-1]["response"]
+    assert done["status"] == "cancelled" and done["status_details"]["reason"] == "turn_detected"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import array
 import math
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from mockapi.api.audio import speech
 

@@ -12,11 +12,19 @@ from __future__ import annotations
 import base64
 import json
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from mockapi.content.replies import compose
-from mockapi.content.tools import PlannedCall, ToolSpec, arguments_for, handed_off, plan_calls, split_fragments
+from mockapi.content.tools import (
+    PlannedCall,
+    ToolSpec,
+    arguments_for,
+    handed_off,
+    plan_calls,
+    split_fragments,
+)
 from mockapi.core.determinism import make_id
 from mockapi.core.results import Pause
 from mockapi.core.tokenizer import count_tokens, tokenize
@@ -130,7 +138,6 @@ def stream(run: Running, what: Plan, settings: dict[str, Any], ident: str, emit:
            add_item: Callable[[dict[str, Any]], str | None]) -> Iterator[dict[str, Any] | Pause]:
     """The events of one response, ``response.created`` to ``response.done``; items go to ``add_item``."""
     resp = run.response
-    rid = resp["id"]
     yield emit({"type": "response.created", "response": public(resp)})
     if what.error:
         resp.update(status="failed", status_details={"type": "failed", "error": what.error})

@@ -18,8 +18,9 @@ import copy
 import json
 import random
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from mockapi.api.audio import transcript
 from mockapi.core.determinism import make_id
@@ -118,7 +119,7 @@ class RealtimeSession:
             raise ClientEventError(f"Invalid value: '{given.get('type')}'. Supported values are: 'realtime'.", param="session.type")
         if "model" in given and given["model"] != self.config["model"]:
             raise ClientEventError("Cannot update a session's model.", param="session.model")
-        self.config = sessions._merge(self.config, {k: v for k, v in given.items() if k != "type"})
+        self.config = sessions.merge(self.config, {k: v for k, v in given.items() if k != "type"})
         self.vad = self._new_vad()
         return Outcome([self.emit({"type": "session.updated", "session": respond.public(self.config)})])
 
@@ -279,7 +280,7 @@ class RealtimeSession:
 
     def start_response(self, given: dict[str, Any]) -> Events:
         """A response over the conversation (or ``given["input"]``), with ``given``'s per-response overrides."""
-        settings = sessions._merge(self.config, {k: v for k, v in given.items() if k not in ("conversation", "input", "metadata")})
+        settings = sessions.merge(self.config, {k: v for k, v in given.items() if k not in ("conversation", "input", "metadata")})
         out_of_band = given.get("conversation") == "none"
         items = self._input_of(given["input"]) if isinstance(given.get("input"), list) else list(self.items)
         rid = self.next_id("resp_")
