@@ -29,6 +29,8 @@ from mockapi.core.results import Pause
 from mockapi.traffic import faults as fault_rules
 from mockapi.traffic import latency as latency_profiles
 
+from .realtime_journal import SessionJournal
+
 PATH = "/v1/realtime"
 SUBPROTOCOL_KEY = "openai-insecure-api-key."
 POLICY_VIOLATION, INTERNAL_ERROR = 1008, 1011
@@ -55,15 +57,27 @@ class RealtimeDoor:
         if "realtime" in protocols:
             accept["subprotocol"] = "realtime"
         await send(accept)
+        number = self.engine.store.incr("_mockapi:realtime_connections", 1, _FOREVER)
+        journal = SessionJournal(self.engine, PATH, scope.get("query_string", b"").decode("latin-1"), headers,
+                                 "req_" + digest(self.engine.seed, "realtime-connection", number))
+        try:
+            await self._serve(headers, query, protocols, send, receive, journal)
+        finally:
+            journal.close()
+
+    async def _serve(self, headers: dict[str, str], query: dict[str, str], protocols: list[str], send: Send,
+                     receive: Receive, journal: SessionJournal) -> None:
         try:
             tenant, given, session_model = self._authenticate(headers, protocols)
             model = query.get("model") or session_model or "gpt-realtime"
             self.engine.catalog.get(model, kinds=("realtime",))
         except MockAPIError as exc:
             body = exc.body()["error"]
-            await _send_json(send, {"type": "error", "event_id": "event_" + digest("rejected", body["message"])[:21],
-                                    "error": {"type": body.get("type"), "code": body.get("code"), "message": body["message"],
-                                              "param": body.get("param"), "event_id": None}})
+            rejected = {"type": "error", "event_id": "event_" + digest("rejected", body["message"])[:21],
+                        "error": {"type": body.get("type"), "code": body.get("code"), "message": body["message"],
+                                  "param": body.get("param"), "event_id": None}}
+            journal.server(rejected)
+            await _send_json(send, rejected)
             await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": str(body.get("code") or "rejected")[:100]})
             return
         fault = self._fault(headers, tenant, model)
@@ -72,7 +86,7 @@ class RealtimeDoor:
         n = self.engine.store.incr(f"{tenant}:occurrence:realtime:{model}", 1, _FOREVER)
         session = RealtimeSession(digest(self.engine.seed, "realtime", tenant, model, n), model, int(self.engine.clock.now()),
                                   given, lambda m, said, tools: self.engine.overrides.find("/realtime", m, said, tools))
-        await Connection(self.engine, session, tenant, send, receive, fault, profile).run()
+        await Connection(self.engine, session, tenant, send, receive, fault, profile, journal).run()
 
     def _authenticate(self, headers: dict[str, str], protocols: list[str]) -> tuple[str, dict[str, Any] | None, str | None]:
         """The tenant, and the session an ephemeral secret carries (with its model), or a 401-shaped error."""
@@ -107,8 +121,8 @@ class Connection:
     """One live session: reads client frames in the background, streams responses with cancel and barge-in."""
 
     def __init__(self, engine: Engine, session: RealtimeSession, tenant: str, send: Send, receive: Receive,
-                 fault: fault_rules.Fault | None, profile: latency_profiles.Profile) -> None:
-        self.engine, self.session, self.tenant = engine, session, tenant
+                 fault: fault_rules.Fault | None, profile: latency_profiles.Profile, journal: SessionJournal) -> None:
+        self.engine, self.session, self.tenant, self.journal = engine, session, tenant, journal
         self.send, self.receive = send, receive
         self.fault, self.profile = fault, profile
         self.inbox: asyncio.Queue[str | None] = asyncio.Queue()
@@ -143,6 +157,7 @@ class Connection:
             await self.inbox.put(message.get("text") if message.get("text") is not None else message.get("bytes") or b"")
 
     async def _apply(self, raw: str | bytes) -> None:
+        self.journal.client(raw)
         outcome = self.session.handle(raw)
         events = outcome.events
         if outcome.interrupt:  # the user talks over the answer: speech_started, then the response ends cancelled
@@ -214,6 +229,7 @@ class Connection:
         return self.session.emit({"type": "rate_limits.updated", "rate_limits": limits})
 
     async def _send(self, event: dict[str, Any]) -> None:
+        self.journal.server(event)
         await _send_json(self.send, event)
         self.sent += 1
 

@@ -365,3 +365,17 @@ def test_speech_during_a_response_interrupts_it(live: Mock) -> None:
         events = until(conn, "response.done")
     done = events[-1]["response"]
     assert done["status"] == "cancelled" and done["status_details"]["reason"] == "turn_detected"
+
+
+def test_the_journal_records_the_session_both_ways_with_the_key_redacted(live: Mock) -> None:
+    with live.client.realtime.connect(model="gpt-realtime") as conn:
+        text_session(conn)
+        say(conn, "Hello")
+    entries = live.engine.traffic.journal.query(path="/v1/realtime")  # type: ignore[attr-defined]
+    assert entries, "the session is in the journal"
+    entry = entries[0]
+    assert entry.status == 101
+    assert API_KEY not in entry.request_headers["authorization"]
+    assert entry.frames[0].startswith('< {"event_id"') and '"session.created"' in entry.frames[0]
+    assert any(f.startswith("> ") and "session.update" in f for f in entry.frames)
+    assert any(f.startswith("< ") and "conversation.item.done" in f for f in entry.frames)
