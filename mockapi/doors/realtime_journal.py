@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import collections
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from mockapi.core.engine import Engine, Request
 from mockapi.core.results import Reply
