@@ -379,3 +379,49 @@ def test_the_journal_records_the_session_both_ways_with_the_key_redacted(live: M
     assert entry.frames[0].startswith('< {"event_id"') and '"session.created"' in entry.frames[0]
     assert any(f.startswith("> ") and "session.update" in f for f in entry.frames)
     assert any(f.startswith("< ") and "conversation.item.done" in f for f in entry.frames)
+
+
+def test_vad_finds_the_words_of_a_wav_file_of_speech_then_silence(live: Mock) -> None:
+    # The mock's own text-to-speech as the "speech": a burst per word (gaps of 60 ms, under the
+    # 200 ms of silence VAD waits for), 150 ms of silence before the first word.
+    from mockapi.api.audio import speech
+
+    wav = live.client.audio.speech.create(model="gpt-4o-mini-tts", voice="alloy", input="hello world", response_format="wav").read()
+    with wave.open(BytesIO(wav)) as source:
+        assert (source.getframerate(), source.getsampwidth(), source.getnchannels()) == (RATE, 2, 1)
+        pcm = source.readframes(source.getnframes())
+    runs = speech.plan("hello world", 1.0, "alloy").runs
+    first_word_ms = runs[0][1] * 1000 // RATE
+    last_word_end_ms = sum(n for _, n in runs[:-2]) * 1000 // RATE  # before the last gap and the trailing silence
+    with live.client.realtime.connect(model="gpt-realtime") as conn:
+        received(conn)
+        conn.session.update(session={"type": "realtime", "output_modalities": ["text"], "audio": {"input": {"turn_detection": {
+            "type": "server_vad", "threshold": 0.5, "silence_duration_ms": 200, "prefix_padding_ms": 0, "create_response": False}}}})
+        received(conn)
+        append(conn, pcm + silence(1.0), chunk_ms=40)
+        events = until(conn, "conversation.item.done")
+    kinds = types(events)
+    assert kinds.count("input_audio_buffer.speech_started") == 1 and kinds.count("input_audio_buffer.speech_stopped") == 1
+    started = next(e for e in events if e["type"] == "input_audio_buffer.speech_started")["audio_start_ms"]
+    stopped = next(e for e in events if e["type"] == "input_audio_buffer.speech_stopped")["audio_end_ms"]
+    assert abs(started - first_word_ms) <= 20  # VAD frames are 20 ms
+    assert abs(stopped - (last_word_end_ms + 200)) <= 40
+    assert "response.created" not in kinds  # create_response off
+
+
+def test_vad_on_g711_input(live: Mock) -> None:
+    from mockapi.api.realtime import audio as codec
+
+    loud = codec.encode(tone(0.5), {"type": "audio/pcmu"})
+    quiet = codec.encode(silence(0.5), {"type": "audio/pcmu"})
+    with live.client.realtime.connect(model="gpt-realtime") as conn:
+        received(conn)
+        conn.session.update(session={"type": "realtime", "output_modalities": ["text"], "audio": {"input": {
+            "format": {"type": "audio/pcmu"},
+            "turn_detection": {"type": "server_vad", "silence_duration_ms": 200, "prefix_padding_ms": 0, "create_response": False}}}})
+        received(conn)
+        for piece in (quiet, loud, quiet):
+            conn.input_audio_buffer.append(audio=base64.b64encode(piece).decode())
+        events = until(conn, "input_audio_buffer.speech_stopped")
+    started = next(e for e in events if e["type"] == "input_audio_buffer.speech_started")
+    assert started["audio_start_ms"] == 500 and events[-1]["audio_end_ms"] == 1200
