@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
@@ -199,6 +200,13 @@ class Connection:
                     await self._apply(raw)
                     if run is not None and self.session.running is not run:
                         return  # cancelled (or interrupted) while streaming
+        except (_Dropped, asyncio.CancelledError):
+            raise
+        except Exception as exc:  # a bug fails the response with an error event; the session goes on
+            logging.getLogger("mockapi").exception("realtime response failed")
+            for event in self.session.fail({"type": "server_error", "code": "server_error",
+                                            "message": f"The mock failed unexpectedly: {type(exc).__name__}: {exc}"}):
+                await self._send(event)
         finally:
             if hasattr(events, "close"):
                 events.close()

@@ -16,6 +16,7 @@ import base64
 import binascii
 import copy
 import json
+import logging
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -110,6 +111,10 @@ class RealtimeSession:
             return getattr(self, "_" + kind.replace(".", "_"))(event)
         except ClientEventError as exc:
             return Outcome([self.error(exc.body, client_id)])
+        except Exception as exc:  # a bug must still answer with an error event, never end the session
+            logging.getLogger("mockapi").exception("realtime client event failed")
+            return Outcome([self.error({"type": "server_error", "code": "server_error", "param": None,
+                                        "message": f"The mock failed unexpectedly: {type(exc).__name__}: {exc}"}, client_id)])
 
     def _session_update(self, event: dict[str, Any]) -> Outcome:
         given = event.get("session")
