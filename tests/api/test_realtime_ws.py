@@ -179,6 +179,8 @@ def test_server_vad_hears_a_tone_and_not_silence(live: Mock) -> None:
     started = next(e for e in events if e["type"] == "input_audio_buffer.speech_started")
     stopped = next(e for e in events if e["type"] == "input_audio_buffer.speech_stopped")
     assert started["audio_start_ms"] == 1000 and 2000 <= stopped["audio_end_ms"] <= 2400
+    committed = next(e for e in events if e["type"] == "input_audio_buffer.committed")
+    assert started["item_id"] == stopped["item_id"] == committed["item_id"]
     assert kinds.count("input_audio_buffer.speech_started") == 1
     assert kinds.index("input_audio_buffer.committed") < kinds.index("conversation.item.input_audio_transcription.completed") < kinds.index("response.created")
     transcript = next(e for e in events if e["type"] == "conversation.item.input_audio_transcription.completed")["transcript"]

@@ -71,6 +71,7 @@ class RealtimeSession:
         self.running: respond.Running | None = None
         self.find_reply = find_reply
         self._n = 0
+        self._input_item_id: str | None = None
 
     # -- ids ---------------------------------------------------------------------------------
     def next_id(self, prefix: str, length: int = 21) -> str:
@@ -163,7 +164,10 @@ class RealtimeSession:
         return self.config["audio"]["input"].get("turn_detection") or {}
 
     def _pending_item_id(self) -> str:
-        return make_id("item_", self.ident, "input", self._n, len(self.items), length=21)
+        """The id the buffer's audio will have once committed (speech_started already names it)."""
+        if self._input_item_id is None:
+            self._input_item_id = self.next_id("item_")
+        return self._input_item_id
 
     def _input_audio_buffer_commit(self, event: dict[str, Any]) -> Outcome:
         fmt = self.config["audio"]["input"].get("format")
@@ -175,6 +179,7 @@ class RealtimeSession:
 
     def _input_audio_buffer_clear(self, event: dict[str, Any]) -> Outcome:
         self.buffer.clear()
+        self._input_item_id = None
         if self.vad is not None:
             self.vad.reset()
         return Outcome([self.emit({"type": "input_audio_buffer.cleared"})])
@@ -183,6 +188,7 @@ class RealtimeSession:
         fmt = self.config["audio"]["input"].get("format")
         seconds = len(self.buffer) / audio.bytes_per_ms(fmt) / 1000
         heard = transcript.build(random.Random(make_id("", self.ident, "heard", item_id)), seconds, "en").text
+        self._input_item_id = None
         self.buffer.clear()
         if self.vad is not None:
             self.vad.reset()
