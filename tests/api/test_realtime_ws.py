@@ -427,3 +427,15 @@ def test_vad_on_g711_input(live: Mock) -> None:
         events = until(conn, "input_audio_buffer.speech_stopped")
     started = next(e for e in events if e["type"] == "input_audio_buffer.speech_started")
     assert started["audio_start_ms"] == 500 and events[-1]["audio_end_ms"] == 1200
+
+
+def test_a_created_audio_item_counts_as_audio_input(live: Mock) -> None:
+    with live.client.realtime.connect(model="gpt-realtime") as conn:
+        text_session(conn)
+        conn.conversation.item.create(item={"type": "message", "role": "user",
+                                            "content": [{"type": "input_audio", "audio": base64.b64encode(tone(2.0)).decode()}]})
+        until(conn, "conversation.item.done")
+        conn.response.create()
+        done = until(conn, "response.done")[-1]["response"]
+    assert done["status"] == "completed" and done["output"][0]["content"][0]["text"]
+    assert done["usage"]["input_token_details"]["audio_tokens"] == 20  # 2 s of audio, 10 tokens a second

@@ -60,6 +60,17 @@ def user_text(item: dict[str, Any]) -> str:
     return " ".join(s for s in said if s)
 
 
+def text_tokens(items: list[dict[str, Any]]) -> int:
+    """Text tokens of the conversation as input: typed text, transcripts of the model's audio, tool calls and outputs."""
+    total = 0
+    for item in items:
+        total += 4 + count_tokens(str(item.get("arguments") or "")) + count_tokens(str(item.get("output") or ""))
+        for part in item.get("content") or []:
+            if isinstance(part, dict) and part.get("type") != "input_audio":
+                total += count_tokens(str(part.get("text") or part.get("transcript") or ""))
+    return total
+
+
 def plan(items: list[dict[str, Any]], config: dict[str, Any], canned: dict[str, Any] | None, r: random.Random) -> Plan:
     """What the model answers to ``items`` under ``config`` (instructions, tools, tool_choice)."""
     turns = [user_text(i) for i in items if i.get("type") == "message" and i.get("role") == "user"]

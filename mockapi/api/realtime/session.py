@@ -241,6 +241,7 @@ class RealtimeSession:
                 **{k: copy.deepcopy(v) for k, v in given.items() if k not in ("id", "object", "status")}}
         if item["type"] == "message" and item.get("role") not in ("user", "assistant", "system"):
             raise ClientEventError(f"Invalid 'item.role': '{item.get('role')}'. Expected 'user', 'assistant' or 'system'.", param="item.role")
+        self._hear(item)
         if after == "root":
             self.items.insert(0, item)
             previous = None
@@ -248,6 +249,22 @@ class RealtimeSession:
             previous = self.add(item, after)
         return Outcome([self.emit({"type": "conversation.item.added", "item": respond.public(item), "previous_item_id": previous}),
                         self.emit({"type": "conversation.item.done", "item": respond.public(item), "previous_item_id": previous})])
+
+    def _hear(self, item: dict[str, Any]) -> None:
+        """What a created user message's audio says: a transcript as long as the audio (for the answer and usage)."""
+        fmt = self.config["audio"]["input"].get("format")
+        for part in item.get("content") or [] if item.get("role") == "user" else []:
+            if isinstance(part, dict) and part.get("type") == "input_audio" and isinstance(part.get("audio"), str):
+                try:
+                    size = len(base64.b64decode(part["audio"]))
+                except (binascii.Error, ValueError):
+                    raise ClientEventError("Invalid 'item.content.audio'. Expected base64-encoded audio bytes.",
+                                           param="item.content") from None
+                seconds = size / audio.bytes_per_ms(fmt) / 1000
+                item["_audio_ms"] = item.get("_audio_ms", 0) + int(seconds * 1000)
+                if not part.get("transcript"):
+                    r = random.Random(make_id("", self.ident, "heard", item["id"]))
+                    item["_heard"] = transcript.build(r, seconds, "en").text
 
     def _conversation_item_retrieve(self, event: dict[str, Any]) -> Outcome:
         item = self._find(event.get("item_id"))
@@ -302,8 +319,7 @@ class RealtimeSession:
                     "audio": {"output": {"format": settings["audio"]["output"].get("format"), "voice": settings["audio"]["output"].get("voice")}},
                     "usage": None, "metadata": given.get("metadata")}
         run = respond.Running(response, in_conversation=not out_of_band)
-        said = "\n".join(respond.user_text(i) for i in items)
-        run.input_tokens = count_tokens(str(settings.get("instructions") or "")) + count_tokens(said) + 4 * len(items)
+        run.input_tokens = count_tokens(str(settings.get("instructions") or "")) + respond.text_tokens(items)
         run.audio_in_tokens = sum(i.get("_audio_ms", 0) for i in items if i.get("role") == "user") // 100
         turns = [respond.user_text(i) for i in items if i.get("role") == "user"]
         canned = self.find_reply(self.config["model"], turns[-1] if turns else "", [t.name for t in respond.tool_specs(settings.get("tools"))])
