@@ -24,7 +24,7 @@ from mockapi.api.realtime.secrets import find_client_secret
 from mockapi.api.realtime.session import RealtimeSession
 from mockapi.core.determinism import digest
 from mockapi.core.engine import Engine, Request
-from mockapi.core.errors import MockAPIError
+from mockapi.core.errors import AuthenticationError, MockAPIError
 from mockapi.core.jsonutil import dumps
 from mockapi.core.results import Pause
 from mockapi.traffic import faults as fault_rules
@@ -72,6 +72,9 @@ class RealtimeDoor:
             tenant, given, session_model = self._authenticate(headers, protocols)
             model = query.get("model") or session_model or "gpt-realtime"
             self.engine.catalog.get(model, kinds=("realtime",))
+            fault = self._fault(headers, tenant, model)
+            spec = headers.get(latency_profiles.HEADER)
+            profile = latency_profiles.parse(spec or self.engine.settings.latency or "off")
         except MockAPIError as exc:
             body = exc.body()["error"]
             rejected = {"type": "error", "event_id": "event_" + digest("rejected", body["message"])[:21],
@@ -81,9 +84,6 @@ class RealtimeDoor:
             await _send_json(send, rejected)
             await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": str(body.get("code") or "rejected")[:100]})
             return
-        fault = self._fault(headers, tenant, model)
-        spec = headers.get(latency_profiles.HEADER)
-        profile = latency_profiles.parse(spec) if spec else latency_profiles.parse(self.engine.settings.latency or "off")
         n = self.engine.store.incr(f"{tenant}:occurrence:realtime:{model}", 1, _FOREVER)
         session = RealtimeSession(digest(self.engine.seed, "realtime", tenant, model, n), model, int(self.engine.clock.now()),
                                   given, lambda m, said, tools: self.engine.overrides.find("/realtime", m, said, tools))
@@ -98,8 +98,6 @@ class RealtimeDoor:
         if token.startswith("ek_"):
             record = find_client_secret(self.engine.store, token, now=self.engine.clock.now())
             if record is None:
-                from mockapi.core.errors import AuthenticationError
-
                 raise AuthenticationError("Incorrect API key provided: the ephemeral client secret is invalid or has expired.")
             session = dict(record.get("session") or {})
             return record["tenant"], session, session.get("model")

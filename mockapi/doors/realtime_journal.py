@@ -15,8 +15,10 @@ from typing import Any
 
 from mockapi.core.engine import Engine, Request
 from mockapi.core.results import Reply
+from mockapi.traffic.journal import mask
 
 _AUDIO_KEYS = ("delta", "audio")
+KEY_PROTOCOL = "openai-insecure-api-key."
 
 
 class SessionJournal:
@@ -26,8 +28,9 @@ class SessionJournal:
         self._pending: collections.deque[bytes] = collections.deque()
         self._open = True
         reply = Reply(101, [("x-request-id", request_id), ("upgrade", "websocket")], stream=self._frames())
+        shown = {k: _masked_protocols(v) if k == "sec-websocket-protocol" else v for k, v in headers.items()}
         for observe in engine.observers:
-            observe(Request("GET", path, dict(headers), b"", query), None, reply)
+            observe(Request("GET", path, shown, b"", query), None, reply)
         self._stream = reply.stream  # wrapped by the observers: each next() records one frame
 
     def _frames(self) -> Iterator[bytes]:
@@ -60,6 +63,12 @@ class SessionJournal:
             if self._stream is not None:
                 for _ in self._stream:
                     pass
+
+
+def _masked_protocols(value: str) -> str:
+    """The subprotocols with a browser's key (``openai-insecure-api-key.<key>``) masked, ``ek_`` secrets too."""
+    return ", ".join(KEY_PROTOCOL + mask(p.strip()[len(KEY_PROTOCOL):]) if p.strip().startswith(KEY_PROTOCOL) else p.strip()
+                     for p in value.split(","))
 
 
 def _short(event: Any) -> Any:

@@ -439,3 +439,20 @@ def test_a_created_audio_item_counts_as_audio_input(live: Mock) -> None:
         done = until(conn, "response.done")[-1]["response"]
     assert done["status"] == "completed" and done["output"][0]["content"][0]["text"]
     assert done["usage"]["input_token_details"]["audio_tokens"] == 20  # 2 s of audio, 10 tokens a second
+
+
+def test_a_bad_latency_header_is_an_error_event_not_a_crash(live: Mock) -> None:
+    with live.client.realtime.connect(model="gpt-realtime", extra_headers={"x-mockapi-latency": "warp=9"}) as conn:
+        error = received(conn)["error"]
+        assert error["param"] == "x-mockapi-latency"
+        with pytest.raises(ConnectionClosed):
+            conn.recv()
+
+
+def test_the_journal_masks_a_browser_subprotocol_key(live: Mock) -> None:
+    secret = live.client.realtime.client_secrets.create(session={"type": "realtime"}).value
+    url = live.base_url.replace("http://", "ws://") + "/realtime?model=gpt-realtime"
+    with ws_connect(url, subprotocols=["realtime", f"openai-insecure-api-key.{secret}"]) as ws:  # type: ignore[list-item]
+        assert json.loads(ws.recv())["type"] == "session.created"
+    entry = live.engine.traffic.journal.query(path="/v1/realtime")[0]  # type: ignore[attr-defined]
+    assert secret not in json.dumps(entry.to_dict())
