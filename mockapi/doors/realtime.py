@@ -86,7 +86,8 @@ class RealtimeDoor:
             return
         n = self.engine.store.incr(f"{tenant}:occurrence:realtime:{model}", 1, _FOREVER)
         session = RealtimeSession(digest(self.engine.seed, "realtime", tenant, model, n), model, int(self.engine.clock.now()),
-                                  given, lambda m, said, tools: self.engine.overrides.find("/realtime", m, said, tools))
+                                  given, lambda m, said, tools: self.engine.overrides.find("/realtime", m, said, tools),
+                                  intent=query.get("intent"))
         await Connection(self.engine, session, tenant, send, receive, fault, profile, journal).run()
 
     def _authenticate(self, headers: dict[str, str], protocols: list[str]) -> tuple[str, dict[str, Any] | None, str | None]:
@@ -224,7 +225,7 @@ class Connection:
         self.fault = None  # once per connection: the session goes on
 
     def _rate_limits(self, created: dict[str, Any]) -> dict[str, Any]:
-        model = self.session.config["model"]
+        model = self.session.model
         headers = self.engine.rate_limiter.charge(self.tenant, self.engine.settings.tier, model, 0)
         limits = []
         for name in ("requests", "tokens"):

@@ -456,3 +456,19 @@ def test_the_journal_masks_a_browser_subprotocol_key(live: Mock) -> None:
         assert json.loads(ws.recv())["type"] == "session.created"
     entry = live.engine.traffic.journal.query(path="/v1/realtime")[0]  # type: ignore[attr-defined]
     assert secret not in json.dumps(entry.to_dict())
+
+
+def test_a_transcription_session_transcribes_and_never_answers(live: Mock) -> None:
+    secret = live.client.realtime.client_secrets.create(session={"type": "transcription", "audio": {"input": {
+        "turn_detection": {"type": "server_vad", "silence_duration_ms": 200, "prefix_padding_ms": 0}}}}).value
+    browser = openai.OpenAI(api_key=secret, base_url=live.base_url, max_retries=0)
+    with browser.realtime.connect() as conn:
+        created = received(conn)
+        assert created["session"]["type"] == "transcription"
+        append(conn, tone(0.6))
+        append(conn, silence(0.6))
+        events = until(conn, "conversation.item.input_audio_transcription.completed")
+        assert "response.created" not in types(events)
+        conn.response.create()
+        assert received(conn)["type"] == "error"
+    assert events[-1]["transcript"]

@@ -40,10 +40,15 @@ class RealtimeSession(ConversationItems):
     """The state of one connection: its session config, conversation, input audio buffer and response."""
 
     def __init__(self, ident: str, model: str, now: int, given: dict[str, Any] | None = None,
-                 find_reply: Callable[[str, str, list[str]], Any] = lambda model, said, tools: None) -> None:
+                 find_reply: Callable[[str, str, list[str]], Any] = lambda model, said, tools: None,
+                 intent: str | None = None) -> None:
         given = {k: v for k, v in (given or {}).items() if k not in ("id", "object", "expires_at")}
-        self.ident = ident
-        self.config = sessions.realtime({**given, "model": model}, make_id("sess_", ident, length=21), now + 3600)
+        self.ident, self.model = ident, model
+        # A transcription session (an ``ek_`` secret of that type, or ``?intent=transcription``) only transcribes.
+        self.transcribing = given.get("type", intent) == "transcription"
+        session_id = make_id("sess_", ident, length=21)
+        self.config = (sessions.transcription(given, session_id, now + 3600) if self.transcribing
+                       else sessions.realtime({**given, "model": model}, session_id, now + 3600))
         self.conversation_id = make_id("conv_", ident, length=21)
         self.items: list[dict[str, Any]] = []
         self.buffer = bytearray()
@@ -101,9 +106,10 @@ class RealtimeSession(ConversationItems):
         given = event.get("session")
         if not isinstance(given, dict):
             raise ClientEventError("Missing required parameter: 'session'.", code="missing_required_parameter", param="session")
-        if given.get("type") not in (None, "realtime"):
-            raise ClientEventError(f"Invalid value: '{given.get('type')}'. Supported values are: 'realtime'.", param="session.type")
-        if "model" in given and given["model"] != self.config["model"]:
+        if given.get("type") not in (None, self.config["type"]):
+            raise ClientEventError(f"Invalid value: '{given.get('type')}'. Supported values are: '{self.config['type']}'.",
+                                   param="session.type")
+        if "model" in given and given["model"] != self.model:
             raise ClientEventError("Cannot update a session's model.", param="session.model")
         self.config = sessions.merge(self.config, {k: v for k, v in given.items() if k != "type"})
         self.vad = self._new_vad()
@@ -136,7 +142,7 @@ class RealtimeSession(ConversationItems):
             else:
                 out.events.append(self.emit({"type": "input_audio_buffer.speech_stopped", "audio_end_ms": at, "item_id": pending_item}))
                 out.events += self._commit(pending_item)
-                if self._turn().get("create_response", True) and self.running is None:
+                if self._turn().get("create_response", True) and self.running is None and not self.transcribing:
                     out.stream = self.start_response({})
         return out
 
@@ -197,6 +203,8 @@ class RealtimeSession(ConversationItems):
 
     # -- responses ---------------------------------------------------------------------------
     def _response_create(self, event: dict[str, Any]) -> Outcome:
+        if self.transcribing:
+            raise ClientEventError("A transcription session does not create responses.", param="type")
         if self.running is not None and (event.get("response") or {}).get("conversation") != "none":
             raise ClientEventError(f"Conversation already has an active response in progress: {self.running.response['id']}. "
                                    "Wait until the response is finished before creating a new one.",
@@ -222,7 +230,7 @@ class RealtimeSession(ConversationItems):
         run.input_tokens = count_tokens(str(settings.get("instructions") or "")) + respond.text_tokens(items)
         run.audio_in_tokens = sum(i.get("_audio_ms", 0) for i in items if i.get("role") == "user") // 100
         turns = [respond.user_text(i) for i in items if i.get("role") == "user"]
-        canned = self.find_reply(self.config["model"], turns[-1] if turns else "", [t.name for t in respond.tool_specs(settings.get("tools"))])
+        canned = self.find_reply(self.model, turns[-1] if turns else "", [t.name for t in respond.tool_specs(settings.get("tools"))])
         r = random.Random(make_id("", self.ident, rid))
         what = respond.plan(items, settings, canned, r)
         add = (lambda item: None) if out_of_band else self.add
