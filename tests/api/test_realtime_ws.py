@@ -170,7 +170,8 @@ def test_server_vad_hears_a_tone_and_not_silence(live: Mock) -> None:
         conn.session.update(session={"type": "realtime", "output_modalities": ["text"], "audio": {"input": {
             "transcription": {"model": "gpt-4o-transcribe"},
             "turn_detection": {"type": "server_vad", "silence_duration_ms": 300, "prefix_padding_ms": 0, "create_response": True}}}})
-        received(conn)
+        turn = received(conn)["session"]["audio"]["input"]["turn_detection"]
+        assert turn["silence_duration_ms"] == 300 and turn["threshold"] == 0.5  # what it leaves out gets the defaults
         append(conn, silence(1.0))  # silence is not speech: nothing happens
         append(conn, tone(1.0))
         append(conn, silence(1.0))

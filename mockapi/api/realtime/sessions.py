@@ -22,12 +22,20 @@ DEFAULT_INSTRUCTIONS = (
 _PCM = {"type": "audio/pcm", "rate": 24000}
 _SERVER_VAD = {"type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 300, "silence_duration_ms": 200,
                "idle_timeout_ms": None, "create_response": True, "interrupt_response": True}
+_TURN_DEFAULTS = {"server_vad": _SERVER_VAD,
+                  "semantic_vad": {"type": "semantic_vad", "eagerness": "auto", "create_response": True, "interrupt_response": True}}
 
 
 def merge(defaults: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` over ``defaults``, nested objects merged; a format or turn detection replaces the old one whole.
+
+    A turn detection given by type gets that type's defaults for what it leaves out, as the server echoes them.
+    """
     out = copy.deepcopy(defaults)
     for key, value in given.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and key not in ("format", "turn_detection"):
+        if key == "turn_detection" and isinstance(value, dict) and value.get("type") in _TURN_DEFAULTS:
+            out[key] = {**_TURN_DEFAULTS[value["type"]], **copy.deepcopy(value)}
+        elif isinstance(value, dict) and isinstance(out.get(key), dict) and key not in ("format", "turn_detection"):
             out[key] = merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
