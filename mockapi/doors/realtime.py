@@ -237,7 +237,10 @@ class Connection:
 
     async def _send(self, event: dict[str, Any]) -> None:
         self.journal.server(event)
-        await _send_json(self.send, event)
+        try:
+            await _send_json(self.send, event)
+        except OSError:  # the client left (uvicorn's ClientDisconnected): stop producing for it
+            raise _Dropped() from None
         self.sent += 1
 
     async def _drop(self) -> None:
