@@ -473,3 +473,15 @@ def test_a_transcription_session_transcribes_and_never_answers(live: Mock) -> No
         conn.response.create()
         assert received(conn)["type"] == "error"
     assert events[-1]["transcript"]
+
+
+def test_max_output_tokens_cuts_the_answer_and_the_response_is_incomplete(live: Mock) -> None:
+    with live.client.realtime.connect(model="gpt-realtime") as conn:
+        text_session(conn)
+        say(conn, "Tell me everything about the sea.")
+        conn.response.create(response={"max_output_tokens": 5})
+        events = until(conn, "response.done")
+    done = events[-1]["response"]
+    assert done["status"] == "incomplete" and done["status_details"] == {"type": "incomplete", "reason": "max_output_tokens"}
+    assert len([e for e in events if e["type"] == "response.output_text.delta"]) == 5
+    assert done["output"][0]["status"] == "incomplete" and done["usage"]["output_tokens"] == 5

@@ -158,9 +158,16 @@ def stream(run: Running, what: Plan, settings: dict[str, Any], ident: str, emit:
     if what.calls:
         for k, call in enumerate(what.calls):
             yield from _function_call(run, call, k, ident, emit, r, add_item)
+        resp["status"] = "completed"
     else:
-        yield from _message(run, what.text or "", settings, ident, emit, r, add_item)
-    resp["status"] = "completed"
+        text, limit = what.text or "", settings.get("max_output_tokens")
+        cut = isinstance(limit, int) and not isinstance(limit, bool) and count_tokens(text) > limit
+        if cut:  # the answer stops at max_output_tokens: the response is incomplete
+            text = "".join(tokenize(text)[:limit])
+        yield from _message(run, text, settings, ident, emit, r, add_item, "incomplete" if cut else "completed")
+        resp["status"] = "incomplete" if cut else "completed"
+        if cut:
+            resp["status_details"] = {"type": "incomplete", "reason": "max_output_tokens"}
     resp["usage"] = usage(run)
     yield emit({"type": "response.done", "response": public(resp)})
 
@@ -184,8 +191,8 @@ def _added(run: Running, item: dict[str, Any], emit: Emit, add_item: Callable[[d
         yield emit({"type": "conversation.item.added", "item": public(item), "previous_item_id": previous})
 
 
-def _done(run: Running, item: dict[str, Any], emit: Emit) -> Iterator[dict[str, Any]]:
-    item["status"] = "completed"
+def _done(run: Running, item: dict[str, Any], emit: Emit, status: str = "completed") -> Iterator[dict[str, Any]]:
+    item["status"] = status
     run.open_items.remove(item)
     index = run.response["output"].index(item)
     yield emit({"type": "response.output_item.done", "response_id": run.response["id"], "output_index": index, "item": public(item)})
@@ -207,7 +214,7 @@ def _function_call(run: Running, call: PlannedCall, k: int, ident: str, emit: Em
 
 
 def _message(run: Running, text: str, settings: dict[str, Any], ident: str, emit: Emit, r: random.Random,
-             add_item: Callable[[dict[str, Any]], str | None]) -> Iterator[dict[str, Any] | Pause]:
+             add_item: Callable[[dict[str, Any]], str | None], status: str) -> Iterator[dict[str, Any] | Pause]:
     spoken = "audio" in (settings.get("output_modalities") or ["audio"])
     part = {"type": "output_audio", "transcript": ""} if spoken else {"type": "output_text", "text": ""}
     item = {"id": make_id("item_", ident, "msg", length=21), "object": "realtime.item", "type": "message",
@@ -242,4 +249,4 @@ def _message(run: Running, text: str, settings: dict[str, Any], ident: str, emit
         yield emit({"type": "response.output_audio_transcript.done", **where, "transcript": text})
         part["transcript"] = shown["transcript"] = text
     yield emit({"type": "response.content_part.done", **where, "part": shown})
-    yield from _done(run, item, emit)
+    yield from _done(run, item, emit, status)
