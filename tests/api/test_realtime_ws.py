@@ -485,3 +485,20 @@ def test_max_output_tokens_cuts_the_answer_and_the_response_is_incomplete(live: 
     assert done["status"] == "incomplete" and done["status_details"] == {"type": "incomplete", "reason": "max_output_tokens"}
     assert len([e for e in events if e["type"] == "response.output_text.delta"]) == 5
     assert done["output"][0]["status"] == "incomplete" and done["usage"]["output_tokens"] == 5
+
+
+def test_a_fault_rule_for_the_realtime_path_applies_once(live: Mock) -> None:
+    live.engine.traffic.faults.add_rule("error after=2", path="/v1/realtime", times=1)  # type: ignore[attr-defined]
+    try:
+        with live.client.realtime.connect(model="gpt-realtime") as conn:
+            text_session(conn)
+            say(conn, "Hello")
+            conn.response.create()
+            assert until(conn, "response.done")[-1]["response"]["status"] == "failed"
+        with live.client.realtime.connect(model="gpt-realtime") as conn:
+            text_session(conn)
+            say(conn, "Hello")
+            conn.response.create()
+            assert until(conn, "response.done")[-1]["response"]["status"] == "completed"
+    finally:
+        live.engine.traffic.faults.clear_rules()  # type: ignore[attr-defined]
