@@ -176,6 +176,9 @@ def test_server_vad_hears_a_tone_and_not_silence(live: Mock) -> None:
         append(conn, tone(1.0))
         append(conn, silence(1.0))
         events = until(conn, "response.done")
+        append(conn, tone(0.5))  # a second turn: offsets count all the session's audio
+        second = until(conn, "input_audio_buffer.speech_started")[-1]
+    assert second["audio_start_ms"] == 3000 and second["item_id"] != events[0]["item_id"]
     kinds = types(events)
     started = next(e for e in events if e["type"] == "input_audio_buffer.speech_started")
     stopped = next(e for e in events if e["type"] == "input_audio_buffer.speech_stopped")

@@ -156,7 +156,12 @@ def rms(samples: array.array) -> float:
 
 @dataclass
 class VoiceActivity:
-    """Server VAD over the audio appended so far: when speech starts and stops, in ms from the buffer's start."""
+    """Server VAD over the audio appended so far: when speech starts and stops, in ms of the session's audio.
+
+    source: the GA ``input_audio_buffer.speech_started`` docs: ``audio_start_ms`` counts "from the start of all
+    audio written to the buffer during the session" and includes ``prefix_padding_ms``; ``audio_end_ms``
+    includes ``silence_duration_ms``.
+    """
 
     threshold: float = 0.5
     silence_ms: int = 200
@@ -193,6 +198,7 @@ class VoiceActivity:
         return out
 
     def reset(self) -> None:
-        """Forget the buffer (cleared or committed)."""
-        self.position_ms, self.speaking, self.quiet_ms = 0, False, 0
+        """Forget the buffer (cleared or committed); offsets go on counting the session's audio."""
+        self.position_ms += len(self._pending) * 1000 // self.rate
+        self.speaking, self.quiet_ms = False, 0
         self._pending = array.array("h")

@@ -112,7 +112,10 @@ class RealtimeSession(ConversationItems):
         if "model" in given and given["model"] != self.model:
             raise ClientEventError("Cannot update a session's model.", param="session.model")
         self.config = sessions.merge(self.config, {k: v for k, v in given.items() if k != "type"})
+        heard_ms = self.vad.position_ms if self.vad is not None else 0
         self.vad = self._new_vad()
+        if self.vad is not None:
+            self.vad.position_ms = heard_ms  # offsets count the whole session's audio
         return Outcome([self.emit({"type": "session.updated", "session": respond.public(self.config)})])
 
     def _new_vad(self) -> audio.VoiceActivity | None:
@@ -134,8 +137,8 @@ class RealtimeSession(ConversationItems):
         out = Outcome()
         if self.vad is None:
             return out
-        pending_item = self._pending_item_id()
         for what, at in self.vad.feed(audio.decode(data, self.config["audio"]["input"].get("format"))):
+            pending_item = self._pending_item_id()  # a new one after each commit: one append may hold two turns
             if what == "started":
                 out.interrupt = self.running is not None and self._turn().get("interrupt_response", True)
                 out.events.append(self.emit({"type": "input_audio_buffer.speech_started", "audio_start_ms": at, "item_id": pending_item}))
