@@ -126,13 +126,16 @@ class Connection:
         self.send, self.receive = send, receive
         self.fault, self.profile = fault, profile
         self.inbox: asyncio.Queue[str | None] = asyncio.Queue()
-        self.sent = 0
 
     async def run(self) -> None:
         """Send ``session.created``, then answer client events until the client leaves."""
         reader = asyncio.create_task(self._read())
         try:
-            if self.fault is not None and self.fault.kind in ("reset", "stall", "status"):
+            if self.fault is not None and self.fault.kind == "stall":  # upgraded, then silence until the client gives up
+                while await self.inbox.get() is not None:
+                    pass
+                return
+            if self.fault is not None and self.fault.kind in ("reset", "status"):
                 await self._drop()
             for event in self.session.opening():
                 await self._send(event)
@@ -241,7 +244,6 @@ class Connection:
             await _send_json(self.send, event)
         except OSError:  # the client left (uvicorn's ClientDisconnected): stop producing for it
             raise _Dropped() from None
-        self.sent += 1
 
     async def _drop(self) -> None:
         """Drop the connection: no close handshake from the session's side, just an abnormal close."""
