@@ -510,6 +510,5 @@ def test_a_fault_rule_for_the_realtime_path_applies_once(live: Mock) -> None:
 def test_a_stall_fault_upgrades_then_says_nothing(live: Mock) -> None:
     url = live.base_url.replace("http://", "ws://") + "/realtime?model=gpt-realtime"
     headers = {"Authorization": f"Bearer {API_KEY}", "x-mockapi-fault": "stall"}
-    with ws_connect(url, additional_headers=headers) as ws:
-        with pytest.raises(TimeoutError):
-            ws.recv(timeout=0.3)  # no session.created: the client's own timeout is what ends it
+    with ws_connect(url, additional_headers=headers) as ws, pytest.raises(TimeoutError):
+        ws.recv(timeout=0.3)  # no session.created: the client's own timeout is what ends it
