@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request as HTTPRequest
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from mockapi.assembly import build_engine
 from mockapi.core.config import Settings
@@ -28,6 +28,9 @@ from mockapi.core.results import Cut, Pause, Reply
 from mockapi.core.store import MemoryStore
 from mockapi.traffic.asgi import MARKER, ConnectionFaults, StreamCut
 from mockapi.traffic.control import PREFIX as CONTROL_PREFIX
+
+from .realtime import PATH as REALTIME_PATH
+from .realtime import RealtimeDoor
 
 # Headers a browser client may read (CORS): request ids and the rate-limit state.
 EXPOSED_HEADERS = [
@@ -91,7 +94,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     endpoint = EngineEndpoint(engine)
     app = _App(
-        routes=[Route("/health", health, methods=["GET"]), Mount("/", app=endpoint)],
+        routes=[Route("/health", health, methods=["GET"]), WebSocketRoute(REALTIME_PATH, RealtimeDoor(engine)),
+                Mount("/", app=endpoint)],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                                expose_headers=EXPOSED_HEADERS, max_age=600)],
         lifespan=lifespan,

@@ -19,7 +19,7 @@ KIND = "realtime_call"
 
 def answer_sdp(offer: str, call_id: str) -> str:
     """An SDP answer for ``offer``: one ``m=`` line per offered media section, receive and send."""
-    media = re.findall(r"^m=(\S+) \S+ (\S+) (.*)$", offer, flags=re.M)
+    media = re.findall(r"^m=(\S+) \S+ (\S+) (.*)$", offer, flags=re.MULTILINE)
     if not offer.startswith("v=0") or not media:
         raise InvalidRequestError("Invalid SDP offer: expected a session description with at least one media section.",
                                   param="sdp", code="invalid_offer")

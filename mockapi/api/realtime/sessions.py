@@ -22,13 +22,21 @@ DEFAULT_INSTRUCTIONS = (
 _PCM = {"type": "audio/pcm", "rate": 24000}
 _SERVER_VAD = {"type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 300, "silence_duration_ms": 200,
                "idle_timeout_ms": None, "create_response": True, "interrupt_response": True}
+_TURN_DEFAULTS = {"server_vad": _SERVER_VAD,
+                  "semantic_vad": {"type": "semantic_vad", "eagerness": "auto", "create_response": True, "interrupt_response": True}}
 
 
-def _merge(defaults: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+def merge(defaults: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` over ``defaults``, nested objects merged; a format or turn detection replaces the old one whole.
+
+    A turn detection given by type gets that type's defaults for what it leaves out, as the server echoes them.
+    """
     out = copy.deepcopy(defaults)
     for key, value in given.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and key not in ("format", "turn_detection"):
-            out[key] = _merge(out[key], value)
+        if key == "turn_detection" and isinstance(value, dict) and value.get("type") in _TURN_DEFAULTS:
+            out[key] = {**_TURN_DEFAULTS[value["type"]], **copy.deepcopy(value)}
+        elif isinstance(value, dict) and isinstance(out.get(key), dict) and key not in ("format", "turn_detection"):
+            out[key] = merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
     return out
@@ -44,7 +52,7 @@ def realtime(given: dict[str, Any], session_id: str, expires_at: int) -> dict[st
                   "output": {"format": _PCM, "voice": "alloy", "speed": 1.0}},
         "include": None,
     }
-    return _merge(defaults, {k: v for k, v in given.items() if k != "type"})
+    return merge(defaults, {k: v for k, v in given.items() if k != "type"})
 
 
 def transcription(given: dict[str, Any], session_id: str, expires_at: int) -> dict[str, Any]:
@@ -55,14 +63,14 @@ def transcription(given: dict[str, Any], session_id: str, expires_at: int) -> di
         "audio": {"input": {"format": _PCM, "noise_reduction": None, "turn_detection": _SERVER_VAD,
                             "transcription": {"model": DEFAULT_TRANSCRIPTION_MODEL, "language": None, "prompt": ""}}},
     }
-    return _merge(defaults, {k: v for k, v in given.items() if k != "type"})
+    return merge(defaults, {k: v for k, v in given.items() if k != "type"})
 
 
 def translation(given: dict[str, Any], session_id: str, expires_at: int) -> dict[str, Any]:
     """A translation session (``/realtime/translations/client_secrets``)."""
     defaults = {"type": "translation", "id": session_id, "expires_at": expires_at,
                 "audio": {"input": {"noise_reduction": None, "transcription": None}, "output": {"language": "en"}}}
-    return _merge(defaults, {k: v for k, v in given.items() if k != "type"})
+    return merge(defaults, {k: v for k, v in given.items() if k != "type"})
 
 
 def beta_realtime(given: dict[str, Any], secret: dict[str, Any]) -> dict[str, Any]:
@@ -74,7 +82,7 @@ def beta_realtime(given: dict[str, Any], secret: dict[str, Any]) -> dict[str, An
         "turn_detection": {k: v for k, v in _SERVER_VAD.items() if k != "idle_timeout_ms"}, "tools": [],
         "tool_choice": "auto", "temperature": 0.8, "max_response_output_tokens": "inf", "speed": 1.1, "tracing": None,
     }
-    return {**_merge(defaults, given), "client_secret": {"value": secret["value"], "expires_at": secret["expires_at"]}}
+    return {**merge(defaults, given), "client_secret": {"value": secret["value"], "expires_at": secret["expires_at"]}}
 
 
 def beta_transcription(given: dict[str, Any], secret: dict[str, Any]) -> dict[str, Any]:
@@ -86,4 +94,4 @@ def beta_transcription(given: dict[str, Any], secret: dict[str, Any]) -> dict[st
         "turn_detection": {k: v for k, v in _SERVER_VAD.items() if k not in ("idle_timeout_ms", "create_response", "interrupt_response")},
         "input_audio_noise_reduction": None, "include": None,
     }
-    return {**_merge(defaults, given), "client_secret": {"value": secret["value"], "expires_at": secret["expires_at"]}}
+    return {**merge(defaults, given), "client_secret": {"value": secret["value"], "expires_at": secret["expires_at"]}}
