@@ -330,15 +330,19 @@ class Limiter:
     def _settle(self, call: "Call", reply: Reply, items: list[tuple[str, int, float]], estimated: int) -> None:
         model = _model(call)
         keys = self._keys(call.tenant, model)
-        req_key, tok_key = keys["req_minute"][0], keys["tok_minute"][0]
+        # Settle the keys that were reserved: the model read now may differ from the one read before the
+        # handler (a multipart form names its model only once parsed), so nothing here assumes they agree.
+        reserved = {key for key, _, _ in items}
+        req_key = next((k for k in reserved if ":req:m" in k), keys["req_minute"][0])
+        tok_key = next((k for k in reserved if ":tok:m" in k), keys["tok_minute"][0])
         if reply.status >= 400:
             changes = [(key, -amount, ttl) for key, amount, ttl in items if amount]
         else:
             delta = call.charged_tokens - estimated
-            token_keys = {keys[name][0] for name in ("tok_minute", "tok_day", "quota_used")}
+            token_keys = {k for k in reserved if ":tok:" in k or k.endswith(":rl:quota")}
             changes = [(key, delta, ttl) for key, _, ttl in items if key in token_keys and delta]
             call.meta["rate_accounted"] = True  # the engine does not charge again
-        reads = [(key, 0, ttl) for key, _, ttl in items if key in (req_key, tok_key)]
+        reads = [(req_key, 0, keys["req_minute"][1]), (tok_key, 0, keys["tok_minute"][1])]
         values = self.store.incr_many(changes + reads)[len(changes):]
         usage = Usage(**{**dict.fromkeys(Usage.__dataclass_fields__, 0), "req_minute": values[0], "tok_minute": values[1]})
         present = {k.lower() for k, _ in reply.headers}
