@@ -164,13 +164,14 @@ def _validator(operation_id: str, kind: str, schema: dict[str, Any]) -> _Validat
     found = _VALIDATORS.get(key)
     if found is None:
         fast = None
-        # jsonschema-rs (the `fast` extra) answers "is it valid?" about 100x faster; the pure-Python
-        # validator then runs only for invalid bodies, where its error paths and best_match are needed.
+        # jsonschema-rs (a base dependency wherever it has a wheel) answers "is it valid?" about 100x faster;
+        # the pure-Python validator then runs only for invalid bodies, where its error paths and best_match
+        # are needed.
         try:
             import jsonschema_rs
 
             fast = jsonschema_rs.validator_for(schema)
-        except Exception:  # not installed, or a schema it can't compile: the pure validator decides alone
+        except Exception:  # no wheel here, or a schema it can't compile: the pure validator decides alone
             fast = None
         found = _VALIDATORS[key] = _Validators(Draft202012Validator(schema), fast)
     return found
@@ -185,7 +186,15 @@ def format_path(path: Iterable[Any]) -> str:
 
 
 def _raise_first(validators: _Validators, body: Any) -> None:
-    if validators.fast is not None and validators.fast.is_valid(body):
+    """Raise the API error for ``body``'s most relevant schema failure; a valid body costs one yes/no check.
+
+    The explaining search (every error, ``relevance``, the union descent) runs only once a body is
+    known to be invalid: by jsonschema-rs, or without it by the pure validator's first-error ``is_valid``.
+    """
+    if validators.fast is not None:
+        if validators.fast.is_valid(body):
+            return
+    elif validators.full.is_valid(body):
         return
     error = max(validators.full.iter_errors(body), key=relevance, default=None)  # unions: _descend picks the branch
     if error is None:
