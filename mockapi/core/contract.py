@@ -11,15 +11,12 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError
 from .paths import contracts_dir
+from .sdk_view import NULL_MEANS_ABSENT, SDK_REQUIRED, sdk_view  # noqa: F401 - re-exported (contractgen)
 
 if TYPE_CHECKING:  # jsonschema costs ~40 ms to import: loaded when a validator is first built
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-# Contract keywords written by contractgen: the SDK's own required list (enforced at level schema), and
-# the null branch of an optional field, which the server reads as absent.
-SDK_REQUIRED = "x-sdk-required"
-NULL_MEANS_ABSENT = "x-null-means-absent"
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ class Contract:
     """Operations by path and method, with compiled validators."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        self.document = document
+        self._document = document  # components.schemas may be a LazySchemas (mockapi/core/contract_cache.py)
         schemas = document["components"]["schemas"]
         faithful = document.get("x-faithful-rules", {})
         self.operations: list[OperationSpec] = []
@@ -98,14 +95,27 @@ class Contract:
         self.by_id = {o.operation_id: o for o in self.operations}
 
     @property
+    def document(self) -> dict[str, Any]:
+        """The whole contract document as plain JSON values (read from the cache, its schemas are parsed now)."""
+        components = self._document.get("components", {})
+        if not isinstance(components.get("schemas"), dict):
+            components["schemas"] = dict(components["schemas"].items())
+        return self._document
+
+    @property
+    def stream_dialects(self) -> dict[str, Any]:
+        """How each stream dialect ends (``terminator``), by name: read per stream, so cheap."""
+        return self._document.get("x-stream-dialects", {})
+
+    @property
     def sdk_version(self) -> str:
         """The openai SDK version the contract was generated from."""
-        return str(self.document["info"].get("x-openai-sdk-version"))
+        return str(self._document["info"].get("x-openai-sdk-version"))
 
     @property
     def sdk_models(self) -> dict[str, list[str]]:
         """Model ids the SDK names, by family."""
-        return dict(self.document.get("x-sdk-models", {}))
+        return dict(self._document.get("x-sdk-models", {}))
 
     def match(self, method: str, path: str) -> tuple[OperationSpec | None, dict[str, str], list[str]]:
         """The operation at ``path`` for ``method``, its path parameters, and the methods the path allows."""
@@ -140,24 +150,6 @@ class Contract:
             return []
         validator = _validator(operation_id, "stream" if stream else "response", schema).full
         return [f"{format_path(e.absolute_path) or '<root>'}: {e.message}" for e in validator.iter_errors(body)]
-
-
-def sdk_view(schema: dict[str, Any]) -> dict[str, Any]:
-    """A request schema as the SDK's types say it: ``x-sdk-required`` as ``required``, no null-for-absent branches."""
-    if isinstance(schema, list):
-        return [sdk_view(s) for s in schema]  # type: ignore[return-value]
-    if not isinstance(schema, dict):
-        return schema
-    branches = schema.get("anyOf")
-    if isinstance(branches, list) and any(isinstance(b, dict) and b.get(NULL_MEANS_ABSENT) for b in branches):
-        kept = [b for b in branches if not (isinstance(b, dict) and b.get(NULL_MEANS_ABSENT))]
-        if len(kept) == 1 and len(schema) == 1:
-            return sdk_view(kept[0])
-        schema = {**schema, "anyOf": kept}
-    out = {k: sdk_view(v) for k, v in schema.items()}
-    if SDK_REQUIRED in out:
-        out["required"] = out[SDK_REQUIRED]
-    return out
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ _HEADER = struct.Struct("<Q")  # the length of the JSON header that follows
 class LazySchemas(Mapping[str, Any]):
     """``components.schemas`` whose values are parsed from the cache's bytes on first lookup."""
 
-    def __init__(self, blob: memoryview, offsets: dict[str, list[int]]) -> None:
+    def __init__(self, blob: bytes, offsets: dict[str, list[int]]) -> None:
         self._blob = blob
         self._offsets = offsets
         self._parsed: dict[str, Any] = {}
@@ -74,11 +74,11 @@ def read_document(source: Path) -> dict[str, Any]:
 
 def _from_cache(data: bytes) -> dict[str, Any]:
     (size,) = _HEADER.unpack_from(data)
-    header = loads(memoryview(data)[_HEADER.size:_HEADER.size + size])
+    header = loads(data[_HEADER.size:_HEADER.size + size])  # bytes, not a memoryview: json.loads (no orjson) needs them
     if header.get("format") != FORMAT:
         raise ValueError("another cache format")
     document = header["document"]
-    blob = memoryview(data)[_HEADER.size + size:]
+    blob = data[_HEADER.size + size:]
     document.setdefault("components", {})["schemas"] = LazySchemas(blob, header["offsets"])
     return document
 

@@ -7,6 +7,7 @@ which answer the same but slower. Saying so once, at start-up, explains a slow m
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
 import sys
@@ -23,8 +24,17 @@ _logged = False
 
 def missing() -> list[str]:
     """The speed-up modules that are not importable here (uvloop never is on Windows)."""
-    return [name for name in SPEEDUPS
-            if importlib.util.find_spec(name) is None and not (name == "uvloop" and sys.platform == "win32")]
+    return [name for name in SPEEDUPS if not _importable(name) and not (name == "uvloop" and sys.platform == "win32")]
+
+
+def _importable(name: str) -> bool:
+    if name in ("httptools", "uvloop"):  # only `mockapi serve` loads these: finding them is enough
+        return importlib.util.find_spec(name) is not None
+    try:  # the engine imports these anyway; importing proves the wheel works here
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
 
 
 def log_fallbacks_once() -> None:
