@@ -58,8 +58,8 @@ def cache_dir() -> Path:
 def read_document(source: Path) -> dict[str, Any]:
     """The contract document at ``source``: from its cache when fresh, else parsed whole (and cached)."""
     stat = source.stat()
-    key = digest(FORMAT, str(source.resolve()), stat.st_size, stat.st_mtime_ns)
-    cached = cache_dir() / f"contract-{key}.bin"
+    where = digest(str(source.resolve()), size=6)  # one live cache per contract file: older versions are pruned
+    cached = cache_dir() / f"contract-{where}-{digest(FORMAT, where, stat.st_size, stat.st_mtime_ns, size=8)}.bin"
     try:
         return _from_cache(cached.read_bytes())
     except (OSError, ValueError, KeyError, struct.error):
@@ -67,6 +67,9 @@ def read_document(source: Path) -> dict[str, Any]:
     document = loads(source.read_bytes())
     try:
         _write(cached, document)
+        for stale in cached.parent.glob(f"contract-{where}-*.bin"):
+            if stale != cached:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home: every process parses the whole file, as before the cache existed
     return document
