@@ -8,8 +8,10 @@ Three ways of answering the same ``POST /v1/chat/completions``, each timed over 
 - (b) the plugin's live mode: uvicorn in a thread, over loopback.
 
 Two levels: a plain ``httpx.Client`` (the mock's own overhead, nothing else), and the installed
-``openai`` SDK's default client (what a user's test pays per call). Targets: in-process under 2x (a),
-and at least 5x faster than (b). Run ``python bench/bench_plugin.py [--calls N]``; run it with an
+``openai`` SDK's default client (what a user's test pays per call). Targets (issue 15): in-process under
+1.5x (a), and at least 5x faster than (b). Figures are CPU time per call (``time.process_time``: the
+live server's thread included), which stays meaningful when other processes share the cores; wall
+time is printed beside it. Run ``python bench/bench_plugin.py [--calls N]``; run it with an
 openai 2.x interpreter too to see respx under the SDK (3.x sends through httpx2).
 """
 
@@ -32,23 +34,27 @@ Way = tuple[Callable[[], Any], Callable[[], Any]]  # (a context manager factory,
 
 
 def interleaved(ways: dict[str, Way], n: int, slow: tuple[str, ...] = ("live",)) -> dict[str, float]:
-    """Median microseconds per call of each way, in alternating batches (each inside its own context),
-    so that load drifting on a shared machine hits every way alike."""
+    """Median CPU microseconds per call of each way (and ``<way>_wall``), in alternating batches (each inside
+    its own context), so that load drifting on a shared machine hits every way alike."""
     for context, call in ways.values():
         with context():
             for _ in range(min(200, n)):
                 call()
     samples: dict[str, list[float]] = {name: [] for name in ways}
+    walls: dict[str, list[float]] = {name: [] for name in ways}
     rounds = 20
     for _ in range(rounds):
         for name, (context, call) in ways.items():
             batch = max(5, (n // 4 if name in slow else n) // rounds)
             with context():
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 for _ in range(batch):
                     call()
-                samples[name].append((time.perf_counter() - started) / batch * 1e6)
-    return {name: statistics.median(values) for name, values in samples.items()}
+                samples[name].append((time.process_time() - cpu) / batch * 1e6)
+                walls[name].append((time.perf_counter() - started) / batch * 1e6)
+    figures = {name: statistics.median(values) for name, values in samples.items()}
+    figures.update({f"{name}_wall": statistics.median(values) for name, values in walls.items()})
+    return figures
 
 
 def reference_body() -> bytes:
@@ -128,13 +134,15 @@ def sdk_level(body: bytes, calls: int, live_url: str) -> tuple[str, dict[str, fl
 
 
 def report(title: str, figures: dict[str, float]) -> bool:
-    """Print one level's figures; True when both targets are met."""
+    """Print one level's figures (CPU us per call, wall in brackets); True when both targets are met."""
     vs_bare = figures["inprocess"] / figures["bare"]
     vs_live = figures["live"] / figures["inprocess"]
-    ok = vs_bare < 2 and vs_live >= 5
-    print(f"{title}\n  (a) bare route  {figures['bare']:8.0f} us/call\n  in-process      {figures['inprocess']:8.0f} us/call"
-          f"  = {vs_bare:.2f}x (a)  [target < 2x]\n  (b) live        {figures['live']:8.0f} us/call"
-          f"  = in-process is {vs_live:.1f}x faster  [target >= 5x]  {'OK' if ok else 'MISSED'}")
+    ok = vs_bare < 1.5 and vs_live >= 5
+    wall = {k: figures.get(f"{k}_wall", 0) for k in ("bare", "inprocess", "live", "engine")}
+    print(f"{title}\n  (a) bare route  {figures['bare']:8.0f} us/call CPU ({wall['bare']:.0f} wall)"
+          f"\n  in-process      {figures['inprocess']:8.0f} us/call CPU ({wall['inprocess']:.0f} wall)  = {vs_bare:.2f}x (a)  [target < 1.5x]"
+          f"\n  (b) live        {figures['live']:8.0f} us/call CPU ({wall['live']:.0f} wall)"
+          f"  = in-process is {vs_live:.1f}x cheaper  [target >= 5x]  {'OK' if ok else 'MISSED'}")
     if "engine" in figures:  # where in-process time goes: the engine answering, shared with the live mode
         print(f"  of which Engine.handle alone {figures['engine']:5.0f} us/call "
               f"({figures['engine'] / figures['inprocess']:.0%} of in-process)")

@@ -1,11 +1,16 @@
-"""Throughput and latency of the mock against a bare Starlette endpoint, in one run.
+"""Throughput and latency of the mock against a bare Starlette endpoint, side by side in one run.
 
-Both servers run under uvicorn with uvloop and httptools, one worker, in their own process;
-wrk (Debian's package) is the load generator in a third process. Scenarios: GET /v1/models,
-a non-streaming chat, and a 500-token streaming chat, each at concurrency 1 and 32.
-Also measures the engine's own time to produce a 500-token stream (no HTTP).
+Every server runs under uvicorn, one worker, in its own process; wrk (Debian's package, installed by
+scripts/ensure-system-deps.sh) is the load generator in another. Scenarios, at concurrency 32 unless
+said: non-streaming chat with a different question on every request (a wrk Lua script numbers
+them, so no cache of one body helps), Responses with one function tool, a 500-token streaming chat,
+GET /v1/models. Servers: the bare endpoint, the mock as installed (uvloop, httptools, orjson,
+jsonschema-rs), the mock as a platform without wheels runs it (``bench/fallback`` hides orjson and
+jsonschema-rs; asyncio loop, h11), ``--baseline-tree DIR`` (another checkout, e.g. before a change)
+and Steady when a ``steady`` command is installed. Rate limits are counted but not enforced.
+Also the engine's own time to produce a 500-token stream (no HTTP). Prints one table, then JSON.
 
-Usage: python bench/run.py [--duration SECONDS] [--json out.json]
+Usage: python bench/run.py [--duration SECONDS] [--json out.json] [--baseline-tree DIR] [--no-fallback]
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk-bench-0123456789"
 CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Say hello to the benchmark."}]}
+# {n}: the request's number, so every body differs.
+VARIED_CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Question {n}: how long is bridge {n}?"}]}
+RESPONSES_TOOL = {"model": "gpt-4o-mini", "input": "What is the weather in city {n}?", "tools": [{
+    "type": "function", "name": "get_weather", "description": "Current weather for a city",
+    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}]}
 STREAM = {"model": "gpt-4o-mini", "stream": True,
           "messages": [{"role": "user", "content": "Write 500 tokens about bridges."}]}
 
@@ -48,19 +58,32 @@ def wait_port(port: int, timeout: float = 15) -> None:
 
 
 def start(cmd: list[str], port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    env = {**os.environ, **(env or {})}
+    # `python -m` puts the working directory first on the path: run where the PYTHONPATH's first tree is.
+    cwd = env.get("PYTHONPATH", str(ROOT)).split(os.pathsep)[-1]
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    wait_port(port)
+    try:
+        wait_port(port, timeout=60)  # a loaded machine can take a while to import everything
+    except RuntimeError:
+        os.killpg(proc.pid, signal.SIGTERM)
+        raise RuntimeError(f"{' '.join(cmd)} did not start listening (exit code {proc.poll()})") from None
     return proc
 
 
 def wrk(url: str, body: dict | None, connections: int, duration: int) -> dict:
-    script = None
+    """One wrk run; a body with ``{n}`` in it gets the request's number there (varied bodies)."""
     args = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url]
     lua = f'wrk.headers["Authorization"] = "Bearer {KEY}"\n'
     if body is not None:
         lua += 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-        lua += f"wrk.body = {json.dumps(json.dumps(body))}\n"
+        text = json.dumps(body)
+        if "{n}" in text:
+            parts = text.split("{n}")
+            lua += "local n = 0\nrequest = function()\n  n = n + 1\n"
+            lua += "  return wrk.format(nil, nil, nil, " + " .. n .. ".join(json.dumps(p) for p in parts) + ")\nend\n"
+        else:
+            lua += f"wrk.body = {json.dumps(text)}\n"
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write(lua)
     script.close()
@@ -99,46 +122,72 @@ def engine_stream_time(repeat: int = 50) -> dict:
             "content_chunks": tokens}
 
 
+def servers(args: argparse.Namespace, body_bytes: int, config: str) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """name -> (command without the port, environment) of every server this run compares."""
+    python = sys.executable
+    fast = ["--loop", "uvloop", "--http", "httptools", "--log-level", "warning", "--no-access-log"]
+    slow = ["--loop", "asyncio", "--http", "h11", "--log-level", "warning", "--no-access-log"]
+    mock_env = {"MOCKAPI_CONFIG": config, "PYTHONPATH": str(ROOT)}
+    found = {
+        "bare": ([python, "-m", "uvicorn", "bench.bare_app:app", *fast], {"BARE_BODY_BYTES": str(body_bytes), "PYTHONPATH": str(ROOT)}),
+        "mock": ([python, "-m", "uvicorn", "mockapi.doors.worker:app", *fast], mock_env),
+    }
+    if not args.no_fallback:
+        found["mock_fallback"] = ([python, "-m", "uvicorn", "mockapi.doors.worker:app", *slow],
+                                  {**mock_env, "PYTHONPATH": f"{ROOT / 'bench' / 'fallback'}{os.pathsep}{ROOT}"})
+    if args.baseline_tree:
+        tree = str(Path(args.baseline_tree).resolve())
+        found["mock_baseline"] = ([python, "-m", "uvicorn", "mockapi.doors.worker:app", *fast], {**mock_env, "PYTHONPATH": tree})
+    if shutil.which("steady"):
+        found["steady"] = (["steady", "--host", "127.0.0.1", str(ROOT / "contracts" / "openapi.json")], {})
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--baseline-tree", default=None, help="another checkout to measure side by side (before a change)")
+    parser.add_argument("--no-fallback", action="store_true", help="skip the install-without-wheels server")
     args = parser.parse_args()
     if not shutil.which("wrk"):
-        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        print("wrk is not installed (bash scripts/ensure-system-deps.sh)", file=sys.stderr)
         return 2
-    python = sys.executable
-    uv = ["--loop", "uvloop", "--http", "httptools", "--log-level", "warning", "--no-access-log"]
-    mock_port, bare_port = free_port(), free_port()
-    # Size the bare body like a real chat reply so the comparison is about work, not bytes.
     sys.path.insert(0, str(ROOT))
     from mockapi.assembly import build_engine
     from mockapi.core.engine import Request
 
+    # Size the bare body like a real chat reply so the comparison is about work, not bytes.
     sample = build_engine().handle(Request("POST", "/v1/chat/completions", {"authorization": f"Bearer {KEY}", "content-type": "application/json"},
-                                     json.dumps(CHAT).encode()))
-    # Rate limits are counted (headers) but not enforced: the load would exceed any tier in seconds.
+                                           json.dumps(CHAT).encode()))
     config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
-    config.write("rate_limits: {enforce: false}\n")
+    config.write("rate_limits: {enforce: false}\n")  # the load would exceed any tier in seconds
     config.close()
-    mock = start([python, "-m", "uvicorn", "mockapi.doors.worker:app", "--port", str(mock_port), *uv], mock_port,
-                 env={"MOCKAPI_CONFIG": config.name})
-    bare = start([python, "-m", "uvicorn", "bench.bare_app:app", "--port", str(bare_port), *uv], bare_port,
-                 env={"BARE_BODY_BYTES": str(len(sample.body)), "PYTHONPATH": str(ROOT)})
-    results: dict = {"body_bytes": len(sample.body)}
+    load_before = os.getloadavg()
+    results: dict = {"body_bytes": len(sample.body), "cores": os.cpu_count(), "load_before": [round(x, 2) for x in load_before]}
+    procs: dict[str, tuple[subprocess.Popen, int]] = {}
     try:
-        for c in (1, 32):
-            results[f"bare_c{c}"] = wrk(f"http://127.0.0.1:{bare_port}/v1/chat/completions", CHAT, c, args.duration)
-            results[f"models_c{c}"] = wrk(f"http://127.0.0.1:{mock_port}/v1/models", None, c, args.duration)
-            results[f"chat_c{c}"] = wrk(f"http://127.0.0.1:{mock_port}/v1/chat/completions", CHAT, c, args.duration)
-            results[f"stream500_c{c}"] = wrk(f"http://127.0.0.1:{mock_port}/v1/chat/completions", STREAM, c, args.duration)
+        for name, (cmd, env) in servers(args, len(sample.body), config.name).items():
+            port = free_port()
+            started = time.monotonic()
+            procs[name] = (start([*cmd, "--port", str(port)], port, env), port)
+            results[f"{name}_listening_s"] = round(time.monotonic() - started, 3)
+        scenarios = [("chat_varied_c32", "/v1/chat/completions", VARIED_CHAT, 32), ("chat_varied_c1", "/v1/chat/completions", VARIED_CHAT, 1),
+                     ("responses_tool_c32", "/v1/responses", RESPONSES_TOOL, 32),
+                     ("stream500_c32", "/v1/chat/completions", STREAM, 32), ("models_c32", "/v1/models", None, 32)]
+        for scenario, path, body, c in scenarios:
+            for name, (_, port) in procs.items():
+                if name == "bare" and scenario != "chat_varied_c32" and scenario != "chat_varied_c1":
+                    continue  # one bare figure per concurrency: the ratios' denominator
+                results[f"{name}:{scenario}"] = wrk(f"http://127.0.0.1:{port}{path}", body, c, args.duration)
         results["engine_stream500"] = engine_stream_time()
     finally:
-        for proc in (mock, bare):
+        for proc, _ in procs.values():
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)
-    for c in (1, 32):
-        results[f"chat_vs_bare_c{c}"] = round(results[f"chat_c{c}"]["rps"] / results[f"bare_c{c}"]["rps"], 3)
+        os.unlink(config.name)
+    results["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    print_table(results, list(procs))
     bad = {k: v["non_2xx"] for k, v in results.items() if isinstance(v, dict) and v.get("non_2xx")}
     if bad:
         print(f"non-2xx responses: {bad}", file=sys.stderr)
@@ -146,6 +195,21 @@ def main() -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
     return 0
+
+
+def print_table(results: dict, names: list[str]) -> None:
+    """One line per server and scenario: requests/s, ratio to bare at the same concurrency, p50, p99."""
+    print(f"load average before {results['load_before']}, after {results['load_after']} on {results['cores']} cores")
+    print(f"{'server':<14} {'scenario':<20} {'req/s':>8} {'x bare':>7} {'p50 ms':>8} {'p99 ms':>8}")
+    for key, figures in results.items():
+        if ":" not in key:
+            continue
+        name, scenario = key.split(":", 1)
+        bare = results.get(f"bare:chat_varied_c{scenario.rsplit('_c', 1)[-1]}", {}).get("rps")
+        ratio = f"{figures['rps'] / bare:.3f}" if bare else "-"
+        print(f"{name:<14} {scenario:<20} {figures['rps']:>8} {ratio:>7} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f}")
+    stream = results["engine_stream500"]
+    print(f"engine time for a 500-token stream: median {stream['median_ms']} ms, p99 {stream['p99_ms']} ms")
 
 
 if __name__ == "__main__":

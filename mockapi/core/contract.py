@@ -5,38 +5,63 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match, relevance
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError
 from .paths import contracts_dir
+from .sdk_view import NULL_MEANS_ABSENT, SDK_REQUIRED, sdk_view  # noqa: F401 - re-exported (contractgen)
 
-# Contract keywords written by contractgen: the SDK's own required list (enforced at level schema), and
-# the null branch of an optional field, which the server reads as absent.
-SDK_REQUIRED = "x-sdk-required"
-NULL_MEANS_ABSENT = "x-null-means-absent"
+if TYPE_CHECKING:  # jsonschema costs ~40 ms to import: loaded when a validator is first built
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
 
 
 @dataclass(frozen=True)
 class OperationSpec:
-    """One operation of the contract."""
+    """One operation of the contract; its schemas are looked up (and parsed) on first use."""
 
     operation_id: str
     method: str
     path: str
     pattern: re.Pattern[str]
-    request_schema: dict[str, Any] | None
     request_content: str | None
-    response_schema: dict[str, Any] | None
-    stream_schema: dict[str, Any] | None
     stream_dialect: str | None
     faithful_schema: dict[str, Any] | None
-    sdk_request_schema: dict[str, Any] | None = None  # the request as the SDK's types say it (level schema)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    schemas: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)  # components.schemas
+
+    def _resolve(self, ref_holder: dict[str, Any] | None) -> dict[str, Any] | None:
+        ref = ref_holder.get("$ref", "") if ref_holder else ""
+        return self.schemas[ref.rsplit("/", 1)[-1]] if ref else (ref_holder or None)
+
+    def _ok_content(self) -> dict[str, Any]:
+        return self.raw.get("responses", {}).get("200", {}).get("content", {})
+
+    @cached_property
+    def request_schema(self) -> dict[str, Any] | None:
+        """The request body's schema as the real server reads it (level faithful)."""
+        media = next(iter(self.raw.get("requestBody", {}).get("content", {}).values()), {})
+        return self._resolve(media.get("schema"))
+
+    @cached_property
+    def sdk_request_schema(self) -> dict[str, Any] | None:
+        """The request as the SDK's types say it (level schema)."""
+        return sdk_view(self.request_schema) if self.request_schema else None
+
+    @cached_property
+    def response_schema(self) -> dict[str, Any] | None:
+        """The 200 reply's (non-stream) schema."""
+        main = next((m for ct, m in self._ok_content().items() if ct != "text/event-stream"), None)
+        return self._resolve(main.get("schema")) if main else None
+
+    @cached_property
+    def stream_schema(self) -> dict[str, Any] | None:
+        """The schema of one stream event, for streaming operations."""
+        stream = self._ok_content().get("text/event-stream")
+        return self._resolve(stream.get("schema")) if stream else None
 
 
 def _path_pattern(template: str) -> re.Pattern[str]:
@@ -49,51 +74,48 @@ class Contract:
     """Operations by path and method, with compiled validators."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        self.document = document
+        self._document = document  # components.schemas may be a LazySchemas (mockapi/core/contract_cache.py)
         schemas = document["components"]["schemas"]
         faithful = document.get("x-faithful-rules", {})
-
-        def resolve(ref_holder: dict[str, Any] | None) -> dict[str, Any] | None:
-            if not ref_holder:
-                return None
-            ref = ref_holder.get("$ref", "")
-            return schemas[ref.rsplit("/", 1)[-1]] if ref else ref_holder
-
         self.operations: list[OperationSpec] = []
         for path, item in document["paths"].items():
+            pattern = _path_pattern(path)
             for method, op in item.items():
                 if method not in ("get", "post", "put", "patch", "delete"):
                     continue
-                body = op.get("requestBody", {}).get("content", {})
-                content_type, media = next(iter(body.items()), (None, {}))
-                ok = op.get("responses", {}).get("200", {}).get("content", {})
-                main = next((m for ct, m in ok.items() if ct != "text/event-stream"), None)
-                stream = ok.get("text/event-stream")
-                rules = faithful.get(op["operationId"], {})
-                request_schema = resolve(media.get("schema"))
+                content_type = next(iter(op.get("requestBody", {}).get("content", {})), None)
+                stream = op.get("responses", {}).get("200", {}).get("content", {}).get("text/event-stream")
                 self.operations.append(OperationSpec(
-                    operation_id=op["operationId"], method=method.upper(), path=path,
-                    pattern=_path_pattern(path),
-                    request_schema=request_schema, request_content=content_type,
-                    sdk_request_schema=sdk_view(request_schema) if request_schema else None,
-                    response_schema=resolve(main.get("schema")) if main else None,
-                    stream_schema=resolve(stream.get("schema")) if stream else None,
-                    stream_dialect=stream.get("x-stream-dialect") if stream else None,
-                    faithful_schema=rules.get("schema"), raw=op,
+                    operation_id=op["operationId"], method=method.upper(), path=path, pattern=pattern,
+                    request_content=content_type, stream_dialect=stream.get("x-stream-dialect") if stream else None,
+                    faithful_schema=faithful.get(op["operationId"], {}).get("schema"), raw=op, schemas=schemas,
                 ))
         # Static paths before templated ones, so `/chat/completions` never matches `{id}`.
         self.operations.sort(key=lambda o: (o.path.count("{"), o.path))
         self.by_id = {o.operation_id: o for o in self.operations}
 
     @property
+    def document(self) -> dict[str, Any]:
+        """The whole contract document as plain JSON values (read from the cache, its schemas are parsed now)."""
+        components = self._document.get("components", {})
+        if not isinstance(components.get("schemas"), dict):
+            components["schemas"] = dict(components["schemas"].items())
+        return self._document
+
+    @property
+    def stream_dialects(self) -> dict[str, Any]:
+        """How each stream dialect ends (``terminator``), by name: read per stream, so cheap."""
+        return self._document.get("x-stream-dialects", {})
+
+    @property
     def sdk_version(self) -> str:
         """The openai SDK version the contract was generated from."""
-        return str(self.document["info"].get("x-openai-sdk-version"))
+        return str(self._document["info"].get("x-openai-sdk-version"))
 
     @property
     def sdk_models(self) -> dict[str, list[str]]:
         """Model ids the SDK names, by family."""
-        return dict(self.document.get("x-sdk-models", {}))
+        return dict(self._document.get("x-sdk-models", {}))
 
     def match(self, method: str, path: str) -> tuple[OperationSpec | None, dict[str, str], list[str]]:
         """The operation at ``path`` for ``method``, its path parameters, and the methods the path allows."""
@@ -130,30 +152,19 @@ class Contract:
         return [f"{format_path(e.absolute_path) or '<root>'}: {e.message}" for e in validator.iter_errors(body)]
 
 
-def sdk_view(schema: dict[str, Any]) -> dict[str, Any]:
-    """A request schema as the SDK's types say it: ``x-sdk-required`` as ``required``, no null-for-absent branches."""
-    if isinstance(schema, list):
-        return [sdk_view(s) for s in schema]  # type: ignore[return-value]
-    if not isinstance(schema, dict):
-        return schema
-    branches = schema.get("anyOf")
-    if isinstance(branches, list) and any(isinstance(b, dict) and b.get(NULL_MEANS_ABSENT) for b in branches):
-        kept = [b for b in branches if not (isinstance(b, dict) and b.get(NULL_MEANS_ABSENT))]
-        if len(kept) == 1 and len(schema) == 1:
-            return sdk_view(kept[0])
-        schema = {**schema, "anyOf": kept}
-    out = {k: sdk_view(v) for k, v in schema.items()}
-    if SDK_REQUIRED in out:
-        out["required"] = out[SDK_REQUIRED]
-    return out
-
-
 @dataclass(frozen=True)
 class _Validators:
-    """The pure-Python validator (error paths) and, when installed, a compiled one (speed)."""
+    """A compiled validator (speed) when jsonschema-rs is here, and the pure-Python one (error paths), built on first use."""
 
-    full: Draft202012Validator
+    schema: dict[str, Any]
     fast: Any = None
+
+    @cached_property
+    def full(self) -> Draft202012Validator:
+        """The explaining validator: jsonschema is imported only when a body is invalid (or nothing faster exists)."""
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(self.schema)
 
 
 _VALIDATORS: dict[tuple[str, str], _Validators] = {}
@@ -163,16 +174,14 @@ def _validator(operation_id: str, kind: str, schema: dict[str, Any]) -> _Validat
     key = (operation_id, kind)
     found = _VALIDATORS.get(key)
     if found is None:
-        fast = None
-        # jsonschema-rs (the `fast` extra) answers "is it valid?" about 100x faster; the pure-Python
+        # jsonschema-rs (a base dependency where it has a wheel) answers "is it valid?" ~100x faster; the pure
         # validator then runs only for invalid bodies, where its error paths and best_match are needed.
         try:
             import jsonschema_rs
-
             fast = jsonschema_rs.validator_for(schema)
-        except Exception:  # not installed, or a schema it can't compile: the pure validator decides alone
+        except Exception:  # no wheel here, or a schema it can't compile: the pure validator decides alone
             fast = None
-        found = _VALIDATORS[key] = _Validators(Draft202012Validator(schema), fast)
+        found = _VALIDATORS[key] = _Validators(schema, fast)
     return found
 
 
@@ -185,8 +194,14 @@ def format_path(path: Iterable[Any]) -> str:
 
 
 def _raise_first(validators: _Validators, body: Any) -> None:
-    if validators.fast is not None and validators.fast.is_valid(body):
+    """Raise the API error for ``body``'s most relevant schema failure; a valid body costs one yes/no check.
+
+    The explaining search (every error, ``relevance``, the union descent) runs only once a body is
+    known to be invalid: by jsonschema-rs, or without it by the pure validator's first-error ``is_valid``.
+    """
+    if validators.fast.is_valid(body) if validators.fast is not None else validators.full.is_valid(body):
         return
+    from jsonschema.exceptions import relevance
     error = max(validators.full.iter_errors(body), key=relevance, default=None)  # unions: _descend picks the branch
     if error is None:
         return
@@ -229,6 +244,7 @@ def _descend(error: ValidationError, root: dict[str, Any]) -> ValidationError | 
     whose constant matches is the one the caller meant, so its error is the useful one; among
     several, the one pinning the most of the value's properties, then the one with fewest errors.
     """
+    from jsonschema.exceptions import best_match, relevance
     while error.validator in ("anyOf", "oneOf") and error.context:
         branches: dict[Any, list[ValidationError]] = {}
         for sub in error.context:
@@ -368,5 +384,8 @@ def _describe_value(value: Any) -> str:
 @lru_cache(maxsize=4)
 def load_contract(path: Path | None = None) -> Contract:
     """The contract document, parsed once per process."""
-    source = path or contracts_dir() / "openapi.json"
-    return Contract(json.loads(source.read_text(encoding="utf-8")))
+    from .contract_cache import read_document
+    from .speedups import log_fallbacks_once
+
+    log_fallbacks_once()  # every door loads the contract at start-up: the one place to say what runs slow
+    return Contract(read_document(path or contracts_dir() / "openapi.json"))

@@ -321,7 +321,7 @@ class Engine:
                 yield sse.frame(event.data, event.name)
             else:
                 yield event  # a Pause or pre-encoded bytes (fault injection)
-        dialect = self.contract.document.get("x-stream-dialects", {}).get(stream.dialect, {})
+        dialect = self.contract.stream_dialects.get(stream.dialect, {})
         terminator = dialect.get("terminator")
         if terminator:
             yield terminator.encode()

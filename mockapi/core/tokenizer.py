@@ -40,7 +40,10 @@ def _tokens(text: str) -> Iterable[str]:
 
 def count_tokens(text: str) -> int:
     """The number of tokens in ``text``."""
-    return len(tokenize(text)) if text else 0
+    if not text:
+        return 0
+    # Counting needs no list: the cached tuple's length (a copy per call showed in per-request profiles).
+    return len(_cached_tokens(text)) if len(text) <= 4096 else sum(1 for _ in _tokens(text))
 
 
 def count_value_tokens(value: Any) -> int:

@@ -13,8 +13,11 @@ for other hosts go to the original method (pass-through) or fail loudly.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
-import importlib
+import importlib.abc
+import importlib.machinery
+import sys
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -139,12 +142,13 @@ def activate(interceptor: Interceptor) -> None:
         if _active is not None:
             raise RuntimeError("mockapi: an in-process interception is already active in this process")
         for library in LIBRARIES:
-            try:
-                module = importlib.import_module(library)
-            except ImportError:
-                continue
-            _patch(module.HTTPTransport, "handle_request", _sync_handler(library))
-            _patch(module.AsyncHTTPTransport, "handle_async_request", _async_handler(library))
+            module = sys.modules.get(library)
+            if module is not None:
+                _patch_library(module)
+        # A library nobody has imported yet is patched when it is: importing httpx just to patch it would
+        # cost ~50 ms of start-up (its CLI pulls in rich and click) for tests on openai 3.x (httpx2).
+        if not all(library in sys.modules for library in LIBRARIES):
+            sys.meta_path.insert(0, _PATCH_ON_IMPORT)
         _active = interceptor
 
 
@@ -152,10 +156,43 @@ def deactivate() -> None:
     """Stop intercepting and restore the original transport methods."""
     global _active
     with _lock:
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(_PATCH_ON_IMPORT)
         for (cls, name), original in _originals.items():
             setattr(cls, name, original)
         _originals.clear()
         _active = None
+
+
+def _patch_library(module: Any) -> None:
+    _patch(module.HTTPTransport, "handle_request", _sync_handler(module.__name__))
+    _patch(module.AsyncHTTPTransport, "handle_async_request", _async_handler(module.__name__))
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """While an interception is active: patches httpx / httpx2 right after they are first imported."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        """Wrap the real loader of an httpx library so that its transports are patched once it has run."""
+        if name not in LIBRARIES:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        loader = spec.loader
+        original_exec = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            original_exec(module)
+            with _lock:
+                if _active is not None and (module.HTTPTransport, "handle_request") not in _originals:
+                    _patch_library(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+_PATCH_ON_IMPORT = _PatchOnImport()
 
 
 def _patch(cls: type, name: str, replacement: Callable[..., Any]) -> None:

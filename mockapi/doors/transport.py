@@ -11,6 +11,7 @@ import asyncio
 import time
 from types import ModuleType
 from typing import Any, AsyncIterator, Iterator
+from urllib.parse import unquote
 
 from mockapi.core.engine import Engine, Request
 from mockapi.core.results import Cut, Pause, Reply
@@ -20,13 +21,12 @@ def _engine_request(request: Any, body: bytes, mount: tuple[str, str] | None = N
     url = request.url
     raw_path = url.raw_path.decode("ascii") if isinstance(url.raw_path, bytes) else str(url.raw_path)
     path, _, query = raw_path.partition("?")
-    from urllib.parse import unquote
-
-    path = unquote(path)
+    if "%" in path:
+        path = unquote(path)
     if mount and path.startswith(mount[0]):  # a base URL like https://proxy/llm/v1 serves the engine's /v1
         path = mount[1] + path[len(mount[0]):]
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    return Request(method=request.method, path=path, headers=headers, body=body, query=query)
+    # httpx's items() already gives lower-case names (repeated headers joined), as the HTTP door sees them.
+    return Request(method=request.method, path=path, headers=dict(request.headers.items()), body=body, query=query)
 
 
 def _items(reply: Reply, cut: Any) -> Iterator[bytes | Pause]:
@@ -106,6 +106,8 @@ def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
             body = request.read()
             reply = self.engine.handle(_engine_request(request, body, self.mount))
             connection_fault(reply, request)
+            if reply.stream is None:  # a whole body: handed over as read, as the HTTP door sends it in one piece
+                return httpx_module.Response(reply.status, headers=reply.headers, content=reply.body, request=request)
             return httpx_module.Response(reply.status, headers=reply.headers, stream=_SyncStream(reply, self.honour_pauses),
                                          request=request)
 
@@ -121,6 +123,8 @@ def make_transports(httpx_module: ModuleType) -> tuple[type, type]:
             body = await request.aread()
             reply = self.engine.handle(_engine_request(request, body, self.mount))
             connection_fault(reply, request)
+            if reply.stream is None:
+                return httpx_module.Response(reply.status, headers=reply.headers, content=reply.body, request=request)
             return httpx_module.Response(reply.status, headers=reply.headers, stream=_AsyncStream(reply, self.honour_pauses),
                                          request=request)
 

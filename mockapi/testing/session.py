@@ -8,6 +8,9 @@ the fixtures wrap; they work outside pytest too.
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
+import os
 import re
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
@@ -133,6 +136,10 @@ class MockSession:
         import openai
 
         cls = openai.AsyncOpenAI if async_ else openai.OpenAI
+        if "http_client" not in kwargs:
+            http_client = _sdk_http_client(openai, async_)
+            if http_client is not None:
+                kwargs["http_client"] = http_client
         return cls(**{"api_key": self.api_key, "base_url": self.base_url, **kwargs})
 
     def close(self) -> None:
@@ -157,6 +164,7 @@ def inprocess(options: Options | None = None) -> Iterator[MockSession]:
     apply(engine, baseline, options)
     interceptor = intercept.Interceptor(engine, options.base_urls, options.passthrough)
     intercept.activate(interceptor)
+    _warm_sdk()
     session = MockSession(engine, options.base_url, "inprocess", options, baseline, interceptor)
     try:
         yield session
@@ -186,6 +194,41 @@ def live(server: "LiveServer", baseline: Baseline, options: Options | None = Non
         yield session
     finally:
         session.close()
+
+
+# One verifying TLS context per process (and CA settings) for the SDK clients sessions build: building one
+# reads the CA bundle, ~30 ms of every `mockapi.client`. It is the context the SDK's client would build itself.
+_TLS: dict[tuple[str, str | None, str | None], Any] = {}
+
+
+def _tls_context(openai: Any) -> tuple[str, Any] | None:
+    """(httpx library name, shared TLS context) for the installed SDK, or None when it can't be built."""
+    try:
+        library = next(c.__module__.split(".")[0] for c in openai.DefaultHttpxClient.__mro__ if c.__name__ == "Client")
+        key = (library, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        if key not in _TLS:
+            _TLS[key] = importlib.import_module(library).create_ssl_context()
+        return library, _TLS[key]
+    except Exception:  # an SDK without DefaultHttpxClient, a library without create_ssl_context: SDK defaults
+        return None
+
+
+def _sdk_http_client(openai: Any, async_: bool) -> Any:
+    """The SDK's own default HTTP client class, with the process's shared TLS context."""
+    found = _tls_context(openai)
+    if found is None:
+        return None
+    cls = openai.DefaultAsyncHttpxClient if async_ else openai.DefaultHttpxClient
+    return cls(verify=found[1])
+
+
+def _warm_sdk() -> None:
+    """Import the SDK and build the TLS context once, in fixture set-up, so a test's first client is cheap."""
+    if importlib.util.find_spec("openai") is None:
+        return
+    import openai
+
+    _tls_context(openai)
 
 
 def _status_fault(status: int, error: str | None, retry_after: float | None) -> dict[str, Any]:

@@ -210,7 +210,7 @@ class Faults:
                 reply.stream, reply.body = streams.cut_body(reply.body), b""
             return reply
         dialect = reply.meta.get("dialect", "chat")
-        spec = self.engine.contract.document.get("x-stream-dialects", {}).get(dialect, {})
+        spec = self.engine.contract.stream_dialects.get(dialect, {})
         terminators = [spec["terminator"].encode()] if spec.get("terminator") else []
         chunks = reply.stream
         if fault.kind == "cut":

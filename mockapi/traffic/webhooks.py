@@ -21,7 +21,6 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-import httpx
 
 from mockapi.core import outbox
 from mockapi.core.engine import Request
@@ -120,6 +119,8 @@ class Webhooks:
             headers["webhook-signature"] = sign(str(target["secret"]), webhook_id, stamp, payload)
         attempt = record["_attempts"] + 1
         started = time.perf_counter()
+        import httpx  # here, not at module level: it costs ~50 ms at start-up and only a delivery needs it
+
         try:
             with httpx.Client(timeout=TIMEOUT) as client:
                 answer = client.post(str(target["url"]), content=payload, headers=headers)
