@@ -35,6 +35,7 @@ from .errors import (
 from .hooks import Hook, NoRateHeaders, RateHeaders
 from .jsonutil import dumps, loads
 from .overrides import Overrides
+from .query import validate_query
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
 from .store import MemoryStore, Store, open_store
 
@@ -237,6 +238,7 @@ class Engine:
         if level not in ("faithful", "schema"):
             raise InvalidRequestError(f"{VALIDATION_HEADER} must be 'faithful' or 'schema', not {level!r}", param=None)
         query = dict(parse_qsl(request.query, keep_blank_values=True))
+        validate_query(op, query)  # both levels: `limit=0` or `order=sideways` break the contract itself
         body = self._parse_body(request, op)
         call = Call(self, request, op, params, query, body, tenant, key, level == "faithful", request_id)
         if op.request_schema is not None and op.request_content == "application/json":
@@ -270,7 +272,8 @@ class Engine:
             if info is None:
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
         else:
-            if self.settings.validation == "faithful" and not any_key_format and not _KEY_PATTERN.match(key):
+            # Both levels: the README promises `sk-` keys; `key_format: any` in config lets any token pass.
+            if self.settings.key_format == "sk" and not any_key_format and not _KEY_PATTERN.match(key):
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
             info = KeyInfo()
         org = headers.get("openai-organization") or info.organization
@@ -316,6 +319,8 @@ class Engine:
             # faithful rule the operation would have applied (see mockapi/core/synthesize.py).
             from . import synthesize
 
+            if synthesize.breaks_contract(call, exc):  # a multipart body the contract itself refuses
+                raise
             return self.render(call, synthesize.answer(call))
 
     # -- rendering -------------------------------------------------------------------------

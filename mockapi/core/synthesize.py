@@ -24,13 +24,39 @@ def answer(call: Any) -> Any:
         event = instance(op.stream_schema, r, hints=_hints(call))
         name = event.get("type") if isinstance(event, dict) and op.stream_dialect != "chat" else None
         return Stream([Event(event, name)], dialect=op.stream_dialect or "chat")
-    if op.response_schema is None:
-        media = next(iter(op.raw.get("responses", {}).get("200", {}).get("content", {})), "application/octet-stream")
-        return Binary([_PLACEHOLDER_AUDIO], media_type=media)
+    content = op.raw.get("responses", {}).get("200", {}).get("content", {})
+    media = next((ct for ct in content if ct != "text/event-stream"), None)
+    if op.response_schema is None and media is None:  # the contract names no body: a deletion's plain answer
+        found = call.path_params and list(call.path_params.values())[-1]
+        return JSON({"id": found or "", "object": "deleted", "deleted": True})
+    if op.response_schema is None or _is_binary(media, op.response_schema):  # speech, file content: bytes at every level
+        return Binary([_PLACEHOLDER_AUDIO], media_type=media or "application/octet-stream")
     value = instance(op.response_schema, r, hints=_hints(call))
     if isinstance(value, dict) and len(call.path_params) >= 1 and isinstance(value.get("id"), str):
         value["id"] = list(call.path_params.values())[-1]  # the object asked for keeps its id
     return JSON(value)
+
+
+# Errors that say the request breaks the contract itself (its media type, a field the SDK's types
+# require), not a faithful rule: level `schema` keeps them. JSON bodies are checked against the
+# contract before the handler runs; multipart forms are read by the handler, so its error tells.
+_CONTRACT_CODES = ("invalid_content_type", "invalid_json", "invalid_type")
+
+
+def breaks_contract(call: Any, error: Any) -> bool:
+    """Whether ``error``, raised by an operation at level ``schema``, is a breach of the contract itself."""
+    if call.op.request_content in (None, "application/json"):
+        return False
+    if getattr(error, "code", None) in _CONTRACT_CODES:
+        return True
+    required = (call.op.sdk_request_schema or {}).get("required", [])
+    return getattr(error, "code", None) == "missing_required_parameter" and getattr(error, "param", None) in required
+
+
+def _is_binary(media: str | None, schema: Any) -> bool:
+    if media and not (media == "application/json" or media.endswith("+json")):
+        return True
+    return isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") == "binary"
 
 
 def _hints(call: Any) -> dict[str, Any]:
