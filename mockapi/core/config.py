@@ -156,6 +156,16 @@ def _checked(settings: Settings) -> Settings:
     return settings
 
 
+def describe_read_error(exc: BaseException) -> str:
+    """A file's read or parse error on one line (YAML's own message spans several, with a caret)."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return " ".join(str(exc).split())
+
+
 def load_file(path: str | Path) -> dict[str, Any]:
     """Read a YAML or JSON config file into a dict, failing loudly with its path."""
     p = Path(path)
@@ -163,7 +173,7 @@ def load_file(path: str | Path) -> dict[str, Any]:
         text = p.read_text(encoding="utf-8")
         data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
     except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{p}: {exc}") from exc
+        raise ConfigError(f"{p}: {describe_read_error(exc)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

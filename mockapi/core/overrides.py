@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .config import ConfigError
+from .config import ConfigError, describe_read_error
 
 _MATCH_KEYS = {"model", "message", "tools", "path"}
 _REPLY_KEYS = {"content", "tool_calls", "refusal", "finish_reason", "status", "error", "fault"}
@@ -149,7 +149,7 @@ def _load_file(path: Path) -> list[Rule]:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        raise ConfigError(f"{path}: {describe_read_error(exc)}") from None
     if isinstance(data, dict):
         data = data.get("replies")
     if not isinstance(data, list):
