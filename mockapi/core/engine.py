@@ -233,7 +233,7 @@ class Engine:
                     headers={"allow": ", ".join(sorted(set(allowed)))},
                 )
             raise UnknownURLError(f"Invalid URL ({request.method} {path})")
-        tenant, key = self.authenticate(request.headers, any_key_format=azure_route)
+        tenant, key = self.authenticate(request.headers, any_key_format=azure_route)  # `sk-` keys at both levels
         level = request.headers.get(VALIDATION_HEADER) or self.settings.validation
         if level not in ("faithful", "schema"):
             raise InvalidRequestError(f"{VALIDATION_HEADER} must be 'faithful' or 'schema', not {level!r}", param=None)
@@ -272,7 +272,6 @@ class Engine:
             if info is None:
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
         else:
-            # Both levels: the README promises `sk-` keys; `key_format: any` in config lets any token pass.
             if self.settings.key_format == "sk" and not any_key_format and not _KEY_PATTERN.match(key):
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
             info = KeyInfo()
@@ -319,9 +318,7 @@ class Engine:
             # faithful rule the operation would have applied (see mockapi/core/synthesize.py).
             from . import synthesize
 
-            if synthesize.breaks_contract(call, exc):  # a multipart body the contract itself refuses
-                raise
-            return self.render(call, synthesize.answer(call))
+            return self.render(call, synthesize.answer(call, refused=exc))
 
     # -- rendering -------------------------------------------------------------------------
     def render(self, call: Call, result: Any) -> Reply:

@@ -15,8 +15,14 @@ from .results import JSON, Binary, Event, Stream
 _PLACEHOLDER_AUDIO = b"\x00" * 32
 
 
-def answer(call: Any) -> Any:
-    """A deterministic, contract-valid result for ``call`` (JSON, a stream, or bytes)."""
+def answer(call: Any, refused: Exception | None = None) -> Any:
+    """A deterministic, contract-valid result for ``call`` (JSON, a stream, or bytes).
+
+    ``refused`` is the error the operation raised; when it says the request breaks the contract
+    itself (see :func:`breaks_contract`), it is raised again instead.
+    """
+    if refused is not None and breaks_contract(call, refused):
+        raise refused
     op = call.op
     r = call.rng("synthesized")
     body = call.body if isinstance(call.body, dict) else {}

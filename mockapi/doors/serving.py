@@ -99,9 +99,8 @@ def serve(settings: Settings, app: Any, sock: socket.socket, uvicorn_options: di
         from uvicorn.supervisors import Multiprocess
 
         config = uvicorn.Config("mockapi.doors.worker:app", workers=settings.workers, **options)
-        server = MockServer(config)
         announce()  # the parent bound the socket; each worker listens on it
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        Multiprocess(config, sockets=[sock]).run()  # each worker builds its own uvicorn server
         return
     config = uvicorn.Config(app, **options)
     server = MockServer(config)
