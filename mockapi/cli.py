@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--max-examples", type=int, default=10, help="generated requests per operation and kind")
     verify.add_argument("--junit", default=None, help="write a JUnit XML report here")
     verify.add_argument("--verbose", action="store_true", help="print each case as it finishes")
+    verify.add_argument("--hypothesis-dir", default=None,
+                        help="keep Hypothesis's files here (default: a temp dir, removed afterwards; no .hypothesis/ folder)")
     return parser
 
 
