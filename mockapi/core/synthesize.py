@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import multipart
+from .errors import InvalidRequestError, MockAPIError
 from .instances import instance
 from .results import JSON, Binary, Event, Stream
 
@@ -19,10 +21,11 @@ def answer(call: Any, refused: Exception | None = None) -> Any:
     """A deterministic, contract-valid result for ``call`` (JSON, a stream, or bytes).
 
     ``refused`` is the error the operation raised; when it says the request breaks the contract
-    itself (see :func:`breaks_contract`), it is raised again instead.
+    itself (see :func:`contract_error`), it is raised again instead.
     """
-    if refused is not None and breaks_contract(call, refused):
-        raise refused
+    breach = contract_error(call, refused) if refused is not None else None
+    if breach is not None:
+        raise breach
     op = call.op
     r = call.rng("synthesized")
     body = call.body if isinstance(call.body, dict) else {}
@@ -49,14 +52,39 @@ def answer(call: Any, refused: Exception | None = None) -> Any:
 _CONTRACT_CODES = ("invalid_content_type", "invalid_json", "invalid_type")
 
 
-def breaks_contract(call: Any, error: Any) -> bool:
-    """Whether ``error``, raised by an operation at level ``schema``, is a breach of the contract itself."""
+def contract_error(call: Any, error: Exception) -> Exception | None:
+    """The error to give instead of an answer when the request, refused with ``error`` at level ``schema``,
+    breaks the contract itself (``error`` or a missing required part), else None."""
     if call.op.request_content in (None, "application/json"):
-        return False
+        return None
     if getattr(error, "code", None) in _CONTRACT_CODES:
-        return True
+        return error
     required = (call.op.sdk_request_schema or {}).get("required", [])
-    return getattr(error, "code", None) == "missing_required_parameter" and getattr(error, "param", None) in required
+    if getattr(error, "code", None) == "missing_required_parameter" and getattr(error, "param", None) in required:
+        return error
+    missing = _missing_parts(call, required)  # a faithful rule (an unknown id) spoke before the form was read
+    if missing:
+        return InvalidRequestError(f"Missing required parameter: '{missing}'.", param=missing, code="missing_required_parameter")
+    return None
+
+
+class _Discard:
+    """A file sink that keeps nothing: only the part's name matters here."""
+
+    def write(self, data: bytes) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+def _missing_parts(call: Any, required: list[str]) -> str | None:
+    try:
+        fields, files = multipart.parse(call.request, lambda *_: _Discard())
+    except MockAPIError:
+        return None  # unreadable forms are the operation's own error to give
+    present = {name.removesuffix("[]") for name, _ in fields} | {part.name.removesuffix("[]") for part in files}
+    return next((name for name in required if name not in present), None)
 
 
 def _is_binary(media: str | None, schema: Any) -> bool:

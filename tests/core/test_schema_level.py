@@ -52,6 +52,7 @@ def _upload(engine, path: str, parts: dict[str, str], content_type: str = "multi
     ("/v1/files", {"purpose": "assistants"}, "file"),
     ("/v1/audio/transcriptions", {"model": "whisper-1"}, "file"),
     ("/v1/images/edits", {"prompt": "a cat"}, "image"),
+    ("/v1/uploads/upload_unknown/parts", {}, "data"),  # the unknown upload (a faithful 404) does not hide it
 ])
 def test_schema_level_refuses_a_multipart_body_without_its_required_parts(path, parts, missing):
     reply = _upload(make_engine(validation="schema"), path, parts)
