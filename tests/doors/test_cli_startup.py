@@ -184,3 +184,25 @@ def test_a_signal_closes_a_stalled_stream_and_removes_temp_files(tmp_path, sig):
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def test_a_client_giving_up_on_a_stall_logs_nothing_under_uvloop(tmp_path):
+    pytest.importorskip("uvloop")  # `mockapi serve` runs on uvloop when installed
+    port = free_port()
+    proc = _start(port, tmp_path)
+    try:
+        _banner(proc)
+        root = f"http://127.0.0.1:{port}"
+        for _ in range(3):
+            with pytest.raises(httpx2.TimeoutException):
+                httpx2.post(f"{root}/v1/chat/completions", headers={"authorization": "Bearer sk-cli-test", "x-mockapi-fault": "stall"},
+                            json={"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}, timeout=0.5)
+        assert httpx2.get(f"{root}/health", timeout=5).status_code == 200  # the loop has handled the disconnects
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+        log = proc.stderr.read()
+        assert "negative file descriptor" not in log and "Traceback" not in log, log
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
