@@ -124,12 +124,12 @@ def _assert_clean(report: FuzzReport) -> None:
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_no_generated_request_gets_a_5xx_or_breaks_a_check(level):
-    _assert_clean(fuzz(level, examples=8))
+    _assert_clean(fuzz(level, examples=5))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("level", LEVELS)
 def test_long_fuzz_run(level):
-    report = fuzz(level, examples=75)
-    assert report.requests >= 10_000 or report.requests >= 75 * 2 * 60, report.requests
+    report = fuzz(level, examples=150)
+    assert report.requests >= 10_000, report.requests
     _assert_clean(report)
