@@ -3,7 +3,11 @@
 A query string is text, so each value is read as its schema's type first (``limit=5`` is the
 integer 5, ``stream=true`` stays the string the contract's enum names), then validated with the
 same JSON Schema rules and error messages as a body: ``limit=0`` is the real "integer below minimum
-value" 400, ``order=sideways`` the real "Invalid value ... Supported values are" 400.
+value" 400, ``order=sideways`` the "Invalid value ... Supported values are" 400 the body rules give.
+source: the bound message as the real API words it for a body integer ("Invalid 'n': integer above maximum
+value. Expected a value <= 128, but got 130 instead.", code integer_above_max_value, quoted in
+github.com/thisisartium/continuous-alignment-testing/issues/25); list endpoints document limit 1-100
+(files: 1-10,000) and order asc|desc (developers.openai.com/api/reference/resources/files/methods/list).
 """
 
 from __future__ import annotations
