@@ -95,8 +95,8 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
     budget = hints.get(_BUDGET)
     if budget is not None:
         budget[0] -= 1
-        if budget[0] < 0:
-            return None  # out of room: the answer stops growing here
+        if budget[0] < 0 or depth > _MAX_DEPTH:
+            return None  # out of room (or a reference to itself, `$ref: "#"`): the answer stops growing here
     if not isinstance(schema, dict) or schema is True:
         return _word(r)
     if "$ref" in schema:

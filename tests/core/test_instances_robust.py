@@ -40,6 +40,8 @@ def test_instance_never_raises(schema, seed):
     {"type": "string", "minLength": 100_000_000},
     {"allOf": [1]},
     {"enum": 5},
+    {"$ref": "#"},  # a reference to itself
+    {"type": "object", "properties": {"a": {"allOf": [{"$ref": "#"}]}}, "required": ["a"]},
     {"type": "array", "minItems": 50, "items": {"type": "array", "minItems": 50, "items": {"type": "array", "minItems": 50}}},
 ])
 def test_a_malformed_response_format_schema_is_never_a_500(schema):
