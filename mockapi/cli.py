@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from typing import Any, Sequence
 
 from .core.config import ConfigError, load_settings
 
@@ -13,6 +13,7 @@ from .core.config import ConfigError, load_settings
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="mockapi", description="An OpenAI API mock server and contract-testing harness.")
+    parser.add_argument("--version", action="version", version=f"mockapi {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the mock over HTTP")
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1; env MOCKAPI_HOST)")
@@ -31,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_arguments(serve)
     routes = sub.add_parser("routes", help="print every operation the mock serves")
     routes.add_argument("--all", action="store_true", help="include contract operations without a handler")
+    fixtures = sub.add_parser("fixtures", help="work with canned-reply files")
+    fixtures_sub = fixtures.add_subparsers(dest="fixtures_command", required=True)
+    check = fixtures_sub.add_parser("check", help="validate canned-reply files offline (exit 0 when all are valid, else 2)")
+    check.add_argument("paths", nargs="+", metavar="DIR", help="a fixtures directory or file (repeatable)")
     verify = sub.add_parser("verify", help="check an OpenAI-compatible server against the contract (mockapi.harness.server)")
     verify.add_argument("--base-url", required=True, help="the server's base URL, ending in /v1")
     verify.add_argument("--api-key", default="sk-verify-0000000000000000", help="the key sent as Authorization: Bearer")
@@ -40,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--junit", default=None, help="write a JUnit XML report here")
     verify.add_argument("--verbose", action="store_true", help="print each case as it finishes")
     add_drift_parser(sub)
+    verify.add_argument("--hypothesis-dir", default=None,
+                        help="keep Hypothesis's files here (default: a temp dir, removed afterwards; no .hypothesis/ folder)")
     return parser
 
 
@@ -48,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "routes":
         return _routes(args)
+    if args.command == "fixtures":
+        return _fixtures_check(args)
     if args.command == "verify":
         from .harness.server_cli import main as verify_main
 
@@ -82,10 +91,12 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    """Check everything, bind, announce, serve: any start-up problem is one line on stderr and exit 2."""
     try:
         settings = _settings(args)
+        # Workers re-create the app from the environment, so hand them the settings that way.
+        os.environ["MOCKAPI_SETTINGS_JSON"] = _settings_json(settings)
+        from .doors.serving import StartupError, bind, build_app, serve
     except ConfigError as exc:
         print(f"mockapi: {exc}", file=sys.stderr)
         return 2
@@ -94,35 +105,35 @@ def _serve(args: argparse.Namespace) -> int:
               "objects and rate-limit counters (an object made on one worker is a 404 on another, limits multiply). "
               "Use --store redis://HOST:6379/0, or one worker.", file=sys.stderr)
         return 2
-    # Workers re-create the app from the environment, so hand them the settings that way.
-    os.environ["MOCKAPI_SETTINGS_JSON"] = _settings_json(settings)
-    kwargs = dict(host=settings.host, port=settings.port, log_level=args.log_level, lifespan="on")
     try:
-        import uvloop  # noqa: F401
-
-        kwargs["loop"] = "uvloop"
-    except ImportError:
-        pass
-    from .core.limits import RequestLimits
-    from .doors.protocols import uvicorn_options
-
-    try:  # httptools when installed (uvicorn_options picks it), with OpenAI-shaped 400s and the idle timeouts
-        kwargs.update(uvicorn_options(RequestLimits.from_config(settings.extra.get("limits"))))
-    except ValueError as exc:
+        options = _uvicorn_options(args, settings)
+        app = build_app(settings)  # fixtures, store and extras are checked here, before the port is taken
+        sock = bind(settings.host, settings.port)
+    except (StartupError, ValueError) as exc:
         print(f"mockapi: {exc}", file=sys.stderr)
         return 2
     from .traffic.redaction import install_log_redaction, known_secrets
 
     install_log_redaction(known_secrets(settings))  # uvicorn's access log: keys and ?token= masked (workers: worker.py)
-    print(f"mockapi serving http://{settings.host}:{settings.port}/v1 (seed {settings.seed}, validation {settings.validation})",
-          file=sys.stderr, flush=True)
-    if settings.workers > 1:
-        uvicorn.run("mockapi.doors.worker:app", workers=settings.workers, factory=False, **kwargs)
-    else:
-        from .doors.app import create_app
-
-        uvicorn.run(create_app(settings), **kwargs)
+    with sock:
+        serve(settings, app, sock, options)
     return 0
+
+
+def _uvicorn_options(args: argparse.Namespace, settings: Any) -> dict:
+    """How uvicorn runs: uvloop when installed, httptools with OpenAI-shaped 400s and the idle timeouts, the log level."""
+    options: dict = dict(log_level=args.log_level, lifespan="on")
+    try:
+        import uvloop  # noqa: F401
+
+        options["loop"] = "uvloop"
+    except ImportError:
+        pass
+    from .core.limits import RequestLimits
+    from .doors.protocols import uvicorn_options
+
+    options.update(uvicorn_options(RequestLimits.from_config(settings.extra.get("limits"))))  # ValueError: a bad limit
+    return options
 
 
 def _settings_json(settings) -> str:  # noqa: ANN001
@@ -130,6 +141,47 @@ def _settings_json(settings) -> str:  # noqa: ANN001
     import json
 
     return json.dumps(dataclasses.asdict(settings), default=str)
+
+
+def _fixtures_check(args: argparse.Namespace) -> int:
+    """Load every fixture file on its own and say, per file, whether the server would accept it."""
+    from pathlib import Path
+
+    from .core.overrides import Overrides
+
+    failed, checked = 0, 0
+    for given in args.paths:
+        root = Path(given)
+        if not root.exists():
+            print(f"error {root}: no such file or directory")
+            failed += 1
+            continue
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+        if not files:
+            print(f"error {root}: no fixture files (*.yaml, *.yml, *.json)")
+            failed += 1
+        for path in files:
+            checked += 1
+            try:
+                rules = Overrides.load([path]).rules
+            except ConfigError as exc:
+                print(f"error {exc}")
+                failed += 1
+            else:
+                print(f"ok    {path} ({len(rules)} rule{'s' if len(rules) != 1 else ''})")
+    print(f"{checked} file(s) checked, {failed} problem(s)", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("mockapi")
+    except Exception:  # not installed (run from a checkout): the package's own number
+        from . import __version__
+
+        return __version__
 
 
 def _routes(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ import random
 import re
 from typing import Any
 
-
 from mockapi.core.instances import instance
 
 from . import lexicon
@@ -38,7 +37,9 @@ def fill(schema: Any, facts: Facts, r: random.Random, *, focus: tuple[str, str] 
 
 def _valid(schema: dict[str, Any], value: Any) -> bool:
     try:
-        from jsonschema import Draft202012Validator  # imported on first use: start-up stays cheap
+        from jsonschema import (
+            Draft202012Validator,  # imported on first use: start-up stays cheap
+        )
 
         return Draft202012Validator(schema).is_valid(value)
     except Exception:  # noqa: BLE001 - a schema the validator cannot read (bad $ref...): trust the values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 from dataclasses import dataclass, field, fields, replace
@@ -11,6 +12,10 @@ from typing import Any, Mapping
 import yaml
 
 VALIDATION_LEVELS = ("faithful", "schema")
+KEY_FORMATS = ("sk", "any")  # sk: keys must look like OpenAI keys (sk-, sk-proj-...); any: every bearer token passes
+# Config keys kept in ``Settings.extra`` that some part of the mock reads (docs name each one).
+EXTRA_KEYS = ("azure", "azure_deployments", "journal", "limits", "progress", "public_url", "rate_limits", "recording",
+              "webhooks")
 
 
 class ConfigError(ValueError):
@@ -63,6 +68,7 @@ class Settings:
     latency: str = "off"
     workers: int = 1
     frozen_time: float | None = None
+    key_format: str = "sk"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **changes: Any) -> "Settings":
@@ -89,13 +95,74 @@ _ENV = {
 ENV_VARS = tuple(sorted([*_ENV, "MOCKAPI_CONFIG"]))
 
 
+def known_keys() -> tuple[str, ...]:
+    """Every key a config file may hold."""
+    return tuple(sorted({f.name for f in fields(Settings)} - {"extra"} | set(EXTRA_KEYS)))
+
+
+def _unknown_key(key: str, source: str) -> ConfigError:
+    close = difflib.get_close_matches(str(key), known_keys(), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(known_keys())}"
+    return ConfigError(f"{source}: unknown config key {key!r}{hint}")
+
+
+# The type each plain setting must have (bool is refused where a number is expected: YAML reads `yes` as True).
+_TYPES: dict[str, tuple[type, ...]] = {
+    "host": (str,), "port": (int,), "seed": (int,), "validation": (str,), "tier": (str,), "store": (str,),
+    "unknown_ids": (str,), "journal_size": (int,), "latency": (str,), "workers": (int,), "key_format": (str,),
+}
+
+
+def _check_types(settings: Settings) -> None:
+    for name, types in _TYPES.items():
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, types):
+            kind = "an integer" if types == (int,) else "a string"
+            raise ConfigError(f"{name} must be {kind}, not {value!r}")
+    if settings.admin_token is not None and not isinstance(settings.admin_token, str):
+        raise ConfigError(f"admin_token must be a string, not {settings.admin_token!r}")
+    if settings.frozen_time is not None and (isinstance(settings.frozen_time, bool)
+                                             or not isinstance(settings.frozen_time, (int, float))):
+        raise ConfigError(f"frozen_time must be a number of seconds, not {settings.frozen_time!r}")
+    if not isinstance(settings.models, Mapping) or not all(isinstance(v, Mapping) for v in settings.models.values()):
+        raise ConfigError("models must map each model id to its fields (context_window, max_output_tokens...)")
+    if not all(isinstance(f, (str, os.PathLike)) for f in settings.fixtures):
+        raise ConfigError(f"fixtures must be a directory or a list of directories, not {list(settings.fixtures)!r}")
+
+
+def _check_store(store: str) -> None:
+    if store == "memory":
+        return
+    if not store.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"store must be 'memory' or a redis:// URL, not {store!r}")
+    from urllib.parse import urlsplit
+
+    try:
+        url = urlsplit(store)
+        url.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as exc:
+        raise ConfigError(f"store {store!r} is not a valid URL: {exc}") from None
+    if url.scheme != "unix" and not url.hostname:
+        raise ConfigError(f"store {store!r} names no host (expected redis://host:port/db)")
+    db = url.path.strip("/")
+    if url.scheme != "unix" and db and not db.isdigit():
+        raise ConfigError(f"store {store!r}: the database must be a number (redis://host:port/0), not {db!r}")
+
+
 def _checked(settings: Settings) -> Settings:
+    _check_types(settings)
     if settings.validation not in VALIDATION_LEVELS:
         raise ConfigError(f"validation must be one of {VALIDATION_LEVELS}, not {settings.validation!r}")
     if settings.unknown_ids not in ("404", "synthesize"):
         raise ConfigError(f"unknown_ids must be '404' or 'synthesize', not {settings.unknown_ids!r}")
     if not 0 < settings.port < 65536:
         raise ConfigError(f"port must be 1-65535, not {settings.port}")
+    if settings.workers < 1:
+        raise ConfigError(f"workers must be at least 1, not {settings.workers}")
+    if settings.journal_size < 0:
+        raise ConfigError(f"journal_size must be 0 or more, not {settings.journal_size}")
+    if settings.key_format not in KEY_FORMATS:
+        raise ConfigError(f"key_format must be one of {KEY_FORMATS}, not {settings.key_format!r}")
     azure = settings.extra.get("azure")
     if azure is not None:
         if not isinstance(azure, Mapping) or set(azure) - {"default_model", "unknown_deployments"}:
@@ -108,9 +175,18 @@ def _checked(settings: Settings) -> Settings:
     if webhooks is not None and (not isinstance(webhooks, Mapping) or set(webhooks) - {"url", "secret"}
                                  or not str(webhooks.get("url") or "").startswith(("http://", "https://"))):
         raise ConfigError("webhooks must be a mapping with an http(s) url and optionally a secret (whsec_...)")
-    if settings.store != "memory" and not settings.store.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError(f"store must be 'memory' or a redis:// URL, not {settings.store!r}")
+    _check_store(settings.store)
     return settings
+
+
+def describe_read_error(exc: BaseException) -> str:
+    """A file's read or parse error on one line (YAML's own message spans several, with a caret)."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return " ".join(str(exc).split())
 
 
 def load_file(path: str | Path) -> dict[str, Any]:
@@ -120,7 +196,7 @@ def load_file(path: str | Path) -> dict[str, Any]:
         text = p.read_text(encoding="utf-8")
         data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
     except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{p}: {exc}") from exc
+        raise ConfigError(f"{p}: {describe_read_error(exc)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -139,15 +215,23 @@ def from_mapping(data: Mapping[str, Any], base: Settings | None = None, source: 
                 raise ConfigError(f"{source}: keys must map each API key to its organization/project/tier")
             values["keys"] = {str(k): _key_info(source, str(k), v) for k, v in value.items()}
         elif key == "fixtures":
-            values["fixtures"] = tuple([value] if isinstance(value, str) else value)
-        elif key in known:
+            if not isinstance(value, (str, list, tuple, type(None))):
+                raise ConfigError(f"{source}: fixtures must be a directory or a list of directories, not {value!r}")
+            values["fixtures"] = tuple([value] if isinstance(value, str) else value or ())
+        elif key in known and key != "extra":
             values[key] = value
-        else:
+        elif key in EXTRA_KEYS:
             extra[key] = value
+        elif key == "extra" and isinstance(value, Mapping):  # settings handed to workers as JSON
+            extra.update(value)
+        else:
+            raise _unknown_key(key, source)
     if extra:
         values["extra"] = extra
     try:
         return _checked(replace(base or Settings(), **values))
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     except TypeError as exc:
         raise ConfigError(f"{source}: {exc}") from exc
 

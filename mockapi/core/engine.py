@@ -34,6 +34,7 @@ from .hooks import Hook, NoRateHeaders, RateHeaders
 from .jsonutil import dumps
 from .limits import RequestLimits, parse_json_body
 from .overrides import Overrides
+from .query import validate_query
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
 from .store import MemoryStore, Store, open_store
 
@@ -234,11 +235,12 @@ class Engine:
                     headers={"allow": ", ".join(sorted(set(allowed)))},
                 )
             raise UnknownURLError(f"Invalid URL ({request.method} {path})")
-        tenant, key = self.authenticate(request.headers, any_key_format=azure_route)
+        tenant, key = self.authenticate(request.headers, any_key_format=azure_route)  # `sk-` keys at both levels
         level = request.headers.get(VALIDATION_HEADER) or self.settings.validation
         if level not in ("faithful", "schema"):
             raise InvalidRequestError(f"{VALIDATION_HEADER} must be 'faithful' or 'schema', not {level!r}", param=None)
         query = dict(parse_qsl(request.query, keep_blank_values=True))
+        validate_query(op, query)  # both levels: `limit=0` or `order=sideways` break the contract itself
         body = self._parse_body(request, op)
         call = Call(self, request, op, params, query, body, tenant, key, level == "faithful", request_id)
         if op.request_schema is not None and op.request_content == "application/json":
@@ -272,7 +274,7 @@ class Engine:
             if info is None:
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
         else:
-            if self.settings.validation == "faithful" and not any_key_format and not _KEY_PATTERN.match(key):
+            if self.settings.key_format == "sk" and not any_key_format and not _KEY_PATTERN.match(key):
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
             info = KeyInfo()
         return tenancy.scope(key, info, headers.get("openai-organization"), headers.get("openai-project"))
@@ -295,7 +297,7 @@ class Engine:
             # faithful rule the operation would have applied (see mockapi/core/synthesize.py).
             from . import synthesize
 
-            return self.render(call, synthesize.answer(call))
+            return self.render(call, synthesize.answer(call, refused=exc))
 
     # -- rendering -------------------------------------------------------------------------
     def render(self, call: Call, result: Any) -> Reply:

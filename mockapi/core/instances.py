@@ -18,18 +18,85 @@ _LEAN_DEPTH = 10  # past this, objects keep only required properties and arrays 
 
 def instance(schema: Any, r: random.Random, *, hints: Mapping[str, Any] | None = None) -> Any:
     """A value that validates against ``schema``; ``hints`` fill string properties by name."""
-    return _gen(schema, r, schema if isinstance(schema, dict) else {}, dict(hints or {}), 0, None)
+    schema = sanitized(schema)
+    return _gen(schema, r, schema if isinstance(schema, dict) else {}, {**(hints or {}), _BUDGET: [_MAX_NODES]}, 0, None)
+
+
+_BUDGET = "\0nodes"  # a hints entry counting the values still allowed, so no schema makes an answer unbounded
+_MAX_NODES = 20_000
+_MAX_COUNT = {"minItems": 1_000, "minLength": 10_000}  # more than this is clamped (the node budget bounds the rest)
+_NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+_COUNT_KEYWORDS = ("minItems", "maxItems", "minLength", "maxLength")
+
+
+def sanitized(schema: Any) -> Any:
+    """``schema`` without the keywords the filler could not follow (a caller's schema may be malformed).
+
+    Non-numeric bounds (``minimum: "zz"``), patterns that do not compile, an ``enum`` that is not a
+    list, non-schema union branches go; huge ``minItems``/``minLength`` are clamped. What remains is
+    what a valid schema would say, so a malformed one gets a best-effort value instead of a crash.
+    """
+    if isinstance(schema, list):
+        return [sanitized(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _NUMBER_KEYWORDS:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e15 \
+                    and (key != "multipleOf" or value > 0):
+                out[key] = value
+        elif key in _COUNT_KEYWORDS:
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                out[key] = min(value, _MAX_COUNT.get(key, value))
+        elif key == "pattern":
+            if isinstance(value, str) and _compiles(value):
+                out[key] = value
+        elif key in ("enum", "required", "type"):
+            if isinstance(value, list) or (key == "type" and isinstance(value, str)):
+                out[key] = value if key != "required" else [v for v in value if isinstance(v, str)]
+        elif key in ("anyOf", "oneOf", "allOf"):
+            if isinstance(value, list):
+                out[key] = [sanitized(v) for v in value if isinstance(v, dict)]
+        elif key in ("properties", "$defs", "definitions"):
+            if isinstance(value, dict):
+                out[key] = {k: sanitized(v) for k, v in value.items()}
+        elif key == "items":
+            if isinstance(value, (dict, bool)):
+                out[key] = sanitized(value)
+        elif key == "$ref":
+            if isinstance(value, str):
+                out[key] = value
+        else:
+            out[key] = value
+    return out
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
 
 
 def _resolve(ref: str, root: dict[str, Any]) -> Any:
     node: Any = root
     for part in ref.lstrip("#/").split("/"):
         if part:
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-    return node
+            try:
+                node = node[part.replace("~1", "/").replace("~0", "~")]
+            except (KeyError, TypeError, IndexError):
+                return {}  # a dangling reference: any value
+    return node if isinstance(node, dict) else {}
 
 
 def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, Any], depth: int, name: str | None) -> Any:
+    budget = hints.get(_BUDGET)
+    if budget is not None:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > _MAX_DEPTH:
+            return None  # out of room (or a reference to itself, `$ref: "#"`): the answer stops growing here
     if not isinstance(schema, dict) or schema is True:
         return _word(r)
     if "$ref" in schema:

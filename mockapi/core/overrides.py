@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .config import ConfigError
+from .config import ConfigError, describe_read_error
 
 _MATCH_KEYS = {"model", "message", "tools", "path"}
 _REPLY_KEYS = {"content", "tool_calls", "refusal", "finish_reason", "status", "error", "fault"}
@@ -44,6 +44,9 @@ class Rule:
         unknown = set(self.reply) - _REPLY_KEYS
         if unknown:
             raise ConfigError(f"{self.source}: unknown reply keys {sorted(unknown)}; use {sorted(_REPLY_KEYS)}")
+        problem = _shape_problem(self.match, self.reply)
+        if problem:
+            raise ConfigError(f"{self.source}: {problem}")
         try:
             self._message = re.compile(self.match["message"]) if self.match.get("message") else None
             if self.match.get("model"):
@@ -65,6 +68,29 @@ class Rule:
         if m.get("tools") and not set(m["tools"]) <= set(tools):
             return False
         return True
+
+
+def _shape_problem(match: Mapping[str, Any], reply: Mapping[str, Any]) -> str | None:
+    """What is wrong with a rule's value types (a wrong type would fail only when a request matched)."""
+    for key in ("model", "message", "path"):
+        if match.get(key) is not None and not isinstance(match[key], str):
+            return f"match.{key} must be a string, not {match[key]!r}"
+    tools = match.get("tools")
+    if tools is not None and not (isinstance(tools, list) and all(isinstance(t, str) for t in tools)):
+        return f"match.tools must be a list of tool names, not {tools!r}"
+    for key in ("refusal", "finish_reason"):
+        if reply.get(key) is not None and not isinstance(reply[key], str):
+            return f"reply.{key} must be a string, not {reply[key]!r}"
+    calls = reply.get("tool_calls")
+    if calls is not None and not (isinstance(calls, list) and all(isinstance(c, dict) and isinstance(c.get("name", ""), str) for c in calls)):
+        return "reply.tool_calls must be a list of {name, arguments} mappings"
+    status = reply.get("status")
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599):
+        return f"reply.status must be an HTTP status code, not {status!r}"
+    error = reply.get("error")
+    if error is not None and not isinstance(error, dict):
+        return f"reply.error must be a mapping such as {{message: ...}}, not {error!r}"
+    return None
 
 
 class Overrides:
@@ -123,7 +149,7 @@ def _load_file(path: Path) -> list[Rule]:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        raise ConfigError(f"{path}: {describe_read_error(exc)}") from None
     if isinstance(data, dict):
         data = data.get("replies")
     if not isinstance(data, list):

@@ -337,10 +337,11 @@ class ServerVerifier:
         return problems + self._labelled(f"GET /v1{where} after delete", error_problems(self.contract, again, want="404"))
 
     def run(self, only: Iterable[str] | None = None, progress: Callable[[CaseResult], None] | None = None,
-            skip: Iterable[str] = ()) -> Report:
+            skip: Iterable[str] = (), on_operation: Callable[[int, int, str], None] | None = None) -> Report:
         """Verify the selected operations (all by default) and the stateful sequences among them.
 
         ``skip`` names cases left out on purpose (``operationId`` or ``operationId:kind``), e.g. known deviations.
+        ``on_operation(done, total, name)`` is called as each operation (and the stateful step) finishes.
         """
         ops = select(self.contract, only)
         skipped = set(skip)
@@ -353,14 +354,19 @@ class ServerVerifier:
             if progress:
                 progress(case)
 
-        for op in ops:
+        total = len(ops) + 1  # the stateful sequences are the last step
+        for done, op in enumerate(ops, 1):
             if op.operation_id in skipped:
                 add(CaseResult(op.operation_id, "valid"))
-                continue
-            for case in self.verify_operation(op):
-                add(case)
+            else:
+                for case in self.verify_operation(op):
+                    add(case)
+            if on_operation:
+                on_operation(done, total, op.operation_id)
         for case in self.stateful_sequences(ops):
             add(case)
+        if on_operation:
+            on_operation(total, total, "stateful sequences")
         return report
 
 

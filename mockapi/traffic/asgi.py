@@ -48,8 +48,12 @@ class ConnectionFaults:
             if message.get("type") == MARKER:
                 dropped = True
                 if message.get("action") == "stall":
-                    while (await receive()).get("type") != "http.disconnect":
-                        pass
+                    try:
+                        while (await receive()).get("type") != "http.disconnect":
+                            pass
+                    except asyncio.CancelledError:  # the server is shutting down: drop the stalled connection now
+                        await _abort(send)
+                        return
                 await _abort(send)
                 return
             await send(message)
@@ -80,11 +84,13 @@ async def _abort(send: Send) -> None:
     transport = getattr(cycle, "transport", None)
     if transport is None:
         raise StreamCut("the server does not expose its transport; cannot drop the connection")
+    if transport.is_closing():  # the client already left (under uvloop its socket is then fd -1)
+        return
     sock = transport.get_extra_info("socket")
     if sock is not None:
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
+        except (OSError, ValueError):  # uvloop raises ValueError("negative file descriptor") on a closed socket
             pass
     transport.abort()
     await asyncio.sleep(0)  # let the server see the connection lost before the app returns

@@ -21,7 +21,6 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-
 from mockapi.core import outbox
 from mockapi.core.engine import Request
 from mockapi.core.jsonutil import dumps

@@ -171,3 +171,24 @@ def test_groups_select_operations():
     assert {"createChatCompletion", "getChatCompletion", "listChatCompletions"} <= chat
     assert all(op.path.startswith("/chat") for op in select(contract, ["chat"]))
     assert [op.operation_id for op in select(contract, ["createEmbedding"])] == ["createEmbedding"]
+
+
+def test_verify_shows_progress_and_leaves_no_hypothesis_folder(own_server, tmp_path):
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    env.pop("HYPOTHESIS_STORAGE_DIRECTORY", None)
+    done = subprocess.run([sys.executable, "-m", "mockapi", "verify", "--base-url", own_server.base_url, "--only", "models",
+                           "--max-examples", "2"], capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    total = len(select(load_contract(), ["models"])) + 1
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith(f"[1/{total}] ") and lines[-1] == f"[{total}/{total}] stateful sequences"
+    assert not (tmp_path / ".hypothesis").exists() and list(tmp_path.iterdir()) == []
+    kept = tmp_path / "kept"
+    subprocess.run([sys.executable, "-m", "mockapi", "verify", "--base-url", own_server.base_url, "--only", "models",
+                    "--max-examples", "1", "--hypothesis-dir", str(kept)], capture_output=True, text=True, timeout=600,
+                   cwd=tmp_path, env=env)
+    assert not (tmp_path / ".hypothesis").exists()

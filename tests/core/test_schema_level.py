@@ -1,0 +1,115 @@
+"""Validation level ``schema`` keeps the contract's promise: shapes only, but a request that breaks the
+contract still gets a 400, keys must look like keys, and binary endpoints answer bytes."""
+
+from __future__ import annotations
+
+import json
+
+import openai
+import pytest
+from conftest import make_engine
+
+from mockapi.core.engine import VALIDATION_HEADER, Request
+
+LEVELS = ["faithful", "schema"]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("query, param, message", [
+    ({"limit": 0}, "limit", "Invalid 'limit': integer below minimum value. Expected a value >= 1, but got 0 instead."),
+    ({"limit": 10001}, "limit", "Invalid 'limit': integer above maximum value. Expected a value <= 10000, but got 10001 instead."),
+    ({"order": "sideways"}, "order", 'Invalid value: "sideways". Supported values are: "asc", "desc".'),
+])
+def test_list_query_parameters_are_checked_at_every_level(mock, level, query, param, message):
+    with pytest.raises(openai.BadRequestError) as caught:
+        mock.client.files.list(**query, extra_headers={VALIDATION_HEADER: level})  # the SDK sends the query as given
+    assert caught.value.status_code == 400
+    assert caught.value.body["param"] == param and caught.value.body["message"] == message
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_query_integer_that_is_not_a_number_is_a_type_error(mock, level):
+    with pytest.raises(openai.BadRequestError) as caught:
+        mock.client.chat.completions.list(extra_query={"limit": "ten"}, extra_headers={VALIDATION_HEADER: level})
+    assert caught.value.body["code"] == "invalid_type" and caught.value.body["param"] == "limit"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_valid_query_parameters_still_list(mock, level):
+    page = mock.client.files.list(limit=1, order="asc", extra_headers={VALIDATION_HEADER: level})
+    assert page.object == "list"
+
+
+def _upload(engine, path: str, parts: dict[str, str], content_type: str = "multipart/form-data; boundary=b0undary"):
+    raw = b"".join(f'--b0undary\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                   for k, v in parts.items()) + b"--b0undary--\r\n"
+    headers = {"authorization": "Bearer sk-test-0123456789", "content-type": content_type}
+    return engine.handle(Request("POST", path, headers, raw))
+
+
+@pytest.mark.parametrize("path, parts, missing", [
+    ("/v1/files", {}, "file"),
+    ("/v1/files", {"purpose": "assistants"}, "file"),
+    ("/v1/audio/transcriptions", {"model": "whisper-1"}, "file"),
+    ("/v1/images/edits", {"prompt": "a cat"}, "image"),
+    ("/v1/uploads/upload_unknown/parts", {}, "data"),  # the unknown upload (a faithful 404) does not hide it
+])
+def test_schema_level_refuses_a_multipart_body_without_its_required_parts(path, parts, missing):
+    reply = _upload(make_engine(validation="schema"), path, parts)
+    error = json.loads(reply.body)["error"]
+    assert reply.status == 400 and error["param"] == missing and error["code"] == "missing_required_parameter"
+
+
+def test_schema_level_refuses_an_upload_that_is_not_multipart():
+    reply = _upload(make_engine(validation="schema"), "/v1/audio/transcriptions", {}, content_type="application/json")
+    assert reply.status == 400 and json.loads(reply.body)["error"]["code"] == "invalid_content_type"
+
+
+def test_schema_level_still_synthesizes_for_a_faithful_rule(mock):
+    # temperature 3 breaks the real API's range (a faithful rule), not the contract's shape.
+    reply = mock.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}],
+                                                temperature=3, extra_headers={VALIDATION_HEADER: "schema"})
+    assert reply.object == "chat.completion"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("key", ["x", "My API Key", "Bearer-ish", "pk-123"])
+def test_a_key_that_is_not_an_openai_key_is_refused(level, key):
+    from conftest import inprocess_clients
+
+    client, _ = inprocess_clients(make_engine(validation=level), max_retries=0)
+    client = client.with_options(api_key=key)
+    with pytest.raises(openai.AuthenticationError) as caught:
+        client.models.list()
+    assert caught.value.body["code"] == "invalid_api_key"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_key_format_any_lets_any_token_pass(level):
+    from conftest import inprocess_clients
+
+    client, _ = inprocess_clients(make_engine(validation=level, key_format="any"), max_retries=0)
+    client = client.with_options(api_key="My API Key")
+    assert client.models.list().object == "list"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_speech_is_audio_bytes_at_every_level(mock, level):
+    speech = mock.client.audio.speech.create(model="gpt-4o-mini-tts", voice="alloy", input="Hello there.",
+                                             extra_headers={VALIDATION_HEADER: level})
+    assert not speech.response.headers["content-type"].startswith("application/json")
+    assert len(speech.content) > 0
+
+
+def test_schema_level_answers_bytes_from_speech_even_when_a_faithful_rule_refuses(mock):
+    # An unknown model is a faithful refusal; level schema synthesizes, and a synthesized speech is bytes.
+    speech = mock.client.audio.speech.create(model="not-a-tts-model", voice="alloy", input="Hello there.",
+                                             extra_headers={VALIDATION_HEADER: "schema"})
+    assert speech.response.headers["content-type"] == "application/octet-stream"
+    assert speech.content and not speech.content.startswith(b"{") and not speech.content.startswith(b'"')
+
+
+def test_schema_level_answers_bytes_from_file_content_for_an_unknown_file(mock):
+    content = mock.client.files.content("file-doesnotexist000000", extra_headers={VALIDATION_HEADER: "schema"})
+    assert content.response.headers["content-type"] == "application/octet-stream"
+    assert not content.content.startswith(b'"')
