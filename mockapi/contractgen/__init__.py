@@ -101,9 +101,31 @@ def _uploads_as_binary(tp: Any) -> Any:
 
 def _component(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     # Each component is self-contained: its own $defs under its own $id, so names never collide.
-    schema = copy.deepcopy(schema)
+    schema = _stable_unions(copy.deepcopy(schema))
     schema["$id"] = f"urn:mockapi:schema:{name}"
     return schema
+
+
+_SCALAR_ORDER = ("string", "integer", "number", "boolean", "null")
+
+
+def _stable_unions(node: Any) -> Any:
+    """``node`` with every union of plain scalar types written in one order.
+
+    typing caches ``Union[str, bool, int]`` and ``Union[str, int, bool]`` as one (they compare equal), so
+    the order pydantic sees depends on which was built first in the process: under pytest it can differ
+    from a plain run, and the contract must not.
+    """
+    if isinstance(node, list):
+        return [_stable_unions(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _stable_unions(v) for k, v in node.items()}
+    branches = out.get("anyOf")
+    if isinstance(branches, list) and branches and all(
+            isinstance(b, dict) and set(b) == {"type"} and b["type"] in _SCALAR_ORDER for b in branches):
+        out["anyOf"] = sorted(branches, key=lambda b: _SCALAR_ORDER.index(b["type"]))
+    return out
 
 
 def operations() -> list[Operation]:

@@ -22,6 +22,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from mockapi.core import outbox
+from mockapi.core.errors import ServiceUnavailableError
 from mockapi.core.engine import Request
 from mockapi.core.jsonutil import dumps
 from mockapi.core.results import Reply
@@ -72,8 +73,13 @@ class Webhooks:
     # -- sending ----------------------------------------------------------------------------
     def observe(self, request: Request, call: Call | None, reply: Reply) -> None:
         """An engine observer: after a request that left events waiting, make sure the sender runs."""
-        if call is not None and outbox.config(self.engine) is not None and outbox.has_work(self.engine):
-            self.kick()
+        if call is None or reply.meta.get("error") is not None and reply.status == 503:
+            return  # nothing new was made; and with the store down there is nothing to read
+        try:
+            if outbox.config(self.engine) is not None and outbox.has_work(self.engine):
+                self.kick()
+        except ServiceUnavailableError:
+            pass  # the store went away after the reply was made: the sender retries when it is back
 
     def kick(self) -> None:
         """Start the sender thread unless it runs."""

@@ -42,7 +42,7 @@ def test_every_documented_extra_key_is_accepted():
     ({"store": "redis://localhost:port/0"}, "is not a valid URL"),
     ({"fixtures": 5}, "fixtures must be a directory"),
     ({"models": ["gpt-4o"]}, "models must map each model id"),
-    ({"keys": {"sk-a": "org-a"}}, "keys.sk-a must be a mapping"),
+    ({"keys": {"sk-a": "org-a"}}, "keys.… must be a mapping"),  # the key itself is never printed
     ({"frozen_time": "noon"}, "frozen_time must be a number"),
 ])
 def test_bad_values_are_refused_with_the_source(data, message):

@@ -46,7 +46,7 @@ def _one_line_failure(result: subprocess.CompletedProcess) -> str:
     ("validation: sloppy\n", "validation must be one of"),
     ("store: redis://localhost:notaport/0\n", "is not a valid URL"),
     ("store: postgres://localhost/db\n", "store must be 'memory' or a redis:// URL"),
-    ("keys: {sk-a: {org: x}}\n", "keys.sk-a must be a mapping with organization, project, tier"),
+    ("keys: {sk-a: {org: x}}\n", "unexpected keyword argument 'org' (known fields: organization, project, tier"),
     ("workers: 0\n", "workers must be at least 1"),
     ("seed: [1\n", "bad.yaml"),  # not YAML at all
 ])

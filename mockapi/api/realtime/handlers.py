@@ -73,6 +73,8 @@ def create_call(call: Call) -> Reply:
         given = json.loads(session_text) if session_text else {"type": "realtime"}
     except ValueError:
         raise InvalidRequestError("Invalid 'session': expected a JSON object.", param="session", code="invalid_json") from None
+    if not isinstance(given, dict):  # `session` is a JSON object or nothing; a bare value is a 400, never a crash
+        raise InvalidRequestError("Invalid 'session': expected a JSON object.", param="session", code="invalid_type")
     call.body = {"sdp": offer, "session": given}
     identity = call.id_digest()
     record, answer = calls.create(Repo(call), identity, offer, sessions.realtime(given, make_id("sess_", "realtime-session", identity, length=21), 0))
