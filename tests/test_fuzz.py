@@ -8,9 +8,9 @@ The bounded run (``make test``) draws a few positive and negative requests per o
 from __future__ import annotations
 
 import collections
-import os
 import copy
 import json
+import os
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
