@@ -240,7 +240,7 @@ class Engine:
         if level not in ("faithful", "schema"):
             raise InvalidRequestError(f"{VALIDATION_HEADER} must be 'faithful' or 'schema', not {level!r}", param=None)
         query = dict(parse_qsl(request.query, keep_blank_values=True))
-        validate_query(op, query)  # both levels: `limit=0` or `order=sideways` break the contract itself
+        validate_query(op, query, faithful=level == "faithful")  # `order=sideways`: both levels; `limit=0`: faithful
         body = self._parse_body(request, op)
         call = Call(self, request, op, params, query, body, tenant, key, level == "faithful", request_id)
         if op.request_schema is not None and op.request_content == "application/json":

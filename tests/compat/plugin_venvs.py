@@ -8,9 +8,16 @@ from pathlib import Path
 
 from tests.compat.venvs import ROOT, pip_install, sdk_python
 
-# The engine's runtime needs (pyproject's dependencies) plus pytest; mockapi itself goes in with --no-deps.
-PLUGIN_DEPS = ("starlette>=1.0", "uvicorn>=0.30", "jsonschema>=4.21", "pyyaml>=6.0", "python-multipart>=0.0.9",
-               "pytest>=8.0")
+def _runtime_dependencies() -> tuple[str, ...]:
+    """pyproject's own dependency list (never a copy that drifts from it)."""
+    import tomllib
+
+    return tuple(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+
+
+# The engine's runtime needs (pyproject's dependencies) plus pytest; mockapi itself goes in with --no-deps,
+# so the leg's own openai version is the one under test.
+PLUGIN_DEPS = (*_runtime_dependencies(), "pytest>=8.0")
 LEGS = {
     "openai 1.59.9": "openai==1.59.9",
     "openai 2.x": "openai>=2,<3",
