@@ -13,23 +13,18 @@ import httpx
 import openai
 import pytest
 from conftest import API_KEY, FROZEN_AT, inprocess_clients
-from services import redis_server, wait_until
+from services import wait_until
+from store_fixtures import redis_url, store  # noqa: F401 - fixtures
 
 from mockapi.assembly import build_engine
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine
-from mockapi.core.store import MemoryStore, open_store
+from mockapi.core.store import open_store
 from mockapi.doors.live import LiveServer, free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 redis = pytest.importorskip("redis", reason="the redis client package is not installed (pip install '.[redis]')")
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private redis-server on a free loopback port for this module."""
-    yield from redis_server(tmp_path_factory)
 
 
 def _engine(url: str, **settings) -> Engine:  # noqa: ANN003
@@ -44,18 +39,6 @@ def shared(redis_url: str) -> Iterator[tuple[Engine, Engine]]:
     yield first, second
     first.store.close()
     second.store.close()
-
-
-@pytest.fixture(params=["memory", "redis"])
-def store(request: pytest.FixtureRequest):  # noqa: ANN201
-    """Each store implementation, empty."""
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    made = open_store(request.getfixturevalue("redis_url"))
-    made.reset()
-    yield made
-    made.close()
 
 
 # -- the Store interface, for both implementations ----------------------------------------

@@ -3,23 +3,14 @@ occurrence counters expire, and ``reserve`` adds all or nothing."""
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import pytest
 from conftest import API_KEY, FROZEN_AT
-from services import redis_server
+from store_fixtures import redis_url, store  # noqa: F401 - fixtures
 
 from mockapi.assembly import build_engine
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.engine import SHARED_OCCURRENCE_TTL, Request
-from mockapi.core.store import MemoryStore, open_store
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private redis-server for this module."""
-    yield from redis_server(tmp_path_factory)
+from mockapi.core.store import MemoryStore
 
 
 def test_memory_counters_are_capped_least_recently_used_first():
@@ -31,18 +22,6 @@ def test_memory_counters_are_capped_least_recently_used_first():
     assert len(store._counters) <= 100
     assert store.incr("rate-window", 0, 3600) == 1001
     assert store.incr("occurrence:999", 0, 3600) == 1 and store.incr("occurrence:0", 0, 3600) == 0
-
-
-@pytest.fixture(params=["memory", "redis"])
-def store(request: pytest.FixtureRequest):  # noqa: ANN201
-    """Each store implementation, empty."""
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    made = open_store(request.getfixturevalue("redis_url"))
-    made.reset()
-    yield made
-    made.close()
 
 
 def test_reserve_adds_all_or_nothing(store):

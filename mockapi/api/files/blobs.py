@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import weakref
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 CHUNK = 1 << 16
 
@@ -111,6 +111,18 @@ def blobs_for(store: Any) -> Blobs:
         weakref.finalize(store, shutil.rmtree, root, True)
         found = _BY_STORE[store] = DiskBlobs(root)
     return found
+
+
+def drop_blobs(store: Any, tenant: str | None, blob_ids: Callable[[], Iterable[str]]) -> None:
+    """Before a reset: delete one tenant's blobs (``blob_ids``), or every blob when ``tenant`` is None."""
+    blobs = blobs_for(store)
+    if tenant is None:
+        clear = getattr(blobs, "clear", None)
+        if clear is not None:  # a Redis store's reset already drops its blobs with everything else
+            clear()
+        return
+    for blob_id in blob_ids():
+        blobs.delete(blob_id)
 
 
 def read_prefix(blobs: Blobs, blob_id: str, limit: int) -> bytes:

@@ -8,7 +8,7 @@ from mockapi.core.errors import InvalidRequestError, InvalidValueError, NotFound
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, public, synthetic_time
 
-from .blobs import blobs_for
+from .blobs import blobs_for, drop_blobs
 from .multipart import FilePart, parse_form
 
 KIND = "file"
@@ -116,11 +116,4 @@ def drop_contents(store: Any, tenant: str | None) -> None:
 
     Their records go with the reset; without this the bytes would stay behind, unreachable.
     """
-    blobs = blobs_for(store)
-    if tenant is None:
-        clear = getattr(blobs, "clear", None)
-        if clear is not None:  # a Redis store's reset already drops its blobs with everything else
-            clear()
-        return
-    for obj in store.list(tenant, KIND):
-        blobs.delete(obj["id"])
+    drop_blobs(store, tenant, lambda: (obj["id"] for obj in store.list(tenant, KIND)))

@@ -8,7 +8,7 @@ from mockapi.core.errors import InvalidRequestError
 from mockapi.core.repo import SYNTHESIZERS, Repo, public, synthetic_time
 
 from . import files
-from .blobs import blobs_for
+from .blobs import blobs_for, drop_blobs
 from .multipart import FilePart, parse_form
 
 KIND = "upload"
@@ -115,12 +115,5 @@ SYNTHESIZERS[KIND] = _synthesize
 
 def drop_part_contents(store: Any, tenant: str | None) -> None:
     """Delete the bytes behind a tenant's pending upload parts before a reset (every blob, with no tenant)."""
-    blobs = blobs_for(store)
-    if tenant is None:
-        clear = getattr(blobs, "clear", None)
-        if clear is not None:  # a Redis store's reset already drops its blobs with everything else
-            clear()
-        return
-    for upload in store.list(tenant, KIND):
-        for part in store.list(tenant, _parts_kind(upload["id"])):
-            blobs.delete(part["id"])
+    drop_blobs(store, tenant, lambda: (part["id"] for upload in store.list(tenant, KIND)
+                                       for part in store.list(tenant, _parts_kind(upload["id"]))))
