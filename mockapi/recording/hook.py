@@ -10,13 +10,11 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-import httpx
-
 from mockapi.core.determinism import digest
 from mockapi.core.errors import NotFoundError
 from mockapi.core.results import Reply
 
-from . import objects, proxy
+from . import objects
 from .fixture import Cassette, Fixture
 from .match import candidates, canonical, closest, meaning
 from .options import RecordingOptions
@@ -24,6 +22,8 @@ from .replay import reply_of, usage_tokens
 from .scrub import Scrubber
 
 if TYPE_CHECKING:
+    import httpx  # forwarding needs it (record modes); a replay never does, nor an httpx2-only install
+
     from mockapi.core.engine import Call, Engine
 
 OCCURRENCE_TTL = 10 * 365 * 86400.0
@@ -47,6 +47,10 @@ class RecordReplay:
         """The upstream HTTP client (made on first use: a replay never needs one)."""
         with self._lock:
             if self._client is None:
+                import httpx
+
+                from . import proxy
+
                 self._client = httpx.Client(timeout=self.options.timeout, follow_redirects=False,
                                             transport=proxy.DirectTransport())
             return self._client
@@ -88,6 +92,8 @@ class RecordReplay:
         if not call.faithful and call.op.request_schema is not None and call.op.request_content == "application/json":
             # Recording validates as at level faithful whatever the caller asked: a refused request is not forwarded.
             self.engine.contract.validate_request(call.op, call.body, faithful=True)
+        from . import proxy
+
         response, started = proxy.forward(call, self.client, str(self.options.upstream), self.options.upstream_key)
         return proxy.record(call, response, started, self.scrubber, request, self._save)
 
