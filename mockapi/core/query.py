@@ -12,13 +12,13 @@ github.com/thisisartium/continuous-alignment-testing/issues/25); list endpoints 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import relevance
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .contract import OperationSpec, to_api_error
 from .errors import InvalidRequestError
+
+if TYPE_CHECKING:  # jsonschema loads only when a query is checked (start-up stays light, as in contract.py)
+    from jsonschema import Draft202012Validator
 
 # Boolean flags as the real server reads them (see mockapi/api/responses/handlers.py `_flag`).
 _BOOLEAN_WORDS = {"true": "true", "1": "true", "false": "false", "0": "false"}
@@ -42,6 +42,8 @@ def validate_query(op: OperationSpec, query: Mapping[str, str], *, faithful: boo
             values[name] = _typed(name, query[name], schema)
     if not values:
         return
+    from jsonschema.exceptions import relevance
+
     validator = _validator(op, declared, faithful)
     error = max(validator.iter_errors(values), key=relevance, default=None)
     if error is not None:
@@ -73,12 +75,14 @@ def _typed(name: str, text: str, schema: dict[str, Any]) -> Any:
     return text
 
 
-_VALIDATORS: dict[tuple[str, bool], Draft202012Validator] = {}
+_VALIDATORS: dict[tuple[str, bool], "Draft202012Validator"] = {}
 
 
-def _validator(op: OperationSpec, declared: dict[str, dict[str, Any]], faithful: bool) -> Draft202012Validator:
+def _validator(op: OperationSpec, declared: dict[str, dict[str, Any]], faithful: bool) -> "Draft202012Validator":
     found = _VALIDATORS.get((op.operation_id, faithful))
     if found is None:
+        from jsonschema import Draft202012Validator
+
         schema = {"type": "object", "properties": declared}
         found = _VALIDATORS[op.operation_id, faithful] = Draft202012Validator(schema)
     return found

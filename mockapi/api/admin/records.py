@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from jsonschema import Draft202012Validator
-
 from mockapi.core.determinism import rng
 from mockapi.core.instances import instance
 from mockapi.core.pagination import paginate
@@ -60,6 +58,10 @@ def shaped(call: Any, stored: Mapping[str, Any], *, schema: dict[str, Any] | Non
 
 def _fits(prop: dict[str, Any], value: Any, root: dict[str, Any]) -> bool:
     """Whether a stored value is valid where the schema puts it (a request's shape is not always the answer's)."""
+    from jsonschema import (
+        Draft202012Validator,  # loaded on first use: start-up stays light
+    )
+
     return Draft202012Validator({**prop, "$defs": root.get("$defs", {})}).is_valid(value)
 
 
