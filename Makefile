@@ -33,6 +33,7 @@ contracts: $(STAMP)
 
 ## make bench: run the benchmarks under bench/
 bench: $(STAMP)
+	$(PY) bench/perf_guard.py
 	$(PY) bench/run.py
 
 clean:
