@@ -50,7 +50,10 @@ class Operation:
 
 def _load(dotted: str) -> Any:
     module, _, name = dotted.partition(":")
-    return getattr(importlib.import_module(module), name)
+    obj: Any = importlib.import_module(module)
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
 def _json_schema(tp: Any, mode: str) -> dict[str, Any]:
@@ -70,6 +73,8 @@ def _uploads_as_binary(tp: Any) -> Any:
 
     from typing_extensions import Required, TypedDict, is_typeddict
 
+    if typing.get_origin(tp) is typing.Union:  # a union of forms (e.g. an upload or a prompt)
+        return typing.Union[tuple(_uploads_as_binary(arg) for arg in typing.get_args(tp))]
     if not is_typeddict(tp):
         return tp
     hints = typing.get_type_hints(tp, include_extras=True)
@@ -102,17 +107,79 @@ def _uploads_as_binary(tp: Any) -> Any:
 def _component(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     # Each component is self-contained: its own $defs under its own $id, so names never collide.
     schema = copy.deepcopy(schema)
-    schema["$id"] = f"urn:mockapi:schema:{name}"
-    return schema
+    _repair_refs(schema, schema.get("$defs", {}))
+    return _anchor_refs(schema, f"#/components/schemas/{name}/")
+
+
+_SCALAR_ORDER = ("string", "integer", "number", "boolean", "null")
+
+
+def _scalar_union(branches: list[Any]) -> bool:
+    kinds = [b.get("type") if isinstance(b, dict) and set(b) == {"type"} else None for b in branches]
+    return all(k in _SCALAR_ORDER for k in kinds) and "boolean" in kinds and ("integer" in kinds or "number" in kinds)
+
+
+def _anchor_refs(node: Any, base: str) -> Any:
+    """Each local ``#/$defs/X`` written from the document root (``#/components/schemas/NAME/$defs/X``).
+
+    Components keep their own ``$defs`` (names never collide); the references say where from the top of
+    the document, as OpenAPI tools resolve them. The run-time contract reads them back as local ones
+    (``mockapi.core.contract.local_refs``).
+    """
+    if isinstance(node, list):
+        return [_anchor_refs(item, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _anchor_refs(v, base) for k, v in node.items()}
+    branches = out.get("anyOf")
+    if isinstance(branches, list) and _scalar_union(branches):
+        # typing caches ``Union[str, bool, int]`` and ``Union[str, int, bool]`` as one (they compare equal),
+        # so which order pydantic sees depends on import order: write scalar unions in one order.
+        out["anyOf"] = sorted(branches, key=lambda b: _SCALAR_ORDER.index(b["type"]))
+    ref = out.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        out["$ref"] = base + ref[2:]
+    return out
+
+
+def _repair_refs(node: Any, defs: dict[str, Any]) -> None:
+    """Point each dangling ``#/$defs/X`` at the one definition named after X.
+
+    pydantic sometimes names a definition after the Python class (``MultiAgentConfigParam``) but refers
+    to it by the type's title (``MultiAgentConfig``); a dangling reference with no such match becomes ``{}``.
+    """
+    if isinstance(node, list):
+        for item in node:
+            _repair_refs(item, defs)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and ref[8:] not in defs:
+        wanted = ref[8:]
+        matches = [k for k in defs if k.startswith(wanted) or defs[k].get("title") == wanted]
+        if len(matches) == 1:
+            node["$ref"] = f"#/$defs/{matches[0]}"
+        else:
+            del node["$ref"]
+    for value in node.values():
+        _repair_refs(value, defs)
+
+
+def explicit_operations() -> list[Operation]:
+    """The operations listed by hand in the ``ops_*`` modules of this package (the overrides)."""
+    ops: list[Operation] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):  # type: ignore[name-defined]
+        if info.name.startswith("ops_"):
+            ops.extend(importlib.import_module(f"{__name__}.{info.name}").OPERATIONS)
+    return ops
 
 
 def operations() -> list[Operation]:
-    """Every operation listed by the ``ops_*`` modules of this package, sorted by path."""
-    ops: list[Operation] = []
-    for info in pkgutil.iter_modules(__path__):  # type: ignore[name-defined]
-        if info.name.startswith("ops_"):
-            ops.extend(importlib.import_module(f"{__name__}.{info.name}").OPERATIONS)
-    return sorted(ops, key=lambda o: (o.path, o.method))
+    """Every operation of the installed SDK (discovered), the ``ops_*`` lists winning, sorted by path."""
+    from .discovered import discovered_operations
+
+    return sorted(discovered_operations(explicit_operations()), key=lambda o: (o.path, o.method))
 
 
 def sdk_model_names() -> dict[str, list[str]]:
@@ -155,6 +222,8 @@ def build_document() -> dict[str, Any]:
     """The full contract: generated shapes merged with the hand-written overlay."""
     import openai
 
+    from .discovered import next_cursor
+    from .dress import dress
     from .server_view import check_entries, relax_request
 
     overlay = yaml.safe_load(OVERLAY_PATH.read_text())
@@ -187,7 +256,7 @@ def build_document() -> dict[str, Any]:
                 relax_request(schema, server_defaults, relaxed)
             schemas[name] = _component(name, schema)
             item["requestBody"] = {"required": True, "content": {op.request_content: {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
-        ok: dict[str, Any] = {"description": "OK", "headers": {"$ref": "#/components/x-standard-headers"}}
+        ok: dict[str, Any] = {"description": "OK"}
         content: dict[str, Any] = {}
         if op.response:
             name = f"{op.operation_id}Response"
@@ -203,6 +272,7 @@ def build_document() -> dict[str, Any]:
                         "first_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
                         "last_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
                         "has_more": {"type": "boolean"},
+                        **({"next": {"anyOf": [{"type": "string"}, {"type": "null"}]}} if next_cursor(op) else {}),
                     },
                     **({"$defs": defs} if defs else {}),
                 }
@@ -243,6 +313,7 @@ def build_document() -> dict[str, Any]:
     }
     check_entries(server_defaults, relaxed)
     _merge(doc, overlay)
+    dress(doc)
     return doc
 
 

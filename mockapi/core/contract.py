@@ -53,11 +53,18 @@ class Contract:
         schemas = document["components"]["schemas"]
         faithful = document.get("x-faithful-rules", {})
 
+        local: dict[str, dict[str, Any]] = {}
+
         def resolve(ref_holder: dict[str, Any] | None) -> dict[str, Any] | None:
             if not ref_holder:
                 return None
             ref = ref_holder.get("$ref", "")
-            return schemas[ref.rsplit("/", 1)[-1]] if ref else ref_holder
+            if not ref:
+                return ref_holder
+            name = ref.rsplit("/", 1)[-1]
+            if name not in local:
+                local[name] = local_refs(schemas[name], f"#/components/schemas/{name}/")
+            return local[name]
 
         self.operations: list[OperationSpec] = []
         for path, item in document["paths"].items():
@@ -128,6 +135,20 @@ class Contract:
             return []
         validator = _validator(operation_id, "stream" if stream else "response", schema).full
         return [f"{format_path(e.absolute_path) or '<root>'}: {e.message}" for e in validator.iter_errors(body)]
+
+
+def local_refs(node: Any, base: str) -> Any:
+    """A component schema whose references say ``#/components/schemas/NAME/$defs/X`` (from the document's
+    top, as OpenAPI tools read them) with each written ``#/$defs/X``: the component alone is a whole schema."""
+    if isinstance(node, list):
+        return [local_refs(item, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: local_refs(v, base) for k, v in node.items()}
+    ref = out.get("$ref")
+    if isinstance(ref, str) and ref.startswith(base):
+        out["$ref"] = "#/" + ref[len(base):]
+    return out
 
 
 def sdk_view(schema: dict[str, Any]) -> dict[str, Any]:
