@@ -21,19 +21,19 @@ def answer(call: Any) -> Any:
     r = call.rng("synthesized")
     body = call.body if isinstance(call.body, dict) else {}
     if body.get("stream") in (True, "true") and op.stream_schema is not None:  # multipart forms send "true"
-        event = instance(op.stream_schema, r, hints=_hints(call))
+        event = instance(op.stream_schema, r, hints=hints(call))
         name = event.get("type") if isinstance(event, dict) and op.stream_dialect != "chat" else None
         return Stream([Event(event, name)], dialect=op.stream_dialect or "chat")
     if op.response_schema is None:
         media = next(iter(op.raw.get("responses", {}).get("200", {}).get("content", {})), "application/octet-stream")
         return Binary([_PLACEHOLDER_AUDIO], media_type=media)
-    value = instance(op.response_schema, r, hints=_hints(call))
+    value = instance(op.response_schema, r, hints=hints(call))
     if isinstance(value, dict) and len(call.path_params) >= 1 and isinstance(value.get("id"), str):
         value["id"] = list(call.path_params.values())[-1]  # the object asked for keeps its id
     return JSON(value)
 
 
-def _hints(call: Any) -> dict[str, Any]:
+def hints(call: Any) -> dict[str, Any]:
+    """What the request asked for, by property name: the instance echoes each value where it fits the schema."""
     body = call.body if isinstance(call.body, dict) else {}
-    hints = {k: v for k, v in body.items() if isinstance(v, str) and k in ("model", "name", "purpose", "role")}
-    return hints
+    return {k: v for k, v in body.items() if isinstance(v, (str, int, float, bool)) and k != "stream"}
