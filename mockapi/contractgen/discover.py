@@ -84,7 +84,8 @@ def resources() -> Iterator[tuple[str, Any]]:
     seen: set[type] = set()
 
     def walk(prefix: str, owner: Any) -> Iterator[tuple[str, Any]]:
-        for name in sorted(dir(type(owner))):
+        # Namespaces last: client.beta.chat.completions is the same class as client.chat.completions.
+        for name in sorted(dir(type(owner)), key=lambda n: (n in _NAMESPACES, n)):
             if name.startswith("_") or name in _SKIP_ATTRS:
                 continue
             attr = inspect.getattr_static(type(owner), name)
@@ -135,6 +136,8 @@ def _read_call(sdk_path: str, call: ast.Call, module: Any) -> Found | None:
     if path is None:
         return None
     kw = {k.arg: k.value for k in call.keywords if k.arg}
+    if isinstance(kw.get("method"), ast.Constant):  # _get_api_list(..., method="post"): a search answering a page
+        method = str(kw["method"].value).upper()
     request = _transform_type(kw.get("body"), module)
     options = kw.get("options")
     query = security = None

@@ -25,14 +25,19 @@ def merge(explicit: list[Any], found: list[Found]) -> list[Any]:
     """Explicit operations plus every discovered one whose route no explicit operation has."""
     from . import Operation
 
-    taken = {route_key(op.method, op.path) for op in explicit}
+    from dataclasses import replace
+
+    taken = {route_key(op.method, op.path): i for i, op in enumerate(explicit)}
     ids = {op.operation_id for op in explicit}
     merged = list(explicit)
     for item in sorted(found, key=lambda f: f.sdk_path.startswith("beta.")):
         key = route_key(item.method, item.path)
         if key in taken:
+            at = taken[key]
+            if at is not None and "sdk-method" not in merged[at].extra:  # the explicit entry wins; it names its SDK method
+                merged[at] = replace(merged[at], extra={**merged[at].extra, "sdk-method": f"client.{item.sdk_path}"})
             continue
-        taken.add(key)
+        taken[key] = None
         op = to_operation(item, Operation)
         if op.operation_id in ids:  # two SDK methods with one name on different routes: the path tells them apart
             suffix = "".join(p[:1].upper() + p[1:] for p in re.split(r"[/_{}]+", key[1]) if p)
