@@ -28,12 +28,28 @@ class Shape:
     verb: str | None = None  # an action's last path segment ("cancel")
 
 
+def properties(schema: Any, root: Any = None, depth: int = 0) -> dict[str, Any]:
+    """The properties an answer may have: its own, or any union branch's (``$ref``s to ``$defs`` followed)."""
+    root = schema if root is None else root
+    if not isinstance(schema, dict) or depth > 5:
+        return {}
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return properties((root.get("$defs") or {}).get(ref[8:]), root, depth + 1)
+    found = dict(schema.get("properties") or {})
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in schema.get(key) or []:
+            for name, sub in properties(branch, root, depth + 1).items():
+                found.setdefault(name, sub)
+    return found
+
+
 def _has_id(schema: dict[str, Any] | None) -> bool:
-    return isinstance(schema, dict) and "id" in (schema.get("properties") or {})
+    return "id" in properties(schema)
 
 
 def _is_page(schema: dict[str, Any] | None) -> bool:
-    props = (schema or {}).get("properties") or {}
+    props = properties(schema)
     return isinstance(props.get("data"), dict) and props["data"].get("type") == "array"
 
 
