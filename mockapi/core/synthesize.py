@@ -24,9 +24,10 @@ def answer(call: Any) -> Any:
         event = instance(op.stream_schema, r, hints=hints(call))
         name = event.get("type") if isinstance(event, dict) and op.stream_dialect != "chat" else None
         return Stream([Event(event, name)], dialect=op.stream_dialect or "chat")
-    if op.response_schema is None:
-        media = next(iter(op.raw.get("responses", {}).get("200", {}).get("content", {})), "application/octet-stream")
-        return Binary([_PLACEHOLDER_AUDIO], media_type=media)
+    media = next((m for m in op.raw.get("responses", {}).get("200", {}).get("content", {}) if m != "text/event-stream"),
+                 "application/octet-stream")
+    if op.response_schema is None or media != "application/json":  # bytes (audio, file content) or plain text
+        return Binary([_PLACEHOLDER_AUDIO if media != "text/plain" else b"text"], media_type=media)
     value = instance(op.response_schema, r, hints=hints(call))
     if isinstance(value, dict) and len(call.path_params) >= 1 and isinstance(value.get("id"), str):
         value["id"] = list(call.path_params.values())[-1]  # the object asked for keeps its id
