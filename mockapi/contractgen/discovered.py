@@ -23,7 +23,7 @@ def route_key(method: str, path: str) -> tuple[str, str]:
 
 def merge(explicit: list[Any], found: list[Found]) -> list[Any]:
     """Explicit operations plus every discovered one whose route no explicit operation has."""
-    from . import Operation
+    from .shapes import Operation
 
     from dataclasses import replace
 
@@ -80,7 +80,7 @@ def query_parameters(dotted: str | None) -> tuple[tuple[str, dict[str, Any]], ..
     """(name, schema) of each field of a query-params TypedDict (its ``$defs`` inlined where used)."""
     if not dotted:
         return ()
-    from . import _json_schema, _load
+    from .shapes import _json_schema, _load
 
     schema = _json_schema(_load(dotted), "validation")
     defs = schema.get("$defs", {})

@@ -94,3 +94,11 @@ def store_kind(collection: str, path_params: dict[str, str], id_param: str | Non
     template = re.sub(r"\{\w+\}", "{}", collection)
     parents = [v for k, v in path_params.items() if k != id_param and "{" + k + "}" in collection]
     return "generic:" + template + (":" + "/".join(parents) if parents else "")
+
+
+def singular(word: str) -> str:
+    """A collection name in the singular (``batches`` -> ``batch``, ``policies`` -> ``policy``)."""
+    for plural, single in (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("xes", "x")):
+        if word.endswith(plural):
+            return word[: -len(plural)] + single
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word

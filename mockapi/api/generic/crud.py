@@ -83,7 +83,7 @@ def _form(call: Any) -> dict[str, Any]:
 
 
 def _noun(shape: Shape) -> str:
-    from mockapi.contractgen.discover import singular
+    from .classify import singular
 
     return singular(shape.collection.rstrip("/").rsplit("/", 1)[-1]).replace("_", " ")
 

@@ -53,7 +53,7 @@ def prefix_for(collection: str, response_schema: dict[str, Any] | None) -> str:
     kind = obj.get("const") or (obj.get("enum") or [None])[0]
     if isinstance(kind, str) and kind and kind != "list":
         return re.sub(r"[^a-z0-9]", "", kind.lower()) + "_"
-    from mockapi.contractgen.discover import singular
+    from .classify import singular
 
     last = template.rstrip("/").rsplit("/", 1)[-1]
     return singular(last) + "_"
