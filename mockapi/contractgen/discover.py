@@ -10,8 +10,10 @@ stream event type and whether the body is multipart.
 
 Operation ids: the verb is the SDK method name, the nouns are its resource path, without the
 namespace segments ``beta`` and ``admin``, in camel case, with the last resource singular unless
-the verb is ``list`` (``beta.chatkit.sessions.create`` -> ``createChatkitSession``,
-``fine_tuning.jobs.list_events`` -> ``listEventsFineTuningJob``, ``batches.list`` -> ``listBatches``).
+the verb is ``list`` or starts with ``list_`` (``beta.chatkit.sessions.create`` -> ``createChatkitSession``,
+``fine_tuning.jobs.list_events`` -> ``listEventsFineTuningJobs``, ``batches.list`` -> ``listBatches``).
+Two SDK methods that would share an id on different routes get the route appended (``...AtBatchesCancel``).
+Hand-written ``ops_*`` entries keep their own ids (``submitToolOuputsToRun`` and all).
 """
 
 from __future__ import annotations
