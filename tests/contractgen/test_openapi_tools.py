@@ -56,8 +56,9 @@ def _example(op: Any) -> dict[str, Any]:
             body = {k: (b"example" if "binary" in json.dumps(spec.request_schema.get("properties", {}).get(k, {})) else
                         v if isinstance(v, str) else json.dumps(v)) for k, v in body.items()}
         if isinstance(body, dict) and "stream" in body:
-            # JSON answers here; the SSE dialects end in `data: [DONE]`, which OpenAPI 3.1 cannot describe
-            # (the harness checks streams event by event: mockapi/harness/server_checks.py).
+            # JSON answers here. Schemathesis reads a text/event-stream schema as the shape of each SSE frame
+            # ({event, data, id}, as OpenAPI 3.2's itemSchema), while the contract's names the JSON inside `data`
+            # (the harness checks streams that way: mockapi/harness/server_checks.py). Not yet reconciled.
             body["stream"] = False
         kwargs.update(body=body, media_type=spec.request_content)
     return kwargs
