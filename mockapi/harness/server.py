@@ -124,7 +124,10 @@ class ServerVerifier:
         path = op.path.format(**params)
         extra = dict(self.headers if headers is None else headers)
         if op.request_content == "multipart/form-data" and raw is None:
-            form = body if isinstance(body, Form) else multipart_base(op)
+            try:
+                form = body if isinstance(body, Form) else multipart_base(op)
+            except ValueError as exc:  # a discovered upload operation the verifier has no form for
+                raise Unresolvable(str(exc)) from None
             return self.http.request(op.method, path, headers=extra, data=dict(form.fields), files=dict(form.files))
         if raw is None and body is not None:
             raw = encode(self.fill_refs(body))
