@@ -20,7 +20,8 @@ __all__ = ["classify", "fallbacks"]
 def fallbacks(contract: Any, served: Mapping[str, Any]) -> dict[str, Callable[[Any], Any]]:
     """A generic handler for each contract operation that ``served`` has no handler for."""
     found: dict[str, Callable[[Any], Any]] = {}
-    creating, known = created_collections(contract), collections(contract)
+    known = collections(contract)
+    creating = created_collections(contract, exclude=set(served))
     for op in contract.operations:
         if op.operation_id in served:
             continue

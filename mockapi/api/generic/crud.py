@@ -36,10 +36,12 @@ _ACTION_STATUS = {
 _TIME_FIELDS = ("created_at", "created", "updated_at")
 
 
-def created_collections(contract: Any) -> set[str]:
-    """The collection templates (``/containers/{}/files``) some operation of ``contract`` creates objects in."""
+def created_collections(contract: Any, exclude: set[str] = frozenset()) -> set[str]:  # type: ignore[assignment]
+    """The collection templates (``/containers/{}/files``) some generic create of ``contract`` makes objects in
+    (``exclude``: operationIds with handlers of their own, whose objects live in their own store)."""
     known = collections(contract)
-    return {template(s.collection) for s in (classify(op, known) for op in contract.operations) if s.kind == CREATE}
+    return {template(s.collection) for op in contract.operations if op.operation_id not in exclude
+            for s in [classify(op, known)] if s.kind == CREATE}
 
 
 def template(collection: str) -> str:
@@ -48,18 +50,48 @@ def template(collection: str) -> str:
 
 
 def handler_for(op: Any, creating: set[str], known: set[str]) -> Any:
-    """The generic handler of one contract operation, by its :func:`classify` shape."""
+    """The generic handler of one contract operation, by its :func:`classify` shape.
+
+    ``creating``: the collections whose objects generic creates make, so their ids can be checked: a path
+    naming an object of one (the item or a parent) that was never made is the real 404 at ``faithful``.
+    """
     shape = classify(op, known)
     creates = template(shape.collection) in creating
+    owners = _owners(op.path, creating)
 
     def handle(call: Any) -> Any:
         if call.body is None and str(call.op.request_content or "").startswith("multipart/"):
             call.body = _form(call)
+        _require_parents(call, owners, shape)
         return _HANDLERS[shape.kind](call, shape, creates)
 
     handle.__name__ = f"generic_{shape.kind}"
     handle.generic_kind = shape.kind  # type: ignore[attr-defined]  # COVERAGE.md names it
     return handle
+
+
+def _owners(path: str, creating: set[str]) -> list[tuple[str, str]]:
+    """(collection, id parameter) of each generic collection a path names an object of, outermost first."""
+    found = []
+    for m in re.finditer(r"\{(\w+)\}", path):
+        collection = path[: m.start() - 1]
+        if template(collection) in creating:
+            found.append((collection, m.group(1)))
+    return found
+
+
+def _require_parents(call: Any, owners: list[tuple[str, str]], shape: Shape) -> None:
+    """404 for a parent object (``/containers/{id}/files``) no generic create made."""
+    repo = Repo(call)
+    for collection, param in owners:
+        if param == shape.id_param:
+            continue  # the operation's own object: its handler says how it is missing
+        kind = store_kind(collection, call.path_params, param)
+        if repo.get(kind, call.path_params[param]) is None:
+            from .classify import singular
+
+            noun = singular(collection.rsplit("/", 1)[-1]).replace("_", " ")
+            raise NotFoundError(f"No {noun} found with id '{call.path_params[param]}'.", param=param)
 
 
 _UPLOAD_LIMIT = 512 * 1024 * 1024  # the Files API's limit per upload
@@ -129,15 +161,20 @@ def _require(call: Any, shape: Shape) -> tuple[Repo, str, dict[str, Any]]:
     return repo, kind, found
 
 
+def _unknown(call: Any, shape: Shape) -> NotFoundError:
+    """An object no call made: the real API's 404 (at ``schema`` the engine answers a stand-in instead)."""
+    return NotFoundError(f"No {_noun(shape)} found with id '{call.path_params[shape.id_param]}'.", param=shape.id_param)
+
+
 def _retrieve(call: Any, shape: Shape, creates: bool) -> Any:
     if not creates:
-        return synthesize.answer(call)  # nothing here is ever made by a call: the object is the contract's
+        raise _unknown(call, shape)  # nothing here is made by a call the mock serves generically
     return JSON(public(_require(call, shape)[2]))
 
 
 def _update(call: Any, shape: Shape, creates: bool) -> Any:
     if not creates:
-        return synthesize.answer(call)
+        raise _unknown(call, shape)
     repo, kind, found = _require(call, shape)
     merged = _merge(found, call.body, call.op.response_schema or {})
     return JSON(public(repo.put(kind, merged)))
@@ -154,12 +191,12 @@ def _list(call: Any, shape: Shape, creates: bool) -> Any:
 
 def _delete(call: Any, shape: Shape, creates: bool) -> Any:
     if not creates:
-        return _empty_or_synthesized(call)
+        raise _unknown(call, shape)
     repo, kind, found = _require(call, shape)
     repo.delete(kind, found["id"])
     schema = call.op.response_schema
-    if schema is None:
-        return _empty_or_synthesized(call)
+    if schema is None:  # the SDK reads no body; the API still says what it deleted
+        return JSON({"id": found["id"], "object": f"{found.get('object') or _noun(shape).replace(' ', '_')}.deleted", "deleted": True})
     deleted = instance(schema, call.rng("generic-delete"))
     props = schema.get("properties") or {}
     if isinstance(deleted, dict):
@@ -175,6 +212,8 @@ def _free_string(prop: Any) -> bool:
 
 
 def _action(call: Any, shape: Shape, creates: bool) -> Any:
+    if shape.id_param and not creates:
+        raise _unknown(call, shape)  # an object of a collection nothing here makes: unknown at faithful
     if creates and shape.id_param and shape.verb:
         kind = store_kind(shape.collection, call.path_params, shape.id_param)
         repo, found = Repo(call), None
