@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from .classify import classify, collections
-from .crud import created_collections, handler_for
+from .crud import created_collections, handler_for, template
 
 __all__ = ["classify", "fallbacks"]
 
@@ -22,9 +22,10 @@ def fallbacks(contract: Any, served: Mapping[str, Any]) -> dict[str, Callable[[A
     found: dict[str, Callable[[Any], Any]] = {}
     known = collections(contract)
     creating = created_collections(contract, exclude=set(served))
+    never = {template(c) for c in known} - created_collections(contract)
     for op in contract.operations:
         if op.operation_id in served:
             continue
         if op.raw.get("x-sdk-method") or op.raw.get("responses", {}).get("200", {}).get("content"):
-            found[op.operation_id] = handler_for(op, creating, known)
+            found[op.operation_id] = handler_for(op, creating, known, never)
     return found

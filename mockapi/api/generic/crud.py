@@ -49,20 +49,22 @@ def template(collection: str) -> str:
     return re.sub(r"\{\w+\}", "{}", collection)
 
 
-def handler_for(op: Any, creating: set[str], known: set[str]) -> Any:
+def handler_for(op: Any, creating: set[str], known: set[str], never: set[str] = frozenset()) -> Any:  # type: ignore[assignment]
     """The generic handler of one contract operation, by its :func:`classify` shape.
 
     ``creating``: the collections whose objects generic creates make, so their ids can be checked: a path
-    naming an object of one (the item or a parent) that was never made is the real 404 at ``faithful``.
+    naming an object of one (the item or a parent) that was never made is the real 404 at ``faithful``;
+    ``never``: collections no operation creates objects in, so a parent there is unknown at ``faithful`` too.
     """
     shape = classify(op, known)
     creates = template(shape.collection) in creating
-    owners = _owners(op.path, creating)
+    owners = _owners(op.path, creating | never)
+    unmakeable = {c for c, _ in owners if template(c) in never}
 
     def handle(call: Any) -> Any:
         if call.body is None and str(call.op.request_content or "").startswith("multipart/"):
             call.body = _form(call)
-        _require_parents(call, owners, shape)
+        _require_parents(call, owners, shape, unmakeable)
         return _HANDLERS[shape.kind](call, shape, creates)
 
     handle.__name__ = f"generic_{shape.kind}"
@@ -80,14 +82,14 @@ def _owners(path: str, creating: set[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _require_parents(call: Any, owners: list[tuple[str, str]], shape: Shape) -> None:
+def _require_parents(call: Any, owners: list[tuple[str, str]], shape: Shape, unmakeable: set[str]) -> None:
     """404 for a parent object (``/containers/{id}/files``) no generic create made."""
     repo = Repo(call)
     for collection, param in owners:
         if param == shape.id_param:
             continue  # the operation's own object: its handler says how it is missing
         kind = store_kind(collection, call.path_params, param)
-        if repo.get(kind, call.path_params[param]) is None:
+        if collection in unmakeable or repo.get(kind, call.path_params[param]) is None:
             from .classify import singular
 
             noun = singular(collection.rsplit("/", 1)[-1]).replace("_", " ")
@@ -183,10 +185,11 @@ def _update(call: Any, shape: Shape, creates: bool) -> Any:
 def _list(call: Any, shape: Shape, creates: bool) -> Any:
     repo = Repo(call)
     items = [public(o) for o in repo.list(store_kind(shape.collection, call.path_params))]
-    if not items and not creates:
-        return synthesize.answer(call)
+    if not items and not creates and not call.faithful:
+        return synthesize.answer(call)  # level schema: a contract-shaped page; faithful: nothing was made, so none
     page = paginate(items, call.query)
-    return JSON({**page, "object": "list"})
+    page_object = _object_of(call.op.response_schema or {}, {"object": "list"})  # "list", or "page" (usage, costs)
+    return JSON({**page, "object": page_object if isinstance(page_object, str) else "list"})
 
 
 def _delete(call: Any, shape: Shape, creates: bool) -> Any:
