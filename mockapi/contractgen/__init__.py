@@ -171,8 +171,13 @@ def build_document() -> dict[str, Any]:
         if op.request:
             name = f"{op.operation_id}Request"
             schema = _json_schema(_load(op.request), "validation")
-            if op.request_content == "application/json":
+            for param in re.findall(r"{(\w+)}", op.path):  # the SDK's params types name path ids it sends in the path
+                schema.get("properties", {}).pop(param, None)
+                if param in schema.get("required", []):
+                    schema["required"] = [r for r in schema["required"] if r != param]
+            if op.request_content == "application/json" and "properties" in schema:
                 # The real API rejects unknown top-level parameters; the SDK's TypedDicts don't say so.
+                # (A union of request forms has no top-level properties to close.)
                 schema["additionalProperties"] = False
                 if op.stream_event:
                     schema.setdefault("properties", {})["stream"] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}

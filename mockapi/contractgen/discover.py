@@ -108,16 +108,21 @@ def resources() -> Iterator[tuple[str, Any]]:
 
 def discover() -> list[Found]:
     """Every HTTP operation of every sync resource, in resource order."""
+    from openai._resource import SyncAPIResource
+
     found: list[Found] = []
     for path, resource in resources():
-        cls = type(resource)
-        module = inspect.getmodule(cls)
-        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
-        methods: dict[str, ast.FunctionDef] = {}
-        for node in tree.body[0].body:  # type: ignore[attr-defined]
-            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-                methods[node.name] = node  # the last definition wins: the implementation after its @overloads
-        for name, fn in methods.items():
+        methods: dict[str, tuple[ast.FunctionDef, Any]] = {}
+        # Base classes first: a resource may extend the generated one (client.webhooks adds unwrap()).
+        for klass in reversed(type(resource).__mro__):
+            if not issubclass(klass, SyncAPIResource) or klass is SyncAPIResource:
+                continue
+            module = inspect.getmodule(klass)
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+            for node in tree.body[0].body:  # type: ignore[attr-defined]
+                if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                    methods[node.name] = (node, module)  # the last definition wins: the implementation after its @overloads
+        for name, (fn, module) in methods.items():
             for call in _http_calls(fn):
                 op = _read_call(f"{path}.{name}", call, module)
                 if op is not None:
