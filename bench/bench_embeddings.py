@@ -12,10 +12,10 @@ import statistics
 import sys
 import time
 
+from mockapi.assembly import build_engine
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine, Request
-from mockapi.assembly import build_engine
 from mockapi.core.store import MemoryStore
 
 TARGET_MS = 50.0

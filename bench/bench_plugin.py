@@ -83,9 +83,8 @@ def httpx_level(body: bytes, calls: int, live_url: str) -> dict[str, float]:
     """A plain ``httpx.Client`` POST: respx route, in-process, live."""
     import httpx
 
-    from mockapi.session import inprocess
-
     from mockapi.core.engine import Request
+    from mockapi.session import inprocess
     from mockapi.testing.mocking import Options, new_engine
 
     client = httpx.Client(headers={"authorization": f"Bearer {KEY}"})
@@ -154,8 +153,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
-    from mockapi.testing.mocking import Options
     from mockapi.session import start_server
+    from mockapi.testing.mocking import Options
 
     body = reference_body()
     server, _ = start_server(Options())

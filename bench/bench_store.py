@@ -21,12 +21,12 @@ import tempfile
 import time
 from typing import Any
 
+from mockapi.assembly import build_engine
 from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine, Request
-from mockapi.assembly import build_engine
-from mockapi.doors.live import free_port
 from mockapi.core.store import MemoryStore, open_store
+from mockapi.doors.live import free_port
 
 KEY = "sk-bench-0123456789"
 HEADERS = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}

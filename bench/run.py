@@ -104,8 +104,8 @@ def _ms(text: str) -> float:
 def engine_stream_time(repeat: int = 50) -> dict:
     """Server time to produce a 500-token stream, engine only (no HTTP), median of ``repeat``."""
     sys.path.insert(0, str(ROOT))
-    from mockapi.core.config import Settings
     from mockapi.assembly import build_engine
+    from mockapi.core.config import Settings
     from mockapi.core.engine import Request
 
     engine = build_engine(Settings(extra={"rate_limits": {"enforce": False}}))

@@ -28,6 +28,11 @@ def handler_modules() -> Iterator[ModuleType]:
 def register(engine: Any) -> None:
     """Give ``engine`` every family's handlers, routes, explainers and reset hooks."""
     engine.handlers.update(discover_handlers())
+    from .generic import (
+        fallbacks,  # every SDK operation without its own handler answers generically
+    )
+
+    engine.handlers.update(fallbacks(engine.contract, engine.handlers))
     engine.routes.extend(discover_routes(engine))
     engine.explainers.update(discover_explainers())
     engine.reset_hooks.extend(m.ON_RESET for m in handler_modules() if callable(getattr(m, "ON_RESET", None)))

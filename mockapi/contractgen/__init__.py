@@ -13,7 +13,6 @@ import json
 import pkgutil
 import re
 import typing
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,87 +22,67 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_PATH = ROOT / "contracts" / "openapi.json"
 OVERLAY_PATH = ROOT / "contracts" / "overlay.yaml"
 
+from .shapes import Operation, _json_schema, _load, _uploads_as_binary  # noqa: E402  (ops_* modules import Operation from here)
 
-@dataclass(frozen=True)
-class Operation:
-    """One HTTP operation and the SDK types that define its shapes."""
-
-    operation_id: str
-    method: str
-    path: str
-    summary: str
-    tag: str
-    request: str | None = None  # "module:Name" of a TypedDict or model
-    request_content: str = "application/json"
-    response: str | None = None  # "module:Name" of a pydantic model, or a type alias
-    response_list: bool = False  # the response is a list page of `response`
-    response_content: str = "application/json"
-    stream_event: str | None = None  # "module:Name" of the SSE event type
-    stream_dialect: str | None = None  # "chat" | "responses" | "assistants"
-    query: tuple[tuple[str, dict[str, Any]], ...] = ()
-    stateful: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-    # (JSON pointer, schema) replacements in the response schema, where the real API and the SDK's
-    # types disagree; each use says why.
-    response_patches: tuple[tuple[str, dict[str, Any]], ...] = ()
-
-
-def _load(dotted: str) -> Any:
-    module, _, name = dotted.partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
-def _json_schema(tp: Any, mode: str) -> dict[str, Any]:
-    from pydantic import BaseModel, TypeAdapter
-
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return tp.model_json_schema(mode=mode)  # type: ignore[arg-type]
-    return TypeAdapter(_uploads_as_binary(tp)).json_schema(mode=mode)  # type: ignore[arg-type]
-
-
-def _uploads_as_binary(tp: Any) -> Any:
-    """A multipart TypedDict with its upload fields (the SDK's ``FileTypes``) typed as ``bytes``.
-
-    pydantic cannot describe ``IO[bytes]``; on the wire an upload is a binary string anyway.
-    """
-    import os
-
-    from typing_extensions import Required, TypedDict, is_typeddict
-
-    if not is_typeddict(tp):
-        return tp
-    hints = typing.get_type_hints(tp, include_extras=True)
-    if not any("IO[" in repr(h) for h in hints.values()):
-        return tp
-
-    def swap(hint: Any) -> Any:
-        if "IO[" not in repr(hint):
-            return hint
-        origin, args = typing.get_origin(hint), typing.get_args(hint)
-        if origin is Required:
-            return Required[swap(args[0])]
-        if origin is typing.Union:  # FileTypes flattened into a union: keep one binary branch per shape
-            kept: list[Any] = []
-            for arg in args:
-                if arg is os.PathLike or typing.get_origin(arg) in (tuple, os.PathLike):
-                    continue  # paths and (filename, content, ...) tuples are the same upload on the wire
-                swapped = swap(arg)
-                if swapped not in kept:
-                    kept.append(swapped)
-            return typing.Union[tuple(kept)] if len(kept) > 1 else kept[0]
-        if origin is None or "IO" in repr(origin):
-            return bytes
-        return list[swap(args[0])]  # a sequence of uploads (e.g. several images)
-
-    fields = {k: swap(v) for k, v in hints.items()}
-    return TypedDict(tp.__name__, fields, total=False)  # type: ignore[operator]
+__all__ = ["Operation", "_json_schema", "_load", "_uploads_as_binary", "build_document", "operations", "render"]
 
 
 def _component(name: str, schema: dict[str, Any]) -> dict[str, Any]:
-    # Each component is self-contained: its own $defs under its own $id, so names never collide.
+    # Each component keeps its own $defs (names never collide), referenced from the document root.
     schema = _stable_unions(copy.deepcopy(schema))
-    schema["$id"] = f"urn:mockapi:schema:{name}"
-    return schema
+    _repair_refs(schema, schema.get("$defs", {}))
+    return _anchor_refs(schema, f"#/components/schemas/{name}/")
+
+
+def _anchor_refs(node: Any, base: str) -> Any:
+    """Each local ``#/$defs/X`` written from the document root (``#/components/schemas/NAME/$defs/X``).
+
+    Components keep their own ``$defs`` (names never collide); the references say where from the top of
+    the document, as OpenAPI tools resolve them. The run-time contract reads them back as local ones
+    (``mockapi.core.contract_cache.local_refs``).
+    """
+    if isinstance(node, list):
+        return [_anchor_refs(item, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _anchor_refs(v, base) for k, v in node.items()}
+    ref = out.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        out["$ref"] = base + ref[2:]
+    return out
+
+
+def _repair_refs(node: Any, defs: dict[str, Any]) -> None:
+    """Point each dangling ``#/$defs/X`` at the one definition named after X.
+
+    pydantic sometimes names a definition after the Python class (``MultiAgentConfigParam``) but refers
+    to it by the type's title (``MultiAgentConfig``); a dangling reference with no such match becomes ``{}``.
+    """
+    if isinstance(node, list):
+        for item in node:
+            _repair_refs(item, defs)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and ref[8:] not in defs:
+        wanted = ref[8:]
+        matches = [k for k in defs if k.startswith(wanted) or defs[k].get("title") == wanted]
+        if len(matches) == 1:
+            node["$ref"] = f"#/$defs/{matches[0]}"
+        else:
+            del node["$ref"]
+    for value in node.values():
+        _repair_refs(value, defs)
+
+
+def explicit_operations() -> list[Operation]:
+    """The operations listed by hand in the ``ops_*`` modules of this package (the overrides)."""
+    ops: list[Operation] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):  # type: ignore[name-defined]
+        if info.name.startswith("ops_"):
+            ops.extend(importlib.import_module(f"{__name__}.{info.name}").OPERATIONS)
+    return ops
 
 
 _SCALAR_ORDER = ("string", "integer", "number", "boolean", "null")
@@ -129,12 +108,10 @@ def _stable_unions(node: Any) -> Any:
 
 
 def operations() -> list[Operation]:
-    """Every operation listed by the ``ops_*`` modules of this package, sorted by path."""
-    ops: list[Operation] = []
-    for info in pkgutil.iter_modules(__path__):  # type: ignore[name-defined]
-        if info.name.startswith("ops_"):
-            ops.extend(importlib.import_module(f"{__name__}.{info.name}").OPERATIONS)
-    return sorted(ops, key=lambda o: (o.path, o.method))
+    """Every operation of the installed SDK (discovered), the ``ops_*`` lists winning, sorted by path."""
+    from .discovered import discovered_operations
+
+    return sorted(discovered_operations(explicit_operations()), key=lambda o: (o.path, o.method))
 
 
 def sdk_model_names() -> dict[str, list[str]]:
@@ -177,6 +154,8 @@ def build_document() -> dict[str, Any]:
     """The full contract: generated shapes merged with the hand-written overlay."""
     import openai
 
+    from .discovered import next_cursor
+    from .dress import dress
     from .server_view import check_entries, relax_request
 
     overlay = yaml.safe_load(OVERLAY_PATH.read_text())
@@ -202,15 +181,20 @@ def build_document() -> dict[str, Any]:
         if op.request:
             name = f"{op.operation_id}Request"
             schema = _json_schema(_load(op.request), "validation")
-            if op.request_content == "application/json":
+            for param in re.findall(r"{(\w+)}", op.path):  # the SDK's params types name path ids it sends in the path
+                schema.get("properties", {}).pop(param, None)
+                if param in schema.get("required", []):
+                    schema["required"] = [r for r in schema["required"] if r != param]
+            if op.request_content == "application/json" and "properties" in schema:
                 # The real API rejects unknown top-level parameters; the SDK's TypedDicts don't say so.
+                # (A union of request forms has no top-level properties to close.)
                 schema["additionalProperties"] = False
                 if op.stream_event:
                     schema.setdefault("properties", {})["stream"] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
                 relax_request(schema, server_defaults, relaxed)
             schemas[name] = _component(name, schema)
             item["requestBody"] = {"required": True, "content": {op.request_content: {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
-        ok: dict[str, Any] = {"description": "OK", "headers": {"$ref": "#/components/x-standard-headers"}}
+        ok: dict[str, Any] = {"description": "OK"}
         content: dict[str, Any] = {}
         if op.response:
             name = f"{op.operation_id}Response"
@@ -226,6 +210,7 @@ def build_document() -> dict[str, Any]:
                         "first_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
                         "last_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
                         "has_more": {"type": "boolean"},
+                        **({"next": {"anyOf": [{"type": "string"}, {"type": "null"}]}} if next_cursor(op) else {}),
                     },
                     **({"$defs": defs} if defs else {}),
                 }
@@ -266,6 +251,7 @@ def build_document() -> dict[str, Any]:
     }
     check_entries(server_defaults, relaxed)
     _merge(doc, overlay)
+    dress(doc)
     return doc
 
 

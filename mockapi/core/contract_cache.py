@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import struct
 import tempfile
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any, Iterator, Mapping
 from .determinism import digest
 from .jsonutil import dumps, loads
 
-FORMAT = "contract-cache-1"
+FORMAT = "contract-cache-2"  # 2: component references read back as local ones
 _HEADER = struct.Struct("<Q")  # the length of the JSON header that follows
 
 
@@ -64,7 +65,7 @@ def read_document(source: Path) -> dict[str, Any]:
         return _from_cache(cached.read_bytes())
     except (OSError, ValueError, KeyError, struct.error):
         pass  # no cache yet (or a broken one): parse the source and write it
-    document = loads(source.read_bytes())
+    document = loads(local_refs(source.read_bytes()))
     try:
         _write(cached, document)
         for stale in cached.parent.glob(f"contract-{where}-*.bin"):
@@ -73,6 +74,19 @@ def read_document(source: Path) -> dict[str, Any]:
     except OSError:
         pass  # a read-only home: every process parses the whole file, as before the cache existed
     return document
+
+
+_ROOTED_DEF = re.compile(rb'"#/components/schemas/[^/"]+/\$defs/')
+
+
+def local_refs(document: bytes) -> bytes:
+    """The contract's bytes with each component's references to its own ``$defs`` written locally.
+
+    The file says ``#/components/schemas/NAME/$defs/X`` (from the document's top, as OpenAPI tools
+    resolve them); at run time each component is validated alone, so it reads ``#/$defs/X``. Components
+    only ever point into their own ``$defs``, so one substitution over the bytes is exact.
+    """
+    return _ROOTED_DEF.sub(b'"#/$defs/', document)
 
 
 def _from_cache(data: bytes) -> dict[str, Any]:

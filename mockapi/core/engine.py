@@ -287,7 +287,8 @@ class Engine:
     def _dispatch(self, call: Call) -> Reply:
         handler = self.handlers.get(call.op.operation_id)
         if handler is None:
-            raise UnknownURLError(f"Invalid URL ({call.request.method} {call.request.path}): this operation is not served by the mock yet.")
+            raise UnknownURLError(f"The mock does not serve {call.op.operation_id} ({call.request.method} {call.request.path}) yet: "
+                                  "the real API has this operation, mockapi has no answer for it.")
         try:
             return self.render(call, handler(call))
         except MockAPIError as exc:

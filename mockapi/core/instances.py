@@ -3,6 +3,11 @@
 Covers what structured outputs use: objects, arrays, enums and consts, ``anyOf`` (with null),
 ``$defs``/``$ref``, numeric bounds, string lengths and common formats. Optional properties are
 included, and ``anyOf [T, null]`` picks ``T``, so answers carry content.
+
+Made-up answers are conservative, so every SDK generation parses them with strict validation: an enum
+gives its first value (the oldest: the SDK appends new ones), a union its first branch (a constrained one,
+an enum or a const, before a free string), and a property the request named (``hints``) echoes the
+request's value when it fits the schema (a requested ``size`` or ``output_format``).
 """
 
 from __future__ import annotations
@@ -107,14 +112,17 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
         return schema["x-synthesize"]
     if "const" in schema:
         return schema["const"]
+    if name is not None and name in hints and _fits(hints[name], schema, root):
+        return hints[name]  # echo what the request asked for
     if "enum" in schema and schema["enum"]:
-        return schema["enum"][r.randrange(len(schema["enum"]))]
+        return schema["enum"][0]
     for key in ("anyOf", "oneOf"):
         if key in schema and schema[key]:
             options = [o for o in schema[key] if not (isinstance(o, dict) and o.get("type") == "null")]
             if not options or (depth > _LEAN_DEPTH and len(options) < len(schema[key])):
                 return None  # null is allowed here: the shortest way out of deep nesting
-            return _gen(options[r.randrange(len(options))], r, root, hints, depth + 1, name)
+            constrained = [o for o in options if isinstance(o, dict) and ("enum" in o or "const" in o)]
+            return _gen((constrained or options)[0], r, root, hints, depth + 1, name)
     if "allOf" in schema and schema["allOf"]:
         merged: dict[str, Any] = {}
         for part in schema["allOf"]:
@@ -130,7 +138,7 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
     kind = schema.get("type")
     if isinstance(kind, list):
         non_null = [k for k in kind if k != "null"]
-        kind = non_null[r.randrange(len(non_null))] if non_null else "null"
+        kind = non_null[0] if non_null else "null"
     if kind is None:
         kind = "object" if "properties" in schema else "array" if "items" in schema else "string"
     if kind == "null" or depth > _MAX_DEPTH:
@@ -166,6 +174,18 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
     if kind in ("integer", "number"):
         return _number(schema, r, kind == "integer")
     return _string(schema, r, hints, name)
+
+
+def _fits(value: Any, schema: dict[str, Any], root: dict[str, Any]) -> bool:
+    """Whether a scalar the request sent is a valid value for ``schema`` (so echoing it is safe)."""
+    if isinstance(value, (dict, list)) or value is None:
+        return False
+    try:
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator({**schema, "$defs": root.get("$defs", {})}).is_valid(value)
+    except Exception:  # noqa: BLE001 - a schema the validator can't read: don't echo
+        return False
 
 
 def _number(schema: dict[str, Any], r: random.Random, integer: bool) -> int | float:

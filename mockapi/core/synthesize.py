@@ -30,7 +30,7 @@ def answer(call: Any, refused: Exception | None = None) -> Any:
     r = call.rng("synthesized")
     body = call.body if isinstance(call.body, dict) else {}
     if body.get("stream") in (True, "true") and op.stream_schema is not None:  # multipart forms send "true"
-        event = instance(op.stream_schema, r, hints=_hints(call))
+        event = instance(op.stream_schema, r, hints=hints(call))
         name = event.get("type") if isinstance(event, dict) and op.stream_dialect != "chat" else None
         return Stream([Event(event, name)], dialect=op.stream_dialect or "chat")
     content = op.raw.get("responses", {}).get("200", {}).get("content", {})
@@ -39,8 +39,9 @@ def answer(call: Any, refused: Exception | None = None) -> Any:
         found = call.path_params and list(call.path_params.values())[-1]
         return JSON({"id": found or "", "object": "deleted", "deleted": True})
     if op.response_schema is None or _is_binary(media, op.response_schema):  # speech, file content: bytes at every level
-        return Binary([_PLACEHOLDER_AUDIO], media_type=media or "application/octet-stream")
-    value = instance(op.response_schema, r, hints=_hints(call))
+        placeholder = b"text" if media == "text/plain" else _PLACEHOLDER_AUDIO
+        return Binary([placeholder], media_type=media or "application/octet-stream")
+    value = instance(op.response_schema, r, hints=hints(call))
     if isinstance(value, dict) and len(call.path_params) >= 1 and isinstance(value.get("id"), str):
         value["id"] = list(call.path_params.values())[-1]  # the object asked for keeps its id
     return JSON(value)
@@ -93,7 +94,7 @@ def _is_binary(media: str | None, schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") == "binary"
 
 
-def _hints(call: Any) -> dict[str, Any]:
+def hints(call: Any) -> dict[str, Any]:
+    """What the request asked for, by property name: the instance echoes each value where it fits the schema."""
     body = call.body if isinstance(call.body, dict) else {}
-    hints = {k: v for k, v in body.items() if isinstance(v, str) and k in ("model", "name", "purpose", "role")}
-    return hints
+    return {k: v for k, v in body.items() if isinstance(v, (str, int, float, bool)) and k != "stream"}

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import HypothesisException
+from hypothesis.errors import HypothesisException, Unsatisfiable
 
 from mockapi.core.contract import Contract, OperationSpec, load_contract
 
@@ -138,7 +138,10 @@ class ServerVerifier:
         default = self.admin_headers if op.raw.get("x-admin-scope") else self.headers
         extra = dict(default if headers is None else headers)
         if op.request_content == "multipart/form-data" and raw is None:
-            form = body if isinstance(body, Form) else multipart_base(op)
+            try:
+                form = body if isinstance(body, Form) else multipart_base(op)
+            except ValueError as exc:  # a discovered upload operation the verifier has no form for
+                raise Unresolvable(str(exc)) from None
             if not form.files:  # a form of fields only is still multipart: httpx sends it so only with a files part
                 fields_as_parts = {name: (None, value) for name, value in form.fields}
                 return self.http.request(op.method, path, headers=extra, files=fields_as_parts)
@@ -218,6 +221,8 @@ class ServerVerifier:
             case.failure = str(exc)
         except Unresolvable as exc:
             case.skipped = str(exc)
+        except Unsatisfiable:  # e.g. no invalid form of a union request, or an upload form the verifier cannot fill
+            case.skipped = "no such request can be drawn for this operation"
         except (HypothesisException, httpx.HTTPError) as exc:
             case.failure = f"{type(exc).__name__}: {exc}"
         return case

@@ -22,8 +22,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from mockapi.core import outbox
-from mockapi.core.errors import ServiceUnavailableError
 from mockapi.core.engine import Request
+from mockapi.core.errors import ServiceUnavailableError
 from mockapi.core.jsonutil import dumps
 from mockapi.core.results import Reply
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.compat.venvs import ROOT, pip_install, sdk_python
 
+
 def _runtime_dependencies() -> tuple[str, ...]:
     """pyproject's own dependency list (never a copy that drifts from it)."""
     import tomllib

@@ -22,12 +22,29 @@ def test_coverage_rows_mark_what_the_engine_does():
             if line.startswith("| ") and "`" in line}
     assert len(rows) == len(contract.operations)
     chat = rows["createChatCompletion"]
-    assert chat[3] == coverage_table.YES and chat[5] == "chat" and "stream" in chat[6]
-    assert chat[7] == "deployment"
-    assert rows["createCompletion"][5] == "chat"  # ends in [DONE]
-    assert rows["listFiles"][4] == coverage_table.YES and rows["listFiles"][7] == "path"
-    assert rows["listModels"][3] == coverage_table.NO and rows["listModels"][6] == coverage_table.NO
+    assert chat[3] == coverage_table.YES and chat[4] == "own" and chat[7] == "chat" and "stream" in chat[8]
+    assert chat[5] == "`client.chat.completions.create`" and chat[9] == "deployment"
+    assert rows["createCompletion"][7] == "chat"  # ends in [DONE]
+    assert rows["listFiles"][6] == coverage_table.YES and rows["listFiles"][9] == "path"
+    assert rows["listModels"][3] == coverage_table.NO and rows["listModels"][8] == coverage_table.NO
     assert f"**3 of {len(contract.operations)} operations served**" in text and "§" not in text
+
+
+def test_generic_operations_are_marked_by_kind():
+    from mockapi.api.generic import fallbacks
+
+    contract = load_contract()
+    served = discover_handlers()
+    generic = {op_id: fn.generic_kind for op_id, fn in fallbacks(contract, served).items()}
+    text = coverage_table.render(contract, set(served), faults=True, generic=generic)
+    rows = {line.split("|")[3].strip(" `"): [c.strip() for c in line.split("|")[1:-1]] for line in text.splitlines()
+            if line.startswith("| ") and "`" in line}
+    assert rows["createChatCompletion"][4] == "own"
+    if "createBatch" in generic:  # until batches have their own handlers
+        assert rows["createBatch"][4] == "generic create"
+    if "cancelBatch" in generic:
+        assert rows["cancelBatch"][4] == "generic action"
+    assert all(row[3] == coverage_table.YES for row in rows.values()), "every operation of the contract is served"
 
 
 def test_every_reference_endpoint_is_in_the_contract_and_served():

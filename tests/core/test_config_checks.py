@@ -8,7 +8,15 @@ import json
 
 import pytest
 
-from mockapi.core.config import EXTRA_KEYS, ConfigError, KeyInfo, Settings, from_mapping, known_keys, load_settings
+from mockapi.core.config import (
+    EXTRA_KEYS,
+    ConfigError,
+    KeyInfo,
+    Settings,
+    from_mapping,
+    known_keys,
+    load_settings,
+)
 
 
 @pytest.mark.parametrize("key, hint", [("validaton", "validation"), ("sed", "seed"), ("fixture", "fixtures"),

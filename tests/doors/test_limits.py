@@ -10,7 +10,12 @@ import openai
 import pytest
 from conftest import API_KEY, make_engine
 
-from mockapi.core.limits import DEFAULT_MAX_JSON_DEPTH, RequestLimits, json_depth_exceeds, parse_size
+from mockapi.core.limits import (
+    DEFAULT_MAX_JSON_DEPTH,
+    RequestLimits,
+    json_depth_exceeds,
+    parse_size,
+)
 from mockapi.doors.live import LiveServer
 
 DEEP = 970  # what the fuzzing run sent: RecursionError (500) before the depth check

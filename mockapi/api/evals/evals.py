@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.core.determinism import digest
+from mockapi.core.errors import InvalidValueError
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
 
@@ -31,6 +32,22 @@ def _schema_of(config: dict[str, Any]) -> dict[str, Any]:
     return {"type": kind, "schema": schema, "metadata": config.get("metadata")}
 
 
+# The roles an eval's model-grader messages can have: the server answers with ``EvalItem``-shaped input
+# (openai-python types/graders/label_model_grader.py: role Literal["user","assistant","system","developer"]),
+# so it cannot keep any other role; the request type's plain ``str`` is looser than the server.
+GRADER_ROLES = ("user", "assistant", "system", "developer")
+
+
+def _check_grader_roles(criteria: list[Any]) -> None:
+    for n, criterion in enumerate(criteria):
+        messages = criterion.get("input") if isinstance(criterion, dict) else None
+        for m, message in enumerate(messages if isinstance(messages, list) else []):
+            role = message.get("role") if isinstance(message, dict) else None
+            if role is not None and role not in GRADER_ROLES:
+                raise InvalidValueError(f"Invalid value: '{role}'. Supported values are: 'user', 'assistant', 'system', and 'developer'.",
+                                        param=f"testing_criteria[{n}].input[{m}].role")
+
+
 def _criterion(criterion: dict[str, Any], eval_seed: str, n: int) -> dict[str, Any]:
     """A testing criterion with its id (``<name>-<uuid>``, as the real evals show them)."""
     hexed = digest(eval_seed, "criterion", n, size=32)
@@ -40,6 +57,7 @@ def _criterion(criterion: dict[str, Any], eval_seed: str, n: int) -> dict[str, A
 
 def create(repo: Repo, body: dict[str, Any]) -> dict[str, Any]:
     """``POST /evals``."""
+    _check_grader_roles(body["testing_criteria"])
     eval_id = repo.new_id("eval_", KIND, length=32)
     now = repo.now()
     obj = {"id": eval_id, "object": "eval", "created_at": now, "name": body.get("name") or "",
