@@ -54,10 +54,19 @@ def _declared(op: OperationSpec) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for parameter in op.raw.get("parameters", []):
         if isinstance(parameter, dict) and parameter.get("in") == "query" and isinstance(parameter.get("schema"), dict):
-            schema = parameter["schema"]
-            if schema.get("type") in (None, "integer", "number", "string"):  # arrays and deep objects: any text passes
+            schema = _unless_null(parameter["schema"])
+            # Arrays, deep objects and booleans (each SDK spells them its own way): any text passes.
+            if schema.get("type") in (None, "integer", "number", "string") and "anyOf" not in schema:
                 out[parameter["name"]] = schema
     return out
+
+
+def _unless_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf [T, null]`` as ``T``: a query string has no null (an SDK leaves the parameter out instead)."""
+    branches = [b for b in schema.get("anyOf", ()) if not (isinstance(b, dict) and b.get("type") == "null")]
+    if "anyOf" in schema and len(branches) == 1 and isinstance(branches[0], dict):
+        return {**{k: v for k, v in schema.items() if k != "anyOf"}, **branches[0]}
+    return schema
 
 
 def _typed(name: str, text: str, schema: dict[str, Any]) -> Any:

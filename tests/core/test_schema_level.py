@@ -46,6 +46,20 @@ def test_valid_query_parameters_still_list(mock, level):
     assert page.object == "list"
 
 
+def test_a_nullable_query_parameter_is_read_as_its_type(mock):
+    # `limit: Optional[int]` is `anyOf [integer, null]` in the contract: the text "1" is the integer 1, and
+    # a boolean flag passes as each SDK spells it (the SDK's generated suite sends both).
+    usage = mock.client.with_options(admin_api_key="sk-admin-0123456789").admin.organization.usage
+    page = usage.decisions(start_time=0, limit=1, batch=True, bucket_width="1d", extra_headers={VALIDATION_HEADER: "schema"})
+    assert page.object == "page"
+    with pytest.raises(openai.BadRequestError) as caught:
+        usage.decisions(start_time=0, extra_query={"limit": "ten"}, extra_headers={VALIDATION_HEADER: "schema"})
+    assert caught.value.body["code"] == "invalid_type" and caught.value.body["param"] == "limit"
+    with pytest.raises(openai.BadRequestError) as caught:
+        usage.decisions(start_time=0, extra_query={"bucket_width": "1y"}, extra_headers={VALIDATION_HEADER: "schema"})
+    assert caught.value.body["param"] == "bucket_width"
+
+
 def _upload(engine, path: str, parts: dict[str, str], content_type: str = "multipart/form-data; boundary=b0undary"):
     raw = b"".join(f'--b0undary\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
                    for k, v in parts.items()) + b"--b0undary--\r\n"
