@@ -85,6 +85,20 @@ def test_schema_level_refuses_an_upload_that_is_not_multipart():
     assert reply.status == 400 and json.loads(reply.body)["error"]["code"] == "invalid_content_type"
 
 
+def test_schema_level_answers_the_json_body_the_sdk_sends_a_form_operation_without_files(mock):
+    # With no file to upload the SDK posts `{}` as JSON; the skill types require no part, so it fits the contract.
+    skill = mock.client.skills.create(extra_headers={VALIDATION_HEADER: "schema"})
+    assert skill.object == "skill"
+    version = mock.client.skills.versions.create("skill_123", extra_headers={VALIDATION_HEADER: "schema"})
+    assert version.object == "skill.version"
+    with pytest.raises(openai.BadRequestError) as caught:  # a field of the wrong type is still the contract's 400
+        mock.client.skills.versions.create("skill_123", extra_body={"default": "yes"}, extra_headers={VALIDATION_HEADER: "schema"})
+    assert caught.value.body["param"] == "default"
+    with pytest.raises(openai.BadRequestError) as caught:  # the faithful level keeps the form rule
+        mock.client.skills.create(extra_headers={VALIDATION_HEADER: "faithful"})
+    assert caught.value.body["code"] == "invalid_content_type"
+
+
 def test_schema_level_still_synthesizes_for_a_faithful_rule(mock):
     # temperature 3 breaks the real API's range (a faithful rule), not the contract's shape.
     reply = mock.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}],
