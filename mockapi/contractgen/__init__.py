@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_PATH = ROOT / "contracts" / "openapi.json"
 OVERLAY_PATH = ROOT / "contracts" / "overlay.yaml"
 
-from .shapes import Operation, _json_schema, _load, _uploads_as_binary  # noqa: E402  (ops_* modules import Operation from here)
+from .shapes import Operation, _json_schema, _load, _uploads_as_binary, lend_beta_fields, streams  # noqa: E402  (ops_* modules import Operation from here)
 
 __all__ = ["Operation", "_json_schema", "_load", "_uploads_as_binary", "build_document", "operations", "render"]
 
@@ -181,6 +181,8 @@ def build_document() -> dict[str, Any]:
         if op.request:
             name = f"{op.operation_id}Request"
             schema = _json_schema(_load(op.request), "validation")
+            if op.beta_request:
+                lend_beta_fields(schema, op.beta_request)
             for param in re.findall(r"{(\w+)}", op.path):  # the SDK's params types name path ids it sends in the path
                 schema.get("properties", {}).pop(param, None)
                 if param in schema.get("required", []):
@@ -189,7 +191,7 @@ def build_document() -> dict[str, Any]:
                 # The real API rejects unknown top-level parameters; the SDK's TypedDicts don't say so.
                 # (A union of request forms has no top-level properties to close.)
                 schema["additionalProperties"] = False
-                if op.stream_event:
+                if op.stream_event or streams(op.request):
                     schema.setdefault("properties", {})["stream"] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
                 relax_request(schema, server_defaults, relaxed)
             schemas[name] = _component(name, schema)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import os
 import re
 import textwrap
 from dataclasses import dataclass
@@ -196,8 +197,22 @@ def _path(node: ast.AST) -> str | None:
 def _transform_type(node: ast.AST | None, module: Any) -> str | None:
     """The params type of ``maybe_transform(value, module.Params)``, as ``module:Name``."""
     if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("maybe_transform") and len(node.args) == 2:
-        return _dotted(node.args[1], module, prefer_base=True)
+        kind = node.args[1]
+        if isinstance(kind, ast.IfExp):  # `XStreaming if stream else XNonStreaming`: their shared `XBase`
+            kind = _shared_base(kind, module) or kind.body
+        return _dotted(kind, module, prefer_base=True)
     return None
+
+
+def _shared_base(choice: ast.IfExp, module: Any) -> ast.AST | None:
+    """``m.XBase`` for ``m.XStreaming if stream else m.XNonStreaming``, when the SDK defines it."""
+    one, other = ast.unparse(choice.body), ast.unparse(choice.orelse)
+    stem = one[:len(os.path.commonprefix([one, other]))].removesuffix("Non").removesuffix("Streaming")
+    try:
+        base = ast.parse(f"{stem}Base", mode="eval").body
+    except SyntaxError:
+        return None
+    return base if _dotted(base, module) else None
 
 
 def _dotted(node: ast.AST, module: Any, prefer_base: bool = False) -> str | None:

@@ -3,7 +3,8 @@
 An explicit :class:`~mockapi.contractgen.Operation` for the same (method, path template) wins over a
 discovered one (path parameter names do not matter), so hand-written operation ids, request forms and
 response patches stay. Among discovered operations the first wins, non-beta resources first
-(``client.beta.responses`` posts to the same ``/responses`` as ``client.responses``).
+(``client.beta.responses`` posts to the same ``/responses`` as ``client.responses``); the winner also
+takes the top-level body fields only the beta method's params type has (``multi_agent``).
 """
 
 from __future__ import annotations
@@ -34,10 +35,12 @@ def merge(explicit: list[Any], found: list[Found]) -> list[Any]:
         key = route_key(item.method, item.path)
         if key in taken:
             at = taken[key]
-            if at is not None and "sdk-method" not in merged[at].extra:  # the explicit entry wins; it names its SDK method
+            if at < len(explicit) and "sdk-method" not in merged[at].extra:  # the explicit entry wins; it names its SDK method
                 merged[at] = replace(merged[at], extra={**merged[at].extra, "sdk-method": f"client.{item.sdk_path}"})
+            if item.sdk_path.startswith("beta.") and item.request and item.request != merged[at].request:
+                merged[at] = replace(merged[at], beta_request=item.request)
             continue
-        taken[key] = None
+        taken[key] = len(merged)
         op = to_operation(item, Operation)
         if op.operation_id in ids:  # two SDK methods with one name on different routes: the path tells them apart
             suffix = "".join(p[:1].upper() + p[1:] for p in re.split(r"[/_{}]+", key[1]) if p)

@@ -30,6 +30,9 @@ class Operation:
     # (JSON pointer, schema) replacements in the response schema, where the real API and the SDK's
     # types disagree; each use says why.
     response_patches: tuple[tuple[str, dict[str, Any]], ...] = ()
+    # "module:Name" of the params type of a beta SDK method posting to the same route
+    # (``client.beta.responses.create``): the body may carry its extra top-level fields too.
+    beta_request: str | None = None
 
 
 def _load(dotted: str) -> Any:
@@ -88,3 +91,52 @@ def _uploads_as_binary(tp: Any) -> Any:
     return TypedDict(tp.__name__, fields, total=False)  # type: ignore[operator]
 
 
+
+
+def streams(dotted: str | None) -> bool:
+    """Whether the params type ``module:XBase`` has a ``module:XStreaming`` form (the body may say ``stream``)."""
+    if not dotted or not dotted.endswith("Base"):
+        return False
+    module, _, name = dotted.partition(":")
+    streaming = getattr(importlib.import_module(module), name.removesuffix("Base") + "Streaming", None)
+    return streaming is not None and "stream" in typing.get_type_hints(streaming)
+
+
+def lend_beta_fields(schema: dict[str, Any], dotted: str) -> None:
+    """Add to a request ``schema`` the top-level fields only the beta params type ``dotted`` has, with their ``$defs``.
+
+    Fields the SDK sends as headers (``betas``, aliased ``openai-beta``) are no body fields and stay out.
+    """
+    from openai._utils import PropertyInfo
+
+    tp = _load(dotted)
+    headers = {name for name, hint in typing.get_type_hints(tp, include_extras=True).items()
+               if any(isinstance(m, PropertyInfo) and (m.alias or "").startswith("openai-") for m in getattr(hint, "__metadata__", ()))}
+    beta = _json_schema(tp, "validation")
+    props = schema.setdefault("properties", {})
+    defs = schema.setdefault("$defs", {})
+    wanted = [name for name in beta.get("properties", {}) if name not in props and name not in headers]
+    for name in wanted:
+        props[name] = beta["properties"][name]
+    pending = [ref for name in wanted for ref in _refs(props[name])]
+    while pending:
+        ref = pending.pop()
+        if ref in defs:
+            if defs[ref] != beta["$defs"][ref]:
+                raise ValueError(f"{dotted} lends a $defs.{ref} that differs from the request's own")
+            continue
+        defs[ref] = beta["$defs"][ref]
+        pending.extend(_refs(defs[ref]))
+    if not defs:
+        del schema["$defs"]
+
+
+def _refs(node: Any) -> list[str]:
+    """The ``#/$defs/X`` names ``node`` refers to."""
+    if isinstance(node, list):
+        return [r for item in node for r in _refs(item)]
+    if not isinstance(node, dict):
+        return []
+    ref = node.get("$ref")
+    own = [ref.rsplit("/", 1)[-1]] if isinstance(ref, str) and ref.startswith("#/$defs/") else []
+    return own + [r for value in node.values() for r in _refs(value)]

@@ -74,3 +74,19 @@ def test_every_operation_names_its_sdk_method():
     ops = load_contract().operations
     unnamed = [op.operation_id for op in ops if not op.raw.get("x-sdk-method")]
     assert not unnamed, f"operations the SDK does not call: {unnamed}"
+
+
+def test_a_streaming_choice_of_params_reads_as_their_shared_base(found):
+    # `maybe_transform(body, XStreaming if stream else XNonStreaming)`: the body type is `XBase`.
+    by_sdk = {f.sdk_path: f for f in found}
+    assert by_sdk["beta.agents.sessions.create"].request.endswith("session_create_params:SessionCreateParamsBase")
+    assert by_sdk["beta.responses.create"].request == "openai.types.beta.response_create_params:ResponseCreateParamsBase"
+    session = load_contract().by_id["createAgentsSession"].request_schema
+    assert "stream" in session["properties"] and session["additionalProperties"] is False
+
+
+def test_a_beta_method_on_a_taken_route_lends_its_extra_body_fields():
+    # client.beta.responses.create posts to /responses too, with `multi_agent` (and an openai-beta header).
+    create = load_contract().by_id["createResponse"].request_schema
+    assert "multi_agent" in create["properties"] and "betas" not in create["properties"]
+    assert "MultiAgent" in create["$defs"]
