@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mockapi.core.sdk_shape import SERVER_NULL
+
 from . import Operation
 
 _T = "openai.types"
@@ -12,8 +14,9 @@ _PAGE = (("after", {"type": "string"}), ("limit", {"type": "integer", "minimum":
 _EVAL = "/evals/{eval_id}"
 _RUN = f"{_EVAL}/runs/{{run_id}}"
 # A run (and a sampled item) without an error says `"error": null` (the API reference's run and output item
-# examples); the SDK's types make the error object required.
-_NULLABLE_ERROR = {"anyOf": [{"$ref": "#/$defs/EvalAPIError"}, {"type": "null"}]}
+# examples; a real completed run's dump shows `"error": None` too); the SDK's types make the error object
+# required, so the null is the server's only (x-server-null): level schema answers the SDK's blank error.
+_NULLABLE_ERROR = {"anyOf": [{"$ref": "#/$defs/EvalAPIError"}, {"type": "null", SERVER_NULL: True}]}
 _RUN_ERROR = (("/properties/error", _NULLABLE_ERROR),)
 _ITEM_ERROR = (("/$defs/Sample/properties/error", _NULLABLE_ERROR),)
 

@@ -36,6 +36,7 @@ from .limits import RequestLimits, parse_json_body
 from .overrides import Overrides
 from .query import validate_query
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
+from .sdk_shape import sdk_answer
 from .store import MemoryStore, Store, open_store
 
 API_PREFIX = "/v1"
@@ -290,7 +291,8 @@ class Engine:
             raise UnknownURLError(f"The mock does not serve {call.op.operation_id} ({call.request.method} {call.request.path}) yet: "
                                   "the real API has this operation, mockapi has no answer for it.")
         try:
-            return self.render(call, handler(call))
+            result = handler(call)
+            return self.render(call, result if call.faithful else sdk_answer(call.op, result))
         except MockAPIError as exc:
             if call.faithful or exc.injected or exc.status not in (400, 404, 409, 413, 415, 422):
                 raise

@@ -9,6 +9,7 @@ import openai
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openai.types.evals import RunCreateResponse, RunListResponse
 
 from mockapi.api.evals import similarity
 
@@ -212,3 +213,19 @@ def test_rows_whose_sampling_fails_count_as_errored(mock):
     item = mock.client.evals.runs.output_items.list(run.id, eval_id=created.id).data[0]
     # The chat endpoint's real 400 for a missing model carries no code, so the row's error keeps its message.
     assert item.sample.error.message == "you must provide a model parameter" and item.results == []
+
+
+@pytest.mark.parametrize("level", ["faithful", "schema"])
+def test_a_run_without_an_error_says_null_at_faithful_and_the_sdks_blank_error_at_schema(mock, level):
+    # The real server sends `"error": null`; the SDK's types require an EvalAPIError, which strict SDKs enforce.
+    headers = {"x-mockapi-validation": level}
+    created = _eval(mock, [_check("eq")])
+    rows = {"type": "jsonl", "source": {"type": "file_content", "content": _rows()}}
+    run = mock.client.evals.runs.with_raw_response.create(created.id, data_source=rows, extra_headers=headers).http_response.json()
+    listed = mock.client.evals.runs.with_raw_response.list(created.id, extra_headers=headers).http_response.json()
+    expected = None if level == "faithful" else {"code": "", "message": ""}
+    assert run["error"] == expected and listed["data"][0]["error"] == expected
+    mock.validate("createEvalRun", run)
+    if level == "schema":  # what a client with strict response validation does with the answer
+        assert RunCreateResponse.model_validate(run).error.code == ""
+        assert RunListResponse.model_validate(listed["data"][0]).error.message == ""
