@@ -112,7 +112,7 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
         return schema["x-synthesize"]
     if "const" in schema:
         return schema["const"]
-    if name is not None and name in hints and _fits(hints[name], schema, root):
+    if name is not None and name in hints and _fits(hints[name], _echoable(schema), root):
         return hints[name]  # echo what the request asked for
     if "enum" in schema and schema["enum"]:
         return schema["enum"][0]
@@ -174,6 +174,14 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
     if kind in ("integer", "number"):
         return _number(schema, r, kind == "integer")
     return _string(schema, r, hints, name)
+
+
+def _echoable(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` without the union branches a request's value must not be echoed into (``x-no-echo``)."""
+    branches = schema.get("anyOf")
+    if not isinstance(branches, list) or not any(isinstance(b, dict) and b.get("x-no-echo") for b in branches):
+        return schema
+    return {**schema, "anyOf": [b for b in branches if not (isinstance(b, dict) and b.get("x-no-echo"))]}
 
 
 def _fits(value: Any, schema: dict[str, Any], root: dict[str, Any]) -> bool:

@@ -99,6 +99,13 @@ def test_schema_level_answers_the_json_body_the_sdk_sends_a_form_operation_witho
     assert caught.value.body["code"] == "invalid_content_type"
 
 
+@pytest.mark.parametrize("asked, reported", [("1536x1024", "1536x1024"), ("auto", "1024x1024"), ("256x256", "1024x1024")])
+def test_a_made_up_image_answer_reports_a_size_image_models_produce(mock, asked, reported):
+    # The answer's size is the output's: never "auto" or a DALL-E size, which the first 3.x SDKs' Literal refuses.
+    answer = mock.client.images.generate(prompt="a cat", model="my-image-model", size=asked, extra_headers={VALIDATION_HEADER: "schema"})
+    assert answer.size == reported
+
+
 def test_schema_level_still_synthesizes_for_a_faithful_rule(mock):
     # temperature 3 breaks the real API's range (a faithful rule), not the contract's shape.
     reply = mock.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}],
