@@ -12,16 +12,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def sdk_python(requirement: str, *extra: str) -> Path:
-    """The python of a venv holding ``requirement`` (e.g. ``openai==1.59.9``); skip if it can't be installed."""
-    name = ".venv-" + requirement.replace("==", "-").replace("<", "lt").replace(">", "gt").replace(",", "_").replace("*", "x")
+def sdk_python(requirement: str, *extra: str, name: str | None = None) -> Path:
+    """The python of a venv holding ``requirement`` (e.g. ``openai==1.59.9``) and ``extra``; skip if it can't be installed.
+
+    The venv is ``.venv-<requirement>`` unless ``name`` says otherwise; it is rebuilt when what it should hold changes.
+    """
+    name = name or ".venv-" + requirement.replace("==", "-").replace("<", "lt").replace(">", "gt").replace(",", "_").replace("*", "x")
     venv = ROOT / name
     python = venv / "bin" / "python"
     stamp = venv / ".ok"
-    if not stamp.exists():
+    wanted = " ".join([requirement, *extra])
+    if not stamp.exists() or stamp.read_text() != wanted:
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
         pip_install(python, [requirement, *extra], requirement)
-        stamp.write_text(requirement)
+        stamp.write_text(wanted)
     return python
 
 
