@@ -3,12 +3,14 @@
 Configured under ``limits:`` in the config file (every field optional)::
 
     limits: {max_body_bytes: 64MB, max_json_depth: 128, body_timeout: 30, keep_alive_timeout: 5,
-             max_multipart_bytes: {files: 10MB, audio: 1MB}}   # or one size for every upload route
+             max_multipart_bytes: {files: 10MB, audio: 1MB},   # or one size for every upload route
+             max_unstored_responses: 10000}
 
 ``max_body_bytes`` bounds JSON (and every other non-multipart) body; ``max_multipart_bytes`` bounds a
 ``multipart/form-data`` body, per upload route (defaults: :data:`MULTIPART_DEFAULTS`). The doors
 enforce both while reading (no byte past the limit is buffered) and the read timeout; the engine checks
-size and depth again, so an in-process transport gets the same answers.
+size and depth again, so an in-process transport gets the same answers. ``max_unstored_responses`` bounds
+what the mock remembers of ``store: false`` responses (their ids, per tenant; the oldest are forgotten first).
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ _MULTIPART_ROUTES = (
     (re.compile(r"/containers/[^/]+/files/?$"), "container_files"),
     (re.compile(r"/files/?$"), "files"),
 )
+# How many store:false responses (ids only) each tenant's state remembers, to tell a later reference why it fails.
+DEFAULT_MAX_UNSTORED_RESPONSES = 10_000
 DEFAULT_BODY_TIMEOUT = 30.0  # seconds a request body may stall between two chunks
 DEFAULT_KEEP_ALIVE_TIMEOUT = 5.0  # seconds an idle keep-alive connection stays open (uvicorn's default)
 
@@ -85,13 +89,14 @@ def parse_size(value: Any, name: str = "size") -> int:
 
 @dataclass(frozen=True)
 class RequestLimits:
-    """How big, how deep and how slow a request may be."""
+    """How big, how deep and how slow a request may be (and how many unstored responses are remembered)."""
 
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_json_depth: int = DEFAULT_MAX_JSON_DEPTH
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     keep_alive_timeout: float = DEFAULT_KEEP_ALIVE_TIMEOUT
     max_multipart_bytes: Mapping[str, int] = field(default_factory=lambda: dict(MULTIPART_DEFAULTS))
+    max_unstored_responses: int = DEFAULT_MAX_UNSTORED_RESPONSES
 
     def multipart_limit(self, path: str) -> int:
         """The largest multipart body the upload route at ``path`` takes."""
@@ -108,7 +113,7 @@ class RequestLimits:
         """The limits a ``limits:`` config mapping sets (defaults for what it leaves out)."""
         config = dict(config or {})
         unknown = set(config) - {"max_body_bytes", "max_json_depth", "body_timeout", "keep_alive_timeout",
-                                 "max_multipart_bytes"}
+                                 "max_multipart_bytes", "max_unstored_responses"}
         if unknown:
             raise ValueError(f"limits: unknown fields {sorted(unknown)}")
         made = cls(
@@ -117,8 +122,9 @@ class RequestLimits:
             body_timeout=float(config.get("body_timeout", DEFAULT_BODY_TIMEOUT)),
             keep_alive_timeout=float(config.get("keep_alive_timeout", DEFAULT_KEEP_ALIVE_TIMEOUT)),
             max_multipart_bytes=_multipart_limits(config.get("max_multipart_bytes")),
+            max_unstored_responses=int(config.get("max_unstored_responses", DEFAULT_MAX_UNSTORED_RESPONSES)),
         )
-        if min(made.max_multipart_bytes.values()) < 1 or made.max_body_bytes < 1 or made.max_json_depth < 1 or made.body_timeout <= 0 or made.keep_alive_timeout <= 0:
+        if made.max_unstored_responses < 1 or min(made.max_multipart_bytes.values()) < 1 or made.max_body_bytes < 1 or made.max_json_depth < 1 or made.body_timeout <= 0 or made.keep_alive_timeout <= 0:
             raise ValueError("limits: every limit must be positive")
         return made
 
