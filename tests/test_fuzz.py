@@ -129,7 +129,8 @@ def test_no_generated_request_gets_a_5xx_or_breaks_a_check(level):
 
 
 # The long run (at least 10,000 requests per level) takes about 15 minutes a level on 2 cores, too long for
-# every `make test`: run it with MOCKAPI_LONG_FUZZ=1 (CI jobs that can afford it, or before a release).
+# every `make test`: run it with MOCKAPI_LONG_FUZZ=1 (CI jobs that can afford it, or before a release), or as
+# `python bench/fuzz_long.py [--requests N]`, which prints the requests and 5xx count per level.
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("MOCKAPI_LONG_FUZZ"), reason="the long fuzz run is opt-in: MOCKAPI_LONG_FUZZ=1")
 @pytest.mark.parametrize("level", LEVELS)

@@ -32,7 +32,7 @@ from .errors import (
 )
 from .hooks import Hook, NoRateHeaders, RateHeaders
 from .jsonutil import dumps
-from .limits import RequestLimits, parse_json_body
+from .limits import RequestLimits, check_body_size, parse_json_body
 from .overrides import Overrides
 from .query import validate_query
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
@@ -280,6 +280,7 @@ class Engine:
         return tenancy.scope(key, info, headers.get("openai-organization"), headers.get("openai-project"))
 
     def _parse_body(self, request: Request, op: OperationSpec) -> Any:
+        check_body_size(request.path, request.headers.get("content-type", ""), _body_size(request), self.limits)
         if op.request_content != "application/json":
             return None  # multipart and bodiless operations parse their own input
         return parse_json_body(request.body, request.headers.get("content-type", ""), self.limits)
@@ -372,3 +373,13 @@ def redact_key(key: str) -> str:
     if len(key) <= 8:
         return "*" * len(key)
     return f"{key[:3]}*{'*' * 10}{key[-4:]}"
+
+
+def _body_size(request: Request) -> int:
+    """The bytes of a request's body, held in memory or spooled to a file by the door."""
+    if request.body_file is None:
+        return len(request.body)
+    request.body_file.seek(0, 2)
+    size = request.body_file.tell()
+    request.body_file.seek(0)
+    return size
