@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import json
 import subprocess
 from pathlib import Path
 from typing import Any

@@ -23,7 +23,7 @@ from mockapi.traffic.journal import Entry, mask, redact_header
 # (openai.types.realtime.RealtimeToolsConfigUnionParam, Mcp), and key-named fields a client might add.
 _SECRET_FIELDS = frozenset({"authorization", "api_key", "api-key", "client_secret", "access_token", "password"})
 KEY_PROTOCOL = "openai-insecure-api-key."
-CLIENT, SERVER = "> ", "< "
+CLIENT, SERVER, CLOSED = "> ", "< ", "# closed "
 # What the journal keeps of one session: every event of a long conversation (audio deltas are ~100
 # characters once shortened), where an HTTP stream keeps 200 frames.
 SESSION_FRAMES, SESSION_CHARACTERS = 20_000, 4 * 1024 * 1024
@@ -53,6 +53,10 @@ class SessionJournal:
     def server(self, event: dict[str, Any]) -> None:
         """Record a server event."""
         self._record(SERVER, json.dumps(_shown(event), separators=(",", ":")))
+
+    def closed(self, code: int, reason: str) -> None:
+        """Record that the server closed the connection (a refusal, an injected drop)."""
+        self._record(CLOSED, json.dumps({"code": code, "reason": reason}))
 
     def _record(self, arrow: str, text: str) -> None:
         if not self._open or self._stream is None:
@@ -99,6 +103,14 @@ def _shown(value: Any, name: str = "") -> Any:
 
 def _payload(value: Any) -> Any:
     return f"<{len(value)} base64 characters>" if isinstance(value, str) and len(value) > 64 else value
+
+
+def server_close(entry: Entry) -> dict[str, Any] | None:
+    """How the server closed the session (``{"code", "reason"}``), or None when the client did (or it is open)."""
+    for frame in reversed(entry.frames):
+        if frame.startswith(CLOSED):
+            return dict(json.loads(frame[len(CLOSED):]))
+    return None
 
 
 def session_events(entry: Entry) -> list[tuple[str, Any]]:

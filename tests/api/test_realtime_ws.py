@@ -289,6 +289,10 @@ def test_bad_key_is_rejected_with_an_error_event_then_closed(live: Mock) -> None
         with pytest.raises(ConnectionClosed) as closed:
             conn.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    from mockapi.doors.realtime_journal import server_close
+
+    entry = live.engine.traffic.journal.query(path="/v1/realtime")[0]  # type: ignore[attr-defined]
+    assert server_close(entry) == {"code": 1008, "reason": "invalid_api_key"}
 
 
 def test_unknown_model_is_rejected(live: Mock) -> None:
@@ -347,6 +351,10 @@ def test_injected_drop_closes_the_connection(live: Mock) -> None:
         with pytest.raises(ConnectionClosed) as closed:
             until(conn, "response.done")
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011
+    from mockapi.doors.realtime_journal import server_close
+
+    entry = live.engine.traffic.journal.query(path="/v1/realtime")[0]  # type: ignore[attr-defined]
+    assert server_close(entry) == {"code": 1011, "reason": "connection dropped (injected fault)"}
 
 
 def test_the_plugins_live_server_serves_realtime(mockapi_server: Any) -> None:
