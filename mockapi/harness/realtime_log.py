@@ -35,23 +35,23 @@ class SessionLog:
         return str((event.get("error") or {}).get("code") or "") or None
 
     def describe(self, limit: int = 60) -> list[str]:
-        """The events as short lines (runs of deltas folded), for a failure's script."""
-        folded: list[list[Any]] = []  # [line, how many times in a row]
-        for side, event in self.events:
+        """The events as numbered lines (runs of deltas folded), for a failure's script; checks cite the numbers."""
+        folded: list[list[Any]] = []  # [first event's number, line, how many in a row]
+        for number, (side, event) in enumerate(self.events, 1):
             kind = event.get("type", "?") if isinstance(event, dict) else "(not JSON)"
             if kind == "error" and isinstance(event, dict):
                 kind += f" {(event.get('error') or {}).get('code')}"
             elif kind == "response.done" and isinstance(event, dict):
                 kind += f" ({(event.get('response') or {}).get('status')})"
             line = f"{'->' if side == 'client' else '<-'} {kind}"
-            if folded and folded[-1][0] == line and kind.endswith(".delta"):
-                folded[-1][1] += 1
+            if folded and folded[-1][1] == line and kind.endswith(".delta"):
+                folded[-1][2] += 1
             else:
-                folded.append([line, 1])
-        lines = [f"{line} x{n}" if n > 1 else line for line, n in folded]
+                folded.append([number, line, 1])
+        lines = [f"{number:>3} {line}" + (f" (x{n}, to {number + n - 1})" if n > 1 else "") for number, line, n in folded]
         if self.server_close:
-            lines.append(f"   the server closed the connection: {self.server_close['code']} {self.server_close['reason']}")
-        return lines if len(lines) <= limit else lines[: limit // 2] + ["   ..."] + lines[-limit // 2:]
+            lines.append(f"    the server closed the connection: {self.server_close['code']} {self.server_close['reason']}")
+        return lines if len(lines) <= limit else lines[: limit // 2] + ["    ..."] + lines[-limit // 2:]
 
 
 def read_sessions(engine: "Engine", settle: float = 2.0) -> list[SessionLog]:

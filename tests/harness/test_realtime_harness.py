@@ -258,3 +258,27 @@ def test_the_careless_canceller_is_caught_by_drawn_scenarios_and_shrunk() -> Non
                                                      phases=PHASES))
     assert failed.value.checks == ["handles_response_cancel_race"]
     assert "SlowCancel(" in str(failed.value)
+
+
+async def async_forgets_tool_output(async_client: Any) -> str:
+    """The async SDK client with the same bug as ``forgets_tool_output``."""
+    async with async_client.realtime.connect(model="gpt-realtime") as conn:
+        await conn.session.update(session={"type": "realtime", "output_modalities": ["text"], "tools": [WEATHER]})
+        await conn.conversation.item.create(item={"type": "message", "role": "user",
+                                                  "content": [{"type": "input_text", "text": "Weather in Oslo?"}]})
+        await conn.response.create()
+        answered = 0
+        async for event in conn:
+            if event.type == "response.done":
+                answered += 1
+                if answered == 2:
+                    return "done"
+                await conn.response.create()  # the function call's output never sent
+    return ""
+
+
+def test_the_async_client_reaches_the_session_too() -> None:
+    with pytest.raises(CheckFailure) as failed:
+        replay(async_forgets_tool_output, Scenario(realtime=(CallsFunction(arguments='{"city": "Oslo"}'),)), checks=NAMES)
+    assert failed.value.checks == ["sends_function_call_output_before_next_response_create"]
+    assert failed.value.run is not None and failed.value.run.outcome.value == "done"
