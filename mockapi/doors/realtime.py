@@ -182,8 +182,9 @@ class Connection:
         """Drain a response, applying client events that arrive meanwhile (a cancel stops it)."""
         first, sent_here = True, 0
         run = self.session.running
+        connection_fault = self.fault
         if plan is not None and plan.fault is not None:
-            self.fault = plan.fault
+            self.fault = plan.fault  # for this response only
         try:
             for event in events:
                 if isinstance(event, Pause):
@@ -224,6 +225,8 @@ class Connection:
                                             "message": f"The mock failed unexpectedly: {type(exc).__name__}: {exc}"}):
                 await self.send_event(event)
         finally:
+            if plan is not None and plan.fault is not None:
+                self.fault = connection_fault
             if hasattr(events, "close"):
                 events.close()
 

@@ -282,3 +282,23 @@ def test_the_async_client_reaches_the_session_too() -> None:
         replay(async_forgets_tool_output, Scenario(realtime=(CallsFunction(arguments='{"city": "Oslo"}'),)), checks=NAMES)
     assert failed.value.checks == ["sends_function_call_output_before_next_response_create"]
     assert failed.value.run is not None and failed.value.run.outcome.value == "done"
+
+
+def test_a_planned_fault_is_for_its_response_only() -> None:
+    # A short first response (2 tokens) ends before its planned error event; the longer second one gets none.
+    def two_turns(client: Any) -> str:
+        conn = _open(client)
+        try:
+            _say(conn, "Tell me about the sea.")
+            conn.response.create(response={"max_output_tokens": 2})
+            _until_done(conn)
+            conn.response.create()
+            return _until_done(conn)[0]
+        finally:
+            conn.close()
+
+    run = replay(two_turns, Scenario(realtime=(RealtimeErrorEvent(after=20), RealtimeAnswer())), checks=NAMES)
+    events = run.sessions[0].events
+    assert [e["response"]["status"] for _, e in events if e.get("type") == "response.done"] == ["incomplete", "completed"]
+    assert sum(e.get("type") == "response.output_text.delta" for _, e in events) > 20  # long enough to have been hit
+    assert not any(e.get("type") == "error" for _, e in events)
