@@ -23,6 +23,8 @@ MAX_BODY = 16 * 1024  # characters of a request or response body kept per entry
 MAX_FRAMES = 200  # stream chunks kept per entry
 MAX_FRAME = 4096
 MAX_STREAM_BYTES = 256 * 1024  # characters of stream frames kept per entry
+# A reply may ask for other limits with ``meta["journal_frames"] = (frames, characters)``: a Realtime
+# WebSocket session (mockapi/doors/realtime_journal.py) is one entry whose frames are every event of the session.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the whole journal (config: journal: {max_bytes: 64MB}); oldest entries go first
 _ENTRY_OVERHEAD = 1024  # what an entry costs beyond its texts (objects, dicts), roughly
 
@@ -62,6 +64,8 @@ class Entry:
     truncated: bool = False  # a body or stream was cut to fit the journal
     size: int = 0  # characters kept, roughly its memory; counted against the journal's max_bytes
     evicted: bool = False
+    max_frames: int = MAX_FRAMES
+    max_stream_bytes: int = MAX_STREAM_BYTES
 
     def summary(self) -> dict[str, Any]:
         """The fields a list shows."""
@@ -135,6 +139,7 @@ class Journal:
         if error is not None and reply.status == 400 and not fault:  # an injected 400 breaks no contract
             violations.append(redact(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}", known))
         processing = next((v for k, v in reply.headers if k == "openai-processing-ms"), "0")
+        max_frames, max_stream_bytes = reply.meta.get("journal_frames") or (MAX_FRAMES, MAX_STREAM_BYTES)
         body = request.body if request.body else b"" if request.body_file is None else b"<multipart upload>"
         return Entry(
             seq=0, id=reply.header("x-request-id") or "", time=self.engine.clock.now(), method=request.method,
@@ -147,6 +152,7 @@ class Journal:
             duration_ms=float(processing) if processing.isdigit() else 0.0, violations=violations,
             fault=fault,
             retry_count=int(retry) if retry and retry.isdigit() else None,
+            max_frames=max_frames, max_stream_bytes=max_stream_bytes,
         )
 
     def _tenant(self, request: "Request") -> str:
@@ -171,7 +177,7 @@ class Journal:
             entry.duration_ms = max(entry.duration_ms, (time.perf_counter() - started) * 1000)
 
     def _frame(self, entry: Entry, text: str) -> None:
-        if len(entry.frames) < MAX_FRAMES and entry.size + len(text) <= MAX_STREAM_BYTES:
+        if len(entry.frames) < entry.max_frames and entry.size + len(text) <= entry.max_stream_bytes:
             entry.frames.append(text)
             with self._lock:
                 entry.size += len(text)
