@@ -43,6 +43,7 @@ OPENAI_VERSION = "2020-10-01"
 VALIDATION_HEADER = "x-mockapi-validation"
 OCCURRENCE_TTL = 10 * 365 * 86400.0  # in memory occurrence counters live as long as the state (the store caps their number)
 SHARED_OCCURRENCE_TTL = 7 * 86400.0  # in Redis they expire a week (real time) after the first identical call
+_ANY_KEY = KeyInfo()  # what an unconfigured key may do (frozen, so shared: built once, not per request)
 _KEY_PATTERN = re.compile(r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{1,}$")
 
 
@@ -276,7 +277,7 @@ class Engine:
         else:
             if self.settings.key_format == "sk" and not any_key_format and not _KEY_PATTERN.match(key):
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
-            info = KeyInfo()
+            info = _ANY_KEY
         return tenancy.scope(key, info, headers.get("openai-organization"), headers.get("openai-project"))
 
     def _parse_body(self, request: Request, op: OperationSpec) -> Any:
