@@ -57,11 +57,7 @@ def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) 
     number = int(digest("id", prefix, *parts, size=32), 16)
     base = len(alphabet)
     chars = []
-    # The number's base-``base`` digits, least significant first: taken a machine word at a time, since
-    # dividing the 256-bit number once per character dominated this function in per-request profiles.
-    while len(chars) < length:
-        number, word = divmod(number, base**6)
-        for _ in range(min(6, length - len(chars))):
-            word, index = divmod(word, base)
-            chars.append(alphabet[index])
+    for _ in range(length):
+        number, index = divmod(number, base)
+        chars.append(alphabet[index])
     return prefix + "".join(chars)

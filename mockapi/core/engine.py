@@ -307,7 +307,8 @@ class Engine:
             return result
         if isinstance(result, JSON):
             headers = [("content-type", "application/json"), *result.headers.items()]
-            return Reply(result.status, headers, dumps(result.body))
+            body = dumps(result.body)
+            return Reply(result.status, headers, body, meta={"json": (body, result.body)})
         if isinstance(result, Stream):
             headers = [("content-type", "text/event-stream; charset=utf-8"), ("cache-control", "no-cache"),
                        *result.headers.items()]
@@ -315,7 +316,8 @@ class Engine:
         if isinstance(result, Binary):
             headers = [("content-type", result.media_type), *result.headers.items()]
             return Reply(result.status, headers, stream=iter(result.chunks))
-        return Reply(200, [("content-type", "application/json")], dumps(result))
+        body = dumps(result)
+        return Reply(200, [("content-type", "application/json")], body, meta={"json": (body, result)})
 
     def encode_stream(self, stream: Stream) -> Iterator[Chunk]:
         """Frame a stream's events with the one SSE encoder and its dialect's terminator."""

@@ -59,7 +59,7 @@ def _observe(call: "Call | None", reply: "Reply") -> None:
     if reply.stream is not None and reply.body in (b"", None):
         reply.stream = _counting(call, reply.stream)
         return
-    record(call, _usage_of_body(reply.body))
+    record(call, _usage_of_body(reply))
 
 
 def _counting(call: "Call", stream: Iterator[Any]) -> Iterator[Any]:
@@ -89,13 +89,18 @@ def _usage_in_frames(chunk: bytes) -> dict[str, int] | None:
     return found
 
 
-def _usage_of_body(body: bytes | None) -> dict[str, int] | None:
+def _usage_of_body(reply: "Reply") -> dict[str, int] | None:
+    body = reply.body
     if not body or b'"usage"' not in body and b'"data"' not in body:
         return None
-    try:
-        data = loads(body)  # orjson when installed: this parses every counted answer again
-    except ValueError:
-        return None
+    rendered = reply.meta.get("json")
+    if rendered is not None and rendered[0] is body:  # the object the engine just encoded: no need to parse it back
+        data = rendered[1]
+    else:
+        try:
+            data = loads(body)
+        except ValueError:
+            return None
     if not isinstance(data, dict):
         return None
     tokens = _tokens(data.get("usage")) or {}
