@@ -121,7 +121,7 @@ class Limiter:
         self.tier_overrides: Mapping[str, Mapping[str, Any]] = config.get("tiers") or {}
         self._key_overrides: Mapping[str, Mapping[str, Any]] = config.get("keys") or {}
         self._by_tenant: dict[str, Mapping[str, Any]] | None = None
-        self._tier_cache: dict[tuple[str, str], tuple[dict[str, int], str]] = {}
+        self._tier_cache: dict[tuple[str, str], tuple[dict[str, int], str, Limits]] = {}
 
     def peek(self, tier: str, model: str) -> dict[str, str]:
         """Headers for a request that charges nothing (errors before accounting)."""
@@ -179,21 +179,22 @@ class Limiter:
         """The limits (and token quota, None for none) of ``tenant`` on ``tier`` for ``model``."""
         override = self._override(tenant)
         tier = override.get("tier") or tier
-        values, family = self._tier_limits(tier, model)
+        values, family, limits = self._tier_limits(tier, model)
         if override.keys() & {"rpm", "tpm", "rpd", "tpd", "ipm"}:
             values = dict(values)
             _overlay(values, override, family)
+            limits = Limits(**values)
         quota = override.get("quota")
-        return Limits(**values), None if quota is None else int(quota)
+        return limits, None if quota is None else int(quota)
 
-    def _tier_limits(self, tier: str, model: str) -> tuple[dict[str, int], str]:
+    def _tier_limits(self, tier: str, model: str) -> tuple[dict[str, int], str, Limits]:
         model = self.counted_model(model)
         found = self._tier_cache.get((tier, model))
         if found is None:
             base, family = limits_for(tier, model), family_of(model)
             values = {"rpm": base.rpm, "tpm": base.tpm, "rpd": base.rpd, "tpd": base.tpd, "ipm": base.ipm}
             _overlay(values, self.tier_overrides.get(tier) or {}, family)
-            found = self._tier_cache[(tier, model)] = (values, family)
+            found = self._tier_cache[(tier, model)] = (values, family, Limits(**values))
         return found
 
     # -- counters --------------------------------------------------------------------------
