@@ -43,6 +43,8 @@ OPENAI_VERSION = "2020-10-01"
 VALIDATION_HEADER = "x-mockapi-validation"
 OCCURRENCE_TTL = 10 * 365 * 86400.0  # in memory occurrence counters live as long as the state (the store caps their number)
 SHARED_OCCURRENCE_TTL = 7 * 86400.0  # in Redis they expire a week (real time) after the first identical call
+RATE_HEADERS = frozenset({"x-ratelimit-limit-requests", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-requests",
+                          "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"})
 _ANY_KEY = KeyInfo()  # what an unconfigured key may do (frozen, so shared: built once, not per request)
 _KEY_PATTERN = re.compile(r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{1,}$")
 
@@ -348,7 +350,7 @@ class Engine:
             tier = call.key.tier or self.settings.tier
             if reply.status < 400 and not call.meta.get("rate_accounted"):  # the limiter may have counted it already
                 extra.update(self.rate_limiter.charge(call.tenant, tier, model, call.charged_tokens))
-            else:
+            elif not RATE_HEADERS <= present:  # the limiter usually gave all six already: nothing to look up
                 extra.update(self.rate_limiter.peek(tier, model))
             if call.key.organization or call.request.headers.get("openai-organization"):
                 extra["openai-organization"] = call.request.headers.get("openai-organization") or call.key.organization or ""
