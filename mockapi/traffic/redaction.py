@@ -97,6 +97,12 @@ def redact_header(name: str, value: str, known: Iterable[str] = ()) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
+def redact_cached(text: str, known: tuple[str, ...] = ()) -> str:
+    """:func:`redact` remembered, for short texts that recur on every exchange (a path, a tenant)."""
+    return redact(text, known)
+
+
+@functools.lru_cache(maxsize=4096)
 def redact_header_cached(name: str, value: str, known: tuple[str, ...] = ()) -> str:
     """:func:`redact_header` remembered: the journal redacts every header of every exchange, and most repeat."""
     return redact_header(name, value, known)
