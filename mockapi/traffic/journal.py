@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from mockapi.core.results import Cut, Pause, Reply
 
-from .redaction import SECRET_HEADERS, known_secrets, mask, redact, redact_header
+from .redaction import SECRET_HEADERS, known_secrets, mask, redact, redact_cached, redact_header, redact_header_cached
 
 __all__ = ["SECRET_HEADERS", "Entry", "Journal", "mask", "redact", "redact_header"]  # redaction's home: .redaction
 
@@ -131,7 +131,7 @@ class Journal:
 
     def _entry(self, request: "Request", call: "Call | None", reply: Reply) -> Entry:
         known = self.known
-        headers = {k: redact_header(k, v, known) for k, v in request.headers.items()}
+        headers = {k: redact_header_cached(k, v, known) for k, v in request.headers.items()}
         retry = request.headers.get("x-stainless-retry-count")
         error = reply.meta.get("error")
         violations = []
@@ -143,11 +143,11 @@ class Journal:
         body = request.body if request.body else b"" if request.body_file is None else b"<multipart upload>"
         return Entry(
             seq=0, id=reply.header("x-request-id") or "", time=self.engine.clock.now(), method=request.method,
-            path=redact(request.path, known), query=redact(request.query, known),
-            tenant=redact(call.tenant if call else self._tenant(request), known),  # a header may carry a key
+            path=redact_cached(request.path, known), query=redact(request.query, known),
+            tenant=redact_cached(call.tenant if call else self._tenant(request), known),  # a header may carry a key
             status=reply.status, operation=call.op.operation_id if call else None, request_headers=headers,
             truncated=len(body) > MAX_BODY or len(reply.body) > 4096,
-            request_body=_text(body, known=known), response_headers=[(k, redact_header(k, v, known)) for k, v in reply.headers],
+            request_body=_text(body, known=known), response_headers=[(k, redact_header_cached(k, v, known)) for k, v in reply.headers],
             response_body=_text(reply.body, 4096, known), stream=reply.stream is not None, done=reply.stream is None,
             duration_ms=float(processing) if processing.isdigit() else 0.0, violations=violations,
             fault=fault,

@@ -148,7 +148,7 @@ class State:
 
     def add_items(self, conversation_id: str, items: list[dict[str, Any]]) -> None:
         """Append items (each already has its id) to a conversation."""
-        if len(self.conversation_items(conversation_id)) + len(items) > 10_000:
+        if self.store.count(self.tenant, items_kind(conversation_id)) + len(items) > 10_000:
             raise InvalidRequestError("A conversation can hold at most 10000 items.", param="items")
         for item in items:
             self.store.put(self.tenant, items_kind(conversation_id), item["id"], item)
