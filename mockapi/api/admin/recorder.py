@@ -131,7 +131,8 @@ def record(call: "Call", tokens: dict[str, int] | None) -> None:
     if kind == "audio_speeches":
         counts = {"num_model_requests": 1, "characters": len(str(body.get("input", "")))}
     elif kind == "images":
-        counts.setdefault("images", int(body.get("n") or 1))
+        n = str(body.get("n") or 1)  # a form sends text; level schema lets "null" through
+        counts.setdefault("images", int(n) if n.isdigit() else 1)
     organization = organization_of(call.request.headers, call.key.organization)
     repo = org_repo(call)
     ensure_organization(repo, organization)
