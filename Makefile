@@ -31,9 +31,11 @@ contracts: $(STAMP)
 	$(PY) -m mockapi.contractgen
 	$(PY) -m mockapi.contractgen.coverage_table
 
-## make bench: run the benchmarks under bench/
+## make bench: run the benchmarks under bench/ (bench/README.md says what each measures)
 bench: $(STAMP)
 	$(PY) bench/perf_guard.py
+	$(PY) bench/bench_scale.py
+	$(PY) bench/bench_batch.py
 	$(PY) bench/run.py
 
 clean:

@@ -5,9 +5,10 @@ every ``--every`` requests and checks that after warm-up (the first two samples)
 sample after warm-up. The mix is what a test suite sends for hours: chat (plain and streamed with logprobs, many
 distinct prompts, so occurrence counters and the journal churn), Responses without storing, embeddings, model
 listing, unknown models (404: counter keys must not grow), deep JSON (400) and bodies that break the contract.
-Stored objects are state and grow by design, so the mix stores none; but the Responses family remembers the ids
-of every ``store: false`` response (``response.unstored``, to explain a later reference), about 2.4 kB each, so
-``--no-responses`` swaps those requests for chat ones to measure everything else alone.
+Stored objects are state and grow by design, so the mix stores none. The Responses family remembers the ids of
+``store: false`` responses (``response.unstored``, to explain a later reference), but only the latest
+``limits.max_unstored_responses`` (10,000) per tenant; ``--no-responses`` swaps those requests for chat ones to
+measure everything else alone.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--every", type=int, default=10_000)
-    parser.add_argument("--no-responses", action="store_true", help="no Responses calls (their unstored ids are state)")
+    parser.add_argument("--no-responses", action="store_true", help="no Responses calls (their unstored ids are bounded state)")
     parser.add_argument("--max-counters", type=int, default=None, help="the memory store's counter cap (default its own)")
     args = parser.parse_args(argv)
     store = MemoryStore(max_counters=args.max_counters)

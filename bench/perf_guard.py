@@ -9,7 +9,9 @@ hits both alike, and CPU time (not wall time) leaves out the time other processe
 Calibration (issue 15, a 2-core machine at load average 8-12, other jobs running): the ratio was 3.86-4.71
 over 13 runs (median ~4.1) after the performance work; the bound is 4.1 plus 30% plus 10% for noise (5.86),
 so a 30% regression fails in most runs and a 45% one in all of them, while no calibration run came near. A failure means a change
-made every in-process request markedly more expensive: profile with ``python bench/profile_chat.py``.
+made every in-process request markedly more expensive: profile with ``python bench/profile_chat.py --client httpx2``
+(the same requests as here). Features merged after the calibration took it to 5.3-5.7x; the profiling pass
+recorded in bench/PROFILE.md brought it back to 4.3-4.7x on the same machine.
 """
 
 from __future__ import annotations

@@ -1,43 +1,53 @@
-"""The Node ``openai`` SDK (from npm) against the plugin's live mode: chat, streaming tools, a 429 retry."""
+"""The Node ``openai`` SDK (from npm) against the plugin's live mode: chat, streaming tools, a 429 retry, Realtime."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.compat.venvs import ROOT
 
 SCRIPT = Path(__file__).parent / "node" / "sdk_check.mjs"
+REALTIME_SCRIPT = Path(__file__).parent / "node" / "realtime_check.mjs"
 NODE_DIR = ROOT / ".venv-node-openai"  # cached between runs; .venv-* is git-ignored and `make clean` drops it
 
 
-def node_sdk() -> Path:
-    """A directory whose node_modules holds the npm ``openai`` package (installed once)."""
+def node_sdk(*extra: str) -> Path:
+    """A directory whose node_modules holds the npm ``openai`` package and the ``extra`` ones (installed once)."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("Node.js (node and npm) is not installed on this machine")
     stamp = NODE_DIR / ".ok"
-    if not stamp.exists():
+    missing = [name for name in extra if not (NODE_DIR / "node_modules" / name).is_dir()]
+    if not stamp.exists() or missing:
         NODE_DIR.mkdir(exist_ok=True)
         (NODE_DIR / "package.json").write_text('{"name": "mockapi-node-check", "private": true, "type": "module"}\n')
-        result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "openai"], cwd=NODE_DIR,
+        result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "openai", *extra], cwd=NODE_DIR,
                                 capture_output=True, text=True, timeout=600)
         if result.returncode != 0:
             if os.environ.get("CI"):
-                pytest.fail(f"npm install openai failed: {result.stderr[-2000:]}")
+                pytest.fail(f"npm install openai {' '.join(extra)} failed: {result.stderr[-2000:]}")
             pytest.skip(f"npm install openai failed (no registry?): {result.stderr[-300:]}")
         stamp.write_text("openai")
     return NODE_DIR
 
 
+def _copied(workdir: Path, script: Path) -> Path:
+    """``script`` beside node_modules, so ``import "openai"`` resolves."""
+    target = workdir / script.name
+    target.write_text(script.read_text())
+    return target
+
+
 @pytest.mark.slow
 def test_node_sdk_chat_streaming_tools_and_retry(mockapi_server) -> None:
     workdir = node_sdk()
-    script = workdir / SCRIPT.name  # beside node_modules, so `import "openai"` resolves
-    script.write_text(SCRIPT.read_text())
+    script = _copied(workdir, SCRIPT)
     mockapi_server.queue(status=429, message="please retry me")
     env = {**os.environ, "OPENAI_BASE_URL": mockapi_server.base_url, "OPENAI_API_KEY": mockapi_server.api_key}
     result = subprocess.run(["node", str(script)], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
@@ -46,3 +56,62 @@ def test_node_sdk_chat_streaming_tools_and_retry(mockapi_server) -> None:
     retried = mockapi_server.calls.to("/chat/completions")[-2:]
     assert [c.status for c in retried] == [429, 200] and retried[-1].retry_count == 1, mockapi_server.calls.describe()
     assert retried[0].headers.get("x-stainless-lang") == "js"
+
+
+def _node_flags_for_global_websocket() -> list[str]:
+    """Node >= 22 has a global WebSocket; Node 20.10+/21 need ``--experimental-websocket``; older: skip."""
+    for flags in ([], ["--experimental-websocket"]):
+        probe = subprocess.run(["node", *flags, "-p", "typeof WebSocket"], capture_output=True, text=True, timeout=30)
+        if probe.stdout.strip() == "function":
+            return flags
+    pytest.skip("this Node.js has no global WebSocket (Node >= 20.10 has it behind --experimental-websocket)")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("transport", ["websocket", "ws"])
+def test_node_sdk_realtime_text_and_function_call(mockapi_server, transport: str) -> None:
+    # OpenAIRealtimeWebSocket (global WebSocket, key in the subprotocol) and OpenAIRealtimeWS (the `ws`
+    # package, key in the Authorization header) drive one session: a text turn, then a tool round trip.
+    workdir = node_sdk("ws") if transport == "ws" else node_sdk()
+    flags = _node_flags_for_global_websocket() if transport == "websocket" else []
+    script = _copied(workdir, REALTIME_SCRIPT)
+    env = {**os.environ, "OPENAI_BASE_URL": mockapi_server.base_url, "OPENAI_API_KEY": mockapi_server.api_key}
+    result = subprocess.run(["node", *flags, str(script), transport], cwd=workdir, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
+    run: dict[str, Any] = json.loads(line[len("RESULT "):])
+    scheme = "wss" if transport == "ws" else "ws"  # the `ws` client keeps the SDK's wss:// URL over a plain socket
+    assert run["url"] == mockapi_server.base_url.replace("http", scheme, 1) + "/realtime?model=gpt-realtime"
+    assert run["errors"] == [] and run["closeCode"] == 1000
+    assert run["session"]["created"]["model"] == "gpt-realtime"
+    updated = run["session"]["updated"]
+    assert updated["output_modalities"] == ["text"] and updated["tools"][0]["name"] == "get_weather"
+    assert run["added"] == ["conversation.item.added", "conversation.item.done"]
+
+    text = run["text"]
+    assert text["types"][:3] == ["response.created", "rate_limits.updated", "response.output_item.added"]
+    assert text["types"][-1] == "response.done" and "response.output_text.done" in text["types"]
+    assert text["deltas"] and "".join(text["deltas"]) == text["done"]
+    assert text["response"]["status"] == "completed"
+    assert text["response"]["output"][0]["content"][0] == {"type": "output_text", "text": text["done"]}
+    assert text["response"]["usage"]["output_tokens"] > 0
+
+    call = run["call"]
+    assert call["done"]["name"] == "get_weather" and json.loads(call["done"]["arguments"]) == {"city": "Paris"}
+    assert "".join(call["deltas"]) == call["done"]["arguments"]
+    assert call["types"].index("response.function_call_arguments.delta") < call["types"].index("response.function_call_arguments.done")
+    assert call["response"]["status"] == "completed" and call["response"]["output"][0]["type"] == "function_call"
+    assert run["output"] == ["conversation.item.added", "conversation.item.done"]
+    answer = run["answer"]["response"]
+    assert answer["status"] == "completed" and answer["output"][0]["type"] == "message"
+    assert "temp_c" in answer["output"][0]["content"][0]["text"]  # the answer is built on the tool's output
+
+    # The session is one journal entry, both ways, and the key is masked wherever this client sent it.
+    entry = mockapi_server.engine.traffic.journal.query(path="/v1/realtime")[-1]
+    assert entry.status == 101 and mockapi_server.api_key not in json.dumps(entry.to_dict())
+    assert any(f.startswith("> ") and '"function_call_output"' in f for f in entry.frames)
+    if transport == "ws":
+        assert "authorization" in entry.request_headers
+    else:
+        assert "openai-insecure-api-key." in entry.request_headers["sec-websocket-protocol"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from .textgen import reply_text
@@ -37,14 +38,27 @@ def remembered_facts(user_turns: Iterable[str]) -> dict[str, str]:
     """Facts stated in the user's turns, later statements winning."""
     facts: dict[str, str] = {}
     for text in user_turns:
-        for pattern, key in _FACT_PATTERNS:
-            for match in pattern.finditer(text):
-                if key is None:
-                    name, value = match.group(1).lower(), match.group(2)
-                    facts.setdefault(_SYNONYMS.get(name, name), value.strip())
-                else:
-                    facts[key] = match.group(1).strip()
+        for overwrite, key, value in _statements(text):
+            if overwrite:
+                facts[key] = value
+            else:
+                facts.setdefault(key, value)
     return facts
+
+
+@lru_cache(maxsize=1024)
+def _statements(text: str) -> tuple[tuple[bool, str, str], ...]:
+    """What one turn states, in order: (whether it overrides an earlier fact, key, value). Cached: a conversation's
+    turns come back with every request, and eight patterns per turn showed in per-request profiles."""
+    found = []
+    for pattern, key in _FACT_PATTERNS:
+        for match in pattern.finditer(text):
+            if key is None:
+                name, value = match.group(1).lower(), match.group(2)
+                found.append((False, _SYNONYMS.get(name, name), value.strip()))
+            else:
+                found.append((True, key, match.group(1).strip()))
+    return tuple(found)
 
 
 def recall(question: str, earlier_user_turns: list[str]) -> str | None:

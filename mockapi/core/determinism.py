@@ -18,6 +18,10 @@ from typing import Any, Iterable, Mapping
 TRANSPORT_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier"})
 
 
+# One encoder, built once: ``json.dumps`` with these options would build a new one on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def digest(*parts: Any, size: int = 16) -> str:
     """A stable hex digest of JSON-serialisable parts."""
     h = hashlib.blake2b(digest_size=size)
@@ -29,7 +33,7 @@ def digest(*parts: Any, size: int = 16) -> str:
         elif type(part) is int:
             h.update(str(part).encode())  # the same text json.dumps gives, without its machinery
         else:
-            h.update(json.dumps(part, sort_keys=True, separators=(",", ":"), default=str).encode())
+            h.update(_CANONICAL.encode(part).encode())
         h.update(b"\x1f")
     return h.hexdigest()
 

@@ -32,7 +32,7 @@ from .errors import (
 )
 from .hooks import Hook, NoRateHeaders, RateHeaders
 from .jsonutil import dumps
-from .limits import RequestLimits, parse_json_body
+from .limits import RequestLimits, check_body_size, parse_json_body
 from .overrides import Overrides
 from .query import validate_query
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
@@ -44,6 +44,9 @@ OPENAI_VERSION = "2020-10-01"
 VALIDATION_HEADER = "x-mockapi-validation"
 OCCURRENCE_TTL = 10 * 365 * 86400.0  # in memory occurrence counters live as long as the state (the store caps their number)
 SHARED_OCCURRENCE_TTL = 7 * 86400.0  # in Redis they expire a week (real time) after the first identical call
+RATE_HEADERS = frozenset({"x-ratelimit-limit-requests", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-requests",
+                          "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"})
+_ANY_KEY = KeyInfo()  # what an unconfigured key may do (frozen, so shared: built once, not per request)
 _KEY_PATTERN = re.compile(r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{1,}$")
 
 
@@ -277,10 +280,11 @@ class Engine:
         else:
             if self.settings.key_format == "sk" and not any_key_format and not _KEY_PATTERN.match(key):
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
-            info = KeyInfo()
+            info = _ANY_KEY
         return tenancy.scope(key, info, headers.get("openai-organization"), headers.get("openai-project"))
 
     def _parse_body(self, request: Request, op: OperationSpec) -> Any:
+        check_body_size(request.path, request.headers.get("content-type", ""), _body_size(request), self.limits)
         if op.request_content != "application/json":
             return None  # multipart and bodiless operations parse their own input
         return parse_json_body(request.body, request.headers.get("content-type", ""), self.limits)
@@ -309,7 +313,8 @@ class Engine:
             return result
         if isinstance(result, JSON):
             headers = [("content-type", "application/json"), *result.headers.items()]
-            return Reply(result.status, headers, dumps(result.body))
+            body = dumps(result.body)
+            return Reply(result.status, headers, body, meta={"json": (body, result.body)})
         if isinstance(result, Stream):
             headers = [("content-type", "text/event-stream; charset=utf-8"), ("cache-control", "no-cache"),
                        *result.headers.items()]
@@ -317,7 +322,8 @@ class Engine:
         if isinstance(result, Binary):
             headers = [("content-type", result.media_type), *result.headers.items()]
             return Reply(result.status, headers, stream=iter(result.chunks))
-        return Reply(200, [("content-type", "application/json")], dumps(result))
+        body = dumps(result)
+        return Reply(200, [("content-type", "application/json")], body, meta={"json": (body, result)})
 
     def encode_stream(self, stream: Stream) -> Iterator[Chunk]:
         """Frame a stream's events with the one SSE encoder and its dialect's terminator."""
@@ -348,7 +354,7 @@ class Engine:
             tier = call.key.tier or self.settings.tier
             if reply.status < 400 and not call.meta.get("rate_accounted"):  # the limiter may have counted it already
                 extra.update(self.rate_limiter.charge(call.tenant, tier, model, call.charged_tokens))
-            else:
+            elif not RATE_HEADERS <= present:  # the limiter usually gave all six already: nothing to look up
                 extra.update(self.rate_limiter.peek(tier, model))
             if call.key.organization or call.request.headers.get("openai-organization"):
                 extra["openai-organization"] = call.request.headers.get("openai-organization") or call.key.organization or ""
@@ -374,3 +380,13 @@ def redact_key(key: str) -> str:
     if len(key) <= 8:
         return "*" * len(key)
     return f"{key[:3]}*{'*' * 10}{key[-4:]}"
+
+
+def _body_size(request: Request) -> int:
+    """The bytes of a request's body, held in memory or spooled to a file by the door."""
+    if request.body_file is None:
+        return len(request.body)
+    request.body_file.seek(0, 2)
+    size = request.body_file.tell()
+    request.body_file.seek(0)
+    return size

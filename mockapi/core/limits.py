@@ -2,16 +2,21 @@
 
 Configured under ``limits:`` in the config file (every field optional)::
 
-    limits: {max_body_bytes: 64MB, max_json_depth: 128, body_timeout: 30, keep_alive_timeout: 5}
+    limits: {max_body_bytes: 64MB, max_json_depth: 128, body_timeout: 30, keep_alive_timeout: 5,
+             max_multipart_bytes: {files: 10MB, audio: 1MB},   # or one size for every upload route
+             max_unstored_responses: 10000}
 
-The doors enforce the size while reading (no byte past the limit is buffered) and the read timeout;
-the engine checks size and depth again, so an in-process transport gets the same answers.
+``max_body_bytes`` bounds JSON (and every other non-multipart) body; ``max_multipart_bytes`` bounds a
+``multipart/form-data`` body, per upload route (defaults: :data:`MULTIPART_DEFAULTS`). The doors
+enforce both while reading (no byte past the limit is buffered) and the read timeout; the engine checks
+size and depth again, so an in-process transport gets the same answers. ``max_unstored_responses`` bounds
+what the mock remembers of ``store: false`` responses (their ids, per tenant; the oldest are forgotten first).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .errors import InvalidJSONError, InvalidRequestError, PayloadTooLargeError
@@ -25,6 +30,42 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 # levels. Real bodies are shallow: a strict structured-output schema allows 10 levels of nesting
 # (source: https://platform.openai.com/docs/guides/structured-outputs, "Supported schemas"), about 30 JSON levels.
 DEFAULT_MAX_JSON_DEPTH = 128
+# A multipart body holds its files plus text fields and part headers: this much room is left above the files.
+FORM_OVERHEAD = 1 << 20
+_MiB = 1 << 20
+# The largest multipart body each upload route takes, by route name (config: limits.max_multipart_bytes).
+MULTIPART_DEFAULTS: dict[str, int] = {
+    # "Individual files can be up to 512 MB" (https://platform.openai.com/docs/api-reference/files/create)
+    "files": 512 * _MiB + FORM_OVERHEAD,
+    # "Each Part can be at most 64 MB" (https://platform.openai.com/docs/api-reference/uploads/add-part)
+    "upload_parts": 64 * _MiB + FORM_OVERHEAD,
+    # The whole request, observed: 413 "Maximum content size limit (26214400) exceeded (222592852 bytes read)"
+    # (github.com/chidiwilliams/buzz/issues/381); the docs: "File uploads are currently limited to 25 MB".
+    "audio": 26214400,
+    # "each image should be a png, webp, or jpg file less than 50MB. You can provide up to 16 images", and a
+    # mask "less than 4MB" (https://platform.openai.com/docs/api-reference/images/createEdit)
+    "images": 16 * 50 * _MiB + 4 * _MiB + FORM_OVERHEAD,
+    # an input_reference / video upload: the videos family refuses one over 50 MB (mockapi/api/videos/params.py)
+    "videos": 50 * _MiB + FORM_OVERHEAD,
+    # a skill's files total at most 50 MB (mockapi/api/skills/bundle.py)
+    "skills": 50 * _MiB + FORM_OVERHEAD,
+    # container files take the same files as /v1/files (up to 512 MB each)
+    "container_files": 512 * _MiB + FORM_OVERHEAD,
+    # any other multipart body (the realtime SDP offer): the largest documented upload
+    "default": 512 * _MiB + FORM_OVERHEAD,
+}
+# Which route a path is: matched at its end, so /v1/..., the root and Azure's /openai/deployments/... all match.
+_MULTIPART_ROUTES = (
+    (re.compile(r"/audio/(?:transcriptions|translations)/?$"), "audio"),
+    (re.compile(r"/images/(?:edits|variations)/?$"), "images"),
+    (re.compile(r"/uploads/[^/]+/parts/?$"), "upload_parts"),
+    (re.compile(r"/videos(?:/characters|/edits|/extensions)?/?$"), "videos"),
+    (re.compile(r"/skills(?:/[^/]+/versions)?/?$"), "skills"),
+    (re.compile(r"/containers/[^/]+/files/?$"), "container_files"),
+    (re.compile(r"/files/?$"), "files"),
+)
+# How many store:false responses (ids only) each tenant's state remembers, to tell a later reference why it fails.
+DEFAULT_MAX_UNSTORED_RESPONSES = 10_000
 DEFAULT_BODY_TIMEOUT = 30.0  # seconds a request body may stall between two chunks
 DEFAULT_KEEP_ALIVE_TIMEOUT = 5.0  # seconds an idle keep-alive connection stays open (uvicorn's default)
 
@@ -48,18 +89,31 @@ def parse_size(value: Any, name: str = "size") -> int:
 
 @dataclass(frozen=True)
 class RequestLimits:
-    """How big, how deep and how slow a request may be."""
+    """How big, how deep and how slow a request may be (and how many unstored responses are remembered)."""
 
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_json_depth: int = DEFAULT_MAX_JSON_DEPTH
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     keep_alive_timeout: float = DEFAULT_KEEP_ALIVE_TIMEOUT
+    max_multipart_bytes: Mapping[str, int] = field(default_factory=lambda: dict(MULTIPART_DEFAULTS))
+    max_unstored_responses: int = DEFAULT_MAX_UNSTORED_RESPONSES
+
+    def multipart_limit(self, path: str) -> int:
+        """The largest multipart body the upload route at ``path`` takes."""
+        return self.max_multipart_bytes[multipart_route(path)]
+
+    def body_limit(self, path: str, content_type: str) -> int:
+        """The largest body a request to ``path`` with ``content_type`` may send (multipart or not)."""
+        if content_type.lstrip().lower().startswith("multipart/"):
+            return self.multipart_limit(path)
+        return self.max_body_bytes
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None) -> "RequestLimits":
         """The limits a ``limits:`` config mapping sets (defaults for what it leaves out)."""
         config = dict(config or {})
-        unknown = set(config) - {"max_body_bytes", "max_json_depth", "body_timeout", "keep_alive_timeout"}
+        unknown = set(config) - {"max_body_bytes", "max_json_depth", "body_timeout", "keep_alive_timeout",
+                                 "max_multipart_bytes", "max_unstored_responses"}
         if unknown:
             raise ValueError(f"limits: unknown fields {sorted(unknown)}")
         made = cls(
@@ -67,15 +121,55 @@ class RequestLimits:
             max_json_depth=int(config.get("max_json_depth", DEFAULT_MAX_JSON_DEPTH)),
             body_timeout=float(config.get("body_timeout", DEFAULT_BODY_TIMEOUT)),
             keep_alive_timeout=float(config.get("keep_alive_timeout", DEFAULT_KEEP_ALIVE_TIMEOUT)),
+            max_multipart_bytes=_multipart_limits(config.get("max_multipart_bytes")),
+            max_unstored_responses=int(config.get("max_unstored_responses", DEFAULT_MAX_UNSTORED_RESPONSES)),
         )
-        if made.max_body_bytes < 1 or made.max_json_depth < 1 or made.body_timeout <= 0 or made.keep_alive_timeout <= 0:
+        if made.max_unstored_responses < 1 or min(made.max_multipart_bytes.values()) < 1 or made.max_body_bytes < 1 or made.max_json_depth < 1 or made.body_timeout <= 0 or made.keep_alive_timeout <= 0:
             raise ValueError("limits: every limit must be positive")
         return made
+
+
+def multipart_route(path: str) -> str:
+    """The upload route name (a key of :data:`MULTIPART_DEFAULTS`) of a request path."""
+    for pattern, name in _MULTIPART_ROUTES:
+        if pattern.search(path):
+            return name
+    return "default"
+
+
+def _multipart_limits(value: Any) -> dict[str, int]:
+    """Per-route multipart limits from config: one size for every route, or a mapping naming some routes."""
+    limits = dict(MULTIPART_DEFAULTS)
+    if value is None:
+        return limits
+    if not isinstance(value, Mapping):
+        size = parse_size(value, "limits.max_multipart_bytes")
+        return {name: size for name in limits}
+    unknown = set(value) - set(limits)
+    if unknown:
+        raise ValueError(f"limits.max_multipart_bytes: unknown routes {sorted(unknown)} (known: {sorted(limits)})")
+    for name, size in value.items():
+        limits[name] = parse_size(size, f"limits.max_multipart_bytes.{name}")
+    return limits
 
 
 def too_large(limit: int) -> PayloadTooLargeError:
     """The 413 for a body over ``limit`` bytes."""
     return PayloadTooLargeError(f"Request body too large: the limit is {limit} bytes.", code="request_too_large")
+
+
+def upload_too_large(limit: int, read: int) -> PayloadTooLargeError:
+    """The 413 for a multipart body over ``limit`` bytes, ``read`` of them read (or declared): the real wording."""
+    return PayloadTooLargeError(f"Maximum content size limit ({limit}) exceeded ({read} bytes read)",
+                                code="request_too_large")
+
+
+def check_body_size(path: str, content_type: str, size: int, limits: RequestLimits) -> None:
+    """Refuse a body of ``size`` bytes over the limit for its route and content type (413)."""
+    limit = limits.body_limit(path, content_type)
+    if size > limit:
+        multipart = content_type.lstrip().lower().startswith("multipart/")
+        raise upload_too_large(limit, size) if multipart else too_large(limit)
 
 
 def too_deep(limit: int) -> InvalidRequestError:

@@ -3,7 +3,7 @@
 Layout under a prefix (default ``mockapi``): ``{p}:o:{tenant}:{kind}`` is a hash of id -> JSON,
 ``{p}:i:{tenant}:{kind}`` a sorted set keeping insertion order, ``{p}:c:{key}`` the counters and
 ``{p}:b:{id}`` file contents as lists of chunks. Every operation is O(1) or O(log n) in the
-number of stored objects, except ``list`` and ``reset``.
+number of stored objects, except ``list`` and ``reset`` (``scan`` reads what it yields).
 
 Faults: every call has a short timeout (``socket_timeout`` / ``socket_connect_timeout``, 1 s unless the URL
 sets them, e.g. ``redis://host:6379/0?socket_timeout=2``). An unreachable or hung Redis raises
@@ -203,6 +203,43 @@ class RedisStore:
         for start in range(0, len(ids), 1000):
             out += [loads(raw) for raw in self.client.hmget(objects, ids[start:start + 1000]) if raw is not None]
         return out
+
+    def scan(self, tenant: str, kind: str, *, reverse: bool = False, after: str | None = None,
+             before: str | None = None) -> Iterator[dict[str, Any]]:
+        """Objects in list order from a cursor, lazily (see ``Store.scan``): O(log n) to find the cursor, then
+        growing batches from the index (the sorted set's scores are the insertion sequence)."""
+        objects, index = self._keys(tenant, kind)
+        return self._scan(objects, index, reverse, after, before)
+
+    def _scan(self, objects: str, index: str, reverse: bool, after: str | None, before: str | None) -> Iterator[dict[str, Any]]:
+        self._check_outage()
+        try:
+            scores = [None if cursor is None else self.client.zscore(index, cursor) for cursor in (after, before)]
+            if (after is not None and scores[0] is None) or (before is not None and scores[1] is None):
+                return
+            past, ahead = (f"({int(score)}" if score is not None else None for score in scores)
+            low, high = (ahead or "-inf", past or "+inf") if reverse else (past or "-inf", ahead or "+inf")
+            batch = 32
+            while True:
+                found = (self.client.zrevrangebyscore(index, high, low, start=0, num=batch, withscores=True) if reverse
+                         else self.client.zrangebyscore(index, low, high, start=0, num=batch, withscores=True))
+                if not found:
+                    return
+                for raw in self.client.hmget(objects, [object_id for object_id, _ in found]):
+                    if raw is not None:
+                        yield loads(raw)
+                if len(found) < batch:
+                    return
+                last = f"({int(found[-1][1])}"
+                high, low = (last, low) if reverse else (high, last)
+                batch = min(2 * batch, 1000)
+        except _OUTAGE as exc:
+            raise self._outage(exc) from None
+
+    @_guarded
+    def count(self, tenant: str, kind: str) -> int:
+        """How many objects of a kind there are."""
+        return int(self.client.zcard(self._keys(tenant, kind)[1]))
 
     @_guarded
     def incr(self, key: str, amount: int, ttl_seconds: float) -> int:

@@ -60,6 +60,8 @@ class Cut:
 Chunk = Union[bytes, Pause, Cut]
 # ``Reply.meta["connection"]``: "reset" (close the socket before any header) or "stall" (send nothing
 # until the client gives up). Doors honour both; see mockapi.traffic.asgi and mockapi.doors.transport.
+# ``Reply.meta["json"]``: (body bytes, the object they encode) for a rendered JSON answer, so an observer
+# reads the answer without parsing it again; valid only while ``reply.body`` is still those very bytes.
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Protocol
+from typing import Any, Iterator, Protocol
 
 
 class Store(Protocol):
@@ -27,6 +27,17 @@ class Store(Protocol):
 
     def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
+
+    def scan(self, tenant: str, kind: str, *, reverse: bool = False, after: str | None = None,
+             before: str | None = None) -> Iterator[dict[str, Any]]:
+        """Objects of a kind in list order (oldest first; newest first when ``reverse``), lazily.
+
+        With ``after`` only the objects past that one, with ``before`` only those ahead of it (both in the
+        order asked); nothing when a bound is not stored. A page costs what it reads, not the kind's size.
+        """
+
+    def count(self, tenant: str, kind: str) -> int:
+        """How many objects of a kind there are."""
 
     def incr(self, key: str, amount: int, ttl_seconds: float) -> int:
         """Add to a counter that expires ``ttl_seconds`` after it was created; return its value."""
@@ -47,6 +58,53 @@ class Store(Protocol):
         """Drop all state, or one tenant's."""
 
 
+class _Bucket:
+    """One tenant's objects of one kind: by id, plus their list order (ids with holes where objects were deleted).
+
+    The order list gives ``scan`` a place to start from (an id's position) without walking the objects before it.
+    """
+
+    __slots__ = ("objects", "order", "position", "holes")
+
+    def __init__(self) -> None:
+        self.objects: dict[str, dict[str, Any]] = {}
+        self.order: list[str | None] = []
+        self.position: dict[str, int] = {}
+        self.holes = 0
+
+    def put(self, object_id: str, obj: dict[str, Any]) -> None:
+        if object_id not in self.objects:  # a new id goes last; a replaced one keeps its place
+            self.position[object_id] = len(self.order)
+            self.order.append(object_id)
+        self.objects[object_id] = obj
+
+    def delete(self, object_id: str) -> bool:
+        if self.objects.pop(object_id, None) is None:
+            return False
+        self.order[self.position.pop(object_id)] = None
+        self.holes += 1
+        if self.holes > 64 and 2 * self.holes > len(self.order):  # compact: new lists, so a running scan keeps its own
+            order = [i for i in self.order if i is not None]
+            self.order, self.position, self.holes = order, {i: n for n, i in enumerate(order)}, 0
+        return True
+
+    def scan(self, reverse: bool, after: str | None, before: str | None) -> Iterator[dict[str, Any]]:
+        order, position = self.order, self.position  # one snapshot: compaction replaces both lists
+        if (after is not None and after not in position) or (before is not None and before not in position):
+            return
+        if reverse:
+            start = len(order) - 1 if after is None else position[after] - 1
+            stop = -1 if before is None else position[before]
+        else:
+            start = 0 if after is None else position[after] + 1
+            stop = len(order) if before is None else position[before]
+        for index in range(start, stop, -1 if reverse else 1):
+            object_id = order[index]
+            obj = None if object_id is None else self.objects.get(object_id)
+            if obj is not None:
+                yield obj
+
+
 class MemoryStore:
     """The default store: dictionaries behind one lock."""
 
@@ -60,7 +118,7 @@ class MemoryStore:
 
     def __init__(self, clock: Any = None, max_counters: int | None = None) -> None:
         self._lock = threading.RLock()
-        self._objects: dict[tuple[str, str], OrderedDict[str, dict[str, Any]]] = {}
+        self._objects: dict[tuple[str, str], _Bucket] = {}
         self._counters: OrderedDict[str, tuple[int, float]] = OrderedDict()
         self.max_counters = max_counters or self.MAX_COUNTERS
         self._sweep_at = min(self.SWEEP_AT, self.max_counters)
@@ -69,23 +127,38 @@ class MemoryStore:
     def get(self, tenant: str, kind: str, object_id: str) -> dict[str, Any] | None:
         """One object, or None."""
         bucket = self._objects.get((tenant, kind))
-        return None if bucket is None else bucket.get(object_id)
+        return None if bucket is None else bucket.objects.get(object_id)
 
     def put(self, tenant: str, kind: str, object_id: str, obj: dict[str, Any]) -> None:
         """Create or replace an object."""
         with self._lock:
-            self._objects.setdefault((tenant, kind), OrderedDict())[object_id] = obj
+            bucket = self._objects.get((tenant, kind))
+            if bucket is None:
+                bucket = self._objects[(tenant, kind)] = _Bucket()
+            bucket.put(object_id, obj)
 
     def delete(self, tenant: str, kind: str, object_id: str) -> bool:
         """Remove an object; True when it existed."""
         with self._lock:
             bucket = self._objects.get((tenant, kind))
-            return bucket is not None and bucket.pop(object_id, None) is not None
+            return bucket is not None and bucket.delete(object_id)
 
     def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
         with self._lock:
-            return list(self._objects.get((tenant, kind), {}).values())
+            bucket = self._objects.get((tenant, kind))
+            return [] if bucket is None else list(bucket.objects.values())
+
+    def scan(self, tenant: str, kind: str, *, reverse: bool = False, after: str | None = None,
+             before: str | None = None) -> Iterator[dict[str, Any]]:
+        """Objects in list order from a cursor, lazily (see ``Store.scan``)."""
+        bucket = self._objects.get((tenant, kind))
+        return iter(()) if bucket is None else bucket.scan(reverse, after, before)
+
+    def count(self, tenant: str, kind: str) -> int:
+        """How many objects of a kind there are."""
+        bucket = self._objects.get((tenant, kind))
+        return 0 if bucket is None else len(bucket.objects)
 
     def incr(self, key: str, amount: int, ttl_seconds: float, now: float | None = None) -> int:
         """Add to an expiring counter and return its value."""

@@ -23,7 +23,7 @@ from mockapi.assembly import build_engine
 from mockapi.core.config import Settings
 from mockapi.core.engine import Engine, Request
 from mockapi.core.errors import MockAPIError, RequestTimeoutError
-from mockapi.core.limits import too_large
+from mockapi.core.limits import check_body_size, too_large, upload_too_large
 from mockapi.core.results import Cut, Pause, Reply
 from mockapi.core.store import MemoryStore
 from mockapi.traffic.asgi import MARKER, ConnectionFaults, StreamCut
@@ -122,7 +122,7 @@ class EngineEndpoint:
         """Read the request, let the engine answer, write the reply."""
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         try:
-            body, body_file = await self._read_body(headers, receive)
+            body, body_file = await self._read_body(scope["path"], headers, receive)
         except MockAPIError as exc:  # too large or too slow: answered without reading the rest
             await send_reply(self.engine.error_reply(exc), send)
             return
@@ -140,24 +140,34 @@ class EngineEndpoint:
         except MockAPIError as exc:  # e.g. the store failing while the engine finishes a reply: still the OpenAI shape
             return self.engine.error_reply(exc)
 
-    async def _read_body(self, headers: dict[str, str], receive: Callable[[], Awaitable[dict]]) -> tuple[bytes, Any]:
-        """The body (a spooled file for multipart), refusing a JSON body over the limit before buffering past it."""
+    async def _read_body(self, path: str, headers: dict[str, str], receive: Callable[[], Awaitable[dict]]) -> tuple[bytes, Any]:
+        """The body (a spooled file for multipart), refused (413) at its route's limit before buffering past it."""
         limits = self.engine.limits
+        content_type = headers.get("content-type", "")
+        limit = limits.body_limit(path, content_type)
+        declared = headers.get("content-length", "")
+        if declared.isdigit():
+            check_body_size(path, content_type, int(declared), limits)
         chunks = _body_chunks(receive, limits.body_timeout)
-        if headers.get("content-type", "").startswith("multipart/"):
+        if content_type.lstrip().lower().startswith("multipart/"):
             body_file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_LIMIT)
-            async for chunk in chunks:
-                body_file.write(chunk)
+            size = 0
+            try:
+                async for chunk in chunks:
+                    size += len(chunk)
+                    if size > limit:
+                        raise upload_too_large(limit, size)
+                    body_file.write(chunk)
+            except BaseException:  # refused, stalled or cancelled: the bytes spooled so far go now
+                body_file.close()
+                raise
             body_file.seek(0)
             return b"", body_file
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limits.max_body_bytes:
-            raise too_large(limits.max_body_bytes)
         parts, size = [], 0
         async for chunk in chunks:
             size += len(chunk)
-            if size > limits.max_body_bytes:
-                raise too_large(limits.max_body_bytes)
+            if size > limit:
+                raise too_large(limit)
             parts.append(chunk)
         return b"".join(parts), None
 

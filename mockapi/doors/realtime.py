@@ -8,6 +8,8 @@ answers a random key with a successful upgrade and an error message (github.com/
 issue 2, comment of 2024-10-02). The close code (1008, policy violation) is the mock's choice: no source states it.
 Faults (``x-mockapi-fault`` on the upgrade request, or rules for path ``/v1/realtime``) and latency
 (``x-mockapi-latency`` or the configured profile) apply to the responses streamed on the session.
+A planner (an engine hook with a ``realtime_response`` method: the contract harness's director) may
+give each response the client creates a plan (:mod:`.realtime_plan`): a fault, a cancel that races the client's.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from mockapi.traffic import faults as fault_rules
 from mockapi.traffic import latency as latency_profiles
 
 from .realtime_journal import SessionJournal
+from .realtime_plan import ResponsePlan, hold, plan_for
 
 PATH = "/v1/realtime"
 SUBPROTOCOL_KEY = "openai-insecure-api-key."
@@ -82,7 +85,9 @@ class RealtimeDoor:
                                   "param": body.get("param"), "event_id": None}}
             journal.server(rejected)
             await _send_json(send, rejected)
-            await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": str(body.get("code") or "rejected")[:100]})
+            reason = str(body.get("code") or "rejected")[:100]
+            journal.closed(POLICY_VIOLATION, reason)
+            await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": reason})
             return
         n = self.engine.store.incr(f"{tenant}:occurrence:realtime:{model}", 1, _FOREVER)
         session = RealtimeSession(digest(self.engine.seed, "realtime", tenant, model, n), model, int(self.engine.clock.now()),
@@ -138,12 +143,12 @@ class Connection:
             if self.fault is not None and self.fault.kind in ("reset", "status"):
                 await self._drop()
             for event in self.session.opening():
-                await self._send(event)
+                await self.send_event(event)
             while True:
                 raw = await self.inbox.get()
                 if raw is None:
                     return
-                await self._apply(raw)
+                await self.apply(raw)
         except _Dropped:
             return
         finally:
@@ -159,22 +164,27 @@ class Connection:
                 return
             await self.inbox.put(message.get("text") if message.get("text") is not None else message.get("bytes") or b"")
 
-    async def _apply(self, raw: str | bytes) -> None:
+    async def apply(self, raw: str | bytes) -> None:
+        """Apply one client event: journal it, answer it, stream the response it starts."""
         self.journal.client(raw)
+        plan = plan_for(self, raw)
         outcome = self.session.handle(raw)
         events = outcome.events
         if outcome.interrupt:  # the user talks over the answer: speech_started, then the response ends cancelled
             cut = next(i for i, e in enumerate(events) if e["type"] == "input_audio_buffer.speech_started") + 1
             events = events[:cut] + self.session.cancel("turn_detected") + events[cut:]
         for event in events:
-            await self._send(event)
+            await self.send_event(event)
         if outcome.stream is not None:
-            await self._stream(outcome.stream)
+            await self._stream(outcome.stream, plan)
 
-    async def _stream(self, events: Any) -> None:
+    async def _stream(self, events: Any, plan: ResponsePlan | None = None) -> None:
         """Drain a response, applying client events that arrive meanwhile (a cancel stops it)."""
         first, sent_here = True, 0
         run = self.session.running
+        connection_fault = self.fault
+        if plan is not None and plan.fault is not None:
+            self.fault = plan.fault  # for this response only
         try:
             for event in events:
                 if isinstance(event, Pause):
@@ -186,20 +196,25 @@ class Connection:
                     elif not first and self.profile.tps:
                         await asyncio.sleep(1.0 / self.profile.tps)
                     first = False
-                    await self._send(event)
+                    await self.send_event(event)
                     sent_here += 1
                     if event["type"] == "response.created":
-                        await self._send(self._rate_limits(event))
+                        await self.send_event(self._rate_limits(event))
                     if self._faulted(sent_here):
                         await self._inject()
                         return
+                    if plan is not None and sent_here == plan.hold_after and run is not None \
+                            and self.session.running is run and await hold(self, plan):
+                        return
                 await asyncio.sleep(0)
+                if plan is not None and plan.hold_after is not None and sent_here < plan.hold_after:
+                    continue  # the events up to a planned hold are in flight: client events wait for the hold
                 while not self.inbox.empty():
                     raw = self.inbox.get_nowait()
                     if raw is None:
                         await self.inbox.put(None)
                         return
-                    await self._apply(raw)
+                    await self.apply(raw)
                     if run is not None and self.session.running is not run:
                         return  # cancelled (or interrupted) while streaming
         except (_Dropped, asyncio.CancelledError):
@@ -208,8 +223,10 @@ class Connection:
             logging.getLogger("mockapi").exception("realtime response failed")
             for event in self.session.fail({"type": "server_error", "code": "server_error",
                                             "message": f"The mock failed unexpectedly: {type(exc).__name__}: {exc}"}):
-                await self._send(event)
+                await self.send_event(event)
         finally:
+            if plan is not None and plan.fault is not None:
+                self.fault = connection_fault
             if hasattr(events, "close"):
                 events.close()
 
@@ -224,7 +241,7 @@ class Connection:
         error = {"type": "server_error", "code": self.fault.code or "server_error",
                  "message": self.fault.message or "The server had an error while processing your request. Sorry about that!"}
         for event in self.session.fail(error):
-            await self._send(event)
+            await self.send_event(event)
         self.fault = None  # once per connection: the session goes on
 
     def _rate_limits(self, created: dict[str, Any]) -> dict[str, Any]:
@@ -238,7 +255,8 @@ class Connection:
                                "reset_seconds": _seconds(headers.get(f"x-ratelimit-reset-{name}", "0s"))})
         return self.session.emit({"type": "rate_limits.updated", "rate_limits": limits})
 
-    async def _send(self, event: dict[str, Any]) -> None:
+    async def send_event(self, event: dict[str, Any]) -> None:
+        """Journal a server event and send it; a client that left ends the connection."""
         self.journal.server(event)
         try:
             await _send_json(self.send, event)
@@ -247,6 +265,7 @@ class Connection:
 
     async def _drop(self) -> None:
         """Drop the connection: no close handshake from the session's side, just an abnormal close."""
+        self.journal.closed(INTERNAL_ERROR, "connection dropped (injected fault)")
         with contextlib.suppress(Exception):
             await self.send({"type": "websocket.close", "code": INTERNAL_ERROR, "reason": "connection dropped (injected fault)"})
         raise _Dropped()

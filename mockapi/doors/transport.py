@@ -25,8 +25,18 @@ def _engine_request(request: Any, body: bytes, mount: tuple[str, str] | None = N
         path = unquote(path)
     if mount and path.startswith(mount[0]):  # a base URL like https://proxy/llm/v1 serves the engine's /v1
         path = mount[1] + path[len(mount[0]):]
-    # httpx's items() already gives lower-case names (repeated headers joined), as the HTTP door sees them.
-    return Request(method=request.method, path=path, headers=dict(request.headers.items()), body=body, query=query)
+    return Request(method=request.method, path=path, headers=_headers(request.headers), body=body, query=query)
+
+
+def _headers(headers: Any) -> dict[str, str]:
+    """Lower-case names, repeated headers joined with ", ", as the HTTP door sees them: what httpx's ``items()``
+    gives, decoding with the headers' encoding once rather than twice per header."""
+    encoding = headers.encoding
+    found: dict[str, str] = {}
+    for raw_key, raw_value in headers.raw:
+        key, value = raw_key.lower().decode(encoding), raw_value.decode(encoding)
+        found[key] = f"{found[key]}, {value}" if key in found else value
+    return found
 
 
 def _items(reply: Reply, cut: Any) -> Iterator[bytes | Pause]:

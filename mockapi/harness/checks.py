@@ -18,6 +18,13 @@ from mockapi.core.errors import MockAPIError
 from .driver import Exchange
 from .failure import CheckFailure
 from .frames import answer_of
+from .realtime_checks import (  # noqa: F401 - the Realtime checks are named here like the others
+    REALTIME,
+    handles_response_cancel_race,
+    recovers_from_dropped_session,
+    sends_function_call_output_before_next_response_create,
+    survives_error_event,
+)
 from .runner import Run
 from .scenarios import RETRYABLE_STATUSES
 
@@ -294,7 +301,7 @@ def secrets_not_logged(run: Run) -> None:
 
 ALL: tuple[Check, ...] = (requests_conform, request_headers, retries_only_when_allowed, retries_bounded,
                           retries_honour_retry_after, retries_back_off, completes_on_valid_answer, stream_reassembled,
-                          errors_surface, no_swallowed_401, no_hang, secrets_not_logged)
+                          errors_surface, no_swallowed_401, no_hang, secrets_not_logged, *REALTIME)
 
 
 def judge(run: Run, checks: Sequence[Check | str] | None = None) -> None:

@@ -6,6 +6,8 @@ header (``x-mockapi-fault``: statuses, stalls, resets, cuts, error events), answ
 queued canned replies; then it sets the retry headers exactly as drawn and dresses the answer
 (:mod:`mockapi.harness.frames`). The observer sees every request, the ones the contract rejects
 before any hook included, with the engine clock's time (advanced by the client's virtual sleeps).
+On a Realtime WebSocket session the door asks :meth:`Director.realtime_response` how to act out each
+response the client creates; the session itself is judged from the journal, not as an exchange.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from mockapi.core.results import Reply
 from mockapi.traffic.faults import HEADER as FAULT_HEADER
@@ -21,10 +23,16 @@ from mockapi.traffic.faults import HEADER as FAULT_HEADER
 from .frames import Served, dress_body, dress_stream
 from .scenarios import (
     Behaviour,
+    CallsFunction,
+    CancelledMidStream,
     CutStream,
+    DroppedSession,
     ErrorStatus,
+    RealtimeBehaviour,
+    RealtimeErrorEvent,
     Reset,
     Scenario,
+    SlowCancel,
     SpentWindow,
     Stall,
     StreamError,
@@ -96,6 +104,7 @@ class Director:
         self.engine = engine
         self.scenario = scenario
         self.exchanges: list[Exchange] = []
+        self.realtime_responses: list[RealtimeBehaviour] = []  # what each Realtime response was told to do
         self._attempts = 0
         self._lock = threading.Lock()
 
@@ -167,10 +176,35 @@ class Director:
             served.complete = True
         return reply
 
+    # -- Realtime sessions (asked by mockapi.doors.realtime) ----------------------------------
+    def realtime_response(self, tenant: str, tools: list[str]) -> Any:
+        """The :class:`~mockapi.doors.realtime.ResponsePlan` for the next response a client creates on a session."""
+        from mockapi.doors.realtime_plan import ResponsePlan
+        from mockapi.traffic.faults import Fault
+
+        with self._lock:
+            behaviour = self.scenario.realtime_behaviour(len(self.realtime_responses))
+            self.realtime_responses.append(behaviour)
+        if isinstance(behaviour, CallsFunction):
+            name = behaviour.name or (tools[0] if tools else None)
+            if name:  # the real server calls only a tool the session declares
+                self.engine.overrides.queue({"path": "/realtime"}, {"tool_calls": [{"name": name, "arguments": behaviour.arguments}]})
+            return None
+        if isinstance(behaviour, (CancelledMidStream, SlowCancel)):
+            return ResponsePlan(hold_after=behaviour.after, server_cancel=isinstance(behaviour, CancelledMidStream),
+                                wait=behaviour.wait_ms / 1000)
+        if isinstance(behaviour, RealtimeErrorEvent):
+            return ResponsePlan(fault=Fault(kind="error", after=behaviour.after, code=behaviour.code))
+        if isinstance(behaviour, DroppedSession):
+            return ResponsePlan(fault=Fault(kind="cut", after=behaviour.after))
+        return None
+
     # -- the observer -----------------------------------------------------------------------
     def observe(self, request: "Request", call: "Call | None", reply: Reply) -> None:
         """Record one exchange (every API request, valid or not)."""
         if not request.path.startswith("/v1/") and not request.path.startswith("/openai/"):
+            return
+        if reply.status == 101:  # a Realtime WebSocket session: the realtime checks read it from the journal
             return
         meta = call.meta if call is not None else {}
         headers = {k: v for k, v in request.headers.items() if k != FAULT_HEADER}

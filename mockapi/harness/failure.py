@@ -51,7 +51,10 @@ def script(run: "Run", broke: "Exchange | None" = None) -> str:
                 if h in e.response_headers and e.status >= 400]
         lines.append(f"  {e.index + 1}. t=+{e.time - start:.3f}s {e.method} {e.path} -> {e.label()}"
                      + (f" ({', '.join(told)})" if told else ""))
-    if not run.exchanges:
+    for session in run.sessions:
+        lines.append(f"  realtime session {session.index + 1} (events in the order the server processed them):")
+        lines += [f"    {line}" for line in session.describe()]
+    if not run.exchanges and not run.sessions:
         lines.append("  (the client sent no request)")
     outcome = run.outcome
     ending = ("hung" if outcome.hung else f"raised {type(outcome.error).__name__}: {outcome.error}" if outcome.error

@@ -5,6 +5,8 @@ served in-process by the engine), ``async_client`` (``openai.AsyncOpenAI``; the 
 ``async``), ``http_client`` (an ``httpx2.Client`` on the engine, base URL set), ``base_url`` (a live
 server's ``…/v1``), ``api_key`` and ``log_capture`` (a text stream the client logs into).
 It runs in its own thread under virtual time; a run that outlives ``hang_timeout`` real seconds hangs.
+In a Realtime scenario the SDK clients open their WebSockets (``client.realtime.connect``) on the
+live server, and the run records every session from the journal.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mockapi.core.engine import Engine
 from mockapi.core.store import MemoryStore
 
 from .driver import Director, Exchange
+from .realtime_log import SessionLog, read_sessions
 from .scenarios import Scenario
 from .vclock import VirtualTime
 
@@ -61,6 +64,7 @@ class Run:
     engine: Engine
     logs: str | None = None
     inputs: tuple[str, ...] = field(default_factory=tuple)
+    sessions: list[SessionLog] = field(default_factory=list)  # the Realtime WebSocket sessions, in order
 
 
 def inputs_of(fn: Callable[..., Any]) -> tuple[str, ...]:
@@ -117,14 +121,16 @@ def _build_inputs(session: Session, scenario: Scenario, wanted: tuple[str, ...],
     sync_t, async_t = transports("httpx2")
     engine = session.engine
     made: dict[str, Any] = {}
+    # No transport reaches the SDK's WebSocket: a Realtime scenario points it at the live server.
+    sockets = {"websocket_base_url": "ws" + session.base_url()[len("http"):]} if scenario.realtime else {}
     for name in wanted:
         if name == "client":
             made[name] = openai.OpenAI(api_key=scenario.api_key, base_url=INPROCESS_URL, max_retries=options.sdk_max_retries,
-                                       http_client=httpx2.Client(transport=sync_t(engine)))
+                                       http_client=httpx2.Client(transport=sync_t(engine)), **sockets)
         elif name == "async_client":
             made[name] = openai.AsyncOpenAI(api_key=scenario.api_key, base_url=INPROCESS_URL,
                                             max_retries=options.sdk_max_retries,
-                                            http_client=httpx2.AsyncClient(transport=async_t(engine)))
+                                            http_client=httpx2.AsyncClient(transport=async_t(engine)), **sockets)
         elif name == "http_client":
             made[name] = httpx2.Client(transport=sync_t(engine), base_url=INPROCESS_URL)
         elif name == "base_url":
@@ -169,7 +175,7 @@ def execute(session: Session, fn: Callable[..., Any], scenario: Scenario, option
         session.renew()
     capture = inputs.get("log_capture")
     return Run(scenario, list(director.exchanges), outcome, options, engine,
-               logs=capture.getvalue() if capture is not None else None, inputs=wanted)
+               logs=capture.getvalue() if capture is not None else None, inputs=wanted, sessions=read_sessions(engine))
 
 
 async def _awaited(awaitable: Any) -> Any:

@@ -5,6 +5,8 @@ status, a stall, a cut stream...; once the list runs out every request is answer
 plus the answer's content and how its stream is framed. Every value has an evaluable ``repr``,
 so a shrunk counterexample prints as a script that :func:`mockapi.harness.replay` runs again.
 Strategies check their arguments when called, not when drawn, and compose from small pieces.
+Realtime sessions get their own behaviours, one per response (:mod:`.realtime_scenarios`, names
+re-exported here so a printed scenario replays after ``from mockapi.harness.scenarios import *``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,21 @@ from typing import Iterable, Sequence, Union
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
+
+from .realtime_scenarios import (  # noqa: F401 - re-exported for replay scripts and strategy users
+    CallsFunction,
+    CancelledMidStream,
+    DroppedSession,
+    RealtimeAnswer,
+    RealtimeBehaviour,
+    RealtimeErrorEvent,
+    SlowCancel,
+    cancels,
+    drops,
+    error_events,
+    function_calls,
+    realtime_behaviours,
+)
 
 ERROR_STATUSES = (400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503, 504)
 RETRYABLE_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
@@ -160,10 +177,15 @@ class Scenario:
     content: Content = field(default_factory=Content)
     shape: StreamShape = field(default_factory=StreamShape)
     api_key: str = "sk-proj-harness0000000000000000000000000000000000000000"
+    realtime: tuple[RealtimeBehaviour, ...] = ()  # one per response.create on a Realtime session, in order
 
     def behaviour(self, attempt: int) -> Behaviour:
         """What to do to the request numbered ``attempt`` (0-based)."""
         return self.behaviours[attempt] if attempt < len(self.behaviours) else Answer()
+
+    def realtime_behaviour(self, response: int) -> RealtimeBehaviour:
+        """What to do to the Realtime response numbered ``response`` (0-based, across the run's sessions)."""
+        return self.realtime[response] if response < len(self.realtime) else RealtimeAnswer()
 
     def script(self) -> str:
         """The scenario as numbered lines a person can read."""
@@ -172,6 +194,9 @@ class Scenario:
         what = (f"tool calls {[(c.name, c.arguments) for c in self.content.tool_calls]}" if self.content.tool_calls
                 else f"text {self.content.text!r}")
         lines.append(f"  answers say: {what}; streams: {self.shape.describe()}")
+        if self.realtime:
+            lines += [f"  realtime response {i + 1}: {b.describe()}" for i, b in enumerate(self.realtime)]
+            lines.append(f"  realtime response {len(self.realtime) + 1} and later: answer normally")
         return "\n".join(lines)
 
 
@@ -273,12 +298,14 @@ def api_keys() -> st.SearchStrategy[str]:
 def scenarios(behaviour: st.SearchStrategy[tuple[Behaviour, ...]] | None = None,
               content: st.SearchStrategy[Content] | None = None,
               shape: st.SearchStrategy[StreamShape] | None = None,
-              api_key: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Scenario]:
-    """Scenarios built from the given parts (each defaults to the widest strategy)."""
+              api_key: st.SearchStrategy[str] | None = None,
+              realtime: st.SearchStrategy[tuple[RealtimeBehaviour, ...]] | None = None) -> st.SearchStrategy[Scenario]:
+    """Scenarios built from the given parts (each defaults to the widest strategy; ``realtime`` to none)."""
     return st.builds(Scenario, behaviours=behaviour if behaviour is not None else behaviours(),
                      content=content if content is not None else contents(),
                      shape=shape if shape is not None else stream_shapes(),
-                     api_key=api_key if api_key is not None else api_keys())
+                     api_key=api_key if api_key is not None else api_keys(),
+                     realtime=realtime if realtime is not None else st.just(()))
 
 
 def default() -> st.SearchStrategy[Scenario]:
@@ -295,3 +322,9 @@ def retries(statuses: Sequence[int] = ERROR_STATUSES) -> st.SearchStrategy[Scena
     """Error statuses (with and without retry headers) and rate-limit runs before a plain answer."""
     return scenarios(behaviour=st.one_of(behaviours(error_statuses(statuses)), rate_limits()),
                      content=contents(tools=False), shape=st.just(StreamShape()))
+
+
+def realtime(*parts: st.SearchStrategy[RealtimeBehaviour], max_length: int = 3) -> st.SearchStrategy[Scenario]:
+    """Realtime sessions: per-response cancels, function calls, error events and drops (default: all), no HTTP faults."""
+    return scenarios(behaviour=st.just(()), content=st.just(Content()), shape=st.just(StreamShape()),
+                     realtime=realtime_behaviours(*parts, max_length=max_length))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from mockapi.core.results import Cut, Pause, Reply
 
-from .redaction import SECRET_HEADERS, known_secrets, mask, redact, redact_header
+from .redaction import SECRET_HEADERS, known_secrets, mask, redact, redact_cached, redact_header, redact_header_cached
 
 __all__ = ["SECRET_HEADERS", "Entry", "Journal", "mask", "redact", "redact_header"]  # redaction's home: .redaction
 
@@ -23,6 +23,8 @@ MAX_BODY = 16 * 1024  # characters of a request or response body kept per entry
 MAX_FRAMES = 200  # stream chunks kept per entry
 MAX_FRAME = 4096
 MAX_STREAM_BYTES = 256 * 1024  # characters of stream frames kept per entry
+# A reply may ask for other limits with ``meta["journal_frames"] = (frames, characters)``: a Realtime
+# WebSocket session (mockapi/doors/realtime_journal.py) is one entry whose frames are every event of the session.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the whole journal (config: journal: {max_bytes: 64MB}); oldest entries go first
 _ENTRY_OVERHEAD = 1024  # what an entry costs beyond its texts (objects, dicts), roughly
 
@@ -62,6 +64,8 @@ class Entry:
     truncated: bool = False  # a body or stream was cut to fit the journal
     size: int = 0  # characters kept, roughly its memory; counted against the journal's max_bytes
     evicted: bool = False
+    max_frames: int = MAX_FRAMES
+    max_stream_bytes: int = MAX_STREAM_BYTES
 
     def summary(self) -> dict[str, Any]:
         """The fields a list shows."""
@@ -127,7 +131,7 @@ class Journal:
 
     def _entry(self, request: "Request", call: "Call | None", reply: Reply) -> Entry:
         known = self.known
-        headers = {k: redact_header(k, v, known) for k, v in request.headers.items()}
+        headers = {k: redact_header_cached(k, v, known) for k, v in request.headers.items()}
         retry = request.headers.get("x-stainless-retry-count")
         error = reply.meta.get("error")
         violations = []
@@ -135,18 +139,20 @@ class Journal:
         if error is not None and reply.status == 400 and not fault:  # an injected 400 breaks no contract
             violations.append(redact(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}", known))
         processing = next((v for k, v in reply.headers if k == "openai-processing-ms"), "0")
+        max_frames, max_stream_bytes = reply.meta.get("journal_frames") or (MAX_FRAMES, MAX_STREAM_BYTES)
         body = request.body if request.body else b"" if request.body_file is None else b"<multipart upload>"
         return Entry(
             seq=0, id=reply.header("x-request-id") or "", time=self.engine.clock.now(), method=request.method,
-            path=redact(request.path, known), query=redact(request.query, known),
-            tenant=redact(call.tenant if call else self._tenant(request), known),  # a header may carry a key
+            path=redact_cached(request.path, known), query=redact(request.query, known),
+            tenant=redact_cached(call.tenant if call else self._tenant(request), known),  # a header may carry a key
             status=reply.status, operation=call.op.operation_id if call else None, request_headers=headers,
             truncated=len(body) > MAX_BODY or len(reply.body) > 4096,
-            request_body=_text(body, known=known), response_headers=[(k, redact_header(k, v, known)) for k, v in reply.headers],
+            request_body=_text(body, known=known), response_headers=[(k, redact_header_cached(k, v, known)) for k, v in reply.headers],
             response_body=_text(reply.body, 4096, known), stream=reply.stream is not None, done=reply.stream is None,
             duration_ms=float(processing) if processing.isdigit() else 0.0, violations=violations,
             fault=fault,
             retry_count=int(retry) if retry and retry.isdigit() else None,
+            max_frames=max_frames, max_stream_bytes=max_stream_bytes,
         )
 
     def _tenant(self, request: "Request") -> str:
@@ -171,7 +177,7 @@ class Journal:
             entry.duration_ms = max(entry.duration_ms, (time.perf_counter() - started) * 1000)
 
     def _frame(self, entry: Entry, text: str) -> None:
-        if len(entry.frames) < MAX_FRAMES and entry.size + len(text) <= MAX_STREAM_BYTES:
+        if len(entry.frames) < entry.max_frames and entry.size + len(text) <= entry.max_stream_bytes:
             entry.frames.append(text)
             with self._lock:
                 entry.size += len(text)

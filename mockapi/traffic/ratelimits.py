@@ -36,6 +36,7 @@ IMAGE_OPERATIONS = frozenset({"createImage", "createImageEdit", "createImageVari
 LIMIT_FIELDS = ("rpm", "tpm", "rpd", "tpd", "ipm", "quota", "tier")
 _OVERRIDES = "limits"
 _FOREVER = 10 * 365 * DAY
+_WINDOW_TTL = 2 * MINUTE  # a minute window's counter outlives its minute (see ``_keys``)
 
 
 def format_duration(seconds: float) -> str:
@@ -68,6 +69,7 @@ def _tier_table() -> dict[str, Any]:
     return yaml.load((fixtures_dir() / "tiers.yaml").read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
+@lru_cache(maxsize=1024)  # every request's headers ask; model names repeat (and the cache stays bounded)
 def family_of(model: str) -> str:
     """The rate-limit family a model counts against."""
     for entry in _tier_table()["families"]:
@@ -76,6 +78,7 @@ def family_of(model: str) -> str:
     return "gpt-4"
 
 
+@lru_cache(maxsize=1024)
 def limits_for(tier: str, model: str) -> Limits:
     """The limits of ``tier`` for ``model``'s family (unknown tiers fall back to tier-5)."""
     tiers = _tier_table()["tiers"]
@@ -118,7 +121,7 @@ class Limiter:
         self.tier_overrides: Mapping[str, Mapping[str, Any]] = config.get("tiers") or {}
         self._key_overrides: Mapping[str, Mapping[str, Any]] = config.get("keys") or {}
         self._by_tenant: dict[str, Mapping[str, Any]] | None = None
-        self._tier_cache: dict[tuple[str, str], tuple[dict[str, int], str]] = {}
+        self._tier_cache: dict[tuple[str, str], tuple[dict[str, int], str, Limits]] = {}
 
     def peek(self, tier: str, model: str) -> dict[str, str]:
         """Headers for a request that charges nothing (errors before accounting)."""
@@ -176,21 +179,22 @@ class Limiter:
         """The limits (and token quota, None for none) of ``tenant`` on ``tier`` for ``model``."""
         override = self._override(tenant)
         tier = override.get("tier") or tier
-        values, family = self._tier_limits(tier, model)
+        values, family, limits = self._tier_limits(tier, model)
         if override.keys() & {"rpm", "tpm", "rpd", "tpd", "ipm"}:
             values = dict(values)
             _overlay(values, override, family)
+            limits = Limits(**values)
         quota = override.get("quota")
-        return Limits(**values), None if quota is None else int(quota)
+        return limits, None if quota is None else int(quota)
 
-    def _tier_limits(self, tier: str, model: str) -> tuple[dict[str, int], str]:
+    def _tier_limits(self, tier: str, model: str) -> tuple[dict[str, int], str, Limits]:
         model = self.counted_model(model)
         found = self._tier_cache.get((tier, model))
         if found is None:
             base, family = limits_for(tier, model), family_of(model)
             values = {"rpm": base.rpm, "tpm": base.tpm, "rpd": base.rpd, "tpd": base.tpd, "ipm": base.ipm}
             _overlay(values, self.tier_overrides.get(tier) or {}, family)
-            found = self._tier_cache[(tier, model)] = (values, family)
+            found = self._tier_cache[(tier, model)] = (values, family, Limits(**values))
         return found
 
     # -- counters --------------------------------------------------------------------------
@@ -198,9 +202,9 @@ class Limiter:
         now = self.clock.now()
         minute, day = math.floor(now / MINUTE), math.floor(now / DAY)
         base = f"{tenant}:rl:{self.counted_model(model)}"
-        return {"req_minute": (f"{base}:req:m{minute}", 2 * MINUTE), "tok_minute": (f"{base}:tok:m{minute}", 2 * MINUTE),
+        return {"req_minute": (f"{base}:req:m{minute}", _WINDOW_TTL), "tok_minute": (f"{base}:tok:m{minute}", _WINDOW_TTL),
                 "req_day": (f"{base}:req:d{day}", 2 * DAY), "tok_day": (f"{base}:tok:d{day}", 2 * DAY),
-                "img_minute": (f"{tenant}:rl:img:m{minute}", 2 * MINUTE), "quota_used": (f"{tenant}:rl:quota", _FOREVER)}
+                "img_minute": (f"{tenant}:rl:img:m{minute}", _WINDOW_TTL), "quota_used": (f"{tenant}:rl:quota", _FOREVER)}
 
     def usage(self, tenant: str, model: str, skip: tuple[str, ...] = ()) -> Usage:
         """The counters without charging anything (``skip``: counters not needed, read as 0)."""
@@ -269,6 +273,7 @@ class Limiter:
         if ok:
             call.meta["rate_reserved"] = ([(keys[name][0], amount, keys[name][1]) for name, _, amount, _ in plan], tokens)
             call.meta["rate_usage"] = usage
+            call.meta["rate_limits"] = (model, limits)  # ``after`` reuses them when the model is still the same
             return None
         reply = self.engine.error_reply(self._refusal(call, model, limits, quota, usage, tokens, images))
         reply.headers.extend(self.headers(limits, usage).items())
@@ -329,12 +334,14 @@ class Limiter:
 
     def _settle(self, call: "Call", reply: Reply, items: list[tuple[str, int, float]], estimated: int) -> None:
         model = _model(call)
-        keys = self._keys(call.tenant, model)
         # Settle the keys that were reserved: the model read now may differ from the one read before the
         # handler (a multipart form names its model only once parsed), so nothing here assumes they agree.
         reserved = {key for key, _, _ in items}
-        req_key = next((k for k in reserved if ":req:m" in k), keys["req_minute"][0])
-        tok_key = next((k for k in reserved if ":tok:m" in k), keys["tok_minute"][0])
+        req_key = next((k for k in reserved if ":req:m" in k), None)
+        tok_key = next((k for k in reserved if ":tok:m" in k), None)
+        if req_key is None or tok_key is None:  # the plan always reserves requests; tokens only when it estimated some
+            keys = self._keys(call.tenant, model)
+            req_key, tok_key = req_key or keys["req_minute"][0], tok_key or keys["tok_minute"][0]
         if reply.status >= 400:
             changes = [(key, -amount, ttl) for key, amount, ttl in items if amount]
         else:
@@ -342,12 +349,15 @@ class Limiter:
             token_keys = {k for k in reserved if ":tok:" in k or k.endswith(":rl:quota")}
             changes = [(key, delta, ttl) for key, _, ttl in items if key in token_keys and delta]
             call.meta["rate_accounted"] = True  # the engine does not charge again
-        reads = [(req_key, 0, keys["req_minute"][1]), (tok_key, 0, keys["tok_minute"][1])]
+        reads = [(req_key, 0, _WINDOW_TTL), (tok_key, 0, _WINDOW_TTL)]
         values = self.store.incr_many(changes + reads)[len(changes):]
-        usage = Usage(**{**dict.fromkeys(Usage.__dataclass_fields__, 0), "req_minute": values[0], "tok_minute": values[1]})
-        present = {k.lower() for k, _ in reply.headers}
-        if "x-ratelimit-limit-requests" not in present:
-            limits, _ = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
+        usage = Usage(req_minute=values[0], tok_minute=values[1], req_day=0, tok_day=0, img_minute=0, quota_used=0)
+        if not any(k.lower() == "x-ratelimit-limit-requests" for k, _ in reply.headers):
+            before = call.meta.get("rate_limits")
+            if before is not None and before[0] == model:
+                limits = before[1]
+            else:
+                limits, _ = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
             reply.headers.extend(self.headers(limits, usage).items())
 
     def _snapshot(self, call: "Call", reply: Reply) -> None:

@@ -96,6 +96,18 @@ def redact_header(name: str, value: str, known: Iterable[str] = ()) -> str:
     return redact(value, known)
 
 
+@functools.lru_cache(maxsize=4096)
+def redact_cached(text: str, known: tuple[str, ...] = ()) -> str:
+    """:func:`redact` remembered, for short texts that recur on every exchange (a path, a tenant)."""
+    return redact(text, known)
+
+
+@functools.lru_cache(maxsize=4096)
+def redact_header_cached(name: str, value: str, known: tuple[str, ...] = ()) -> str:
+    """:func:`redact_header` remembered: the journal redacts every header of every exchange, and most repeat."""
+    return redact_header(name, value, known)
+
+
 @functools.lru_cache(maxsize=512)
 def _is_secret_header(name: str) -> bool:
     """Whether a header (by name) holds a credential (cached: the same few names repeat)."""

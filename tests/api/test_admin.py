@@ -182,3 +182,13 @@ def test_a_configured_key_can_be_marked_admin():
     assert client.with_options(admin_api_key="plain-looking-admin").admin.organization.projects.list().data
     with pytest.raises(openai.AuthenticationError):
         client.with_options(admin_api_key="sk-admin-but-not").admin.organization.projects.list()
+
+
+def test_a_geography_outside_the_residency_values_never_reaches_the_answer(mock):
+    # Found by the long fuzz: geography is a free string in the SDK's params, residency a closed enum in its answer.
+    a = admin(mock)
+    odd = a.admin.organization.projects.create(name="Odd", extra_body={"geography": "authorization"})
+    mock.validate("createProject", odd)
+    assert odd.residency is None
+    placed = a.admin.organization.projects.create(name="Placed", extra_body={"geography": "EU_STORAGE_PROCESSING"})
+    assert placed.residency == "EU_STORAGE_PROCESSING"

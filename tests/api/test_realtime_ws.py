@@ -289,6 +289,10 @@ def test_bad_key_is_rejected_with_an_error_event_then_closed(live: Mock) -> None
         with pytest.raises(ConnectionClosed) as closed:
             conn.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    from mockapi.doors.realtime_journal import server_close
+
+    entry = live.engine.traffic.journal.query(path="/v1/realtime")[0]  # type: ignore[attr-defined]
+    assert server_close(entry) == {"code": 1008, "reason": "invalid_api_key"}
 
 
 def test_unknown_model_is_rejected(live: Mock) -> None:
@@ -347,6 +351,10 @@ def test_injected_drop_closes_the_connection(live: Mock) -> None:
         with pytest.raises(ConnectionClosed) as closed:
             until(conn, "response.done")
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011
+    from mockapi.doors.realtime_journal import server_close
+
+    entry = live.engine.traffic.journal.query(path="/v1/realtime")[0]  # type: ignore[attr-defined]
+    assert server_close(entry) == {"code": 1011, "reason": "connection dropped (injected fault)"}
 
 
 def test_the_plugins_live_server_serves_realtime(mockapi_server: Any) -> None:
@@ -385,6 +393,28 @@ def test_the_journal_records_the_session_both_ways_with_the_key_redacted(live: M
     assert entry.frames[0].startswith('< {"event_id"') and '"session.created"' in entry.frames[0]
     assert any(f.startswith("> ") and "session.update" in f for f in entry.frames)
     assert any(f.startswith("< ") and "conversation.item.done" in f for f in entry.frames)
+
+
+def test_the_journal_shortens_audio_and_reads_back_as_events(live: Mock) -> None:
+    from mockapi.doors.realtime_journal import session_events
+
+    with live.client.realtime.connect(model="gpt-realtime") as conn:
+        received(conn)
+        conn.session.update(session={"type": "realtime", "audio": {"input": {"turn_detection": None}}})
+        received(conn)
+        append(conn, tone(0.2))
+        say(conn, "Tell me a short story.")
+        conn.response.create()
+        served = until(conn, "response.done")
+    entry = live.engine.traffic.journal.query(path="/v1/realtime")[0]  # type: ignore[attr-defined]
+    events = session_events(entry)
+    assert [side for side, _ in events[:2]] == ["server", "client"] and events[0][1]["type"] == "session.created"
+    appended = next(e for side, e in events if side == "client" and e["type"] == "input_audio_buffer.append")
+    assert appended["audio"] == f"<{len(base64.b64encode(tone(0.1)))} base64 characters>"  # 100 ms chunks
+    audio = [e for side, e in events if side == "server" and e["type"] == "response.output_audio.delta"]
+    assert audio and all(e["delta"].endswith(" base64 characters>") for e in audio)
+    transcript = [e["delta"] for side, e in events if e.get("type") == "response.output_audio_transcript.delta"]
+    assert transcript == [e["delta"] for e in served if e["type"] == "response.output_audio_transcript.delta"]  # text kept whole
 
 
 def test_vad_finds_the_words_of_a_wav_file_of_speech_then_silence(live: Mock) -> None:

@@ -185,3 +185,10 @@ def test_configured_keys_count_in_their_organization_and_project():
     assert [(r.project_id, r.num_model_requests) for r in _results(acme)] == [("proj_team_a", 1)]
     other = client.with_options(admin_api_key="other-admin").admin.organization.usage.completions(start_time=int(FROZEN_AT) - DAY)
     assert _results(other) == []
+
+
+def test_a_start_time_ages_back_gives_one_page_not_every_bucket_since(mock):
+    # Found by the fuzzer: start_time=-1.4e16 listed billions of day buckets before slicing a page (MemoryError, 500).
+    page = admin(mock).admin.organization.usage.completions(start_time=-14_321_076_907_879_416, limit=3)
+    assert len(page.data) == 3 and page.has_more is True
+    assert page.data[1].start_time - page.data[0].start_time == DAY

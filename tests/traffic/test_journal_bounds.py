@@ -55,3 +55,21 @@ def test_the_journal_stays_within_max_bytes():
     assert journal.bytes == 0 and len(journal) == 0
     chat(__import__("conftest").inprocess_clients(engine)[0], "after clearing")
     assert len(journal) == 1 and 0 < journal.bytes <= 200_000
+
+
+def test_a_reply_may_ask_for_its_own_frame_bounds():
+    # A Realtime session (one entry for a whole WebSocket conversation) asks for more than an HTTP stream's 200 frames.
+    from mockapi.core.results import Reply
+    from mockapi.traffic.journal import MAX_FRAMES
+
+    engine = make_engine()
+    journal = engine.traffic.journal
+    for bounds, count in (((MAX_FRAMES * 3, 1_000_000), MAX_FRAMES * 2), (None, MAX_FRAMES * 2)):
+        reply = Reply(101, [("x-request-id", f"req_{count}_{bounds is None}")], stream=iter([b"< {}"] * count),
+                      meta={"journal_frames": bounds} if bounds else {})
+        journal.observe(Request("GET", "/v1/realtime", {}), None, reply)
+        for _ in reply.stream:
+            pass
+    default, wide = journal.query(limit=2)
+    assert len(wide.frames) == MAX_FRAMES * 2 and wide.frames_dropped == 0
+    assert len(default.frames) == MAX_FRAMES and default.frames_dropped == MAX_FRAMES

@@ -9,6 +9,7 @@ and the usage ``api_key_id`` agree.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Mapping
 
 from mockapi.core.determinism import digest, make_id
@@ -29,9 +30,15 @@ def redact(secret: str) -> str:
     return f"{prefix}...{secret[-4:]}" if len(secret) > len(prefix) + 4 else f"{prefix}..."
 
 
+@lru_cache(maxsize=1024)
+def secret_digest(secret: str) -> str:
+    """The digest a secret is indexed under (cached: every model call looks its key up twice)."""
+    return digest(secret)
+
+
 def key_id_for(seed: int, secret: str) -> str:
     """The tracking id (``key_…``) of a key the mock did not issue itself."""
-    return make_id("key_", seed, "api-key", digest(secret))
+    return make_id("key_", seed, "api-key", secret_digest(secret))
 
 
 def _secret(repo: Repo, prefix: str, kind: str, length: int = 48) -> str:
@@ -39,7 +46,7 @@ def _secret(repo: Repo, prefix: str, kind: str, length: int = 48) -> str:
 
 
 def _index(repo: Repo, secret: str, key_id: str, project_id: str | None) -> None:
-    repo.put(KEY_INDEX, {"id": digest(secret), "key_id": key_id, "project_id": project_id})
+    repo.put(KEY_INDEX, {"id": secret_digest(secret), "key_id": key_id, "project_id": project_id})
 
 
 def revoke(repo: Repo, key_ids: set[str]) -> None:
@@ -51,7 +58,7 @@ def revoke(repo: Repo, key_ids: set[str]) -> None:
 
 def is_revoked(store: Any, tenant: str, secret: str) -> bool:
     """Whether ``secret`` belongs to a key deleted through the Administration API."""
-    entry = store.get(tenant, KEY_INDEX, digest(secret))
+    entry = store.get(tenant, KEY_INDEX, secret_digest(secret))
     return bool(entry and entry.get("revoked"))
 
 
@@ -169,8 +176,7 @@ def delete_project_key(repo: Repo, project_id: str, key_id: str) -> dict[str, An
 
 def seen_in_traffic(repo: Repo, organization: str, project_id: str, secret: str) -> str:
     """The id of the key ``secret`` (listed in its project from now on); called by the usage recorder."""
-    secret_digest = digest(secret)
-    known = repo.store.get(repo.tenant, KEY_INDEX, secret_digest)  # reads without copies: this runs on every model call
+    known = repo.store.get(repo.tenant, KEY_INDEX, secret_digest(secret))  # reads without copies: this runs on every model call
     if known is not None:
         key_id = known["key_id"]
     else:

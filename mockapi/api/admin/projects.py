@@ -57,6 +57,12 @@ def owner(repo: Repo, organization: str) -> dict[str, Any]:
                                                                    "name": OWNER_NAME, "email": OWNER_EMAIL}
 
 
+# The data residency values a project can report (openai-python types/admin/organization/project_residency.py).
+RESIDENCIES = ("GLOBAL", "US_STORAGE_PROCESSING", "EU_STORAGE_PROCESSING", "JP_STORAGE", "JP_STORAGE_PROCESSING",
+               "KR_STORAGE", "CA_STORAGE", "SG_STORAGE", "IN_STORAGE", "IN_STORAGE_PROCESSING", "AU_STORAGE",
+               "AU_STORAGE_PROCESSING", "GB_STORAGE", "AE_STORAGE", "AE_STORAGE_PROCESSING")
+
+
 def create(repo: Repo, body: Mapping[str, Any]) -> dict[str, Any]:
     """A new active project."""
     project = {"object": "organization.project", "id": repo.new_id("proj_", PROJECT), "name": body["name"],
@@ -64,8 +70,8 @@ def create(repo: Repo, body: Mapping[str, Any]) -> dict[str, Any]:
     for field in ("external_key_id", "residency"):
         if body.get(field) is not None:
             project[field] = body[field] if field != "residency" else str(body[field])
-    if body.get("geography") and "residency" not in project:
-        project["residency"] = body["geography"]
+    if body.get("geography") in RESIDENCIES and "residency" not in project:
+        project["residency"] = body["geography"]  # only a value the answer's Project.residency can hold
     return repo.put(PROJECT, project)
 
 

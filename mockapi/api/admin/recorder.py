@@ -16,6 +16,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Iterator
 
 from mockapi.core.determinism import digest
+from mockapi.core.jsonutil import loads
 
 from .access import is_admin_key, org_repo, organization_of, presented_key
 from .keys import seen_in_traffic
@@ -58,7 +59,7 @@ def _observe(call: "Call | None", reply: "Reply") -> None:
     if reply.stream is not None and reply.body in (b"", None):
         reply.stream = _counting(call, reply.stream)
         return
-    record(call, _usage_of_body(reply.body))
+    record(call, _usage_of_body(reply))
 
 
 def _counting(call: "Call", stream: Iterator[Any]) -> Iterator[Any]:
@@ -88,13 +89,18 @@ def _usage_in_frames(chunk: bytes) -> dict[str, int] | None:
     return found
 
 
-def _usage_of_body(body: bytes | None) -> dict[str, int] | None:
+def _usage_of_body(reply: "Reply") -> dict[str, int] | None:
+    body = reply.body
     if not body or b'"usage"' not in body and b'"data"' not in body:
         return None
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
+    rendered = reply.meta.get("json")
+    if rendered is not None and rendered[0] is body:  # the object the engine just encoded: no need to parse it back
+        data = rendered[1]
+    else:
+        try:
+            data = loads(body)
+        except ValueError:
+            return None
     if not isinstance(data, dict):
         return None
     tokens = _tokens(data.get("usage")) or {}
@@ -125,7 +131,8 @@ def record(call: "Call", tokens: dict[str, int] | None) -> None:
     if kind == "audio_speeches":
         counts = {"num_model_requests": 1, "characters": len(str(body.get("input", "")))}
     elif kind == "images":
-        counts.setdefault("images", int(body.get("n") or 1))
+        n = str(body.get("n") or 1)  # a form sends text; level schema lets "null" through
+        counts.setdefault("images", int(n) if n.isdigit() else 1)
     organization = organization_of(call.request.headers, call.key.organization)
     repo = org_repo(call)
     ensure_organization(repo, organization)
@@ -136,11 +143,29 @@ def record(call: "Call", tokens: dict[str, int] | None) -> None:
     model = body.get("model") or call.meta.get("model")  # multipart operations may leave theirs in call.meta
     group = {"kind": kind, "start": minute, "project_id": project, "model": model if isinstance(model, str) else None,
              "api_key_id": key_id, "source": IMAGE_SOURCE.get(call.op.operation_id), "size": body.get("size")}
-    group_id = digest(group)
+    group_id = _group_id(group)
     if repo.store.get(repo.tenant, USAGE_INDEX, group_id) is None:
         repo.put(USAGE_INDEX, {"id": group_id, **group})
     call.store.incr_many([(f"{repo.tenant}:usage:{group_id}:{name}", int(value), FOREVER)
                           for name, value in counts.items() if name in COUNTERS and value])
+
+
+_GROUP_IDS: dict[tuple[Any, ...], str] = {}
+_GROUP_IDS_MAX = 4096
+
+
+def _group_id(group: dict[str, Any]) -> str:
+    """``digest(group)``, remembered: the same few groups (one per minute, model and key) recur on every call."""
+    try:
+        key = (*group.values(), type(group.get("size")))  # the caller's size: 1, 1.0 and True digest apart
+        found = _GROUP_IDS.get(key)
+    except TypeError:  # an unhashable value (a malformed ``size``): digest it afresh
+        return digest(group)
+    if found is None:
+        if len(_GROUP_IDS) >= _GROUP_IDS_MAX:
+            _GROUP_IDS.clear()
+        found = _GROUP_IDS[key] = digest(group)
+    return found
 
 
 def counters(store: Any, tenant: str, group_id: str) -> dict[str, int]:

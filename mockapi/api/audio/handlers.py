@@ -138,8 +138,9 @@ def _read_form(call: Call, form: Form) -> Upload:
 
 
 def _too_large(upload: Upload) -> PayloadTooLargeError:
-    return PayloadTooLargeError(f"Maximum content size limit ({MAX_AUDIO_BYTES}) exceeded ({upload.size} bytes read)",
-                                param="file")
+    # the real wording; its observed body names no param (github.com/chidiwilliams/buzz/issues/381). The door's
+    # body limit (limits.max_multipart_bytes.audio) usually refuses such a request before this runs.
+    return PayloadTooLargeError(f"Maximum content size limit ({MAX_AUDIO_BYTES}) exceeded ({upload.size} bytes read)")
 
 
 def _voice(value: Any, voices: tuple[str, ...]) -> str:

@@ -58,6 +58,9 @@ def answer(engine: Any, auth: dict[str, str], batch_id: str, line: Line) -> tupl
     except Exception as exc:  # noqa: BLE001 - a bug answers this line in the OpenAI shape; the batch goes on
         reply = engine.error_reply(MockAPIError(f"The mock failed unexpectedly: {type(exc).__name__}: {exc}"))
     raw = reply.body if reply.stream is None else b"".join(c for c in reply.stream if isinstance(c, bytes))
+    rendered = reply.meta.get("json")
+    if rendered is not None and rendered[0] is raw:  # the object just encoded (written out before the next line runs)
+        return reply.status, rendered[1]
     try:
         return reply.status, loads(raw)
     except ValueError:

@@ -77,8 +77,11 @@ def create_chat_completion(call: Call) -> Any:
 
 def _reasoning_tokens(call: Call, model: ModelInfo, choices: list[gen.Choice]) -> int:
     """Reasoning tokens over all choices, kept within ``max_completion_tokens`` with the visible answer."""
+    effort = call.body.get("reasoning_effort")
+    if not model.reasons(effort):
+        return 0  # spends nothing: no need to seed an RNG for it
     r = call.rng("reasoning")
-    spent = sum(reasoning_tokens(model, call.body.get("reasoning_effort"), r) for _ in choices)
+    spent = sum(reasoning_tokens(model, effort, r) for _ in choices)
     limit = call.body.get("max_completion_tokens")
     if isinstance(limit, int):
         spent = min(spent, max(0, limit - sum(c.completion_tokens for c in choices)))

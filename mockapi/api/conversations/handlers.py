@@ -6,11 +6,11 @@ from typing import Any
 
 from mockapi.core.determinism import make_id
 from mockapi.core.engine import Call
-from mockapi.core.pagination import paginate
+from mockapi.core.pagination import paginate_stored
 
 from ..responses.items import listed, resolve_references
 from ..responses.request import normalise
-from ..responses.state import State
+from ..responses.state import State, items_kind
 
 _HEX = "0123456789abcdef"
 
@@ -20,8 +20,12 @@ def _state(call: Call) -> State:
 
 
 def _resolved(state: State, raw: list[dict[str, Any]], conversation_id: str | None = None) -> list[dict[str, Any]]:
-    history = state.conversation_items(conversation_id) if conversation_id else []
-    return resolve_references([normalise(i) for i in raw], history, state.item, where="items")
+    kind = items_kind(conversation_id) if conversation_id else None
+
+    def in_conversation(item_id: str) -> bool:  # one lookup, not the whole conversation read for every append
+        return kind is not None and state.store.get(state.tenant, kind, item_id) is not None
+
+    return resolve_references([normalise(i) for i in raw], [], state.item, where="items", in_context=in_conversation)
 
 
 def _add(state: State, conversation_id: str, resolved: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -79,7 +83,8 @@ def list_items(call: Call) -> dict[str, Any]:
     """``GET /v1/conversations/{id}/items``: newest first by default."""
     state = _state(call)
     conversation = state.conversation(call.path_params["conversation_id"])
-    return paginate(state.conversation_items(conversation["id"]), call.query, default_order="desc", cursor_kind="item")
+    return paginate_stored(call.store, call.tenant, items_kind(conversation["id"]), call.query, default_order="desc",
+                           cursor_kind="item")
 
 
 def get_item(call: Call) -> dict[str, Any]:

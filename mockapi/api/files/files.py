@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from mockapi.core.errors import InvalidRequestError, InvalidValueError, NotFoundError
-from mockapi.core.pages import paginate
+from mockapi.core.pages import paginate_stored
 from mockapi.core.repo import SYNTHESIZERS, Repo, public, synthetic_time
 
 from .blobs import blobs_for, drop_blobs
@@ -76,11 +76,14 @@ def require(repo: Repo, file_id: str) -> dict[str, Any]:
 
 
 def list_page(repo: Repo, query: dict[str, str]) -> dict[str, Any]:
-    """``GET /files``: filtered by purpose, newest first by default."""
-    items = [public(o) for o in repo.list(KIND) if _alive(repo, o)]
-    if query.get("purpose"):
-        items = [o for o in items if o["purpose"] == query["purpose"]]
-    return paginate(items, query, default_order="desc", default_limit=10000, max_limit=10000)
+    """``GET /files``: filtered by purpose, newest first by default (only the page is read from the store)."""
+    purpose, now = query.get("purpose"), repo.now()
+
+    def listed(obj: dict[str, Any]) -> bool:
+        return (obj.get("expires_at") is None or obj["expires_at"] > now) and (not purpose or obj["purpose"] == purpose)
+
+    return paginate_stored(repo.store, repo.tenant, KIND, query, keep=listed, view=public, default_order="desc",
+                           default_limit=10000, max_limit=10000)
 
 
 def content(repo: Repo, file_id: str) -> tuple[dict[str, Any], Iterator[bytes]]:

@@ -45,9 +45,11 @@ def listed(item: dict[str, Any], new_id: Callable[[str], str]) -> dict[str, Any]
 
 
 def resolve_references(items: list[dict[str, Any]], history: list[dict[str, Any]],
-                       find: Callable[[str], dict[str, Any] | None], where: str = "input") -> list[dict[str, Any]]:
+                       find: Callable[[str], dict[str, Any] | None], where: str = "input",
+                       in_context: Callable[[str], bool] | None = None) -> list[dict[str, Any]]:
     """``item_reference`` items replaced by the stored items they name; 400 for unknown ids and for items
-    already in the context (the real API's "Duplicate item found")."""
+    already in the context (the real API's "Duplicate item found"): in ``history``, or where ``in_context``
+    (a lookup, for a context too long to read whole) finds them."""
     seen = {h.get("id") for h in history if h.get("id")}
     out = []
     for i, item in enumerate(items):
@@ -56,7 +58,7 @@ def resolve_references(items: list[dict[str, Any]], history: list[dict[str, Any]
             if found is None:
                 raise InvalidRequestError(f"Item with id '{item.get('id')}' not found.", param=f"{where}[{i}].id")
             item = found
-        if item.get("id") and item["id"] in seen:
+        if item.get("id") and (item["id"] in seen or (in_context is not None and in_context(item["id"]))):
             raise InvalidRequestError(f"Duplicate item found with id {item['id']}. Remove duplicate items from your input and try again.",
                                       param=f"{where}[{i}]")
         if item.get("id"):

@@ -78,7 +78,7 @@ def create(call: Any) -> Created:
     if final["store"]:
         state.save(record)
     else:
-        state.note_unstored(final)
+        state.note_unstored(final, call.engine.limits.max_unstored_responses)
     if conversation_id:
         state.add_items(conversation_id, input_items + outcome.output)
     if background:  # its webhook event waits for the instant it finishes (mockapi/core/outbox.py)

@@ -15,6 +15,9 @@ from mockapi.core.store import Store
 RESPONSE = "response"
 ITEM = "response.item"  # every stored input and output item by id, for item_reference
 DROPPED = "response.unstored"  # ids of store:false responses, so a later reference can say why it fails
+# A ring of slots, each naming one store:false response's remembered ids: a new one takes the oldest slot
+# and that response's ids are forgotten, so at most `limits.max_unstored_responses` are kept per tenant.
+DROPPED_SLOT = "response.unstored.slot"
 CONVERSATION = "conversation"
 _SEQUENCE_TTL = 10.0 ** 9
 
@@ -57,9 +60,19 @@ class State:
         """Delete a stored response."""
         return self.store.delete(self.tenant, RESPONSE, response_id)
 
-    def note_unstored(self, response: dict[str, Any]) -> None:
-        """Remember the ids of a ``store: false`` response and its items (their content is not kept)."""
-        for object_id in [response["id"], *(i["id"] for i in response.get("output", []) if i.get("id"))]:
+    def note_unstored(self, response: dict[str, Any], cap: int) -> None:
+        """Remember the ids of a ``store: false`` response and its reasoning items (nothing else of it is kept).
+
+        Only the ``cap`` latest such responses are remembered: an older one's ids are forgotten, after which a
+        reference to it gets the 404 / 400 any unknown id gets, without the hint that it was not stored.
+        """
+        ids = [response["id"], *(i["id"] for i in response.get("output", []) if i.get("type") == "reasoning" and i.get("id"))]
+        slot = str(self.next_number("unstored") % cap)
+        oldest = self.store.get(self.tenant, DROPPED_SLOT, slot)
+        for object_id in (oldest or {}).get("ids", []):
+            self.store.delete(self.tenant, DROPPED, object_id)
+        self.store.put(self.tenant, DROPPED_SLOT, slot, {"id": slot, "ids": ids})
+        for object_id in ids:
             self.store.put(self.tenant, DROPPED, object_id, {"id": object_id})
 
     def check_items_stored(self, items: list[dict[str, Any]], store: bool = True) -> None:
@@ -135,7 +148,7 @@ class State:
 
     def add_items(self, conversation_id: str, items: list[dict[str, Any]]) -> None:
         """Append items (each already has its id) to a conversation."""
-        if len(self.conversation_items(conversation_id)) + len(items) > 10_000:
+        if self.store.count(self.tenant, items_kind(conversation_id)) + len(items) > 10_000:
             raise InvalidRequestError("A conversation can hold at most 10000 items.", param="items")
         for item in items:
             self.store.put(self.tenant, items_kind(conversation_id), item["id"], item)

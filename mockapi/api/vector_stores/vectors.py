@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from mockapi.core import progress
 from mockapi.core.errors import InvalidRequestError, NotFoundError
-from mockapi.core.pages import paginate
+from mockapi.core.pages import paginate, paginate_stored
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
 
 from ..files import files
@@ -76,7 +77,7 @@ def view(repo: Repo, vs_id: str, store: dict[str, Any] | None = None, advance: b
 
 def list_page(repo: Repo, query: dict[str, str]) -> dict[str, Any]:
     """``GET /vector_stores``."""
-    return paginate([view(repo, s["id"], s) for s in repo.list(KIND)], query)
+    return paginate_stored(repo.store, repo.tenant, KIND, query, view=lambda s: view(repo, s["id"], copy.deepcopy(s)))
 
 
 def modify(repo: Repo, vs_id: str, body: dict[str, Any]) -> dict[str, Any]:
