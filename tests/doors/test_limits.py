@@ -3,12 +3,12 @@ a stalled body 408, all in the OpenAI error shape."""
 
 from __future__ import annotations
 
-import socket
 import time
 
 import openai
 import pytest
 from conftest import API_KEY, make_engine
+from raw_http import raw, read_reply, send_chunked_until_answered
 
 from mockapi.core.limits import (
     DEFAULT_MAX_JSON_DEPTH,
@@ -108,45 +108,14 @@ def test_body_over_the_limit_is_413_in_process_and_live(small_server):
     assert ok.choices[0].message.content
 
 
-def _raw(port: int, head: bytes) -> socket.socket:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    sock.sendall(head)
-    return sock
-
-
-def _read_reply(sock: socket.socket) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data or not data.split(b"\r\n\r\n", 1)[1].rstrip().endswith(b"}"):
-        part = sock.recv(65536)
-        if not part:
-            break
-        data += part
-    return data
-
-
 def test_chunked_body_over_the_limit_is_refused_before_the_client_finishes(small_server):
     """A chunked body (no Content-Length) is cut off at the limit: the 413 arrives while the client still has
     megabytes to send, so the server never buffered them."""
     head = (b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
             b"authorization: Bearer " + API_KEY.encode() + b"\r\ntransfer-encoding: chunked\r\n\r\n")
-    sock = _raw(small_server.port, head)
-    chunk = b"a" * 16384
-    sent = 0
-    reply = b""
-    sock.settimeout(0.05)
-    try:
-        while sent < 50_000_000:  # 50 MB the client would send; the server must answer long before
-            try:
-                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                sent += len(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                break
-            try:
-                reply += sock.recv(65536)
-            except (socket.timeout, BlockingIOError):
-                continue
-            if b"\r\n\r\n" in reply and reply.rstrip().endswith(b"}"):
-                break
+    sock = raw(small_server.port, head)
+    try:  # 50 MB the client would send; the server must answer long before
+        reply, sent = send_chunked_until_answered(sock, b"a" * 16384, 50_000_000)
     finally:
         sock.close()
     assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
@@ -157,9 +126,9 @@ def test_chunked_body_over_the_limit_is_refused_before_the_client_finishes(small
 def test_declared_length_over_the_limit_is_refused_without_reading(small_server):
     head = (b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
             b"authorization: Bearer " + API_KEY.encode() + b"\r\ncontent-length: 900000000\r\n\r\n")
-    sock = _raw(small_server.port, head)
+    sock = raw(small_server.port, head)
     try:
-        reply = _read_reply(sock)
+        reply = read_reply(sock)
     finally:
         sock.close()
     assert reply.startswith(b"HTTP/1.1 413") and b'"invalid_request_error"' in reply
@@ -168,10 +137,10 @@ def test_declared_length_over_the_limit_is_refused_without_reading(small_server)
 def test_a_stalled_body_times_out_with_408(small_server):
     head = (b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
             b"authorization: Bearer " + API_KEY.encode() + b"\r\ncontent-length: 1000\r\n\r\n{\"model\":")
-    sock = _raw(small_server.port, head)
+    sock = raw(small_server.port, head)
     started = time.monotonic()
     try:
-        reply = _read_reply(sock)
+        reply = read_reply(sock)
     finally:
         sock.close()
     assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
@@ -181,10 +150,10 @@ def test_a_stalled_body_times_out_with_408(small_server):
 
 def test_what_uvicorn_answers_itself_is_openai_shaped(small_server):
     """A request uvicorn cannot parse never reaches the app: its 400 is JSON in the OpenAI shape all the same."""
-    for raw in (b"NOT A REQUEST LINE\r\n\r\n", b"GET /v1/models HTTP/1.1\r\nhost: x\r\nbad header\r\n\r\n"):
-        sock = _raw(small_server.port, raw)
+    for request in (b"NOT A REQUEST LINE\r\n\r\n", b"GET /v1/models HTTP/1.1\r\nhost: x\r\nbad header\r\n\r\n"):
+        sock = raw(small_server.port, request)
         try:
-            reply = _read_reply(sock)
+            reply = read_reply(sock)
         finally:
             sock.close()
         assert reply.startswith(b"HTTP/1.1 400"), reply[:200]
@@ -192,9 +161,9 @@ def test_what_uvicorn_answers_itself_is_openai_shaped(small_server):
 
 
 def test_oversized_headers_get_an_openai_shaped_error(small_server):
-    sock = _raw(small_server.port, b"GET /v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 2_000_000 + b"\r\n\r\n")
+    sock = raw(small_server.port, b"GET /v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 2_000_000 + b"\r\n\r\n")
     try:
-        reply = _read_reply(sock)
+        reply = read_reply(sock)
     except ConnectionResetError:
         reply = b""
     finally:
@@ -206,9 +175,9 @@ def test_oversized_headers_get_an_openai_shaped_error(small_server):
 def test_a_connection_that_never_finishes_its_headers_is_closed(monkeypatch):
     monkeypatch.setattr("mockapi.doors.protocols.HEADER_TIMEOUT", 0.5)
     with LiveServer(make_engine()) as server:
-        sock = _raw(server.port, b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n")  # and then nothing
+        sock = raw(server.port, b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n")  # and then nothing
         try:
-            reply = _read_reply(sock)
+            reply = read_reply(sock)
         finally:
             sock.close()
     assert reply.startswith(b"HTTP/1.1 408") and b'"request_timeout"' in reply
@@ -234,10 +203,10 @@ def test_the_pure_python_protocol_answers_in_the_openai_shape_too():
 
     wait_until(lambda: server.started, "the h11 server")
     try:
-        for raw in (b"NOT A REQUEST LINE\r\n\r\n", b"GET /v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 200_000 + b"\r\n\r\n"):
-            sock = _raw(port, raw)
+        for request in (b"NOT A REQUEST LINE\r\n\r\n", b"GET /v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 200_000 + b"\r\n\r\n"):
+            sock = raw(port, request)
             try:
-                reply = _read_reply(sock)
+                reply = read_reply(sock)
             except ConnectionResetError:  # the server closed while the client still had headers to send
                 reply = b""
             finally:

@@ -3,11 +3,10 @@ body arrives (never spooled past the limit), through both doors."""
 
 from __future__ import annotations
 
-import socket
-
 import openai
 import pytest
 from conftest import API_KEY, make_engine
+from raw_http import raw, read_reply, send_chunked_until_answered
 
 from mockapi.core.limits import MULTIPART_DEFAULTS, RequestLimits, multipart_route
 from mockapi.doors.live import LiveServer
@@ -87,34 +86,13 @@ def _head(path: str, extra: bytes) -> bytes:
 
 
 def _send_until_answered(port: int, head: bytes, body_size: int) -> tuple[bytes, int]:
-    """Send ``head`` and then a chunked body of up to ``body_size`` bytes; the reply and the bytes sent before it."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    sock.sendall(head)
-    chunk = b"--b0und\r\ncontent-disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\n" + b"z" * 16000
-    sent, reply = 0, b""
-    sock.settimeout(0.05)
+    """Send ``head`` and then a chunked multipart body of up to ``body_size`` bytes; the reply and the bytes sent before it."""
+    sock = raw(port, head)
     try:
-        while sent < body_size:
-            try:
-                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                sent += len(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                break
-            try:
-                reply += sock.recv(65536)
-            except (socket.timeout, BlockingIOError):
-                continue
-            if b"\r\n\r\n" in reply and reply.rstrip().endswith(b"}"):
-                break
-        sock.settimeout(10)
-        while not (b"\r\n\r\n" in reply and reply.rstrip().endswith(b"}")):
-            part = sock.recv(65536)
-            if not part:
-                break
-            reply += part
+        return send_chunked_until_answered(
+            sock, b"--b0und\r\ncontent-disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\n" + b"z" * 16000, body_size)
     finally:
         sock.close()
-    return reply, sent
 
 
 def test_a_chunked_upload_is_refused_before_the_client_finishes(small_server):
@@ -130,15 +108,9 @@ def test_a_chunked_upload_is_refused_before_the_client_finishes(small_server):
 def test_a_declared_length_over_the_default_limit_is_refused_without_reading(path, size):
     """The defaults (no config): the declared Content-Length alone gets the 413, before a byte of the body."""
     with LiveServer(make_engine()) as server:
-        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        sock = raw(server.port, _head(path, b"content-length: %d\r\n" % size))
         try:
-            sock.sendall(_head(path, b"content-length: %d\r\n" % size))
-            reply = b""
-            while not (b"\r\n\r\n" in reply and reply.rstrip().endswith(b"}")):
-                part = sock.recv(65536)
-                if not part:
-                    break
-                reply += part
+            reply = read_reply(sock)
         finally:
             sock.close()
     assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
