@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from mockapi.core.determinism import make_id
@@ -37,24 +38,24 @@ def create_translation_client_secret(call: Call) -> dict[str, Any]:
     return {"value": record["value"], "expires_at": record["expires_at"], "session": record["session"]}
 
 
-def create_session(call: Call) -> dict[str, Any]:
-    """``POST /v1/realtime/sessions`` (beta): the session and its ``client_secret``."""
+def _beta_session(call: Call, kind: str, build: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+    """A beta session answer built by ``build``, kept with the ``client_secret`` it carries."""
     repo = Repo(call)
-    record = secrets.issue(repo, call.id_digest(), secrets.DEFAULT_TTL, "realtime")
-    answer = sessions.beta_realtime(call.body, record)
+    record = secrets.issue(repo, call.id_digest(), secrets.DEFAULT_TTL, kind)
+    answer = build(call.body, record)
     record["session"] = answer
     secrets.save(repo, record)
     return answer
+
+
+def create_session(call: Call) -> dict[str, Any]:
+    """``POST /v1/realtime/sessions`` (beta): the session and its ``client_secret``."""
+    return _beta_session(call, "realtime", sessions.beta_realtime)
 
 
 def create_transcription_session(call: Call) -> dict[str, Any]:
     """``POST /v1/realtime/transcription_sessions`` (beta)."""
-    repo = Repo(call)
-    record = secrets.issue(repo, call.id_digest(), secrets.DEFAULT_TTL, "transcription")
-    answer = sessions.beta_transcription(call.body, record)
-    record["session"] = answer
-    secrets.save(repo, record)
-    return answer
+    return _beta_session(call, "transcription", sessions.beta_transcription)
 
 
 def create_call(call: Call) -> Reply:
