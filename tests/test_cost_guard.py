@@ -89,7 +89,7 @@ def test_an_in_process_request_costs_no_more_than_30_percent_more_than_calibrate
         f"the bound is {bound:.2f}x ({CALIBRATED_RATIO}x calibrated, +30%)")
 
 
-def test_the_counter_sees_work_added_to_a_request(counts):
+def test_the_counter_sees_work_added_to_a_request():
     # The guard can fail: a request that also digests its body 200 times more counts as more work.
     from mockapi.core.determinism import digest
 

@@ -22,7 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_PATH = ROOT / "contracts" / "openapi.json"
 OVERLAY_PATH = ROOT / "contracts" / "overlay.yaml"
 
-from .shapes import Operation, _json_schema, _load, _uploads_as_binary, lend_beta_fields, streams  # noqa: E402  (ops_* modules import Operation from here)
+from .shapes import (  # noqa: E402  (ops_* modules import Operation from here)
+    Operation,
+    _json_schema,
+    _load,
+    _uploads_as_binary,
+    lend_beta_fields,
+    streams,
+)
 
 __all__ = ["Operation", "_json_schema", "_load", "_uploads_as_binary", "build_document", "operations", "render"]
 

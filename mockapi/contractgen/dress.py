@@ -39,9 +39,9 @@ def dress(doc: dict[str, Any]) -> None:
             ok = op["responses"].get("200")
             if ok is not None:
                 ok["headers"] = dict(refs)
-            scheme = _SDK_SCHEMES.get(op.pop("x-security-scheme", ""))
-            if scheme or "x-admin-scope" in op:  # listed by hand in ops_admin: an admin key all the same
-                scheme = scheme or "AdminApiKeyAuth"
+            # Discovery names the SDK's scheme; the admin operations listed by hand in ops_admin carry their scope.
+            scheme = _SDK_SCHEMES.get(op.pop("x-security-scheme", "")) or ("AdminApiKeyAuth" if "x-admin-scope" in op else None)
+            if scheme:
                 op["security"] = [{scheme: []}]
     _links(doc)
 
