@@ -46,9 +46,10 @@ def sentences(r: random.Random, target_tokens: int) -> str:
 
 def reply_text(r: random.Random, prompt: str, default_range: tuple[int, int] = (24, 90)) -> str:
     """A reply to ``prompt``: as long as it asks for, otherwise a seeded length in ``default_range``."""
-    target = requested_length(prompt) or r.randint(*default_range)
+    asked = requested_length(prompt)
+    target = asked or r.randint(*default_range)
     text = sentences(r, target)
-    if requested_length(prompt):
+    if asked:
         # Honour an explicit length ask closely: trim whole tokens past the target.
         tokens = tokenize(text)
         text = "".join(tokens[:target]).rstrip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,18 +47,23 @@ class ChatRequest:
                 tools.append(ToolSpec(fn.get("name", ""), fn.get("description") or "", fn.get("parameters")))
         return cls(body, tools, legacy)
 
-    @property
+    @functools.cached_property
     def messages(self) -> list[dict[str, Any]]:
         """The conversation."""
         return list(self.body.get("messages") or [])
 
     def user_turns(self) -> list[str]:
         """The text of every user message, in order."""
-        return [text_of(m.get("content")) for m in self.messages if m.get("role") == "user"]
+        return list(self._user_turns)
+
+    @functools.cached_property
+    def _user_turns(self) -> tuple[str, ...]:
+        # read by the rules, the reply and the overrides: once per request
+        return tuple(text_of(m.get("content")) for m in self.messages if m.get("role") == "user")
 
     def last_user_text(self) -> str:
         """The last user message's text."""
-        turns = self.user_turns()
+        turns = self._user_turns
         return turns[-1] if turns else ""
 
     def trailing_tool_results(self) -> list[str]:
@@ -113,6 +119,10 @@ class ChatRequest:
 
     def prompt_tokens(self) -> int:
         """Prompt tokens: per-message overhead, text, images and tool definitions."""
+        return self._prompt_tokens
+
+    @functools.cached_property
+    def _prompt_tokens(self) -> int:  # the length rules and the usage both ask: counted once
         total = 3
         for message in self.messages:
             total += 3
