@@ -4,9 +4,9 @@ Every server runs under uvicorn, one worker, in its own process; wrk (Debian's p
 scripts/ensure-system-deps.sh) is the load generator in another. Scenarios, at concurrency 32 unless
 said: non-streaming chat with a different question on every request (a wrk Lua script numbers
 them, so no cache of one body helps), Responses with one function tool, a 500-token streaming chat,
-GET /v1/models. Servers: the bare endpoint, the mock as installed (uvloop, httptools, orjson,
-jsonschema-rs), the mock as a platform without wheels runs it (``bench/fallback`` hides orjson and
-jsonschema-rs; asyncio loop, h11), ``--baseline-tree DIR`` (another checkout, e.g. before a change)
+GET /v1/models. Servers: the bare endpoint (uvicorn with uvloop and httptools), the mock as users run
+it (``mockapi serve``: uvloop, httptools, orjson, jsonschema-rs), the mock as a platform without wheels
+runs it (``bench/fallback`` hides orjson, jsonschema-rs, uvloop and httptools: asyncio loop, h11), ``--baseline-tree DIR`` (another checkout, e.g. before a change)
 and Steady when a ``steady`` command is installed. Rate limits are counted but not enforced.
 Also the engine's own time to produce a 500-token stream (no HTTP). Prints one table, then JSON.
 
@@ -126,18 +126,18 @@ def servers(args: argparse.Namespace, body_bytes: int, config: str) -> dict[str,
     """name -> (command without the port, environment) of every server this run compares."""
     python = sys.executable
     fast = ["--loop", "uvloop", "--http", "httptools", "--log-level", "warning", "--no-access-log"]
-    slow = ["--loop", "asyncio", "--http", "h11", "--log-level", "warning", "--no-access-log"]
-    mock_env = {"MOCKAPI_CONFIG": config, "PYTHONPATH": str(ROOT)}
+    # The mock runs as users run it, `mockapi serve` (its own protocol classes, heap settled at start).
+    serve = [python, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning"]
+    mock_env = {"PYTHONPATH": str(ROOT)}
     found = {
         "bare": ([python, "-m", "uvicorn", "bench.bare_app:app", *fast], {"BARE_BODY_BYTES": str(body_bytes), "PYTHONPATH": str(ROOT)}),
-        "mock": ([python, "-m", "uvicorn", "mockapi.doors.worker:app", *fast], mock_env),
+        "mock": (serve, mock_env),
     }
-    if not args.no_fallback:
-        found["mock_fallback"] = ([python, "-m", "uvicorn", "mockapi.doors.worker:app", *slow],
-                                  {**mock_env, "PYTHONPATH": f"{ROOT / 'bench' / 'fallback'}{os.pathsep}{ROOT}"})
+    if not args.no_fallback:  # bench/fallback hides orjson, jsonschema-rs, uvloop and httptools: asyncio and h11
+        found["mock_fallback"] = (serve, {**mock_env, "PYTHONPATH": f"{ROOT / 'bench' / 'fallback'}{os.pathsep}{ROOT}"})
     if args.baseline_tree:
         tree = str(Path(args.baseline_tree).resolve())
-        found["mock_baseline"] = ([python, "-m", "uvicorn", "mockapi.doors.worker:app", *fast], {**mock_env, "PYTHONPATH": tree})
+        found["mock_baseline"] = (serve, {**mock_env, "PYTHONPATH": tree})
     if shutil.which("steady"):
         found["steady"] = (["steady", "--host", "127.0.0.1", str(ROOT / "contracts" / "openapi.json")], {})
     return found

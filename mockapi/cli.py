@@ -122,7 +122,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _uvicorn_options(args: argparse.Namespace, settings: Any) -> dict:
     """How uvicorn runs: uvloop when installed, httptools with OpenAI-shaped 400s and the idle timeouts, the log level."""
-    options: dict = dict(log_level=args.log_level, lifespan="on")
+    # An access line is logged at info: below that level uvicorn would still build each line's fields for nothing.
+    visible = str(args.log_level).lower() in ("trace", "debug", "info")
+    options: dict = dict(log_level=args.log_level, lifespan="on", access_log=visible)
     try:
         import uvloop  # noqa: F401
 

@@ -9,6 +9,7 @@ from mockapi.core.config import Settings, from_mapping, load_settings
 from mockapi.traffic.redaction import install_log_redaction, known_secrets
 
 from .app import create_app
+from .serving import settle_heap
 
 
 def _settings_from_env() -> Settings:
@@ -23,3 +24,4 @@ def _settings_from_env() -> Settings:
 _settings = _settings_from_env()
 install_log_redaction(known_secrets(_settings))  # this process's access log masks keys and the admin token
 app = create_app(_settings)
+settle_heap()  # each worker process built its own app: freeze it there

@@ -1,0 +1,32 @@
+"""Routing by first path segment finds exactly what a scan of every operation, in order, finds."""
+
+from __future__ import annotations
+
+import re
+
+from mockapi.core.contract import load_contract
+
+
+def scan(contract, method: str, path: str):
+    """The operation, path parameters and allowed methods by trying every operation in order (the plain way)."""
+    allowed: list[str] = []
+    for op in contract.operations:
+        found = op.pattern.match(path)
+        if found is None:
+            continue
+        if op.method == method:
+            return op, found.groupdict(), allowed
+        allowed.append(op.method)
+    return None, {}, allowed
+
+
+def test_indexed_match_equals_a_full_scan():
+    contract = load_contract()
+    paths = ["", "/", "//", "/chat", "chat/completions", "/v1/chat/completions", "/unknown/thing"]
+    for template in {op.path for op in contract.operations}:
+        for value in ("abc", "completions", "file-123", "{id}"):
+            concrete = re.sub(r"{\w+}", value, template)
+            paths += [template, concrete, concrete + "/", "/x" + concrete, concrete.rsplit("/", 1)[0]]
+    for path in paths:
+        for method in ("GET", "POST", "DELETE", "PUT", "PATCH"):
+            assert contract.match(method, path) == scan(contract, method, path), (method, path)
