@@ -1,0 +1,108 @@
+"""Server CPU time per request under wrk, read from /proc: a throughput ratio that survives a loaded machine.
+
+Requests per second move with whatever else the cores run; the CPU time the server process spends per
+request does not (much). For a CPU-bound single worker, bare CPU / mock CPU per request is the throughput
+ratio it would reach with a core to itself. Scenarios as in ``bench/run.py`` (varied bodies, c=32, rate
+limits counted but not enforced); servers: the bare endpoint and ``mockapi serve``.
+
+Usage: python bench/server_cpu.py [chat|responses|stream|models ...] [--duration SECONDS] [--tree DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.run import KEY, RESPONSES_TOOL, STREAM, VARIED_CHAT, free_port, start  # noqa: E402
+
+SCENARIOS = {"chat": ("/v1/chat/completions", VARIED_CHAT), "responses": ("/v1/responses", RESPONSES_TOOL),
+             "stream": ("/v1/chat/completions", STREAM), "models": ("/v1/models", None)}
+
+
+def cpu_seconds(pid: int, tree: bool = False) -> float:
+    """User plus system CPU seconds of a process (``tree``: and of its direct children, e.g. uvicorn workers)."""
+    pids = [pid]
+    if tree:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            pids += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    total = 0.0
+    for p in pids:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def wrk_requests(url: str, body: dict | None, seconds: int, connections: int = 32) -> tuple[int, int, str]:
+    """(requests answered, non-2xx answers, p99 as wrk prints it) of one wrk run; ``{n}`` in a body numbers it."""
+    lua = f'wrk.headers["Authorization"] = "Bearer {KEY}"\n'
+    if body is not None:
+        lua += 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        parts = json.dumps(body).split("{n}")
+        lua += ("local n = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, nil, nil, "
+                + " .. n .. ".join(json.dumps(p) for p in parts) + ")\nend\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    try:
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+                             capture_output=True, text=True, timeout=seconds + 30).stdout
+    finally:
+        os.unlink(script.name)
+    answered = int(re.search(r"(\d+) requests in", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return answered, int(non_2xx.group(1)) if non_2xx else 0, re.search(r"99%\s+(\S+)", out).group(1)
+
+
+def per_request(cmd: list[str], env: dict[str, str], scenario: str, seconds: int) -> dict[str, float | str]:
+    """Start a server, warm it, and measure its CPU microseconds per request over ``seconds`` of wrk."""
+    path, body = SCENARIOS[scenario]
+    port = free_port()
+    proc = start([*cmd, "--port", str(port)], port, env)
+    try:
+        url = f"http://127.0.0.1:{port}{path}"
+        wrk_requests(url, body, 1)
+        before = cpu_seconds(proc.pid)
+        answered, bad, p99 = wrk_requests(url, body, seconds)
+        used = cpu_seconds(proc.pid) - before
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    return {"cpu_us": used / answered * 1e6, "rps": answered / seconds, "p99": p99, "non_2xx": bad}
+
+
+def main() -> int:
+    """Bare once, then the mock per scenario; print CPU per request and the ratio to bare."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenarios", nargs="*", default=["chat", "responses", "stream"])
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--tree", default=str(ROOT), help="the checkout whose mock to measure (default: this one)")
+    args = parser.parse_args()
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as config:
+        config.write("rate_limits: {enforce: false}\n")
+    try:
+        bare = per_request([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--loop", "uvloop", "--http", "httptools",
+                            "--log-level", "warning", "--no-access-log"],
+                           {"PYTHONPATH": str(ROOT), "BARE_BODY_BYTES": "834"}, "chat", args.duration)
+        print(f"load average {[round(x, 2) for x in os.getloadavg()]} on {os.cpu_count()} cores; tree {args.tree}")
+        print(f"{'server':<8} {'scenario':<10} {'CPU us/req':>10} {'x bare':>7} {'req/s':>7} {'p99':>9}")
+        print(f"{'bare':<8} {'chat':<10} {bare['cpu_us']:>10.0f} {1:>7.3f} {bare['rps']:>7.0f} {bare['p99']:>9}")
+        for scenario in args.scenarios:
+            mock = per_request([sys.executable, "-m", "mockapi", "serve", "--config", config.name, "--log-level", "warning"],
+                               {"PYTHONPATH": args.tree}, scenario, args.duration)
+            print(f"{'mock':<8} {scenario:<10} {mock['cpu_us']:>10.0f} {bare['cpu_us'] / mock['cpu_us']:>7.3f} "
+                  f"{mock['rps']:>7.0f} {mock['p99']:>9}" + (f"  non-2xx {mock['non_2xx']}" if mock["non_2xx"] else ""))
+    finally:
+        os.unlink(config.name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
