@@ -82,9 +82,23 @@ def rng(*parts: Any) -> random.Random:
 _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
+# Base-62 digits two at a time: 62**4 per big-number division, then a table of 3,844 digit pairs (low digit
+# first), a quarter of the divisions of one digit at a time. The same digits, so the same ids.
+_PAIRS = tuple(_ALNUM[i % 62] + _ALNUM[i // 62] for i in range(62 * 62))
+_FOUR_DIGITS = 62 ** 4
+
+
 def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) -> str:
     """A deterministic object id with the real prefix, e.g. ``chatcmpl-…`` or ``call_…``."""
     number = int(digest("id", prefix, *parts, size=32), 16)
+    if alphabet is _ALNUM:
+        pieces = []
+        for _ in range((length + 3) // 4):
+            number, four = divmod(number, _FOUR_DIGITS)
+            high, low = divmod(four, 3844)
+            pieces.append(_PAIRS[low])
+            pieces.append(_PAIRS[high])
+        return prefix + "".join(pieces)[:length]
     base = len(alphabet)
     chars = []
     for _ in range(length):
