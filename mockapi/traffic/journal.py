@@ -238,14 +238,19 @@ class Journal:
             return "-"
 
     def _capture(self, entry: Entry, chunks: Iterator[Any], started: float) -> Iterator[Any]:
+        frames = entry._frames  # raw bytes kept as they are: redacted when read (Entry.frames)
         try:
             for chunk in chunks:
                 if isinstance(chunk, bytes):
-                    if len(chunk) > MAX_FRAME:  # rare: cut (and so redacted) now
+                    size = len(chunk)
+                    if size > MAX_FRAME:  # rare: cut (and so redacted) now
                         entry.truncated = True
-                        self._frame(entry, _text(chunk[:MAX_FRAME], len(chunk), self.known))
-                    else:
-                        self._frame(entry, chunk)  # redacted when read (Entry.frames)
+                        self._frame(entry, _text(chunk[:MAX_FRAME], size, self.known))
+                    elif len(frames) < entry.max_frames and entry.size + size <= entry.max_stream_bytes:
+                        self._keep(entry, chunk, size)
+                    else:  # the entry is full: the rest is only counted
+                        entry.frames_dropped += 1
+                        entry.truncated = True
                 elif isinstance(chunk, Cut):
                     self._frame(entry, f"[connection dropped: {chunk.reason}]")
                 elif not isinstance(chunk, Pause):
@@ -259,15 +264,19 @@ class Journal:
         """Keep one chunk (raw bytes, or text shown as it is) while the entry has room for it."""
         size = len(frame)
         if len(entry._frames) < entry.max_frames and entry.size + size <= entry.max_stream_bytes:
-            with self._lock:
-                entry._frames.append(frame)
-                entry.size += size
-                if not entry.evicted:
-                    self._bytes += size
-                    self._trim()
+            self._keep(entry, frame, size)
         else:
             entry.frames_dropped += 1
             entry.truncated = True
+
+    def _keep(self, entry: Entry, frame: bytes | str, size: int) -> None:
+        with self._lock:
+            entry._frames.append(frame)
+            entry.size += size
+            if not entry.evicted:
+                self._bytes += size
+                if self._bytes > self.max_bytes:
+                    self._trim()
 
     def _evict(self) -> None:
         """Drop the oldest entry (the lock is held)."""
