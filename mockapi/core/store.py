@@ -177,8 +177,14 @@ class MemoryStore:
         """Check every limit and add every amount under one lock (see ``Store.reserve``)."""
         now = self.clock.now() if self.clock is not None else time.monotonic()
         with self._lock:
-            values = [self._value(key, now) for key, *_ in items]
-            if any(limit is not None and value + need > limit for value, (_, need, _, limit, _) in zip(values, items)):
+            counters, values, room = self._counters, [], True
+            for key, need, _, limit, _ in items:
+                found = counters.get(key)
+                value = found[0] if found is not None and now < found[1] else 0
+                values.append(value)
+                if limit is not None and value + need > limit:
+                    room = False
+            if not room:
                 return False, values
             return True, [self._add(key, amount, ttl, now) if amount else value
                           for value, (key, _, amount, _, ttl) in zip(values, items)]
@@ -187,18 +193,17 @@ class MemoryStore:
         """Memory is always there."""
         return True
 
-    def _value(self, key: str, now: float) -> int:
-        value, expires = self._counters.get(key, (0, now))
-        return value if now < expires else 0
-
     def _add(self, key: str, amount: int, ttl_seconds: float, now: float) -> int:
         counters = self._counters
-        if key not in counters and len(counters) >= self._sweep_at:
-            self._sweep(now)
-        value, expires = counters.pop(key, (0, now + ttl_seconds))  # re-inserted last: the order is least recent first
-        if now >= expires:
-            value, expires = 0, now + ttl_seconds
-        value += amount
+        found = counters.pop(key, None)  # re-inserted last: the order is least recent first
+        if found is None:
+            if len(counters) >= self._sweep_at:
+                self._sweep(now)
+            value, expires = amount, now + ttl_seconds
+        elif now >= found[1]:  # expired: a new window
+            value, expires = amount, now + ttl_seconds
+        else:
+            value, expires = found[0] + amount, found[1]
         counters[key] = (value, expires)
         return value
 

@@ -7,8 +7,7 @@ import logging
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from mockapi.core.results import Cut, Pause, Reply
 
@@ -19,7 +18,8 @@ __all__ = ["SECRET_HEADERS", "Entry", "Journal", "mask", "redact", "redact_heade
 if TYPE_CHECKING:
     from mockapi.core.engine import Call, Engine, Request
 
-MAX_BODY = 16 * 1024  # characters of a request or response body kept per entry
+MAX_BODY = 16 * 1024  # bytes of a request body kept per entry
+MAX_REPLY_BODY = 4096  # bytes of a response body kept per entry
 MAX_FRAMES = 200  # stream chunks kept per entry
 MAX_FRAME = 4096
 MAX_STREAM_BYTES = 256 * 1024  # characters of stream frames kept per entry
@@ -29,43 +29,114 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the whole journal (config: journal: {max
 _ENTRY_OVERHEAD = 1024  # what an entry costs beyond its texts (objects, dicts), roughly
 
 
-def _text(raw: bytes, limit: int = MAX_BODY, known: tuple[str, ...] = ()) -> str:
-    text = raw[:limit].decode("utf-8", errors="replace")
-    if len(raw) > limit:
-        text += f"… [{len(raw) - limit} more bytes]"
+def _text(cut: bytes, size: int, known: tuple[str, ...] = ()) -> str:
+    """A body or chunk as the journal shows it: ``cut`` (its first bytes, of ``size``) as text, secrets masked."""
+    text = cut.decode("utf-8", errors="replace")
+    if size > len(cut):
+        text += f"… [{size - len(cut)} more bytes]"
     return redact(text, known)
 
 
-@dataclass
-class Entry:
-    """One exchange as the journal keeps it."""
+_SHOWING = threading.Lock()  # one entry's raw values become redacted text once, whoever reads it first
 
-    seq: int
-    id: str
-    time: float
-    method: str
-    path: str
-    query: str
-    tenant: str
-    status: int
-    operation: str | None
-    request_headers: dict[str, str]
-    request_body: str
-    response_headers: list[tuple[str, str]]
-    response_body: str = ""
-    stream: bool = False
-    frames: list[str] = field(default_factory=list)
-    frames_dropped: int = 0
-    done: bool = True
-    duration_ms: float = 0.0
-    violations: list[str] = field(default_factory=list)
-    fault: str | None = None
-    retry_count: int | None = None
-    truncated: bool = False  # a body or stream was cut to fit the journal
-    size: int = 0  # characters kept, roughly its memory; counted against the journal's max_bytes
-    evicted: bool = False
-    max_frames: int = MAX_FRAMES
-    max_stream_bytes: int = MAX_STREAM_BYTES
+
+class Entry:
+    """One exchange as the journal keeps it.
+
+    What may hold a secret (query, headers, bodies, stream frames) is kept as it came and redacted the first
+    time anyone reads it (the testing API, the control plane, the inspector, a subscriber): most entries are
+    never read, and every way out of the journal goes through these properties. The raw values are the
+    request's and reply's own objects, which nothing changes once the observers have run.
+    The path and the tenant are redacted at once: the journal filters on them.
+    """
+
+    __slots__ = ("seq", "id", "time", "method", "path", "tenant", "status", "operation", "stream", "frames_dropped",
+                 "done", "duration_ms", "violations", "fault", "retry_count", "truncated", "size", "evicted",
+                 "max_frames", "max_stream_bytes", "_known", "_shown", "_query", "_request_headers", "_request_body",
+                 "_request_body_size", "_response_headers", "_response_body", "_response_body_size", "_frames",
+                 "_frames_shown")
+
+    def __init__(self, *, id: str, time: float, method: str, path: str, query: str, tenant: str, status: int,
+                 operation: str | None, request_headers: Mapping[str, str], request_body: bytes,
+                 response_headers: list[tuple[str, str]], response_body: bytes = b"", stream: bool = False,
+                 duration_ms: float = 0.0, violations: list[str] | None = None, fault: str | None = None,
+                 retry_count: int | None = None, truncated: bool = False, max_frames: int = MAX_FRAMES,
+                 max_stream_bytes: int = MAX_STREAM_BYTES, known: tuple[str, ...] = ()) -> None:
+        self.seq, self.id, self.time, self.method, self.path, self.tenant = 0, id, time, method, path, tenant
+        self.status, self.operation, self.stream, self.done = status, operation, stream, not stream
+        self.frames_dropped, self.duration_ms, self.violations, self.fault = 0, duration_ms, violations or [], fault
+        self.retry_count, self.truncated, self.evicted = retry_count, truncated, False
+        self.max_frames, self.max_stream_bytes, self._known, self._shown = max_frames, max_stream_bytes, known, False
+        self._query, self._request_headers, self._response_headers = query, request_headers, response_headers
+        self._request_body, self._request_body_size = request_body[:MAX_BODY], len(request_body)
+        self._response_body, self._response_body_size = response_body[:MAX_REPLY_BODY], len(response_body)
+        self._frames: list[Any] = []  # bytes until read, then their redacted text (in place)
+        self._frames_shown = 0
+        # Characters kept, roughly its memory (raw lengths); counted against the journal's max_bytes.
+        self.size = _ENTRY_OVERHEAD + len(self._request_body) + len(self._response_body) + len(path) + len(query) \
+            + sum(map(len, request_headers)) + sum(map(len, request_headers.values())) \
+            + sum(map(len, itertools.chain.from_iterable(response_headers)))
+
+    def _show(self) -> None:
+        """Replace the raw values by their redacted text (once)."""
+        with _SHOWING:
+            if self._shown:
+                return
+            known = self._known
+            self._query = redact(self._query, known)
+            self._request_headers = {k: redact_header_cached(k, v, known) for k, v in self._request_headers.items()}
+            self._request_body = _text(self._request_body, self._request_body_size, known)
+            self._response_headers = [(k, redact_header_cached(k, v, known)) for k, v in self._response_headers]
+            self._response_body = _text(self._response_body, self._response_body_size, known)
+            self._shown = True
+
+    @property
+    def query(self) -> str:
+        """The query string (secrets masked)."""
+        if not self._shown:
+            self._show()
+        return self._query
+
+    @property
+    def request_headers(self) -> dict[str, str]:
+        """The request headers (credentials masked)."""
+        if not self._shown:
+            self._show()
+        return self._request_headers  # type: ignore[return-value] - a dict once shown
+
+    @property
+    def request_body(self) -> str:
+        """The request body as text, cut to :data:`MAX_BODY` characters (secrets masked)."""
+        if not self._shown:
+            self._show()
+        return self._request_body  # type: ignore[return-value] - text once shown
+
+    @property
+    def response_headers(self) -> list[tuple[str, str]]:
+        """The reply headers (credentials masked)."""
+        if not self._shown:
+            self._show()
+        return self._response_headers
+
+    @property
+    def response_body(self) -> str:
+        """The reply body as text, cut to :data:`MAX_REPLY_BODY` characters (secrets masked)."""
+        if not self._shown:
+            self._show()
+        return self._response_body  # type: ignore[return-value] - text once shown
+
+    @property
+    def frames(self) -> list[str]:
+        """The stream chunks recorded so far, as text (secrets masked)."""
+        frames = self._frames
+        count = len(frames)  # a stream may add more while this reads: those wait for the next read
+        if self._frames_shown < count:
+            with _SHOWING:
+                for i in range(self._frames_shown, count):
+                    if not isinstance(frames[i], str):
+                        frames[i] = _text(frames[i], len(frames[i]), self._known)
+                self._frames_shown = max(self._frames_shown, count)
+        return frames[:count]
 
     def summary(self) -> dict[str, Any]:
         """The fields a list shows."""
@@ -78,7 +149,10 @@ class Entry:
         """Everything kept about the exchange."""
         return {**self.summary(), "query": self.query, "request_headers": dict(self.request_headers),
                 "request_body": self.request_body, "response_headers": [list(h) for h in self.response_headers],
-                "response_body": self.response_body, "frames": list(self.frames), "frames_dropped": self.frames_dropped}
+                "response_body": self.response_body, "frames": self.frames, "frames_dropped": self.frames_dropped}
+
+    def __repr__(self) -> str:
+        return f"Entry(seq={self.seq}, id={self.id!r}, {self.method} {self.path} -> {self.status}, tenant={self.tenant!r})"
 
 
 class Journal:
@@ -113,8 +187,6 @@ class Journal:
         entry = self._entry(request, call, reply)
         if reply.stream is not None:
             reply.stream = self._capture(entry, reply.stream, started)
-        entry.size = _ENTRY_OVERHEAD + len(entry.request_body) + len(entry.response_body) + len(entry.path) + len(entry.query) \
-            + sum(len(k) + len(v) for k, v in entry.request_headers.items()) + sum(len(k) + len(v) for k, v in entry.response_headers)
         with self._lock:
             entry.seq = next(self._seq)
             if len(self._entries) == self._entries.maxlen:
@@ -122,7 +194,7 @@ class Journal:
             self._entries.append(entry)
             self._bytes += entry.size
             self._trim()
-            subscribers = list(self._subscribers)
+            subscribers = list(self._subscribers) if self._subscribers else ()
         for notify in subscribers:
             try:
                 notify(entry)
@@ -131,28 +203,32 @@ class Journal:
 
     def _entry(self, request: "Request", call: "Call | None", reply: Reply) -> Entry:
         known = self.known
-        headers = {k: redact_header_cached(k, v, known) for k, v in request.headers.items()}
-        retry = request.headers.get("x-stainless-retry-count")
-        error = reply.meta.get("error")
+        headers = request.headers
+        retry = headers.get("x-stainless-retry-count")
+        meta = reply.meta
+        error = meta.get("error")
         violations = []
-        fault = (call.meta.get("fault_spec") if call else None) or reply.meta.get("fault_spec")
+        fault = (call.meta.get("fault_spec") if call else None) or meta.get("fault_spec")
         if error is not None and reply.status == 400 and not fault:  # an injected 400 breaks no contract
             violations.append(redact(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}", known))
-        processing = next((v for k, v in reply.headers if k == "openai-processing-ms"), "0")
-        max_frames, max_stream_bytes = reply.meta.get("journal_frames") or (MAX_FRAMES, MAX_STREAM_BYTES)
+        request_id = processing = None
+        for name, value in reply.headers:  # the first of each, as ``Reply.header`` reads them
+            if name == "openai-processing-ms":
+                processing = value if processing is None else processing
+            elif request_id is None and len(name) == 12 and name.lower() == "x-request-id":
+                request_id = value
+        max_frames, max_stream_bytes = meta.get("journal_frames") or (MAX_FRAMES, MAX_STREAM_BYTES)
         body = request.body if request.body else b"" if request.body_file is None else b"<multipart upload>"
         return Entry(
-            seq=0, id=reply.header("x-request-id") or "", time=self.engine.clock.now(), method=request.method,
-            path=redact_cached(request.path, known), query=redact(request.query, known),
+            id=request_id or "", time=self.engine.clock.now(), method=request.method,
+            path=redact_cached(request.path, known), query=request.query,
             tenant=redact_cached(call.tenant if call else self._tenant(request), known),  # a header may carry a key
             status=reply.status, operation=call.op.operation_id if call else None, request_headers=headers,
-            truncated=len(body) > MAX_BODY or len(reply.body) > 4096,
-            request_body=_text(body, known=known), response_headers=[(k, redact_header_cached(k, v, known)) for k, v in reply.headers],
-            response_body=_text(reply.body, 4096, known), stream=reply.stream is not None, done=reply.stream is None,
-            duration_ms=float(processing) if processing.isdigit() else 0.0, violations=violations,
-            fault=fault,
+            truncated=len(body) > MAX_BODY or len(reply.body) > MAX_REPLY_BODY, request_body=body,
+            response_headers=reply.headers, response_body=reply.body, stream=reply.stream is not None,
+            duration_ms=float(processing) if processing and processing.isdigit() else 0.0, violations=violations, fault=fault,
             retry_count=int(retry) if retry and retry.isdigit() else None,
-            max_frames=max_frames, max_stream_bytes=max_stream_bytes,
+            max_frames=max_frames, max_stream_bytes=max_stream_bytes, known=known,
         )
 
     def _tenant(self, request: "Request") -> str:
@@ -162,11 +238,19 @@ class Journal:
             return "-"
 
     def _capture(self, entry: Entry, chunks: Iterator[Any], started: float) -> Iterator[Any]:
+        frames = entry._frames  # raw bytes kept as they are: redacted when read (Entry.frames)
         try:
             for chunk in chunks:
                 if isinstance(chunk, bytes):
-                    entry.truncated |= len(chunk) > MAX_FRAME
-                    self._frame(entry, _text(chunk, MAX_FRAME, self.known))
+                    size = len(chunk)
+                    if size > MAX_FRAME:  # rare: cut (and so redacted) now
+                        entry.truncated = True
+                        self._frame(entry, _text(chunk[:MAX_FRAME], size, self.known))
+                    elif len(frames) < entry.max_frames and entry.size + size <= entry.max_stream_bytes:
+                        self._keep(entry, chunk, size)
+                    else:  # the entry is full: the rest is only counted
+                        entry.frames_dropped += 1
+                        entry.truncated = True
                 elif isinstance(chunk, Cut):
                     self._frame(entry, f"[connection dropped: {chunk.reason}]")
                 elif not isinstance(chunk, Pause):
@@ -176,17 +260,23 @@ class Journal:
             entry.done = True
             entry.duration_ms = max(entry.duration_ms, (time.perf_counter() - started) * 1000)
 
-    def _frame(self, entry: Entry, text: str) -> None:
-        if len(entry.frames) < entry.max_frames and entry.size + len(text) <= entry.max_stream_bytes:
-            entry.frames.append(text)
-            with self._lock:
-                entry.size += len(text)
-                if not entry.evicted:
-                    self._bytes += len(text)
-                    self._trim()
+    def _frame(self, entry: Entry, frame: bytes | str) -> None:
+        """Keep one chunk (raw bytes, or text shown as it is) while the entry has room for it."""
+        size = len(frame)
+        if len(entry._frames) < entry.max_frames and entry.size + size <= entry.max_stream_bytes:
+            self._keep(entry, frame, size)
         else:
             entry.frames_dropped += 1
             entry.truncated = True
+
+    def _keep(self, entry: Entry, frame: bytes | str, size: int) -> None:
+        with self._lock:
+            entry._frames.append(frame)
+            entry.size += size
+            if not entry.evicted:
+                self._bytes += size
+                if self._bytes > self.max_bytes:
+                    self._trim()
 
     def _evict(self) -> None:
         """Drop the oldest entry (the lock is held)."""

@@ -10,12 +10,8 @@ and by overrides set at run time through the control plane.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
-
-import yaml
 
 from mockapi.core.errors import (
     InsufficientQuotaError,
@@ -24,67 +20,28 @@ from mockapi.core.errors import (
     RateLimitError,
     ServiceUnavailableError,
 )
-from mockapi.core.paths import fixtures_dir
 from mockapi.core.results import Reply
 from mockapi.core.tokenizer import count_value_tokens
+
+from .tiers import Limits, family_of, format_duration, limits_for, overlay
+
+__all__ = ["Limiter", "Limits", "Usage", "estimate_tokens", "family_of", "format_duration", "limits_for"]
 
 if TYPE_CHECKING:
     from mockapi.core.engine import Call, Engine
 
 MINUTE, DAY = 60, 86400
+_NONE: Mapping[str, Any] = {}  # no override (shared: never written to)
 IMAGE_OPERATIONS = frozenset({"createImage", "createImageEdit", "createImageVariation"})
 LIMIT_FIELDS = ("rpm", "tpm", "rpd", "tpd", "ipm", "quota", "tier")
 _OVERRIDES = "limits"
 _FOREVER = 10 * 365 * DAY
-_WINDOW_TTL = 2 * MINUTE  # a minute window's counter outlives its minute (see ``_keys``)
-
-
-def format_duration(seconds: float) -> str:
-    """A duration the way the real API writes resets: ``20ms``, ``1s``, ``6m0s``, ``1h2m3s``."""
-    if seconds < 1:
-        return f"{max(0, int(round(seconds * 1000)))}ms"
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    secs_text = f"{secs:.3f}".rstrip("0").rstrip(".") + "s"
-    if hours:
-        return f"{int(hours)}h{int(minutes)}m{secs_text}"
-    if minutes:
-        return f"{int(minutes)}m{secs_text}"
-    return secs_text
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The limits one tenant has for one model family."""
-
-    rpm: int
-    tpm: int
-    rpd: int
-    tpd: int
-    ipm: int
-
-
-@lru_cache(maxsize=4)
-def _tier_table() -> dict[str, Any]:
-    return yaml.load((fixtures_dir() / "tiers.yaml").read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-
-
-@lru_cache(maxsize=1024)  # every request's headers ask; model names repeat (and the cache stays bounded)
-def family_of(model: str) -> str:
-    """The rate-limit family a model counts against."""
-    for entry in _tier_table()["families"]:
-        if re.search(entry["pattern"], model or ""):
-            return str(entry["family"])
-    return "gpt-4"
-
-
-@lru_cache(maxsize=1024)
-def limits_for(tier: str, model: str) -> Limits:
-    """The limits of ``tier`` for ``model``'s family (unknown tiers fall back to tier-5)."""
-    tiers = _tier_table()["tiers"]
-    row = tiers.get(tier) or tiers["tier-5"]
-    family = family_of(model)
-    return Limits(rpm=row["rpm"], rpd=row["rpd"], ipm=row["ipm"], tpm=row["tpm"][family], tpd=row["tpd"][family])
+_WINDOW_TTL = 2 * MINUTE  # a minute window's counter outlives its minute (see ``_window_keys``)
+_DAY_TTL = 2 * DAY
+# The counters of one tenant and model, in the order of Usage's fields, and how long each lives.
+_COUNTERS = ("req_minute", "tok_minute", "req_day", "tok_day", "img_minute", "quota_used")
+_TTLS = (_WINDOW_TTL, _WINDOW_TTL, _DAY_TTL, _DAY_TTL, _WINDOW_TTL, _FOREVER)
+_KEYS_CACHED = 4096  # (tenant, model, minute, day) -> counter keys; cleared when full
 
 
 @dataclass(frozen=True)
@@ -122,6 +79,7 @@ class Limiter:
         self._key_overrides: Mapping[str, Mapping[str, Any]] = config.get("keys") or {}
         self._by_tenant: dict[str, Mapping[str, Any]] | None = None
         self._tier_cache: dict[tuple[str, str], tuple[dict[str, int], str, Limits]] = {}
+        self._key_cache: dict[tuple[str, str, int, int], tuple[str, ...]] = {}
 
     def peek(self, tier: str, model: str) -> dict[str, str]:
         """Headers for a request that charges nothing (errors before accounting)."""
@@ -162,7 +120,8 @@ class Limiter:
         """Every run-time override."""
         return self.engine.store.list("_mockapi", _OVERRIDES)
 
-    def _override(self, tenant: str) -> dict[str, Any]:
+    def _override(self, tenant: str) -> Mapping[str, Any]:
+        """The configured and run-time overrides of ``tenant`` merged (an empty mapping when none: read it only)."""
         if self._by_tenant is None:
             by_tenant = {}
             for key, values in self._key_overrides.items():
@@ -171,18 +130,24 @@ class Limiter:
                 except MockAPIError:  # a key the mock refuses can never be charged; its limits are moot
                     continue
             self._by_tenant = by_tenant
-        found = dict(self._by_tenant.get(tenant) or {})
-        found.update(self.engine.store.get("_mockapi", _OVERRIDES, tenant) or {})
+        configured = self._by_tenant.get(tenant)
+        at_run_time = self.engine.store.get("_mockapi", _OVERRIDES, tenant)
+        if not at_run_time:
+            return configured or _NONE
+        found = dict(configured or {})
+        found.update(at_run_time)
         return found
 
     def limits(self, tenant: str, tier: str, model: str) -> tuple[Limits, int | None]:
         """The limits (and token quota, None for none) of ``tenant`` on ``tier`` for ``model``."""
         override = self._override(tenant)
+        if not override:
+            return self._tier_limits(tier, model)[2], None
         tier = override.get("tier") or tier
         values, family, limits = self._tier_limits(tier, model)
         if override.keys() & {"rpm", "tpm", "rpd", "tpd", "ipm"}:
             values = dict(values)
-            _overlay(values, override, family)
+            overlay(values, override, family)
             limits = Limits(**values)
         quota = override.get("quota")
         return limits, None if quota is None else int(quota)
@@ -193,57 +158,68 @@ class Limiter:
         if found is None:
             base, family = limits_for(tier, model), family_of(model)
             values = {"rpm": base.rpm, "tpm": base.tpm, "rpd": base.rpd, "tpd": base.tpd, "ipm": base.ipm}
-            _overlay(values, self.tier_overrides.get(tier) or {}, family)
+            overlay(values, self.tier_overrides.get(tier) or {}, family)
             found = self._tier_cache[(tier, model)] = (values, family, Limits(**values))
         return found
 
     # -- counters --------------------------------------------------------------------------
-    def _keys(self, tenant: str, model: str) -> dict[str, tuple[str, int]]:
-        now = self.clock.now()
+    def _window_keys(self, tenant: str, model: str, now: float) -> tuple[str, ...]:
+        """The store keys of ``tenant``'s counters for ``model`` at ``now``, in the order of ``_COUNTERS``."""
         minute, day = math.floor(now / MINUTE), math.floor(now / DAY)
-        base = f"{tenant}:rl:{self.counted_model(model)}"
-        return {"req_minute": (f"{base}:req:m{minute}", _WINDOW_TTL), "tok_minute": (f"{base}:tok:m{minute}", _WINDOW_TTL),
-                "req_day": (f"{base}:req:d{day}", 2 * DAY), "tok_day": (f"{base}:tok:d{day}", 2 * DAY),
-                "img_minute": (f"{tenant}:rl:img:m{minute}", _WINDOW_TTL), "quota_used": (f"{tenant}:rl:quota", _FOREVER)}
+        counted = self.counted_model(model)
+        cache_key = (tenant, counted, minute, day)
+        found = self._key_cache.get(cache_key)
+        if found is None:
+            base = f"{tenant}:rl:{counted}"
+            found = (f"{base}:req:m{minute}", f"{base}:tok:m{minute}", f"{base}:req:d{day}", f"{base}:tok:d{day}",
+                     f"{tenant}:rl:img:m{minute}", f"{tenant}:rl:quota")
+            if len(self._key_cache) >= _KEYS_CACHED:
+                self._key_cache.clear()
+            self._key_cache[cache_key] = found
+        return found
 
     def usage(self, tenant: str, model: str, skip: tuple[str, ...] = ()) -> Usage:
         """The counters without charging anything (``skip``: counters not needed, read as 0)."""
-        wanted = [(name, key, ttl) for name, (key, ttl) in self._keys(tenant, model).items() if name not in skip]
-        values = self.store.incr_many([(key, 0, ttl) for _, key, ttl in wanted])
-        counts = dict.fromkeys(Usage.__dataclass_fields__, 0)
-        counts.update(zip((name for name, _, _ in wanted), values))
-        return Usage(**counts)
+        keys = self._window_keys(tenant, model, self.clock.now())
+        wanted = [i for i, name in enumerate(_COUNTERS) if name not in skip]
+        values = self.store.incr_many([(keys[i], 0, _TTLS[i]) for i in wanted])
+        counts = [0] * len(_COUNTERS)
+        for i, value in zip(wanted, values):
+            counts[i] = value
+        return Usage(*counts)
 
     def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
         """Count one request of ``tokens`` in every window and return the six headers after it."""
-        keys = self._keys(tenant, model)
-        amounts = {"req_minute": 1, "tok_minute": tokens, "req_day": 1, "tok_day": tokens, "img_minute": 0,
-                   "quota_used": tokens}
-        needed = ("req_minute", "tok_minute")  # the headers need these even when nothing is added
-        wanted = [(name, key, ttl) for name, (key, ttl) in keys.items() if amounts[name] or name in needed]
-        values = self.store.incr_many([(key, amounts[name], ttl) for name, key, ttl in wanted])
-        counts = dict.fromkeys(Usage.__dataclass_fields__, 0)
-        counts.update(zip((name for name, _, _ in wanted), values))
-        usage = Usage(**counts)
-        return self.headers(self.limits(tenant, tier, model)[0], usage)
+        now = self.clock.now()
+        req_minute, tok_minute, req_day, tok_day, _, quota = self._window_keys(tenant, model, now)
+        # The headers need both minute counters even when no token is added; images are counted apart.
+        if tokens:
+            values = self.store.incr_many([(req_minute, 1, _WINDOW_TTL), (tok_minute, tokens, _WINDOW_TTL),
+                                           (req_day, 1, _DAY_TTL), (tok_day, tokens, _DAY_TTL), (quota, tokens, _FOREVER)])
+        else:
+            values = self.store.incr_many([(req_minute, 1, _WINDOW_TTL), (tok_minute, 0, _WINDOW_TTL), (req_day, 1, _DAY_TTL)])
+        return self._headers(self.limits(tenant, tier, model)[0], values[0], values[1], now)
 
     def charge_images(self, tenant: str, images: int) -> None:
         """Count generated images against images per minute."""
-        key, ttl = self._keys(tenant, "")["img_minute"]
-        self.store.incr(key, images, ttl)
+        key = self._window_keys(tenant, "", self.clock.now())[4]
+        self.store.incr(key, images, _WINDOW_TTL)
 
     def headers(self, limits: Limits, usage: Usage) -> dict[str, str]:
         """The six ``x-ratelimit-*`` headers for these counters."""
-        now = self.clock.now()
+        return self._headers(limits, usage.req_minute, usage.tok_minute, self.clock.now())
+
+    @staticmethod
+    def _headers(limits: Limits, requests: int, tokens: int, now: float) -> dict[str, str]:
+        """The six headers for this minute's request and token counts at ``now``."""
         reset = (math.floor(now / MINUTE) + 1) * MINUTE - now
-        used = usage.tok_minute
         return {
             "x-ratelimit-limit-requests": str(limits.rpm),
             "x-ratelimit-limit-tokens": str(limits.tpm),
-            "x-ratelimit-remaining-requests": str(max(0, limits.rpm - usage.req_minute)),
-            "x-ratelimit-remaining-tokens": str(max(0, limits.tpm - used)),
-            "x-ratelimit-reset-requests": format_duration(reset if usage.req_minute else 0),
-            "x-ratelimit-reset-tokens": format_duration(reset * min(1.0, used / max(1, limits.tpm))),
+            "x-ratelimit-remaining-requests": str(max(0, limits.rpm - requests)),
+            "x-ratelimit-remaining-tokens": str(max(0, limits.tpm - tokens)),
+            "x-ratelimit-reset-requests": format_duration(reset if requests else 0),
+            "x-ratelimit-reset-tokens": format_duration(reset * min(1.0, tokens / max(1, limits.tpm))),
         }
 
     # -- enforcement -----------------------------------------------------------------------
@@ -258,23 +234,22 @@ class Limiter:
         model = _model(call)
         limits, quota = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
         images, tokens = _images(call), estimate_tokens(call.body)
-        keys = self._keys(call.tenant, model)
-        plan = [("req_minute", 1, 1, limits.rpm), ("tok_minute", tokens, tokens, limits.tpm if tokens else None),
-                ("req_day", 1, 1, limits.rpd), ("tok_day", tokens, tokens, limits.tpd if tokens else None)]
+        req_minute, tok_minute, req_day, tok_day, img_minute, quota_key = self._window_keys(call.tenant, model, self.clock.now())
+        # (key, need, amount, limit, ttl): requests and tokens first (``_settle`` finds them there), then images and quota.
+        plan = [(req_minute, 1, 1, limits.rpm, _WINDOW_TTL), (tok_minute, tokens, tokens, limits.tpm if tokens else None, _WINDOW_TTL),
+                (req_day, 1, 1, limits.rpd, _DAY_TTL), (tok_day, tokens, tokens, limits.tpd if tokens else None, _DAY_TTL)]
         if images:
-            plan.append(("img_minute", images, images, limits.ipm))
-        if quota is not None or tokens:  # quota: refused once used up, even by a request of 0 tokens
-            plan.append(("quota_used", max(1, tokens) if quota is not None else 0, tokens, quota))
-        ok, values = self.store.reserve([(keys[name][0], need, amount, limit, keys[name][1])
-                                         for name, need, amount, limit in plan])
-        counts = dict.fromkeys(Usage.__dataclass_fields__, 0)
-        counts.update(zip((name for name, *_ in plan), values))
-        usage = Usage(**counts)
+            plan.append((img_minute, images, images, limits.ipm, _WINDOW_TTL))
+        counts_quota = quota is not None or bool(tokens)  # quota: refused once used up, even by a request of 0 tokens
+        if counts_quota:
+            plan.append((quota_key, max(1, tokens) if quota is not None else 0, tokens, quota, _FOREVER))
+        ok, values = self.store.reserve(plan)
         if ok:
-            call.meta["rate_reserved"] = ([(keys[name][0], amount, keys[name][1]) for name, _, amount, _ in plan], tokens)
-            call.meta["rate_usage"] = usage
+            call.meta["rate_reserved"] = (plan, tokens, counts_quota)
             call.meta["rate_limits"] = (model, limits)  # ``after`` reuses them when the model is still the same
             return None
+        usage = Usage(values[0], values[1], values[2], values[3], values[4] if images else 0,
+                      values[-1] if counts_quota else 0)
         reply = self.engine.error_reply(self._refusal(call, model, limits, quota, usage, tokens, images))
         reply.headers.extend(self.headers(limits, usage).items())
         return reply
@@ -332,33 +307,27 @@ class Limiter:
             pass  # the store went away mid-request: the reply stands, its counters are lost with the store
         return reply
 
-    def _settle(self, call: "Call", reply: Reply, items: list[tuple[str, int, float]], estimated: int) -> None:
+    def _settle(self, call: "Call", reply: Reply, plan: list[tuple[str, int, int, int | None, float]], estimated: int,
+                counts_quota: bool) -> None:
         model = _model(call)
-        # Settle the keys that were reserved: the model read now may differ from the one read before the
-        # handler (a multipart form names its model only once parsed), so nothing here assumes they agree.
-        reserved = {key for key, _, _ in items}
-        req_key = next((k for k in reserved if ":req:m" in k), None)
-        tok_key = next((k for k in reserved if ":tok:m" in k), None)
-        if req_key is None or tok_key is None:  # the plan always reserves requests; tokens only when it estimated some
-            keys = self._keys(call.tenant, model)
-            req_key, tok_key = req_key or keys["req_minute"][0], tok_key or keys["tok_minute"][0]
+        # Settle the keys that were reserved (``before``'s plan): the model read now may differ from the one read
+        # before the handler (a multipart form names its model only once parsed), so nothing here assumes they agree.
         if reply.status >= 400:
-            changes = [(key, -amount, ttl) for key, amount, ttl in items if amount]
+            changes = [(key, -amount, ttl) for key, _, amount, _, ttl in plan if amount]
         else:
             delta = call.charged_tokens - estimated
-            token_keys = {k for k in reserved if ":tok:" in k or k.endswith(":rl:quota")}
-            changes = [(key, delta, ttl) for key, _, ttl in items if key in token_keys and delta]
+            token_items = (plan[1], plan[3], plan[-1]) if counts_quota else (plan[1], plan[3])  # minute, day, quota
+            changes = [(key, delta, ttl) for key, _, _, _, ttl in token_items] if delta else []
             call.meta["rate_accounted"] = True  # the engine does not charge again
-        reads = [(req_key, 0, _WINDOW_TTL), (tok_key, 0, _WINDOW_TTL)]
+        reads = [(plan[0][0], 0, _WINDOW_TTL), (plan[1][0], 0, _WINDOW_TTL)]  # this minute's requests and tokens
         values = self.store.incr_many(changes + reads)[len(changes):]
-        usage = Usage(req_minute=values[0], tok_minute=values[1], req_day=0, tok_day=0, img_minute=0, quota_used=0)
         if not any(k.lower() == "x-ratelimit-limit-requests" for k, _ in reply.headers):
             before = call.meta.get("rate_limits")
             if before is not None and before[0] == model:
                 limits = before[1]
             else:
                 limits, _ = self.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)
-            reply.headers.extend(self.headers(limits, usage).items())
+            reply.headers.extend(self._headers(limits, values[0], values[1], self.clock.now()).items())
 
     def _snapshot(self, call: "Call", reply: Reply) -> None:
         present = {k.lower() for k, _ in reply.headers}
@@ -371,15 +340,6 @@ class Limiter:
     def counted_model(self, model: str) -> str:
         """The model name counters are kept under: a known model, or ``-`` (names from requests never become keys)."""
         return model if model and model in self.engine.catalog else "-"
-
-
-def _overlay(values: dict[str, int], source: Mapping[str, Any], family: str) -> None:
-    for name in ("rpm", "tpm", "rpd", "tpd", "ipm"):
-        value = source.get(name)
-        if isinstance(value, dict):  # per family, as in the tier table
-            value = value.get(family)
-        if value is not None:
-            values[name] = int(value)
 
 
 def _model(call: "Call", known_only: bool = True) -> str:

@@ -66,6 +66,21 @@ def test_usage_is_per_project_and_per_key(mock):
     assert sum(r.num_model_requests for r in _results(only)) == 1
 
 
+def test_a_reset_within_the_same_second_starts_the_organization_over(mock):
+    # The recorder remembers which organizations, keys and usage groups it has already written (the clock is
+    # frozen, so every call falls in one second): a reset must make it write them again.
+    _chat(mock.client, "before the reset")
+    mock.engine.reset()
+    _chat(mock.client, "after the reset")
+    a = admin(mock)
+    page = a.admin.organization.usage.completions(start_time=int(FROZEN_AT) - DAY, group_by=["project_id", "api_key_id"])
+    rows = _results(page)
+    assert len(rows) == 1 and rows[0].num_model_requests == 1
+    default = next(p for p in a.admin.organization.projects.list() if p.name == "Default project")
+    keys = list(a.admin.organization.projects.api_keys.list(default.id))
+    assert [k.id for k in keys] == [rows[0].api_key_id] and keys[0].last_used_at == int(FROZEN_AT)
+
+
 def test_streams_are_counted_when_they_end(mock):
     stream = mock.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "stream it"}],
                                                  stream=True, stream_options={"include_usage": True})

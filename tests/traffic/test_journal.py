@@ -113,3 +113,25 @@ def test_nothing_grows_without_bound_over_10000_requests():
     assert c2 <= store.SWEEP_AT * 2 and c2 <= c1 * 2
     assert o2 - o1 < 2_000, f"{o2 - o1} more live objects after the second 5,000 requests"
     assert journal.subscriber_count == 0 and len(engine.traffic.faults.rules()) == 1
+
+
+def test_an_entry_read_while_its_stream_runs_shows_every_frame_redacted_in_order():
+    # The journal keeps raw bytes and redacts them when read: a read half way, then the rest, must agree.
+    from mockapi.core.results import Reply
+
+    engine = make_engine()
+    journal = engine.traffic.journal
+    secret = SECRETS[0]
+    frames = [f"data: {i} {secret}\n\n".encode() for i in range(6)]
+    reply = Reply(200, [("x-request-id", "req_midway"), ("authorization", f"Bearer {secret}")], stream=iter(frames))
+    journal.observe(Request("POST", "/v1/chat/completions", {"authorization": f"Bearer {secret}"},
+                            f'{{"key": "{secret}"}}'.encode(), f"token={secret}"), None, reply)
+    entry = journal.get("req_midway")
+    for _ in range(3):
+        next(reply.stream)
+    assert entry.frames == [f"data: {i} sk-proj-****r678\n\n" for i in range(3)]
+    for _ in reply.stream:
+        pass
+    assert entry.frames == [f"data: {i} sk-proj-****r678\n\n" for i in range(6)] and entry.done
+    dumped = json.dumps(entry.to_dict())
+    assert secret not in dumped and dumped.count("sk-proj-****r678") == 6 + 2 + 1 + 1  # frames, both headers, body, query

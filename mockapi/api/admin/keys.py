@@ -174,8 +174,8 @@ def delete_project_key(repo: Repo, project_id: str, key_id: str) -> dict[str, An
     return key
 
 
-def seen_in_traffic(repo: Repo, organization: str, project_id: str, secret: str) -> str:
-    """The id of the key ``secret`` (listed in its project from now on); called by the usage recorder."""
+def seen_in_traffic(repo: Repo, organization: str, project_id: str, secret: str, now: int | None = None) -> str:
+    """The id of the key ``secret`` (listed in its project from now on, used at ``now``); called by the usage recorder."""
     known = repo.store.get(repo.tenant, KEY_INDEX, secret_digest(secret))  # reads without copies: this runs on every model call
     if known is not None:
         key_id = known["key_id"]
@@ -184,7 +184,8 @@ def seen_in_traffic(repo: Repo, organization: str, project_id: str, secret: str)
         _index(repo, secret, key_id, project_id)
     kind = f"{PROJECT_KEY}:{project_id}"
     stored = repo.store.get(repo.tenant, kind, key_id)
-    now = repo.now()
+    if now is None:
+        now = repo.now()
     if stored is not None and stored.get("last_used_at") == now:
         return key_id
     key = None if stored is None else dict(stored)

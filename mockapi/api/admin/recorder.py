@@ -11,14 +11,16 @@ or else as the tokens it charged the rate limiter.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from typing import TYPE_CHECKING, Any, Iterator
 
 from mockapi.core.determinism import digest
 from mockapi.core.jsonutil import loads
+from mockapi.core.store import MemoryStore
 
-from .access import is_admin_key, org_repo, organization_of, presented_key
+from .access import is_admin_key, org_repo, org_tenant, organization_of, presented_key
 from .keys import seen_in_traffic
 from .projects import default_project_id, ensure_organization
 
@@ -35,34 +37,60 @@ KIND_OF_OPERATION = {
     "createSpeech": "audio_speeches", "createTranscription": "audio_transcriptions", "createTranslation": "audio_transcriptions",
 }
 IMAGE_SOURCE = {"createImage": "image.generation", "createImageEdit": "image.edit", "createImageVariation": "image.variation"}
+GROUP_FIELDS = ("kind", "start", "project_id", "model", "api_key_id", "source", "size")  # what one group of counters is
 COUNTERS = ("num_model_requests", "input_tokens", "output_tokens", "input_cached_tokens", "images", "characters", "seconds")
+
+
+class Memo:
+    """What the recorder has already written to its engine's store, so the next call of the same key skips the reads.
+
+    ``keys``: (organization tenant, project, secret) -> (the second its key was marked used, its key id); the
+    organization was made then too. ``groups``: (organization tenant, group id) whose usage index entry exists.
+    Neither projects nor index entries are ever deleted but by a reset, and every reset of a store private to this
+    process goes through ``engine.reset``, whose hook forgets it all; so a memo serves only a :class:`MemoryStore`
+    (a shared store may be reset by another worker). Bounded: a full memo starts over.
+    """
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[str, str, str], tuple[int, str | None]] = {}
+        self.groups: set[tuple[str, str]] = set()
+
+    def forget(self, store: Any = None, tenant: str | None = None) -> None:
+        """Forget everything (a reset hook: any tenant's reset may drop an organization's objects)."""
+        self.keys, self.groups = {}, set()
 
 
 def install(engine: "Engine") -> None:
     """Register the recorder as an observer of ``engine``."""
-    engine.observers.append(observe)
+    memo = Memo() if isinstance(engine.store, MemoryStore) else None
+    if memo is not None:
+        engine.reset_hooks.append(memo.forget)
+    engine.observers.append(functools.partial(observe, memo=memo))
 
 
-def observe(request: "Request", call: "Call | None", reply: "Reply") -> None:
+def observe(request: "Request", call: "Call | None", reply: "Reply", memo: Memo | None = None) -> None:
     """Count one finished exchange (a stream: once it has been read to its end); never fails the exchange."""
     try:
-        _observe(call, reply)
+        _observe(call, reply, memo)
     except Exception:  # counting is bookkeeping: a failure is logged, the caller still gets its answer
         logging.getLogger("mockapi").exception("the usage recorder failed")
 
 
-def _observe(call: "Call | None", reply: "Reply") -> None:
+def _observe(call: "Call | None", reply: "Reply", memo: Memo | None) -> None:
     if call is None or reply.status >= 400 or call.op.operation_id not in KIND_OF_OPERATION:
         return
-    if is_admin_key(presented_key(call.request.headers), call.settings.keys):
+    secret = presented_key(call.request.headers)
+    if is_admin_key(secret, call.settings.keys):
         return  # admin keys cannot call models
     if reply.stream is not None and reply.body in (b"", None):
-        reply.stream = _counting(call, reply.stream)
+        reply.stream = _counting(call, reply.stream, secret, memo)
         return
-    record(call, _usage_of_body(reply))
+    record(call, _usage_of_body(reply), secret, memo)
 
 
-def _counting(call: "Call", stream: Iterator[Any]) -> Iterator[Any]:
+def _counting(call: "Call", stream: Iterator[Any], secret: str, memo: Memo | None) -> Iterator[Any]:
     found: dict[str, int] | None = None
     try:
         for chunk in stream:
@@ -71,7 +99,7 @@ def _counting(call: "Call", stream: Iterator[Any]) -> Iterator[Any]:
             yield chunk
     finally:
         try:
-            record(call, found)
+            record(call, found, secret, memo)
         except Exception:
             logging.getLogger("mockapi").exception("the usage recorder failed")
 
@@ -122,8 +150,11 @@ def _tokens(usage: Any) -> dict[str, int] | None:
             "input_cached_tokens": int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0}
 
 
-def record(call: "Call", tokens: dict[str, int] | None) -> None:
-    """Add one request and its tokens to the organization's counters for this minute."""
+def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = None, memo: Memo | None = None) -> None:
+    """Add one request and its tokens to the organization's counters for this minute.
+
+    ``secret``: the key the request presented (read from its headers when not given).
+    """
     kind = KIND_OF_OPERATION[call.op.operation_id]
     body = call.body if isinstance(call.body, dict) else {}
     counts = dict(tokens or _tokens(call.meta.get("usage")) or {"input_tokens": call.charged_tokens})
@@ -133,38 +164,55 @@ def record(call: "Call", tokens: dict[str, int] | None) -> None:
     elif kind == "images":
         n = str(body.get("n") or 1)  # a form sends text; level schema lets "null" through
         counts.setdefault("images", int(n) if n.isdigit() else 1)
-    organization = organization_of(call.request.headers, call.key.organization)
-    repo = org_repo(call)
-    ensure_organization(repo, organization)
-    project = call.request.headers.get("openai-project") or call.key.project or default_project_id(call.seed, organization)
-    secret = presented_key(call.request.headers)
-    key_id = seen_in_traffic(repo, organization, project, secret) if secret else None
+    headers = call.request.headers
+    organization = organization_of(headers, call.key.organization)
+    tenant = org_tenant(organization)
+    project = headers.get("openai-project") or call.key.project or default_project_id(call.seed, organization)
+    if secret is None:
+        secret = presented_key(headers)
+    now = call.clock.timestamp()
+    seen = memo.keys.get((tenant, project, secret)) if memo is not None else None
+    if seen is not None and seen[0] == now:  # this second's call already made the organization and marked the key
+        key_id = seen[1]
+    else:
+        repo = org_repo(call)
+        ensure_organization(repo, organization)
+        key_id = seen_in_traffic(repo, organization, project, secret, now) if secret else None
+        if memo is not None:
+            if len(memo.keys) >= Memo.LIMIT:
+                memo.forget()
+            memo.keys[(tenant, project, secret)] = (now, key_id)
     minute = int(call.clock.now() // 60) * 60
     model = body.get("model") or call.meta.get("model")  # multipart operations may leave theirs in call.meta
-    group = {"kind": kind, "start": minute, "project_id": project, "model": model if isinstance(model, str) else None,
-             "api_key_id": key_id, "source": IMAGE_SOURCE.get(call.op.operation_id), "size": body.get("size")}
+    group = (kind, minute, project, model if isinstance(model, str) else None, key_id,
+             IMAGE_SOURCE.get(call.op.operation_id), body.get("size"))
     group_id = _group_id(group)
-    if repo.store.get(repo.tenant, USAGE_INDEX, group_id) is None:
-        repo.put(USAGE_INDEX, {"id": group_id, **group})
-    call.store.incr_many([(f"{repo.tenant}:usage:{group_id}:{name}", int(value), FOREVER)
-                          for name, value in counts.items() if name in COUNTERS and value])
+    if memo is None or (tenant, group_id) not in memo.groups:
+        if call.store.get(tenant, USAGE_INDEX, group_id) is None:
+            org_repo(call).put(USAGE_INDEX, {"id": group_id, **dict(zip(GROUP_FIELDS, group))})
+        if memo is not None:
+            if len(memo.groups) >= Memo.LIMIT:
+                memo.forget()
+            memo.groups.add((tenant, group_id))
+    prefix = f"{tenant}:usage:{group_id}:"
+    call.store.incr_many([(prefix + name, int(value), FOREVER) for name, value in counts.items() if name in COUNTERS and value])
 
 
 _GROUP_IDS: dict[tuple[Any, ...], str] = {}
 _GROUP_IDS_MAX = 4096
 
 
-def _group_id(group: dict[str, Any]) -> str:
-    """``digest(group)``, remembered: the same few groups (one per minute, model and key) recur on every call."""
+def _group_id(group: tuple[Any, ...]) -> str:
+    """The digest of a group (its ``GROUP_FIELDS`` values), remembered: the same few groups recur on every call."""
     try:
-        key = (*group.values(), type(group.get("size")))  # the caller's size: 1, 1.0 and True digest apart
+        key = (*group, type(group[-1]))  # the caller's size: 1, 1.0 and True digest apart
         found = _GROUP_IDS.get(key)
     except TypeError:  # an unhashable value (a malformed ``size``): digest it afresh
-        return digest(group)
+        return digest(dict(zip(GROUP_FIELDS, group)))
     if found is None:
         if len(_GROUP_IDS) >= _GROUP_IDS_MAX:
             _GROUP_IDS.clear()
-        found = _GROUP_IDS[key] = digest(group)
+        found = _GROUP_IDS[key] = digest(dict(zip(GROUP_FIELDS, group)))
     return found
 
 
