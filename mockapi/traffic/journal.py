@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from mockapi.core.results import Cut, Pause, Reply
 
-from .redaction import SECRET_HEADERS, known_secrets, mask, redact, redact_cached, redact_header, redact_header_cached
+from .redaction import (
+    SECRET_HEADERS,
+    known_secrets,
+    mask,
+    redact,
+    redact_cached,
+    redact_header,
+    redact_header_cached,
+)
 
 __all__ = ["SECRET_HEADERS", "Entry", "Journal", "mask", "redact", "redact_header"]  # redaction's home: .redaction
 
