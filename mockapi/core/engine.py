@@ -243,7 +243,7 @@ class Engine:
         level = request.headers.get(VALIDATION_HEADER) or self.settings.validation
         if level not in ("faithful", "schema"):
             raise InvalidRequestError(f"{VALIDATION_HEADER} must be 'faithful' or 'schema', not {level!r}", param=None)
-        query = dict(parse_qsl(request.query, keep_blank_values=True))
+        query = dict(parse_qsl(request.query, keep_blank_values=True)) if request.query else {}
         validate_query(op, query, faithful=level == "faithful")  # `order=sideways`: both levels; `limit=0`: faithful
         body = self._parse_body(request, op)
         call = Call(self, request, op, params, query, body, tenant, key, level == "faithful", request_id)

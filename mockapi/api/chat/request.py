@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,19 +46,28 @@ class ChatRequest:
                 tools.append(ToolSpec(fn.get("name", ""), fn.get("description") or "", fn.get("parameters")))
         return cls(body, tools, legacy)
 
-    @functools.cached_property
+    # Read by the rules, the reply, the overrides and the usage: worked out once per request, on first use.
+    # (Plain attributes, not functools.cached_property: in Python 3.11 it takes a lock on every first access.)
+    _messages: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    _turns: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    _prompt: int | None = field(default=None, repr=False, compare=False)
+
+    @property
     def messages(self) -> list[dict[str, Any]]:
         """The conversation."""
-        return list(self.body.get("messages") or [])
+        if self._messages is None:
+            self._messages = list(self.body.get("messages") or [])
+        return self._messages
 
     def user_turns(self) -> list[str]:
         """The text of every user message, in order."""
         return list(self._user_turns)
 
-    @functools.cached_property
+    @property
     def _user_turns(self) -> tuple[str, ...]:
-        # read by the rules, the reply and the overrides: once per request
-        return tuple(text_of(m.get("content")) for m in self.messages if m.get("role") == "user")
+        if self._turns is None:
+            self._turns = tuple(text_of(m.get("content")) for m in self.messages if m.get("role") == "user")
+        return self._turns
 
     def last_user_text(self) -> str:
         """The last user message's text."""
@@ -119,10 +127,11 @@ class ChatRequest:
 
     def prompt_tokens(self) -> int:
         """Prompt tokens: per-message overhead, text, images and tool definitions."""
-        return self._prompt_tokens
+        if self._prompt is None:
+            self._prompt = self._count_prompt_tokens()
+        return self._prompt
 
-    @functools.cached_property
-    def _prompt_tokens(self) -> int:  # the length rules and the usage both ask: counted once
+    def _count_prompt_tokens(self) -> int:
         total = 3
         for message in self.messages:
             total += 3
