@@ -162,15 +162,30 @@ class Journal:
             return "-"
 
     def _capture(self, entry: Entry, chunks: Iterator[Any], started: float) -> Iterator[Any]:
+        # Runs for every chunk of every stream: once ``max_frames`` are kept, the rest are only counted
+        # (not decoded nor redacted, only to be dropped).
+        frames = entry.frames
+        chunks = iter(chunks)
         try:
             for chunk in chunks:
+                if len(frames) >= entry.max_frames:
+                    chunks = itertools.chain((chunk,), chunks)
+                    break
                 if isinstance(chunk, bytes):
-                    entry.truncated |= len(chunk) > MAX_FRAME
-                    self._frame(entry, _text(chunk, MAX_FRAME, self.known))
+                    if len(chunk) > MAX_FRAME:
+                        entry.truncated = True
+                        self._frame(entry, _text(chunk, MAX_FRAME, self.known))
+                    else:
+                        self._frame(entry, redact(chunk.decode("utf-8", errors="replace"), self.known))
                 elif isinstance(chunk, Cut):
                     self._frame(entry, f"[connection dropped: {chunk.reason}]")
                 elif not isinstance(chunk, Pause):
                     self._frame(entry, repr(chunk)[:MAX_FRAME])
+                yield chunk
+            for chunk in chunks:  # the frame bound was reached: what is left is counted, not kept
+                if not isinstance(chunk, Pause):
+                    entry.frames_dropped += 1
+                    entry.truncated = True
                 yield chunk
         finally:
             entry.done = True
