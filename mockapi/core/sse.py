@@ -23,6 +23,22 @@ def comment(text: str = "") -> bytes:
     return b": " + text.encode() + b"\n\n"
 
 
+class Framed:
+    """Stream events that are frames already (bytes from this module): the engine sends them as they are.
+
+    A handler's :class:`~mockapi.core.results.Stream` may carry these as its events; the engine then adds
+    no work per event (a chat stream has one per token).
+    """
+
+    __slots__ = ("frames",)
+
+    def __init__(self, frames: Iterable[bytes]) -> None:
+        self.frames = frames
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.frames)
+
+
 class _Hole(str):
     """The type of :data:`HOLE`: no value a caller sends can be this very object."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any, Iterator
 
@@ -53,7 +54,7 @@ def completion(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, 
 
 
 def chunks(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, *, include_usage: bool,
-           r: random.Random, reasoning_tokens: int = 0) -> Iterator[bytes]:
+           r: random.Random, reasoning_tokens: int = 0) -> sse.Framed:
     """The chunk events as SSE frames: role first, deltas, a finish chunk per choice, then the usage chunk.
 
     Every chunk repeats the same head (id, created, model, fingerprint): it is encoded once, in a
@@ -63,18 +64,20 @@ def chunks(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, *, i
     if include_usage:
         base["usage"] = None
     streams = [_choice_frames(c, r, base) for c in choices]
-    if len(streams) == 1:
-        yield from streams[0]
-    else:  # Choices are interleaved, as the real API does for n > 1.
-        while streams:
-            for stream in list(streams):
-                item = next(stream, None)
-                if item is None:
-                    streams.remove(stream)
-                    continue
-                yield item
-    if include_usage:
-        yield sse.frame({**base, "choices": [], "usage": usage(prompt_tokens, choices, reasoning_tokens)})
+    frames = streams[0] if len(streams) == 1 else _interleaved(streams)
+    ending = [sse.frame({**base, "choices": [], "usage": usage(prompt_tokens, choices, reasoning_tokens)})] if include_usage else []
+    return sse.Framed(itertools.chain(frames, ending))
+
+
+def _interleaved(streams: list[Iterator[bytes]]) -> Iterator[bytes]:
+    """Choices take turns, one chunk each, as the real API does for n > 1."""
+    while streams:
+        for stream in list(streams):
+            item = next(stream, None)
+            if item is None:
+                streams.remove(stream)
+                continue
+            yield item
 
 
 def _choice_frames(choice: Choice, r: random.Random, base: dict[str, Any]) -> Iterator[bytes]:
