@@ -327,15 +327,14 @@ class Engine:
 
     def encode_stream(self, stream: Stream) -> Iterator[Chunk]:
         """Frame a stream's events with the one SSE encoder and its dialect's terminator."""
-        for event in stream.events:
-            if isinstance(event, Event):
-                yield sse.frame(event.data, event.name)
-            else:
-                yield event  # a Pause or pre-encoded bytes (fault injection)
-        dialect = self.contract.stream_dialects.get(stream.dialect, {})
-        terminator = dialect.get("terminator")
-        if terminator:
-            yield terminator.encode()
+        terminator = self.contract.stream_dialects.get(stream.dialect, {}).get("terminator")
+        ending = (terminator.encode(),) if terminator else ()
+        events = stream.events
+        if isinstance(events, sse.Framed):  # frames already: passed on in C, no Python per event
+            return itertools.chain(events.frames, ending)
+        # An Event is framed here; anything else (a Pause, pre-encoded bytes of a fault) is passed on.
+        framed = (sse.frame(e.data, e.name) if isinstance(e, Event) else e for e in events)
+        return itertools.chain(framed, ending)
 
     def error_reply(self, error: MockAPIError) -> Reply:
         """The OpenAI-shaped error reply for ``error``."""

@@ -246,15 +246,21 @@ class Journal:
             return "-"
 
     def _capture(self, entry: Entry, chunks: Iterator[Any], started: float) -> Iterator[Any]:
-        frames = entry._frames  # raw bytes kept as they are: redacted when read (Entry.frames)
+        # Runs for every chunk of every stream: frames are kept raw (redacted when read, Entry.frames), and once
+        # ``max_frames`` are kept the rest are only counted.
+        frames = entry._frames
+        chunks = iter(chunks)
         try:
             for chunk in chunks:
+                if len(frames) >= entry.max_frames:
+                    chunks = itertools.chain((chunk,), chunks)
+                    break
                 if isinstance(chunk, bytes):
                     size = len(chunk)
                     if size > MAX_FRAME:  # rare: cut (and so redacted) now
                         entry.truncated = True
                         self._frame(entry, _text(chunk[:MAX_FRAME], size, self.known))
-                    elif len(frames) < entry.max_frames and entry.size + size <= entry.max_stream_bytes:
+                    elif entry.size + size <= entry.max_stream_bytes:
                         self._keep(entry, chunk, size)
                     else:  # the entry is full: the rest is only counted
                         entry.frames_dropped += 1
@@ -263,6 +269,11 @@ class Journal:
                     self._frame(entry, f"[connection dropped: {chunk.reason}]")
                 elif not isinstance(chunk, Pause):
                     self._frame(entry, repr(chunk)[:MAX_FRAME])
+                yield chunk
+            for chunk in chunks:  # the frame bound was reached: what is left is counted, not kept
+                if not isinstance(chunk, Pause):
+                    entry.frames_dropped += 1
+                    entry.truncated = True
                 yield chunk
         finally:
             entry.done = True

@@ -5,8 +5,8 @@ call adds its requests and tokens to counters in the store, per organization, pr
 kind (completions, embeddings, ...) and minute of the mock's clock. The counters are the store's
 (``incr``), so workers sharing a Redis store share them; a small index object per counter group lets the
 usage endpoints find them. Tokens are the ones the answer reported (its ``usage``); a stream is counted
-when it ends, from its usage event, or else from the usage its operation left in ``call.meta["usage"]``,
-or else as the tokens it charged the rate limiter.
+when it ends, from the usage its operation left in ``call.meta["usage"]`` (the usage its stream reports,
+so its frames need no reading), or else from its usage event, or else as the tokens it charged the rate limiter.
 """
 
 from __future__ import annotations
@@ -93,6 +93,11 @@ def _observe(call: "Call | None", reply: "Reply", memo: Memo | None) -> None:
 def _counting(call: "Call", stream: Iterator[Any], secret: str, memo: Memo | None) -> Iterator[Any]:
     found: dict[str, int] | None = None
     try:
+        if call.meta.get("usage") is not None:
+            # The operation left the usage its stream reports (Chat Completions): nothing to look for in
+            # the frames, which is most of what this wrapper would cost per chunk.
+            yield from stream
+            return
         for chunk in stream:
             if isinstance(chunk, (bytes, bytearray)) and b'"usage"' in chunk:
                 found = _usage_in_frames(bytes(chunk)) or found

@@ -64,7 +64,7 @@ def create_chat_completion(call: Call) -> Any:
     reasoning = _reasoning_tokens(call, model, choices)
     call.charged_tokens = prompt_tokens + sum(c.completion_tokens for c in choices) + reasoning
     body = render.completion(head, choices, prompt_tokens, reasoning)
-    call.meta["usage"] = body["usage"]  # what the usage recorder counts for a stream that does not report it
+    call.meta["usage"] = body["usage"]  # what the usage recorder counts for a stream (the same as its usage chunk)
     if call.body.get("store"):
         _store(call, body)
     if call.body.get("stream"):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any, Iterator
 
 from mockapi.content.tools import split_fragments
-from mockapi.core.results import Event
+from mockapi.core import sse
 
 from . import audio as chat_audio
 from .generate import Choice
@@ -53,58 +54,70 @@ def completion(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, 
 
 
 def chunks(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, *, include_usage: bool,
-           r: random.Random, reasoning_tokens: int = 0) -> Iterator[Event]:
-    """The chunk events: role first, deltas, a finish chunk per choice, then the usage chunk."""
+           r: random.Random, reasoning_tokens: int = 0) -> sse.Framed:
+    """The chunk events as SSE frames: role first, deltas, a finish chunk per choice, then the usage chunk.
+
+    Every chunk repeats the same head (id, created, model, fingerprint): it is encoded once, in a
+    template, and each frame encodes only its choice (see :class:`mockapi.core.sse.Template`).
+    """
     base = {**head, "object": "chat.completion.chunk"}
     if include_usage:
         base["usage"] = None
+    streams = [_choice_frames(c, r, base) for c in choices]
+    frames = streams[0] if len(streams) == 1 else _interleaved(streams)
+    ending = [sse.frame({**base, "choices": [], "usage": usage(prompt_tokens, choices, reasoning_tokens)})] if include_usage else []
+    return sse.Framed(itertools.chain(frames, ending))
 
-    def chunk(choice_index: int, delta: dict[str, Any], finish: str | None = None, logprobs: Any = None) -> Event:
-        return Event({**base, "choices": [{"index": choice_index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}]})
 
-    streams = [_choice_deltas(c, r) for c in choices]
-    # Choices are interleaved, as the real API does for n > 1.
+def _interleaved(streams: list[Iterator[bytes]]) -> Iterator[bytes]:
+    """Choices take turns, one chunk each, as the real API does for n > 1."""
     while streams:
         for stream in list(streams):
             item = next(stream, None)
             if item is None:
                 streams.remove(stream)
                 continue
-            yield chunk(*item)
-    if include_usage:
-        yield Event({**base, "choices": [], "usage": usage(prompt_tokens, choices, reasoning_tokens)})
+            yield item
 
 
-def _choice_deltas(choice: Choice, r: random.Random) -> Iterator[tuple[int, dict[str, Any], str | None, Any]]:
+def _choice_frames(choice: Choice, r: random.Random, base: dict[str, Any]) -> Iterator[bytes]:
+    """One choice's chunks, encoded (the seeded fragments are cut as each part is reached, as before)."""
     i = choice.index
-    first: dict[str, Any] = {"role": "assistant", "content": "" if choice.content is not None or not (choice.tool_calls or choice.function_call or choice.audio) else None,
-                             "refusal": None}
-    yield i, first, None, None
+    one = sse.Template({**base, "choices": [sse.HOLE]})
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, logprobs: Any = None) -> bytes:
+        return one.frame({"index": i, "delta": delta, "logprobs": logprobs, "finish_reason": finish})
+
+    yield chunk({"role": "assistant", "content": "" if choice.content is not None or not (choice.tool_calls or choice.function_call or choice.audio) else None,
+                 "refusal": None})
     if choice.refusal:
         for piece in split_fragments(choice.refusal, r, 3, 12):
-            yield i, {"refusal": piece}, None, None
+            yield chunk({"refusal": piece})
     if choice.audio:
         for delta in chat_audio.deltas(choice.audio, choice.tokens):
-            yield i, delta, None, None
-        yield i, {}, choice.finish_reason, None
+            yield chunk(delta)
+        yield chunk({}, choice.finish_reason)
         return
-    for k, token in enumerate(choice.tokens):
-        logprobs = {"content": [choice.logprobs[k]], "refusal": None} if choice.logprobs is not None else None
-        yield i, {"content": token}, None, logprobs
+    if choice.logprobs is None:  # the bulk of a stream: one frame per token, only the token encoded
+        content = sse.Template({**base, "choices": [{"index": i, "delta": {"content": sse.HOLE}, "logprobs": None, "finish_reason": None}]})
+        yield from content.frames(choice.tokens)
+    else:
+        for k, token in enumerate(choice.tokens):
+            yield chunk({"content": token}, None, {"content": [choice.logprobs[k]], "refusal": None})
     if choice.annotations:
-        yield i, {"annotations": choice.annotations}, None, None
+        yield chunk({"annotations": choice.annotations})
     for index, call in enumerate(choice.tool_calls):
         if call["type"] == "custom":
-            yield i, {"tool_calls": [{"index": index, "id": call["id"], "type": "custom", "custom": {"name": call["custom"]["name"], "input": ""}}]}, None, None
+            yield chunk({"tool_calls": [{"index": index, "id": call["id"], "type": "custom", "custom": {"name": call["custom"]["name"], "input": ""}}]})
             for piece in split_fragments(call["custom"]["input"], r):
-                yield i, {"tool_calls": [{"index": index, "custom": {"input": piece}}]}, None, None
+                yield chunk({"tool_calls": [{"index": index, "custom": {"input": piece}}]})
             continue
         fn = call["function"]
-        yield i, {"tool_calls": [{"index": index, "id": call["id"], "type": "function", "function": {"name": fn["name"], "arguments": ""}}]}, None, None
+        yield chunk({"tool_calls": [{"index": index, "id": call["id"], "type": "function", "function": {"name": fn["name"], "arguments": ""}}]})
         for piece in split_fragments(fn["arguments"], r):
-            yield i, {"tool_calls": [{"index": index, "function": {"arguments": piece}}]}, None, None
+            yield chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
     if choice.function_call:
-        yield i, {"function_call": {"name": choice.function_call["name"], "arguments": ""}}, None, None
+        yield chunk({"function_call": {"name": choice.function_call["name"], "arguments": ""}})
         for piece in split_fragments(choice.function_call["arguments"], r):
-            yield i, {"function_call": {"arguments": piece}}, None, None
-    yield i, {}, choice.finish_reason, None
+            yield chunk({"function_call": {"arguments": piece}})
+    yield chunk({}, choice.finish_reason)
