@@ -5,7 +5,7 @@ request does not (much). For a CPU-bound single worker, bare CPU / mock CPU per 
 ratio it would reach with a core to itself. Scenarios as in ``bench/run.py`` (varied bodies, c=32, rate
 limits counted but not enforced); servers: the bare endpoint and ``mockapi serve``.
 
-Usage: python bench/server_cpu.py [chat|responses|stream|models ...] [--duration SECONDS] [--tree DIR]
+Usage: python bench/server_cpu.py [chat|responses|stream|models|model ...] [--duration SECONDS] [--tree DIR]
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 from bench.run import KEY, RESPONSES_TOOL, STREAM, VARIED_CHAT, free_port, start  # noqa: E402
 
 SCENARIOS = {"chat": ("/v1/chat/completions", VARIED_CHAT), "responses": ("/v1/responses", RESPONSES_TOOL),
-             "stream": ("/v1/chat/completions", STREAM), "models": ("/v1/models", None)}
+             "stream": ("/v1/chat/completions", STREAM), "models": ("/v1/models", None),
+             "model": ("/v1/models/gpt-4o-mini", None)}  # the smallest answer: what every request costs the mock
 
 
 def cpu_seconds(pid: int, tree: bool = False) -> float:

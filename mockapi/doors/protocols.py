@@ -111,4 +111,7 @@ else:
 def uvicorn_options(limits: RequestLimits) -> dict[str, Any]:
     """The uvicorn settings every server of the mock uses: its protocol class and the idle-connection timeout."""
     return {"http": HttpTools or H11, "timeout_keep_alive": limits.keep_alive_timeout,
-            "h11_max_incomplete_event_size": 64 * 1024}  # oversized headers (h11): an OpenAI-shaped 400 too
+            "h11_max_incomplete_event_size": 64 * 1024,  # oversized headers (h11): an OpenAI-shaped 400 too
+            # The mock reads neither the client's address nor the scheme, so uvicorn's X-Forwarded-* rewriting
+            # (a middleware walking every request's headers) would be work for nothing.
+            "proxy_headers": False}
