@@ -52,9 +52,26 @@ def rng(*parts: Any) -> random.Random:
 _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
+_HEX = "0123456789abcdef"
+# Two base-62 digits at a time: entry d0 + 62 * d1 is alphabet[d0] + alphabet[d1] (the low digit first).
+_ALNUM_PAIRS = tuple(low + high for high in _ALNUM for low in _ALNUM)
+
+
 def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) -> str:
     """A deterministic object id with the real prefix, e.g. ``chatcmpl-…`` or ``call_…``."""
-    number = int(digest("id", prefix, *parts, size=32), 16)
+    hexdigest = digest("id", prefix, *parts, size=32)
+    if alphabet == _HEX and 0 <= length <= 64:
+        # The base-16 digits least significant first, as the loop below makes them, without a divmod each.
+        return prefix + hexdigest[::-1][:length]
+    number = int(hexdigest, 16)
+    if alphabet == _ALNUM and length >= 0:
+        pairs = []
+        for _ in range(length >> 1):
+            number, index = divmod(number, 3844)
+            pairs.append(_ALNUM_PAIRS[index])
+        if length & 1:
+            pairs.append(_ALNUM[number % 62])
+        return prefix + "".join(pairs)
     base = len(alphabet)
     chars = []
     for _ in range(length):
