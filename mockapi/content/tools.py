@@ -19,11 +19,11 @@ from .custom_input import custom_input
 from .prompt_values import fill
 from .understanding import (
     Facts,
-    concepts_of_prompt,
-    concepts_of_tool,
     facts,
+    prompt_concepts,
     stem,
     stems,
+    tool_concepts,
 )
 
 # Words too common in tool names, descriptions and prompts to say which tool a prompt means.
@@ -57,17 +57,40 @@ class PlannedCall:
     arguments: str
 
 
-def _meaningful(text: str) -> set[str]:
-    """The stems of ``text`` that can say which tool is meant (no common or one- and two-letter words)."""
-    return {w for w in stems(text) - _COMMON if len(w) > 2}
+def _meaningful(stemmed: set[str]) -> set[str]:
+    """The stems that can say which tool is meant (no common or one- and two-letter words)."""
+    return {w for w in stemmed - _COMMON if len(w) > 2}
+
+
+class _Said:
+    """What a prompt says that relevance reads, stemmed once however many tools it is scored against."""
+
+    def __init__(self, prompt: str) -> None:
+        self.stems = stems(prompt)
+        self.meaningful = _meaningful(self.stems)
+        self._concepts: set[str] | None = None
+
+    @property
+    def concepts(self) -> set[str]:
+        """The concepts the prompt asks about (read only when a tool has one)."""
+        if self._concepts is None:
+            self._concepts = prompt_concepts(self.stems)
+        return self._concepts
 
 
 def relevance(tool: ToolSpec, prompt: str) -> int:
     """How strongly the prompt refers to the tool: name words x2, a shared concept x2, description words."""
-    said = _meaningful(prompt)
-    name_hits = len(_meaningful(tool.name) & said)
-    desc_hits = len((_meaningful(tool.description) - _meaningful(tool.name)) & said)
-    concept = bool(concepts_of_tool(tool.name + " " + tool.description) & concepts_of_prompt(prompt))
+    return _relevance(tool, _Said(prompt))
+
+
+def _relevance(tool: ToolSpec, said: _Said) -> int:
+    name_stems, description_stems = stems(tool.name), stems(tool.description)
+    name_words = _meaningful(name_stems)
+    name_hits = len(name_words & said.meaningful)
+    desc_hits = len((_meaningful(description_stems) - name_words) & said.meaningful)
+    # The words of "name description" are the name's and the description's: a space splits every word.
+    of_tool = tool_concepts(name_stems | description_stems)
+    concept = bool(of_tool and of_tool & said.concepts)
     return 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
 
 
@@ -125,7 +148,8 @@ def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> l
         return []
     if isinstance(choice, str) and choice not in ("auto", "required"):
         return [t for t in tools if t.name == choice]
-    scored = sorted(((relevance(t, prompt), i, t) for i, t in enumerate(tools)), key=lambda x: (-x[0], x[1]))
+    said = _Said(prompt)
+    scored = sorted(((_relevance(t, said), i, t) for i, t in enumerate(tools)), key=lambda x: (-x[0], x[1]))
     chosen = [t for s, _, t in scored if s > 0]
     if choice == "required" and not chosen:
         chosen = [scored[0][2]]

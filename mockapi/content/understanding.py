@@ -23,8 +23,11 @@ _LABEL = re.compile(r"\b(?:a|an|the)\s+((?:[a-z][a-z-]+\s+){0,2}[a-z][a-z-]+?)(?
                     r"tomorrow|today|tonight|and|to|about)\b|[.,!?;]|$)")
 _LABEL_SKIP = frozenset("weather forecast time lot bit way answer question user assistant following same next".split())
 _DATE_WORDS = frozenset((*lexicon.WEEKDAYS, *lexicon.MONTHS))
+_DAY_WORDS = tuple((word, re.compile(rf"\b(?:next\s+|this\s+)?{word}\b")) for word in (*lexicon.RELATIVE_DAYS, *lexicon.WEEKDAYS))
+_MONTH_DAY = re.compile(rf"\b(?:{'|'.join(lexicon.MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b")
 
 
+@lru_cache(maxsize=4096)  # a word's stem never changes and words recur: every prompt and tool name is stemmed
 def stem(word: str) -> str:
     """A crude stem: lower case without common English suffixes, so "sunny", "forecasts" and "raining" meet their roots."""
     w = word.lower().strip("'")
@@ -54,13 +57,21 @@ def _concept_stems() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
 
 def concepts_of_tool(text: str) -> set[str]:
     """The concepts a tool's name and description words belong to."""
-    said = stems(text)
-    return {c for c, (tool, _) in _concept_stems().items() if said & tool}
+    return tool_concepts(stems(text))
 
 
 def concepts_of_prompt(text: str) -> set[str]:
     """The concepts a prompt asks about, by any of their words."""
-    said = stems(text)
+    return prompt_concepts(stems(text))
+
+
+def tool_concepts(said: set[str]) -> set[str]:
+    """:func:`concepts_of_tool` for words already stemmed."""
+    return {c for c, (tool, _) in _concept_stems().items() if said & tool}
+
+
+def prompt_concepts(said: set[str]) -> set[str]:
+    """:func:`concepts_of_prompt` for words already stemmed."""
     return {c for c, (_, prompt) in _concept_stems().items() if said & prompt}
 
 
@@ -178,10 +189,11 @@ def facts(prompt: str) -> Facts:
     without_dates = _ISO_DATE.sub(" ", _EMAIL.sub(" ", prompt))
     out.dates = _ISO_DATE.findall(prompt)
     low = prompt.lower()
-    for word in (*lexicon.RELATIVE_DAYS, *lexicon.WEEKDAYS):
-        for match in re.finditer(rf"\b(?:next\s+|this\s+)?{word}\b", low):
-            out.dates.append(prompt[match.start():match.end()])
-    for match in re.finditer(rf"\b(?:{'|'.join(lexicon.MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b", low):
+    for word, pattern in _DAY_WORDS:
+        if word in low:  # no pattern can match without its word: most prompts name no day
+            for match in pattern.finditer(low):
+                out.dates.append(prompt[match.start():match.end()])
+    for match in _MONTH_DAY.finditer(low):
         out.dates.append(prompt[match.start():match.end()])
     out.dates = sorted(dict.fromkeys(out.dates), key=prompt.find)
     out.times = _TIME.findall(prompt)

@@ -87,11 +87,16 @@ _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 # first), a quarter of the divisions of one digit at a time. The same digits, so the same ids.
 _PAIRS = tuple(_ALNUM[i % 62] + _ALNUM[i // 62] for i in range(62 * 62))
 _FOUR_DIGITS = 62 ** 4
+_HEX = "0123456789abcdef"
 
 
 def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) -> str:
     """A deterministic object id with the real prefix, e.g. ``chatcmpl-…`` or ``call_…``."""
-    number = int(digest("id", prefix, *parts, size=32), 16)
+    hexdigest = digest("id", prefix, *parts, size=32)
+    if alphabet == _HEX and 0 <= length <= 64:
+        # The base-16 digits least significant first, as the loop below makes them, without a divmod each.
+        return prefix + hexdigest[::-1][:length]
+    number = int(hexdigest, 16)
     if alphabet is _ALNUM:
         pieces = []
         for _ in range((length + 3) // 4):

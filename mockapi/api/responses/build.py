@@ -44,7 +44,7 @@ def head(request: ResponsesRequest, response_id: str, created_at: int, *, conver
         "temperature": body.get("temperature", 1.0),
         "text": text,
         "tool_choice": choice,
-        "tools": [_tool_echo(t) for t in body.get("tools") or []],
+        "tools": [_tool_echo(t, request.strict_at.get(i)) for i, t in enumerate(body.get("tools") or [])],
         "top_logprobs": body.get("top_logprobs", 0),
         "top_p": body.get("top_p", 1.0),
         "truncation": body.get("truncation") or "disabled",
@@ -54,11 +54,11 @@ def head(request: ResponsesRequest, response_id: str, created_at: int, *, conver
     }
 
 
-def _tool_echo(tool: dict[str, Any]) -> dict[str, Any]:
+def _tool_echo(tool: dict[str, Any], strict: bool | None) -> dict[str, Any]:
     """A tool as the response lists it (functions gain ``description: null`` when it was left out, and the
     strictness the server settled on when ``strict`` was)."""
     if tool.get("type") == "function":
-        return {"description": None, **tool, "strict": function_strict(tool)}
+        return {"description": None, **tool, "strict": function_strict(tool) if strict is None else strict}
     return dict(tool)
 
 

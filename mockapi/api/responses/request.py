@@ -81,6 +81,9 @@ class ResponsesRequest:
     items: list[dict[str, Any]] = field(default_factory=list)
     functions: list[ToolSpec] = field(default_factory=list)
     hosted: list[dict[str, Any]] = field(default_factory=list)
+    # The strictness the server settled on for each function tool, by its index in ``tools`` (read once:
+    # settling an omitted ``strict`` walks the schema, and the response echoes it).
+    strict_at: dict[int, bool] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> "ResponsesRequest":
@@ -92,16 +95,18 @@ class ResponsesRequest:
             items = [normalise(i) for i in raw or [] if isinstance(i, dict)]
         functions: list[ToolSpec] = []
         hosted: list[dict[str, Any]] = []
-        for tool in body.get("tools") or []:
+        strict_at: dict[int, bool] = {}
+        for i, tool in enumerate(body.get("tools") or []):
             kind = tool.get("type")
             if kind == "function":
-                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), function_strict(tool)))
+                strict = strict_at[i] = function_strict(tool)
+                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), strict))
             elif kind == "custom":
                 # A custom tool's `parameters` slot carries its input format (text or a grammar).
                 functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("format"), False, "custom"))
             else:
                 hosted.append(tool)
-        return cls(body, items, functions, hosted)
+        return cls(body, items, functions, hosted, strict_at)
 
     @property
     def model(self) -> str:

@@ -63,7 +63,8 @@ def create(call: Any) -> Created:
     identity = make_digest(call.id_digest(), chain)  # an identical request says the same, with its own ids
     if identity != ident:
         _own_ids(outcome.output, identity)
-    containers.register_from_output(Repo(call), call.body.get("tools") or [], outcome.output)  # containers.retrieve finds them
+    if request.hosted:  # a code interpreter's containers: containers.retrieve finds them
+        containers.register_from_output(Repo(call), call.body.get("tools") or [], outcome.output)
     now = call.clock.timestamp()
     response_id = make_id("resp_", identity, length=50, alphabet=_HEX)
     final = build.finish(build.head(request, response_id, now, conversation_id=conversation_id,
