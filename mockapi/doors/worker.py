@@ -24,4 +24,5 @@ def _settings_from_env() -> Settings:
 _settings = _settings_from_env()
 install_log_redaction(known_secrets(_settings))  # this process's access log masks keys and the admin token
 app = create_app(_settings)
-settle_heap()  # each worker process built its own app: freeze it there
+if os.environ.get("MOCKAPI_SETTINGS_JSON"):  # a worker of `mockapi serve --workers N` (not a test importing this)
+    settle_heap()  # each worker process built its own app: freeze it there
