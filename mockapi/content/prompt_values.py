@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from mockapi.core.instances import instance
+from mockapi.core.jsonutil import dumps, loads
 
 from . import lexicon
 from .understanding import Facts, enum_stated, facts, stems
@@ -40,12 +41,11 @@ def _valid(schema: dict[str, Any], value: Any) -> bool:
     # jsonschema-rs says "valid" several times faster (as for request bodies: mockapi/core/contract.py); the pure
     # validator has the last word on anything else, so a schema it cannot compile or a "no" is judged as before.
     try:
-        import jsonschema_rs
-
-        if jsonschema_rs.Draft202012Validator(schema).is_valid(value):
-            return True
-    except Exception:  # noqa: BLE001 - no wheel here, or a schema it cannot compile: the pure validator decides
-        pass
+        valid = _compiled(dumps(schema)).is_valid(value)
+    except Exception:  # noqa: BLE001 - no wheel, a schema it cannot compile, a value it cannot read: the pure validator decides
+        valid = False
+    if valid:
+        return True
     try:
         from jsonschema import (
             Draft202012Validator,  # imported on first use: start-up stays cheap
@@ -54,6 +54,14 @@ def _valid(schema: dict[str, Any], value: Any) -> bool:
         return Draft202012Validator(schema).is_valid(value)
     except Exception:  # noqa: BLE001 - a schema the validator cannot read (bad $ref...): trust the values
         return True
+
+
+@lru_cache(maxsize=256)  # by the schema's JSON text: a client sends the same tools and formats again and again
+def _compiled(schema_json: bytes) -> Any:
+    """A jsonschema-rs validator for a schema (compiling one costs far more than asking it)."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(loads(schema_json))
 
 
 _CAMEL = re.compile(r"([a-z])([A-Z])")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable
 
 from . import lexicon
@@ -36,6 +37,7 @@ _STRING_HINTS = (*lexicon.LOCATION_PROPS, "query", "q", "name", "topic", "search
 # A lone string property by one of these names takes the user's request itself: the Agents SDK's
 # agent-as-tool takes ``input``, and a model passes the sub-agent the question it was asked.
 _REQUEST_PROPS = ("input", "question", "prompt", "request", "task")
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # json.dumps with options would build an encoder per call
 
 
 @dataclass(frozen=True)
@@ -84,14 +86,21 @@ def relevance(tool: ToolSpec, prompt: str) -> int:
 
 
 def _relevance(tool: ToolSpec, said: _Said) -> int:
-    name_stems, description_stems = stems(tool.name), stems(tool.description)
-    name_words = _meaningful(name_stems)
+    name_words, description_words, of_tool = _tool_words(tool.name, tool.description)
     name_hits = len(name_words & said.meaningful)
-    desc_hits = len((_meaningful(description_stems) - name_words) & said.meaningful)
-    # The words of "name description" are the name's and the description's: a space splits every word.
-    of_tool = tool_concepts(name_stems | description_stems)
+    desc_hits = len(description_words & said.meaningful)
     concept = bool(of_tool and of_tool & said.concepts)
     return 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
+
+
+@lru_cache(maxsize=512)  # a client sends the same tools with every request
+def _tool_words(name: str, description: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """A tool's meaningful name stems, the description's other meaningful stems, and the tool's concepts."""
+    name_stems, description_stems = stems(name), stems(description)
+    name_words = frozenset(_meaningful(name_stems))
+    # The words of "name description" are the name's and the description's: a space splits every word.
+    description_words = frozenset(_meaningful(description_stems) - name_words)
+    return name_words, description_words, frozenset(tool_concepts(name_stems | description_stems))
 
 
 def _main_string_property(parameters: Any) -> str | None:
@@ -139,7 +148,7 @@ def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None, prompt: 
     value = fill(tool.parameters, facts(prompt), r, focus=focus) if isinstance(tool.parameters, dict) and tool.parameters else {}
     if not isinstance(value, dict):
         value = {}
-    return json.dumps(value, separators=(",", ":"))
+    return _COMPACT.encode(value)
 
 
 def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> list[ToolSpec]:
@@ -159,6 +168,8 @@ def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> l
 def plan_calls(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str, r: random.Random) -> list[PlannedCall]:
     """The calls to make for ``prompt`` under ``tool_choice`` ``choice`` (a mode string or a forced name)."""
     chosen = select(tools, choice, parallel, prompt)
+    if not chosen:
+        return []  # the prompt calls nothing: what it states is not needed
     said = facts(prompt)
     calls: list[PlannedCall] = []
     for tool in chosen:

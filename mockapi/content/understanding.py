@@ -10,7 +10,9 @@ from functools import lru_cache
 
 from . import lexicon
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
+# A word ([A-Za-z][A-Za-z0-9']*) that also ends where camelCase starts a new one (a lower-case letter, then a
+# capital): "getWeather" gives "get" and "Weather" in one findall ("_" and "-" split words anyway).
+_CAMEL_WORD = re.compile(r"[A-Za-z](?:[a-z0-9']|(?<![a-z])[A-Z])*")
 _NAME_WORD = r"[A-Z][\w'-]*"
 _NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:de\s+)?{_NAME_WORD})*")
 _LIST_GLUE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|&\s*)?|\s+and\s+|\s+or\s+|\s*&\s*)$")
@@ -24,6 +26,7 @@ _LABEL = re.compile(r"\b(?:a|an|the)\s+((?:[a-z][a-z-]+\s+){0,2}[a-z][a-z-]+?)(?
 _LABEL_SKIP = frozenset("weather forecast time lot bit way answer question user assistant following same next".split())
 _DATE_WORDS = frozenset((*lexicon.WEEKDAYS, *lexicon.MONTHS))
 _DAY_WORDS = tuple((word, re.compile(rf"\b(?:next\s+|this\s+)?{word}\b")) for word in (*lexicon.RELATIVE_DAYS, *lexicon.WEEKDAYS))
+_DIGIT = re.compile(r"\d")
 _MONTH_DAY = re.compile(rf"\b(?:{'|'.join(lexicon.MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b")
 
 
@@ -42,8 +45,7 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     """The stems of the words of ``text``, splitting snake_case and camelCase names into words."""
-    split = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").replace("-", " ")
-    return {stem(w) for w in _WORD.findall(split)}
+    return {stem(w) for w in _CAMEL_WORD.findall(text)}
 
 
 @lru_cache(maxsize=1)
@@ -185,19 +187,21 @@ def _number(text: str) -> float:
 def facts(prompt: str) -> Facts:
     """What ``prompt`` states, read once (cached: callers only read it)."""
     out = Facts(prompt, names=_names(prompt))
-    out.emails = _EMAIL.findall(prompt)
-    without_dates = _ISO_DATE.sub(" ", _EMAIL.sub(" ", prompt))
-    out.dates = _ISO_DATE.findall(prompt)
+    # An email needs its "@" and a date, a time or a number a digit: most prompts skip those searches.
+    digits = _DIGIT.search(prompt) is not None
+    out.emails = _EMAIL.findall(prompt) if "@" in prompt else []
+    without_dates = _ISO_DATE.sub(" ", _EMAIL.sub(" ", prompt) if out.emails else prompt) if digits else prompt
+    out.dates = _ISO_DATE.findall(prompt) if digits else []
     low = prompt.lower()
     for word, pattern in _DAY_WORDS:
         if word in low:  # no pattern can match without its word: most prompts name no day
             for match in pattern.finditer(low):
                 out.dates.append(prompt[match.start():match.end()])
-    for match in _MONTH_DAY.finditer(low):
+    for match in _MONTH_DAY.finditer(low) if digits else ():
         out.dates.append(prompt[match.start():match.end()])
     out.dates = sorted(dict.fromkeys(out.dates), key=prompt.find)
-    out.times = _TIME.findall(prompt)
-    for match in _NUMBER.finditer(_TIME.sub(" ", without_dates)):
+    out.times = _TIME.findall(prompt) if digits else []
+    for match in _NUMBER.finditer(_TIME.sub(" ", without_dates)) if digits else ():
         try:
             value = _number(match.group(1))
         except ValueError:

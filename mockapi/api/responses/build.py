@@ -67,8 +67,7 @@ def input_tokens(request: ResponsesRequest, context: list[dict[str, Any]]) -> in
     total = item_tokens(context)
     if isinstance(request.body.get("instructions"), str):
         total += 4 + count_tokens(request.body["instructions"])
-    for tool in request.body.get("tools") or []:
-        total += 8 + count_value_tokens(tool)
+    total += request.tool_tokens
     fmt = request.text_format()
     if fmt.get("type") == "json_schema":
         total += count_value_tokens(fmt.get("schema"))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from mockapi.content.strict import violations
 from mockapi.content.tools import ToolSpec
 from mockapi.content.vision import url_tokens
+from mockapi.core.jsonutil import dumps, loads
 from mockapi.core.tokenizer import count_tokens, count_value_tokens
 
 # Hosted tools the server runs itself (a *_call item, then the model goes on and answers).
@@ -73,6 +75,27 @@ def function_strict(tool: dict[str, Any]) -> bool:
     return all(message.startswith(_NORMALISED) for _, message in violations(parameters, "parameters"))
 
 
+def read_tools(tools: list[Any]) -> tuple[int, tuple[bool | None, ...]]:
+    """The input tokens of a request's tool definitions, and each function tool's strictness (None for the others)."""
+    if not tools:
+        return 0, ()
+    try:
+        key = dumps(tools)
+    except TypeError:  # not JSON (a body built in Python): read it as it stands
+        return _read_tools(tools)
+    return _read_tools_json(key)
+
+
+@lru_cache(maxsize=256)  # by the tools' JSON text: a client sends the same tools with every request
+def _read_tools_json(tools_json: bytes) -> tuple[int, tuple[bool | None, ...]]:
+    return _read_tools(loads(tools_json))
+
+
+def _read_tools(tools: list[Any]) -> tuple[int, tuple[bool | None, ...]]:
+    return (sum(8 + count_value_tokens(tool) for tool in tools),
+            tuple(function_strict(tool) if tool.get("type") == "function" else None for tool in tools))
+
+
 @dataclass
 class ResponsesRequest:
     """The parts of a ``POST /responses`` body the engine reasons about."""
@@ -84,6 +107,7 @@ class ResponsesRequest:
     # The strictness the server settled on for each function tool, by its index in ``tools`` (read once:
     # settling an omitted ``strict`` walks the schema, and the response echoes it).
     strict_at: dict[int, bool] = field(default_factory=dict)
+    tool_tokens: int = 0  # the input tokens of the tool definitions
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> "ResponsesRequest":
@@ -96,17 +120,19 @@ class ResponsesRequest:
         functions: list[ToolSpec] = []
         hosted: list[dict[str, Any]] = []
         strict_at: dict[int, bool] = {}
-        for i, tool in enumerate(body.get("tools") or []):
+        tools = body.get("tools") or []
+        tool_tokens, strictness = read_tools(tools)
+        for i, tool in enumerate(tools):
             kind = tool.get("type")
             if kind == "function":
-                strict = strict_at[i] = function_strict(tool)
+                strict = strict_at[i] = bool(strictness[i])
                 functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), strict))
             elif kind == "custom":
                 # A custom tool's `parameters` slot carries its input format (text or a grammar).
                 functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("format"), False, "custom"))
             else:
                 hosted.append(tool)
-        return cls(body, items, functions, hosted, strict_at)
+        return cls(body, items, functions, hosted, strict_at, tool_tokens)
 
     @property
     def model(self) -> str:

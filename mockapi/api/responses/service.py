@@ -60,7 +60,8 @@ def create(call: Any) -> Created:
     chain = [i.get("id") for i in history]
     ident = make_digest(call.digest(), chain)
     outcome = generate(request, Context(history, model, ident, canned, searcher(call)))
-    identity = make_digest(call.id_digest(), chain)  # an identical request says the same, with its own ids
+    # An identical request says the same, with its own ids (the first of them is its own identity already).
+    identity = ident if call.id_digest() == call.digest() else make_digest(call.id_digest(), chain)
     if identity != ident:
         _own_ids(outcome.output, identity)
     if request.hosted:  # a code interpreter's containers: containers.retrieve finds them
