@@ -48,6 +48,23 @@ def _text(cut: bytes, size: int, known: tuple[str, ...] = ()) -> str:
 _SHOWING = threading.Lock()  # one entry's raw values become redacted text once, whoever reads it first
 
 
+class _Shown:
+    """An :class:`Entry` field read as redacted text: the first read of any of them redacts them all (``Entry._show``)."""
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name  # where the entry keeps the value: raw until shown
+
+    def __get__(self, entry: "Entry | None", owner: type | None = None) -> Any:
+        if entry is None:
+            return self
+        if not entry._shown:
+            entry._show()
+        return getattr(entry, self.slot)
+
+
 class Entry:
     """One exchange as the journal keeps it.
 
@@ -98,40 +115,11 @@ class Entry:
             self._response_body = _text(self._response_body, self._response_body_size, known)
             self._shown = True
 
-    @property
-    def query(self) -> str:
-        """The query string (secrets masked)."""
-        if not self._shown:
-            self._show()
-        return self._query
-
-    @property
-    def request_headers(self) -> dict[str, str]:
-        """The request headers (credentials masked)."""
-        if not self._shown:
-            self._show()
-        return self._request_headers  # type: ignore[return-value] - a dict once shown
-
-    @property
-    def request_body(self) -> str:
-        """The request body as text, cut to :data:`MAX_BODY` characters (secrets masked)."""
-        if not self._shown:
-            self._show()
-        return self._request_body  # type: ignore[return-value] - text once shown
-
-    @property
-    def response_headers(self) -> list[tuple[str, str]]:
-        """The reply headers (credentials masked)."""
-        if not self._shown:
-            self._show()
-        return self._response_headers
-
-    @property
-    def response_body(self) -> str:
-        """The reply body as text, cut to :data:`MAX_REPLY_BODY` characters (secrets masked)."""
-        if not self._shown:
-            self._show()
-        return self._response_body  # type: ignore[return-value] - text once shown
+    query = _Shown("The query string (secrets masked).")
+    request_headers = _Shown("The request headers (credentials masked).")
+    request_body = _Shown("The request body as text, cut to :data:`MAX_BODY` bytes (secrets masked).")
+    response_headers = _Shown("The reply headers (credentials masked).")
+    response_body = _Shown("The reply body as text, cut to :data:`MAX_REPLY_BODY` bytes (secrets masked).")
 
     @property
     def frames(self) -> list[str]:
@@ -260,11 +248,8 @@ class Journal:
                     if size > MAX_FRAME:  # rare: cut (and so redacted) now
                         entry.truncated = True
                         self._frame(entry, _text(chunk[:MAX_FRAME], size, self.known))
-                    elif entry.size + size <= entry.max_stream_bytes:
-                        self._keep(entry, chunk, size)
-                    else:  # the entry is full: the rest is only counted
-                        entry.frames_dropped += 1
-                        entry.truncated = True
+                    else:
+                        self._frame(entry, chunk)  # raw: redacted when read
                 elif isinstance(chunk, Cut):
                     self._frame(entry, f"[connection dropped: {chunk.reason}]")
                 elif not isinstance(chunk, Pause):
