@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from test_fuzz import _METHODS, LEVELS, fuzz, fuzz_document  # noqa: E402 - the test module is the one definition
 
-
 REQUESTS_PER_EXAMPLE = 1.4
 
 

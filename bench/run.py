@@ -71,8 +71,8 @@ def start(cmd: list[str], port: int, env: dict[str, str] | None = None) -> subpr
     return proc
 
 
-def wrk(url: str, body: dict | None, connections: int, duration: int) -> dict:
-    """One wrk run; a body with ``{n}`` in it gets the request's number there (varied bodies)."""
+def wrk_output(url: str, body: dict | None, connections: int, duration: int) -> str:
+    """What one wrk run prints; a body with ``{n}`` in it gets the request's number there (varied bodies)."""
     args = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url]
     lua = f'wrk.headers["Authorization"] = "Bearer {KEY}"\n'
     if body is not None:
@@ -84,11 +84,17 @@ def wrk(url: str, body: dict | None, connections: int, duration: int) -> dict:
             lua += "  return wrk.format(nil, nil, nil, " + " .. n .. ".join(json.dumps(p) for p in parts) + ")\nend\n"
         else:
             lua += f"wrk.body = {json.dumps(text)}\n"
-    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    script.write(lua)
-    script.close()
-    out = subprocess.run([*args, "-s", script.name], capture_output=True, text=True, timeout=duration + 30).stdout
-    os.unlink(script.name)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    try:
+        return subprocess.run([*args, "-s", script.name], capture_output=True, text=True, timeout=duration + 30).stdout
+    finally:
+        os.unlink(script.name)
+
+
+def wrk(url: str, body: dict | None, connections: int, duration: int) -> dict:
+    """One wrk run: requests per second, p50 and p99 in ms, and how many answers were not 2xx."""
+    out = wrk_output(url, body, connections, duration)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))
     p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))

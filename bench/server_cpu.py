@@ -11,18 +11,16 @@ Usage: python bench/server_cpu.py [chat|responses|stream|models|model ...] [--du
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.run import KEY, RESPONSES_TOOL, STREAM, VARIED_CHAT, free_port, start  # noqa: E402
+from bench.run import RESPONSES_TOOL, STREAM, VARIED_CHAT, free_port, start, wrk_output  # noqa: E402
 
 SCENARIOS = {"chat": ("/v1/chat/completions", VARIED_CHAT), "responses": ("/v1/responses", RESPONSES_TOOL),
              "stream": ("/v1/chat/completions", STREAM), "models": ("/v1/models", None),
@@ -44,22 +42,10 @@ def cpu_seconds(pid: int, tree: bool = False) -> float:
 
 def wrk_requests(url: str, body: dict | None, seconds: int, connections: int = 32) -> tuple[int, int, str]:
     """(requests answered, non-2xx answers, p99 as wrk prints it) of one wrk run; ``{n}`` in a body numbers it."""
-    lua = f'wrk.headers["Authorization"] = "Bearer {KEY}"\n'
-    if body is not None:
-        lua += 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-        parts = json.dumps(body).split("{n}")
-        lua += ("local n = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, nil, nil, "
-                + " .. n .. ".join(json.dumps(p) for p in parts) + ")\nend\n")
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(lua)
-    try:
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
-                             capture_output=True, text=True, timeout=seconds + 30).stdout
-    finally:
-        os.unlink(script.name)
+    out = wrk_output(url, body, connections, seconds)
     answered = int(re.search(r"(\d+) requests in", out).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return answered, int(non_2xx.group(1)) if non_2xx else 0, re.search(r"99%\s+(\S+)", out).group(1)
+    return answered, int(non_2xx.group(1)) if non_2xx else 0, re.search(r"99%\s+([\d.]+\w+)", out).group(1)
 
 
 def per_request(cmd: list[str], env: dict[str, str], scenario: str, seconds: int) -> dict[str, float | str]:
