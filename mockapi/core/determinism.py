@@ -83,17 +83,18 @@ def rng(*parts: Any) -> random.Random:
 _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
-# Base-62 digits two at a time: 62**4 per big-number division, then a table of 3,844 digit pairs (low digit
-# first), a quarter of the divisions of one digit at a time. The same digits, so the same ids.
+HEX = "0123456789abcdef"  # the alphabet of ids the real API writes in hex (``resp_…``, ``conv_…``, ``cntr_…``)
+
+# Base-62 digits four at a time: one big-number division by 62**4, then a table of the 3,844 digit pairs (low
+# digit first), a quarter of the divisions of one digit at a time. The same digits, so the same ids.
 _PAIRS = tuple(_ALNUM[i % 62] + _ALNUM[i // 62] for i in range(62 * 62))
 _FOUR_DIGITS = 62 ** 4
-_HEX = "0123456789abcdef"
 
 
 def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) -> str:
     """A deterministic object id with the real prefix, e.g. ``chatcmpl-…`` or ``call_…``."""
     hexdigest = digest("id", prefix, *parts, size=32)
-    if alphabet == _HEX and 0 <= length <= 64:
+    if alphabet == HEX and 0 <= length <= 64:
         # The base-16 digits least significant first, as the loop below makes them, without a divmod each.
         return prefix + hexdigest[::-1][:length]
     number = int(hexdigest, 16)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockapi.core import outbox, progress
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import InvalidRequestError, NotFoundError
 from mockapi.core.pages import paginate
 from mockapi.core.repo import Repo, metadata_of, public
@@ -29,7 +29,6 @@ WINDOW_SECONDS = 24 * 3600  # completion_window "24h", the only value (source: B
 OUTPUT_TTL = 30 * 86400  # source: the Batch guide, "The output file will automatically be deleted 30 days after"
 LOCK_TTL = 120.0  # a batch of 50,000 lines is answered well within this
 AUTH_HEADERS = ("authorization", "api-key", "openai-organization", "openai-project", "x-mockapi-validation")
-_HEX = "0123456789abcdef"
 
 
 def create(repo: Repo, call: Any, body: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +47,7 @@ def create(repo: Repo, call: Any, body: dict[str, Any]) -> dict[str, Any]:
                                   code="invalid_value")
     now = repo.now()
     batch = {
-        "id": make_id("batch_", call.id_digest(), length=32, alphabet=_HEX), "object": "batch",
+        "id": make_id("batch_", call.id_digest(), length=32, alphabet=HEX), "object": "batch",
         "endpoint": body["endpoint"], "errors": None, "input_file_id": input_file["id"],
         "completion_window": body["completion_window"], "status": "validating", "output_file_id": None,
         "error_file_id": None, "created_at": now, "in_progress_at": None, "expires_at": now + WINDOW_SECONDS,

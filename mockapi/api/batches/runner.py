@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockapi.core.determinism import digest, make_id
+from mockapi.core.determinism import HEX, digest, make_id
 from mockapi.core.engine import Request
 from mockapi.core.errors import MockAPIError
 from mockapi.core.jsonutil import dumps, loads
@@ -25,7 +25,6 @@ from ..files.blobs import blobs_for
 from ..files.multipart import FilePart
 from .lines import Line
 
-_HEX = "0123456789abcdef"
 EXPIRED = {"code": "batch_expired", "message": "This request could not be executed before the completion window expired."}
 
 
@@ -104,7 +103,7 @@ class _FileWriter:
 
 
 def _line_id(batch_id: str, line: Line) -> str:
-    return make_id("batch_req_", batch_id, line.custom_id, length=32, alphabet=_HEX)
+    return make_id("batch_req_", batch_id, line.custom_id, length=32, alphabet=HEX)
 
 
 def run(repo: Repo, engine: Any, batch: dict[str, Any], requests: Iterable[Line], expires_at: int | None) -> Outcome:

@@ -14,7 +14,7 @@ import base64
 from typing import Any, Iterator
 
 from mockapi.core.catalog import ModelInfo
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import InvalidRequestError
 
 from ..audio import containers as containers
@@ -67,7 +67,7 @@ def speak(transcript: str, body: dict[str, Any], ident: str, index: int, now: in
     fmt = _FORMATS.get(str(options.get("format") or "wav"), "wav")
     plan = speech.plan(transcript, 1.0, str(options.get("voice") or "alloy"))
     clip = b"".join(containers.encode(fmt, speech.pieces(plan), plan.samples))
-    audio = {"id": make_id("audio_", ident, index, length=32, alphabet="0123456789abcdef"), "data": base64.b64encode(clip).decode(),
+    audio = {"id": make_id("audio_", ident, index, length=32, alphabet=HEX), "data": base64.b64encode(clip).decode(),
              "expires_at": now + _EXPIRES_AFTER, "transcript": transcript}
     return audio, max(1, int(plan.seconds * _TOKENS_PER_SECOND))
 

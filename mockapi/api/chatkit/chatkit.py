@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import NotFoundError
 from mockapi.core.pages import paginate
 from mockapi.core.repo import Repo, public
@@ -34,9 +34,9 @@ def create_session(repo: Repo, identity: str, body: dict[str, Any]) -> dict[str,
     rate = (body.get("rate_limits") or {}).get("max_requests_per_1_minute", DEFAULT_RATE)
     now = repo.now()
     obj = {
-        "id": make_id("cksess_", "chatkit-session", identity, length=32, alphabet="0123456789abcdef"),
+        "id": make_id("cksess_", "chatkit-session", identity, length=32, alphabet=HEX),
         "object": "chatkit.session", "status": "active", "user": body["user"],
-        "client_secret": make_id("ek_", "chatkit-secret", identity, length=32, alphabet="0123456789abcdef"),
+        "client_secret": make_id("ek_", "chatkit-secret", identity, length=32, alphabet=HEX),
         "expires_at": now + int((body.get("expires_after") or {}).get("seconds", DEFAULT_TTL)),
         "max_requests_per_1_minute": rate, "rate_limits": {"max_requests_per_1_minute": rate},
         "workflow": {"id": workflow["id"], "version": workflow.get("version"),
@@ -73,10 +73,10 @@ def cancel_session(repo: Repo, session_id: str) -> dict[str, Any]:
 
 def add_thread(repo: Repo, identity: str, user: str, title: str | None, items: list[dict[str, Any]]) -> dict[str, Any]:
     """Record a thread (and its items, each needing ``type`` and its fields) as the ChatKit frontend would."""
-    thread_id = make_id("cthr_", "chatkit-thread", identity, length=32, alphabet="0123456789abcdef")
+    thread_id = make_id("cthr_", "chatkit-thread", identity, length=32, alphabet=HEX)
     now = repo.now()
     for n, item in enumerate(items):
-        repo.put(_items_kind(thread_id), {"id": make_id("cti_", thread_id, n, length=32, alphabet="0123456789abcdef"),
+        repo.put(_items_kind(thread_id), {"id": make_id("cti_", thread_id, n, length=32, alphabet=HEX),
                                           "object": "chatkit.thread_item", "created_at": now, "thread_id": thread_id, **item})
     return repo.put(THREAD, {"id": thread_id, "object": "chatkit.thread", "created_at": now, "status": {"type": "active"},
                              "title": title, "user": user})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any, Iterator
 
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import InvalidRequestError, NotFoundError
 from mockapi.core.jsonutil import loads
 from mockapi.core.pages import paginate
@@ -37,7 +37,7 @@ def _new(repo: Repo, cid: str, filename: str, size: int, fid: str, source: str =
 
 def file_id(identity: str, n: int = 0) -> str:
     """A container file id in the real shape: ``cfile_`` and 32 hex digits."""
-    return make_id(PREFIX, "container-file", identity, n, length=32, alphabet=containers.HEX)
+    return make_id(PREFIX, "container-file", identity, n, length=32, alphabet=HEX)
 
 
 def check_sources(repo: Repo, source_ids: list[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import NotFoundError
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, public, synthetic_time
@@ -17,7 +17,6 @@ from mockapi.core.repo import SYNTHESIZERS, Repo, public, synthetic_time
 KIND = "container"
 PREFIX = "cntr_"
 IDLE_MINUTES = 20
-HEX = "0123456789abcdef"
 
 
 def container_id(identity: str) -> str:

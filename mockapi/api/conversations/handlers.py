@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.engine import Call
 from mockapi.core.pagination import paginate_stored
 
 from ..responses.items import listed, resolve_references
 from ..responses.request import normalise
 from ..responses.state import State, items_kind
-
-_HEX = "0123456789abcdef"
 
 
 def _state(call: Call) -> State:
@@ -32,7 +30,7 @@ def _add(state: State, conversation_id: str, resolved: list[dict[str, Any]]) -> 
     items = []
     for item in resolved:
         n = state.next_number(f"conversation.item:{conversation_id}")
-        items.append(listed(item, lambda prefix, n=n: make_id(prefix, conversation_id, n, length=50, alphabet=_HEX)))
+        items.append(listed(item, lambda prefix, n=n: make_id(prefix, conversation_id, n, length=50, alphabet=HEX)))
     state.add_items(conversation_id, items)
     return items
 
@@ -42,7 +40,7 @@ def create_conversation(call: Call) -> dict[str, Any]:
     state = _state(call)
     resolved = _resolved(state, list(call.body.get("items") or []))
     n = state.next_number("conversation")
-    conversation = {"id": make_id("conv_", call.seed, call.tenant, n, length=48, alphabet=_HEX), "object": "conversation",
+    conversation = {"id": make_id("conv_", call.seed, call.tenant, n, length=48, alphabet=HEX), "object": "conversation",
                     "created_at": call.clock.timestamp(), "metadata": call.body.get("metadata") or {}}
     state.put_conversation(conversation)
     _add(state, conversation["id"], resolved)

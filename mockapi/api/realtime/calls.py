@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import InvalidRequestError, NotFoundError
 from mockapi.core.repo import Repo
 
@@ -33,7 +33,7 @@ def answer_sdp(offer: str, call_id: str) -> str:
 
 def create(repo: Repo, identity: str, offer: str, session: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A new call (``rtc_...``) for a WebRTC offer, and its SDP answer."""
-    call = {"id": make_id("rtc_", "realtime-call", identity, length=32, alphabet="0123456789abcdef"),
+    call = {"id": make_id("rtc_", "realtime-call", identity, length=32, alphabet=HEX),
             "status": "active", "created_at": repo.now(), "session": session}
     answer = answer_sdp(offer, call["id"])
     repo.put(KIND, call)

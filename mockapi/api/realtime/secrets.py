@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import InvalidValueError
 from mockapi.core.repo import Repo
 
@@ -33,7 +33,7 @@ def ttl(body: dict[str, Any]) -> int:
 
 def issue(repo: Repo, identity: str, seconds: int, kind: str) -> dict[str, Any]:
     """A new secret record: its value, session id, expiry and tenant (the session is filled in by the caller)."""
-    record = {"id": make_id("ek_", "client-secret", identity, length=32, alphabet="0123456789abcdef"),
+    record = {"id": make_id("ek_", "client-secret", identity, length=32, alphabet=HEX),
               "session_id": make_id("sess_", "realtime-session", identity, length=21),
               "created_at": repo.now(), "expires_at": repo.now() + seconds, "tenant": repo.tenant, "kind": kind}
     record["value"] = record["id"]

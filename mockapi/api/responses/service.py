@@ -11,8 +11,8 @@ from typing import Any
 
 from mockapi.core import outbox
 from mockapi.core.catalog import ModelInfo
+from mockapi.core.determinism import HEX, make_id, rng
 from mockapi.core.determinism import digest as make_digest
-from mockapi.core.determinism import make_id, rng
 from mockapi.core.errors import InvalidRequestError, error_for_status
 from mockapi.core.repo import Repo
 
@@ -26,7 +26,6 @@ from .state import State
 
 QUEUED_SECONDS = 1  # a background response waits this long in ``queued``…
 BACKGROUND_SECONDS = 3  # …and is done this long after it was created (advance the clock to get there)
-_HEX = "0123456789abcdef"
 
 
 @dataclass
@@ -67,10 +66,10 @@ def create(call: Any) -> Created:
     if request.hosted:  # a code interpreter's containers: containers.retrieve finds them
         containers.register_from_output(Repo(call), call.body.get("tools") or [], outcome.output)
     now = call.clock.timestamp()
-    response_id = make_id("resp_", identity, length=50, alphabet=_HEX)
+    response_id = make_id("resp_", identity, length=50, alphabet=HEX)
     final = build.finish(build.head(request, response_id, now, conversation_id=conversation_id,
                                   default_effort=model.default_effort), outcome, prompt_tokens, now)
-    input_items = [listed(item, lambda prefix, k=k: make_id(prefix, identity, "input", k, length=50, alphabet=_HEX))
+    input_items = [listed(item, lambda prefix, k=k: make_id(prefix, identity, "input", k, length=50, alphabet=HEX))
                    for k, item in enumerate(request.items)]
     background = bool(call.body.get("background"))
     streamed = bool(call.body.get("stream"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import InvalidRequestError, NotFoundError
 from mockapi.core.pages import paginate
 from mockapi.core.repo import Repo, public
@@ -13,7 +13,6 @@ from ..files.blobs import blobs_for
 from .bundle import Bundle
 
 KIND = "skill"
-HEX = "0123456789abcdef"
 
 
 def _versions_kind(skill_id: str) -> str:

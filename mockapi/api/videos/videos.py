@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from mockapi.core import progress
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import InvalidRequestError, NotFoundError
 from mockapi.core.pages import paginate
 from mockapi.core.repo import Repo, public
@@ -20,7 +20,6 @@ from ..moderations.scores import classify
 
 KIND = "video"
 PREFIX = "video_"
-HEX = "0123456789abcdef"
 ASSET_TTL = 3600  # source: https://platform.openai.com/docs/guides/video-generation (downloads stay available for an hour)
 TERMINAL = ("completed", "failed")
 
