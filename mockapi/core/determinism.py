@@ -10,22 +10,13 @@ same sequence of requests gives the same ids.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
-import re
 from typing import Any, Iterable, Mapping
 
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - the fallback install
-    _orjson = None
+from .jsonutil import CANONICAL, canonical_json
 
 # Request fields that describe the transport, not the question; they never change the answer.
 TRANSPORT_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier"})
-
-
-# One encoder, built once: ``json.dumps`` with these options would build a new one on every call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
 
 def digest(*parts: Any, size: int = 16) -> str:
@@ -40,7 +31,7 @@ def digest(*parts: Any, size: int = 16) -> str:
         elif type(part) is int:
             pieces.append(str(part).encode())  # the same text json.dumps gives, without its machinery
         else:
-            pieces.append(_CANONICAL.encode(part).encode())
+            pieces.append(CANONICAL.encode(part).encode())
     pieces.append(b"")
     return hashlib.blake2b(b"\x1f".join(pieces), digest_size=size).hexdigest()
 
@@ -49,30 +40,6 @@ def request_digest(seed: int, operation: str, body: Mapping[str, Any], ignore: I
     """The digest of a request's meaning: its operation and body minus transport-only fields."""
     skip = ignore if isinstance(ignore, (set, frozenset)) else set(ignore)
     return digest(seed, operation, canonical_json({k: v for k, v in body.items() if k not in skip}))
-
-
-# What orjson writes differently from the canonical encoder: exponents ("1e-05" there, "0.00001" here, so any
-# run of four zeros after a point), DEL (escaped there) and anything outside ASCII (escaped there).
-_ORJSON_RISK = re.compile(rb"[0-9][eE]|0\.0000|\x7f")
-
-
-def canonical_json(value: Any) -> bytes:
-    """The canonical encoder's bytes for a parsed JSON value (sorted keys, compact, ASCII), from orjson when it agrees.
-
-    Request bodies are digested on every call, and the standard encoder was most of that cost. orjson's
-    sorted output is the same text except in the cases ``_ORJSON_RISK`` spots, which take the standard
-    encoder; a value orjson refuses (a huge integer, a key that is not a string) does too.
-    """
-    if _orjson is not None:
-        try:
-            data = _orjson.dumps(value, option=_orjson.OPT_SORT_KEYS | _orjson.OPT_PASSTHROUGH_DATACLASS
-                                 | _orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_SUBCLASS)
-        except TypeError:
-            pass
-        else:
-            if data.isascii() and not _ORJSON_RISK.search(data):
-                return data
-    return _CANONICAL.encode(value).encode()
 
 
 def rng(*parts: Any) -> random.Random:

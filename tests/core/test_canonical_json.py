@@ -7,7 +7,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockapi.core.determinism import canonical_json, request_digest
+from mockapi.core.determinism import request_digest
+from mockapi.core.jsonutil import canonical_json
 
 STANDARD = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
