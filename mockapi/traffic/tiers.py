@@ -16,16 +16,18 @@ def format_duration(seconds: float) -> str:
     """A duration the way the real API writes resets: ``20ms``, ``1s``, ``6m0s``, ``1h2m3s``."""
     if seconds < 1:
         return f"{max(0, int(round(seconds * 1000)))}ms"
-    if seconds < 60:  # every minute window's reset: what the general case below gives, without its divmods
-        return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
+    if seconds < 60:  # every minute window's reset: no divmods needed
+        return _seconds(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    secs_text = f"{secs:.3f}".rstrip("0").rstrip(".") + "s"
     if hours:
-        return f"{int(hours)}h{int(minutes)}m{secs_text}"
-    if minutes:
-        return f"{int(minutes)}m{secs_text}"
-    return secs_text
+        return f"{int(hours)}h{int(minutes)}m{_seconds(secs)}"
+    return f"{int(minutes)}m{_seconds(secs)}"
+
+
+def _seconds(secs: float) -> str:
+    """``12.5s``: seconds to the millisecond, trailing zeros dropped."""
+    return f"{secs:.3f}".rstrip("0").rstrip(".") + "s"
 
 
 @dataclass(frozen=True)

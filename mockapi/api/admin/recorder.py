@@ -61,6 +61,18 @@ class Memo:
         """Forget everything (a reset hook: any tenant's reset may drop an organization's objects)."""
         self.keys, self.groups = {}, set()
 
+    def key_seen(self, where: tuple[str, str, str], second: int, key_id: str | None) -> None:
+        """Remember that ``where``'s key was marked used at ``second``."""
+        if len(self.keys) >= self.LIMIT:
+            self.forget()
+        self.keys[where] = (second, key_id)
+
+    def group_indexed(self, where: tuple[str, str]) -> None:
+        """Remember that this usage index entry exists."""
+        if len(self.groups) >= self.LIMIT:
+            self.forget()
+        self.groups.add(where)
+
 
 def install(engine: "Engine") -> None:
     """Register the recorder as an observer of ``engine``."""
@@ -184,9 +196,7 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
         ensure_organization(repo, organization)
         key_id = seen_in_traffic(repo, organization, project, secret, now) if secret else None
         if memo is not None:
-            if len(memo.keys) >= Memo.LIMIT:
-                memo.forget()
-            memo.keys[(tenant, project, secret)] = (now, key_id)
+            memo.key_seen((tenant, project, secret), now, key_id)
     minute = int(call.clock.now() // 60) * 60
     model = body.get("model") or call.meta.get("model")  # multipart operations may leave theirs in call.meta
     group = (kind, minute, project, model if isinstance(model, str) else None, key_id,
@@ -196,9 +206,7 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
         if call.store.get(tenant, USAGE_INDEX, group_id) is None:
             org_repo(call).put(USAGE_INDEX, {"id": group_id, **dict(zip(GROUP_FIELDS, group))})
         if memo is not None:
-            if len(memo.groups) >= Memo.LIMIT:
-                memo.forget()
-            memo.groups.add((tenant, group_id))
+            memo.group_indexed((tenant, group_id))
     prefix = f"{tenant}:usage:{group_id}:"
     call.store.incr_many([(prefix + name, int(value), FOREVER) for name, value in counts.items() if name in COUNTERS and value])
 
