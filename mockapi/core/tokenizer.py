@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 _PRETOKEN = re.compile(r"""'(?:[sdmt]|ll|ve|re)| ?[^\W\d_]+| ?\d{1,3}| ?(?:[^\s\w]|_)+|\s+(?!\S)|\s+""")
 _MAX_PIECE = 6
@@ -24,16 +24,24 @@ _ASCII_PIECES = re.compile(
 _SENTENCE_END = ". "  # no token spans a period followed by a space: text splits there into cacheable sentences
 
 
+_UNCACHED = 4096  # longer texts are tokenised afresh, not kept in the cache
+
+
 def tokenize(text: str) -> list[str]:
     """Split ``text`` into tokens whose concatenation is ``text``."""
-    if len(text) > 4096:
-        return _tokens(text)
-    if _SENTENCE_END not in text:
-        return list(_cached_tokens(text))
     out: list[str] = []
-    for sentence in _sentences(text):
-        out += _cached_tokens(sentence)
+    for run in _runs(text):
+        out += run
     return out
+
+
+def _runs(text: str) -> list[Sequence[str]]:
+    """The tokens of ``text`` as runs to join: the cached tokens of each sentence, or of the whole text."""
+    if len(text) > _UNCACHED:
+        return [_tokens(text)]
+    if _SENTENCE_END not in text:
+        return [_cached_tokens(text)]
+    return [_cached_tokens(sentence) for sentence in _sentences(text)]
 
 
 def _sentences(text: str) -> list[str]:
@@ -72,13 +80,8 @@ def _split_long_words(pieces: list[str]) -> list[str]:
 
 def count_tokens(text: str) -> int:
     """The number of tokens in ``text``."""
-    if not text:
-        return 0
-    if len(text) > 4096:
-        return len(_tokens(text))
-    if _SENTENCE_END not in text:
-        return len(_cached_tokens(text))  # no list: the cached tuple's length (a copy per call showed in profiles)
-    return sum(len(_cached_tokens(sentence)) for sentence in _sentences(text))
+    # No list is built: the cached runs' lengths (a copy per call showed in per-request profiles).
+    return sum(map(len, _runs(text))) if text else 0
 
 
 def count_value_tokens(value: Any) -> int:
