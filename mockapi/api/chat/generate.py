@@ -139,10 +139,11 @@ def _finish(choice: Choice, limit: int | None, body: dict[str, Any], r: random.R
         return choice
     text = choice.content
     stops = body.get("stop")
-    stops = [stops] if isinstance(stops, str) else list(stops or [])
-    cut = min((text.find(s) for s in stops if s and s in text), default=-1)
-    if cut >= 0:
-        text, choice.finish_reason = text[:cut], "stop"
+    if stops:  # most requests have none: no scan
+        stops = [stops] if isinstance(stops, str) else list(stops)
+        cut = min((text.find(s) for s in stops if s and s in text), default=-1)
+        if cut >= 0:
+            text, choice.finish_reason = text[:cut], "stop"
     tokens = tokenize(text)
     if limit is not None and len(tokens) > max(0, limit):
         tokens = tokens[: max(0, limit)]
