@@ -72,41 +72,85 @@ class Entry:
     time anyone reads it (the testing API, the control plane, the inspector, a subscriber): most entries are
     never read, and every way out of the journal goes through these properties. The raw values are the
     request's and reply's own objects, which nothing changes once the observers have run.
-    The path and the tenant are redacted at once: the journal filters on them.
+    The path and the tenant are redacted at once: the journal filters on them. The request id, the duration
+    and the retry count are read from the headers when first asked for (``_learn``).
     """
 
-    __slots__ = ("seq", "id", "time", "method", "path", "tenant", "status", "operation", "stream", "frames_dropped",
-                 "done", "duration_ms", "violations", "fault", "retry_count", "truncated", "size", "evicted",
-                 "max_frames", "max_stream_bytes", "_known", "_shown", "_query", "_request_headers", "_request_body",
-                 "_request_body_size", "_response_headers", "_response_body", "_response_body_size", "_frames",
-                 "_frames_shown")
+    __slots__ = ("seq", "time", "method", "path", "tenant", "status", "operation", "stream", "frames_dropped",
+                 "done", "violations", "fault", "truncated", "size", "evicted", "max_frames", "max_stream_bytes",
+                 "_known", "_shown", "_query", "_request_headers", "_request_body", "_request_body_size",
+                 "_response_headers", "_response_body", "_response_body_size", "_frames", "_frames_shown",
+                 "_learnt", "_id", "_duration_ms", "_retry_count")
 
-    def __init__(self, *, id: str, time: float, method: str, path: str, query: str, tenant: str, status: int,
-                 operation: str | None, request_headers: Mapping[str, str], request_body: bytes,
-                 response_headers: list[tuple[str, str]], response_body: bytes = b"", stream: bool = False,
-                 duration_ms: float = 0.0, violations: list[str] | None = None, fault: str | None = None,
-                 retry_count: int | None = None, truncated: bool = False, max_frames: int = MAX_FRAMES,
-                 max_stream_bytes: int = MAX_STREAM_BYTES, known: tuple[str, ...] = ()) -> None:
-        self.seq, self.id, self.time, self.method, self.path, self.tenant = 0, id, time, method, path, tenant
-        self.status, self.operation, self.stream, self.done = status, operation, stream, not stream
-        self.frames_dropped, self.duration_ms, self.violations, self.fault = 0, duration_ms, violations or [], fault
-        self.retry_count, self.truncated, self.evicted = retry_count, truncated, False
-        self.max_frames, self.max_stream_bytes, self._known, self._shown = max_frames, max_stream_bytes, known, False
+    def __init__(self, time: float, method: str, path: str, query: str, tenant: str, status: int, operation: str | None,
+                 request_headers: Mapping[str, str], request_body: bytes, response_headers: list[tuple[str, str]],
+                 response_body: bytes, stream: bool, violations: list[str], fault: str | None,
+                 frames: tuple[int, int] | None, known: tuple[str, ...]) -> None:
+        self.seq, self.time, self.method, self.path, self.tenant, self.status = 0, time, method, path, tenant, status
+        self.operation, self.stream, self.done, self.frames_dropped = operation, stream, not stream, 0
+        self.violations, self.fault, self.evicted, self._known, self._shown = violations, fault, False, known, False
+        self.max_frames, self.max_stream_bytes = frames or (MAX_FRAMES, MAX_STREAM_BYTES)
         self._query, self._request_headers, self._response_headers = query, request_headers, response_headers
-        self._request_body, self._request_body_size = request_body[:MAX_BODY], len(request_body)
-        self._response_body, self._response_body_size = response_body[:MAX_REPLY_BODY], len(response_body)
+        self._request_body_size, self._response_body_size = size, reply_size = len(request_body), len(response_body)
+        self.truncated = size > MAX_BODY or reply_size > MAX_REPLY_BODY
+        self._request_body = request_body[:MAX_BODY] if size > MAX_BODY else request_body
+        self._response_body = response_body[:MAX_REPLY_BODY] if reply_size > MAX_REPLY_BODY else response_body
         self._frames: list[Any] = []  # bytes until read, then their redacted text (in place)
         self._frames_shown = 0
+        self._learnt = False
         # Characters kept, roughly its memory (raw lengths); counted against the journal's max_bytes.
         self.size = _ENTRY_OVERHEAD + len(self._request_body) + len(self._response_body) + len(path) + len(query) \
             + sum(map(len, request_headers)) + sum(map(len, request_headers.values())) \
             + sum(map(len, itertools.chain.from_iterable(response_headers)))
+
+    def _learn(self) -> None:
+        """Read the request id, the duration and the retry count from the raw headers (once; any reader may)."""
+        request_id = processing = None
+        for name, value in self._response_headers:  # the first of each, as ``Reply.header`` reads them
+            if name == "openai-processing-ms":
+                processing = value if processing is None else processing
+            elif request_id is None and len(name) == 12 and name.lower() == "x-request-id":
+                request_id = value
+        retry = self._request_headers.get("x-stainless-retry-count")
+        self._id = request_id or ""
+        self._duration_ms = float(processing) if processing and processing.isdigit() else 0.0
+        self._retry_count = int(retry) if retry and retry.isdigit() else None
+        self._learnt = True
+
+    @property
+    def id(self) -> str:
+        """The reply's ``x-request-id`` ('' when it had none)."""
+        if not self._learnt:
+            self._learn()
+        return self._id
+
+    @property
+    def duration_ms(self) -> float:
+        """Server time: the reply's ``openai-processing-ms``, or for a stream how long it ran, if longer."""
+        if not self._learnt:
+            self._learn()
+        return self._duration_ms
+
+    @duration_ms.setter
+    def duration_ms(self, value: float) -> None:
+        if not self._learnt:
+            self._learn()
+        self._duration_ms = value
+
+    @property
+    def retry_count(self) -> int | None:
+        """The SDK's ``x-stainless-retry-count``, when it sent one."""
+        if not self._learnt:
+            self._learn()
+        return self._retry_count
 
     def _show(self) -> None:
         """Replace the raw values by their redacted text (once)."""
         with _SHOWING:
             if self._shown:
                 return
+            if not self._learnt:
+                self._learn()  # from the raw headers, before they are redacted
             known = self._known
             self._query = redact(self._query, known)
             self._request_headers = {k: redact_header_cached(k, v, known) for k, v in self._request_headers.items()}
@@ -199,33 +243,17 @@ class Journal:
 
     def _entry(self, request: "Request", call: "Call | None", reply: Reply) -> Entry:
         known = self.known
-        headers = request.headers
-        retry = headers.get("x-stainless-retry-count")
         meta = reply.meta
         error = meta.get("error")
-        violations = []
         fault = (call.meta.get("fault_spec") if call else None) or meta.get("fault_spec")
+        violations = []
         if error is not None and reply.status == 400 and not fault:  # an injected 400 breaks no contract
             violations.append(redact(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}", known))
-        request_id = processing = None
-        for name, value in reply.headers:  # the first of each, as ``Reply.header`` reads them
-            if name == "openai-processing-ms":
-                processing = value if processing is None else processing
-            elif request_id is None and len(name) == 12 and name.lower() == "x-request-id":
-                request_id = value
-        max_frames, max_stream_bytes = meta.get("journal_frames") or (MAX_FRAMES, MAX_STREAM_BYTES)
         body = request.body if request.body else b"" if request.body_file is None else b"<multipart upload>"
-        return Entry(
-            id=request_id or "", time=self.engine.clock.now(), method=request.method,
-            path=redact_cached(request.path, known), query=request.query,
-            tenant=redact_cached(call.tenant if call else self._tenant(request), known),  # a header may carry a key
-            status=reply.status, operation=call.op.operation_id if call else None, request_headers=headers,
-            truncated=len(body) > MAX_BODY or len(reply.body) > MAX_REPLY_BODY, request_body=body,
-            response_headers=reply.headers, response_body=reply.body, stream=reply.stream is not None,
-            duration_ms=float(processing) if processing and processing.isdigit() else 0.0, violations=violations, fault=fault,
-            retry_count=int(retry) if retry and retry.isdigit() else None,
-            max_frames=max_frames, max_stream_bytes=max_stream_bytes, known=known,
-        )
+        return Entry(self.engine.clock.now(), request.method, redact_cached(request.path, known), request.query,
+                     redact_cached(call.tenant if call else self._tenant(request), known),  # a header may carry a key
+                     reply.status, call.op.operation_id if call else None, request.headers, body, reply.headers,
+                     reply.body, reply.stream is not None, violations, fault, meta.get("journal_frames"), known)
 
     def _tenant(self, request: "Request") -> str:
         try:
