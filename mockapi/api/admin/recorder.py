@@ -14,6 +14,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import threading
+import weakref
+from collections import deque
 from typing import TYPE_CHECKING, Any, Iterator
 
 from mockapi.core.determinism import digest
@@ -42,41 +45,109 @@ COUNTERS = ("num_model_requests", "input_tokens", "output_tokens", "input_cached
 
 
 class Memo:
-    """What the recorder has already written to its engine's store, so the next call of the same key skips the reads.
+    """What the recorder keeps beside a :class:`MemoryStore`: what it already wrote, and the counts it has yet to add.
 
     ``keys``: (organization tenant, project, secret) -> (the second its key was marked used, its key id); the
     organization was made then too. ``groups``: (organization tenant, group id) whose usage index entry exists.
     Neither projects nor index entries are ever deleted but by a reset, and every reset of a store private to this
     process goes through ``engine.reset``, whose hook forgets it all; so a memo serves only a :class:`MemoryStore`
     (a shared store may be reset by another worker). Bounded: a full memo starts over.
+
+    ``pending``: each counted request's (organization tenant, group, counts), its group's minute read on the mock
+    clock when it was made. They reach the store's counters in batches (``fold``), a group's requests summed into
+    one increment of each counter: once ``BATCH`` wait, before any reset, and before anything reads the counters
+    (``settle``), so readers see exactly what writing at once would have shown them. One memo per store
+    (``memo_of``): engines sharing a store share it.
     """
 
     LIMIT = 4096
+    BATCH = 1024
 
-    def __init__(self) -> None:
+    def __init__(self, store: Any) -> None:
+        self._store = weakref.ref(store)  # not the store itself: the memo lives as long as its store (``_MEMOS``)
         self.keys: dict[tuple[str, str, str], tuple[int, str | None]] = {}
         self.groups: set[tuple[str, str]] = set()
+        self.pending: deque[tuple[str, tuple[Any, ...], dict[str, int]]] = deque()
+        self._folding = threading.Lock()
 
     def forget(self, store: Any = None, tenant: str | None = None) -> None:
-        """Forget everything (a reset hook: any tenant's reset may drop an organization's objects)."""
+        """Forget everything (a reset hook: any tenant's reset may drop an organization's objects); count what waits first."""
+        self.fold()
         self.keys, self.groups = {}, set()
 
     def key_seen(self, where: tuple[str, str, str], second: int, key_id: str | None) -> None:
         """Remember that ``where``'s key was marked used at ``second``."""
         if len(self.keys) >= self.LIMIT:
-            self.forget()
+            self.keys, self.groups = {}, set()
         self.keys[where] = (second, key_id)
 
     def group_indexed(self, where: tuple[str, str]) -> None:
         """Remember that this usage index entry exists."""
         if len(self.groups) >= self.LIMIT:
-            self.forget()
+            self.keys, self.groups = {}, set()
         self.groups.add(where)
+
+    def add(self, tenant: str, group: tuple[Any, ...], counts: dict[str, int]) -> None:
+        """Count one request (at the next ``fold``)."""
+        pending = self.pending
+        pending.append((tenant, group, counts))
+        if len(pending) >= self.BATCH:
+            self.fold()
+
+    def fold(self) -> None:
+        """Add every waiting request to the store's counters (indexing new groups), in the order they came."""
+        with self._folding:  # a reader that comes while another thread folds waits until the counts have landed
+            pending, store = self.pending, self._store()
+            if not pending or store is None:
+                return
+            batch = [pending.popleft() for _ in range(len(pending))]  # what comes meanwhile waits for the next fold
+            totals: dict[Any, tuple[str, tuple[Any, ...], dict[str, int]]] = {}
+            for n, (tenant, group, counts) in enumerate(batch):
+                try:
+                    key: Any = (tenant, *group, type(group[-1]))  # the caller's size: 1, 1.0 and True count apart
+                    found = totals.get(key)
+                except TypeError:  # an unhashable value (a malformed ``size``): a group of its own
+                    key, found = n, None
+                if found is None:
+                    totals[key] = (tenant, group, counts)  # the recorder's own dict: summed in place
+                else:
+                    summed = found[2]
+                    for name, value in counts.items():
+                        summed[name] = summed.get(name, 0) + value
+            items = []
+            for tenant, group, counts in totals.values():
+                group_id = _group_id(group)
+                if (tenant, group_id) not in self.groups:
+                    _index(store, tenant, group, group_id)
+                    self.group_indexed((tenant, group_id))
+                prefix = f"{tenant}:usage:{group_id}:"
+                items += [(prefix + name, int(value), FOREVER) for name, value in counts.items() if name in COUNTERS and value]
+            store.incr_many(items)
+
+
+_MEMOS: weakref.WeakKeyDictionary[Any, Memo] = weakref.WeakKeyDictionary()
+_MEMOS_LOCK = threading.Lock()
+
+
+def memo_of(store: Any) -> Memo:
+    """The memo of a :class:`MemoryStore` (made on first use)."""
+    with _MEMOS_LOCK:
+        memo = _MEMOS.get(store)
+        if memo is None:
+            memo = _MEMOS[store] = Memo(store)
+        return memo
+
+
+def settle(store: Any) -> None:
+    """Add what the recorder has yet to count to ``store``'s counters: every reader of them calls this first."""
+    memo = _MEMOS.get(store) if isinstance(store, MemoryStore) else None
+    if memo is not None and memo.pending:
+        memo.fold()
 
 
 def install(engine: "Engine") -> None:
     """Register the recorder as an observer of ``engine``."""
-    memo = Memo() if isinstance(engine.store, MemoryStore) else None
+    memo = memo_of(engine.store) if isinstance(engine.store, MemoryStore) else None
     if memo is not None:
         engine.reset_hooks.append(memo.forget)
     engine.observers.append(functools.partial(observe, memo=memo))
@@ -201,14 +272,19 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
     model = body.get("model") or call.meta.get("model")  # multipart operations may leave theirs in call.meta
     group = (kind, minute, project, model if isinstance(model, str) else None, key_id,
              IMAGE_SOURCE.get(call.op.operation_id), body.get("size"))
+    if memo is not None:
+        memo.add(tenant, group, counts)
+        return
     group_id = _group_id(group)
-    if memo is None or (tenant, group_id) not in memo.groups:
-        if call.store.get(tenant, USAGE_INDEX, group_id) is None:
-            org_repo(call).put(USAGE_INDEX, {"id": group_id, **dict(zip(GROUP_FIELDS, group))})
-        if memo is not None:
-            memo.group_indexed((tenant, group_id))
+    _index(call.store, tenant, group, group_id)
     prefix = f"{tenant}:usage:{group_id}:"
     call.store.incr_many([(prefix + name, int(value), FOREVER) for name, value in counts.items() if name in COUNTERS and value])
+
+
+def _index(store: Any, tenant: str, group: tuple[Any, ...], group_id: str) -> None:
+    """Make the usage index entry of a group unless it exists (the usage endpoints list these)."""
+    if store.get(tenant, USAGE_INDEX, group_id) is None:
+        store.put(tenant, USAGE_INDEX, group_id, {"id": group_id, **dict(zip(GROUP_FIELDS, group))})
 
 
 _GROUP_IDS: dict[tuple[Any, ...], str] = {}
@@ -231,5 +307,6 @@ def _group_id(group: tuple[Any, ...]) -> str:
 
 def counters(store: Any, tenant: str, group_id: str) -> dict[str, int]:
     """The current values of one group's counters (read as an increment by zero)."""
+    settle(store)
     values = store.incr_many([(f"{tenant}:usage:{group_id}:{name}", 0, FOREVER) for name in COUNTERS])
     return dict(zip(COUNTERS, values))
