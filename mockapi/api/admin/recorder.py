@@ -162,15 +162,18 @@ def observe(request: "Request", call: "Call | None", reply: "Reply", memo: Memo 
 
 
 def _observe(call: "Call | None", reply: "Reply", memo: Memo | None) -> None:
-    if call is None or reply.status >= 400 or call.op.operation_id not in KIND_OF_OPERATION:
+    if call is None or reply.status >= 400:
+        return
+    kind = KIND_OF_OPERATION.get(call.op.operation_id)
+    if kind is None:
         return
     secret = presented_key(call.request.headers)
-    if is_admin_key(secret, call.settings.keys):
+    if is_admin_key(secret, call.engine.settings.keys):
         return  # admin keys cannot call models
     if reply.stream is not None and reply.body in (b"", None):
         reply.stream = _counting(call, reply.stream, secret, memo)
         return
-    record(call, _usage_of_body(reply), secret, memo)
+    _record(call, kind, _usage_of_body(reply), secret, memo)
 
 
 def _counting(call: "Call", stream: Iterator[Any], secret: str, memo: Memo | None) -> Iterator[Any]:
@@ -207,11 +210,13 @@ def _usage_in_frames(chunk: bytes) -> dict[str, int] | None:
 
 def _usage_of_body(reply: "Reply") -> dict[str, int] | None:
     body = reply.body
-    if not body or b'"usage"' not in body and b'"data"' not in body:
+    if not body:
         return None
     rendered = reply.meta.get("json")
     if rendered is not None and rendered[0] is body:  # the object the engine just encoded: no need to parse it back
         data = rendered[1]
+    elif b'"usage"' not in body and b'"data"' not in body:
+        return None
     else:
         try:
             data = loads(body)
@@ -243,7 +248,11 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
 
     ``secret``: the key the request presented (read from its headers when not given).
     """
-    kind = KIND_OF_OPERATION[call.op.operation_id]
+    secret = presented_key(call.request.headers) if secret is None else secret
+    _record(call, KIND_OF_OPERATION[call.op.operation_id], tokens, secret, memo)
+
+
+def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str, memo: Memo | None) -> None:
     body = call.body if isinstance(call.body, dict) else {}
     counts = dict(tokens or _tokens(call.meta.get("usage")) or {"input_tokens": call.charged_tokens})
     counts["num_model_requests"] = 1
@@ -252,13 +261,12 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
     elif kind == "images":
         n = str(body.get("n") or 1)  # a form sends text; level schema lets "null" through
         counts.setdefault("images", int(n) if n.isdigit() else 1)
-    headers = call.request.headers
-    organization = organization_of(headers, call.key.organization)
+    engine, headers, key = call.engine, call.request.headers, call.key
+    organization = organization_of(headers, key.organization)
     tenant = org_tenant(organization)
-    project = headers.get("openai-project") or call.key.project or default_project_id(call.seed, organization)
-    if secret is None:
-        secret = presented_key(headers)
-    now = call.clock.timestamp()
+    project = headers.get("openai-project") or key.project or default_project_id(engine.seed, organization)
+    moment = engine.clock.now()  # the mock's time of the request: its second marks the key, its minute is the group's
+    now = int(moment)
     seen = memo.keys.get((tenant, project, secret)) if memo is not None else None
     if seen is not None and seen[0] == now:  # this second's call already made the organization and marked the key
         key_id = seen[1]
@@ -268,9 +276,8 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
         key_id = seen_in_traffic(repo, organization, project, secret, now) if secret else None
         if memo is not None:
             memo.key_seen((tenant, project, secret), now, key_id)
-    minute = int(call.clock.now() // 60) * 60
     model = body.get("model") or call.meta.get("model")  # multipart operations may leave theirs in call.meta
-    group = (kind, minute, project, model if isinstance(model, str) else None, key_id,
+    group = (kind, int(moment // 60) * 60, project, model if isinstance(model, str) else None, key_id,
              IMAGE_SOURCE.get(call.op.operation_id), body.get("size"))
     if memo is not None:
         memo.add(tenant, group, counts)
