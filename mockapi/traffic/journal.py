@@ -7,10 +7,19 @@ import logging
 import threading
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from mockapi.core.results import Cut, Pause, Reply
 
+from .journal_entry import (
+    MAX_BODY,
+    MAX_FRAME,
+    MAX_FRAMES,
+    MAX_REPLY_BODY,
+    MAX_STREAM_BYTES,
+    Entry,
+    _text,
+)
 from .redaction import (
     SECRET_HEADERS,
     known_secrets,
@@ -18,138 +27,15 @@ from .redaction import (
     redact,
     redact_cached,
     redact_header,
-    redact_header_cached,
 )
 
-__all__ = ["SECRET_HEADERS", "Entry", "Journal", "mask", "redact", "redact_header"]  # redaction's home: .redaction
+__all__ = ["MAX_BODY", "MAX_FRAME", "MAX_FRAMES", "MAX_REPLY_BODY", "MAX_STREAM_BYTES", "SECRET_HEADERS", "Entry", "Journal",
+           "mask", "redact", "redact_header"]  # redaction's home: .redaction; the entry's: .journal_entry
 
 if TYPE_CHECKING:
     from mockapi.core.engine import Call, Engine, Request
 
-MAX_BODY = 16 * 1024  # bytes of a request body kept per entry
-MAX_REPLY_BODY = 4096  # bytes of a response body kept per entry
-MAX_FRAMES = 200  # stream chunks kept per entry
-MAX_FRAME = 4096
-MAX_STREAM_BYTES = 256 * 1024  # characters of stream frames kept per entry
-# A reply may ask for other limits with ``meta["journal_frames"] = (frames, characters)``: a Realtime
-# WebSocket session (mockapi/doors/realtime_journal.py) is one entry whose frames are every event of the session.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the whole journal (config: journal: {max_bytes: 64MB}); oldest entries go first
-_ENTRY_OVERHEAD = 1024  # what an entry costs beyond its texts (objects, dicts), roughly
-
-
-def _text(cut: bytes, size: int, known: tuple[str, ...] = ()) -> str:
-    """A body or chunk as the journal shows it: ``cut`` (its first bytes, of ``size``) as text, secrets masked."""
-    text = cut.decode("utf-8", errors="replace")
-    if size > len(cut):
-        text += f"… [{size - len(cut)} more bytes]"
-    return redact(text, known)
-
-
-_SHOWING = threading.Lock()  # one entry's raw values become redacted text once, whoever reads it first
-
-
-class _Shown:
-    """An :class:`Entry` field read as redacted text: the first read of any of them redacts them all (``Entry._show``)."""
-
-    def __init__(self, doc: str) -> None:
-        self.__doc__ = doc
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.slot = "_" + name  # where the entry keeps the value: raw until shown
-
-    def __get__(self, entry: "Entry | None", owner: type | None = None) -> Any:
-        if entry is None:
-            return self
-        if not entry._shown:
-            entry._show()
-        return getattr(entry, self.slot)
-
-
-class Entry:
-    """One exchange as the journal keeps it.
-
-    What may hold a secret (query, headers, bodies, stream frames) is kept as it came and redacted the first
-    time anyone reads it (the testing API, the control plane, the inspector, a subscriber): most entries are
-    never read, and every way out of the journal goes through these properties. The raw values are the
-    request's and reply's own objects, which nothing changes once the observers have run.
-    The path and the tenant are redacted at once: the journal filters on them.
-    """
-
-    __slots__ = ("seq", "id", "time", "method", "path", "tenant", "status", "operation", "stream", "frames_dropped",
-                 "done", "duration_ms", "violations", "fault", "retry_count", "truncated", "size", "evicted",
-                 "max_frames", "max_stream_bytes", "_known", "_shown", "_query", "_request_headers", "_request_body",
-                 "_request_body_size", "_response_headers", "_response_body", "_response_body_size", "_frames",
-                 "_frames_shown")
-
-    def __init__(self, *, id: str, time: float, method: str, path: str, query: str, tenant: str, status: int,
-                 operation: str | None, request_headers: Mapping[str, str], request_body: bytes,
-                 response_headers: list[tuple[str, str]], response_body: bytes = b"", stream: bool = False,
-                 duration_ms: float = 0.0, violations: list[str] | None = None, fault: str | None = None,
-                 retry_count: int | None = None, truncated: bool = False, max_frames: int = MAX_FRAMES,
-                 max_stream_bytes: int = MAX_STREAM_BYTES, known: tuple[str, ...] = ()) -> None:
-        self.seq, self.id, self.time, self.method, self.path, self.tenant = 0, id, time, method, path, tenant
-        self.status, self.operation, self.stream, self.done = status, operation, stream, not stream
-        self.frames_dropped, self.duration_ms, self.violations, self.fault = 0, duration_ms, violations or [], fault
-        self.retry_count, self.truncated, self.evicted = retry_count, truncated, False
-        self.max_frames, self.max_stream_bytes, self._known, self._shown = max_frames, max_stream_bytes, known, False
-        self._query, self._request_headers, self._response_headers = query, request_headers, response_headers
-        self._request_body, self._request_body_size = request_body[:MAX_BODY], len(request_body)
-        self._response_body, self._response_body_size = response_body[:MAX_REPLY_BODY], len(response_body)
-        self._frames: list[Any] = []  # bytes until read, then their redacted text (in place)
-        self._frames_shown = 0
-        # Characters kept, roughly its memory (raw lengths); counted against the journal's max_bytes.
-        self.size = _ENTRY_OVERHEAD + len(self._request_body) + len(self._response_body) + len(path) + len(query) \
-            + sum(map(len, request_headers)) + sum(map(len, request_headers.values())) \
-            + sum(map(len, itertools.chain.from_iterable(response_headers)))
-
-    def _show(self) -> None:
-        """Replace the raw values by their redacted text (once)."""
-        with _SHOWING:
-            if self._shown:
-                return
-            known = self._known
-            self._query = redact(self._query, known)
-            self._request_headers = {k: redact_header_cached(k, v, known) for k, v in self._request_headers.items()}
-            self._request_body = _text(self._request_body, self._request_body_size, known)
-            self._response_headers = [(k, redact_header_cached(k, v, known)) for k, v in self._response_headers]
-            self._response_body = _text(self._response_body, self._response_body_size, known)
-            self._shown = True
-
-    query = _Shown("The query string (secrets masked).")
-    request_headers = _Shown("The request headers (credentials masked).")
-    request_body = _Shown("The request body as text, cut to :data:`MAX_BODY` bytes (secrets masked).")
-    response_headers = _Shown("The reply headers (credentials masked).")
-    response_body = _Shown("The reply body as text, cut to :data:`MAX_REPLY_BODY` bytes (secrets masked).")
-
-    @property
-    def frames(self) -> list[str]:
-        """The stream chunks recorded so far, as text (secrets masked)."""
-        frames = self._frames
-        count = len(frames)  # a stream may add more while this reads: those wait for the next read
-        if self._frames_shown < count:
-            with _SHOWING:
-                for i in range(self._frames_shown, count):
-                    if not isinstance(frames[i], str):
-                        frames[i] = _text(frames[i], len(frames[i]), self._known)
-                self._frames_shown = max(self._frames_shown, count)
-        return frames[:count]
-
-    def summary(self) -> dict[str, Any]:
-        """The fields a list shows."""
-        return {"seq": self.seq, "id": self.id, "time": self.time, "method": self.method, "path": self.path,
-                "tenant": self.tenant, "status": self.status, "operation": self.operation, "stream": self.stream,
-                "duration_ms": round(self.duration_ms, 3), "violations": list(self.violations), "fault": self.fault,
-                "retry_count": self.retry_count, "done": self.done, "truncated": self.truncated}
-
-    def to_dict(self) -> dict[str, Any]:
-        """Everything kept about the exchange."""
-        return {**self.summary(), "query": self.query, "request_headers": dict(self.request_headers),
-                "request_body": self.request_body, "response_headers": [list(h) for h in self.response_headers],
-                "response_body": self.response_body, "frames": self.frames, "frames_dropped": self.frames_dropped}
-
-    def __repr__(self) -> str:
-        return f"Entry(seq={self.seq}, id={self.id!r}, {self.method} {self.path} -> {self.status}, tenant={self.tenant!r})"
-
 
 class Journal:
     """Recent exchanges, oldest dropped first; subscribers hear of each new one."""
@@ -162,7 +48,9 @@ class Journal:
             configured = (engine.settings.extra.get("journal") or {}).get("max_bytes", DEFAULT_MAX_BYTES)
             max_bytes = parse_size(configured, "journal.max_bytes")
         self.max_bytes = max(1, int(max_bytes))
-        self._bytes = 0
+        self._bytes = 0  # the weight of the settled entries (all but the newest ``_unsized``)
+        self._unsized = 0
+        self._pending = 0  # what the unsettled entries weigh without their headers (see ``_settle``)
         self._entries: deque[Entry] = deque(maxlen=max(1, int(size)))
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
@@ -170,7 +58,9 @@ class Journal:
         self.known = tuple(sorted(known_secrets(engine.settings), key=len, reverse=True))  # configured keys, admin token
 
     def __len__(self) -> int:
-        return len(self._entries)
+        with self._lock:
+            self._settle()
+            return len(self._entries)
 
     @property
     def size(self) -> int:
@@ -185,12 +75,15 @@ class Journal:
             reply.stream = self._capture(entry, reply.stream, started)
         with self._lock:
             entry.seq = next(self._seq)
-            if len(self._entries) == self._entries.maxlen:
+            entries = self._entries
+            if len(entries) == entries.maxlen:
                 self._evict()
-            self._entries.append(entry)
-            self._bytes += entry.size
-            self._trim()
+            entries.append(entry)
+            self._unsized += 1
+            self._pending += entry.size
             subscribers = list(self._subscribers) if self._subscribers else ()
+            if entry.stream or subscribers or self._bytes + self._pending > self.max_bytes:
+                self._settle()
         for notify in subscribers:
             try:
                 notify(entry)
@@ -199,33 +92,18 @@ class Journal:
 
     def _entry(self, request: "Request", call: "Call | None", reply: Reply) -> Entry:
         known = self.known
-        headers = request.headers
-        retry = headers.get("x-stainless-retry-count")
         meta = reply.meta
         error = meta.get("error")
-        violations = []
         fault = (call.meta.get("fault_spec") if call else None) or meta.get("fault_spec")
+        violations = []
         if error is not None and reply.status == 400 and not fault:  # an injected 400 breaks no contract
             violations.append(redact(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}", known))
-        request_id = processing = None
-        for name, value in reply.headers:  # the first of each, as ``Reply.header`` reads them
-            if name == "openai-processing-ms":
-                processing = value if processing is None else processing
-            elif request_id is None and len(name) == 12 and name.lower() == "x-request-id":
-                request_id = value
-        max_frames, max_stream_bytes = meta.get("journal_frames") or (MAX_FRAMES, MAX_STREAM_BYTES)
         body = request.body if request.body else b"" if request.body_file is None else b"<multipart upload>"
-        return Entry(
-            id=request_id or "", time=self.engine.clock.now(), method=request.method,
-            path=redact_cached(request.path, known), query=request.query,
-            tenant=redact_cached(call.tenant if call else self._tenant(request), known),  # a header may carry a key
-            status=reply.status, operation=call.op.operation_id if call else None, request_headers=headers,
-            truncated=len(body) > MAX_BODY or len(reply.body) > MAX_REPLY_BODY, request_body=body,
-            response_headers=reply.headers, response_body=reply.body, stream=reply.stream is not None,
-            duration_ms=float(processing) if processing and processing.isdigit() else 0.0, violations=violations, fault=fault,
-            retry_count=int(retry) if retry and retry.isdigit() else None,
-            max_frames=max_frames, max_stream_bytes=max_stream_bytes, known=known,
-        )
+        return Entry(self.engine.clock.now(), request.method, redact_cached(request.path, known), request.query,
+                     redact_cached(call.tenant if call else self._tenant(request), known),  # a header may carry a key
+                     reply.status, call.op.operation_id if call else None, request.headers, body, reply.headers,
+                     reply.body, reply.stream is not None, violations, fault,
+                     meta.get("journal_frames") or (MAX_FRAMES, MAX_STREAM_BYTES), known)
 
     def _tenant(self, request: "Request") -> str:
         try:
@@ -275,6 +153,7 @@ class Journal:
 
     def _keep(self, entry: Entry, frame: bytes | str, size: int) -> None:
         with self._lock:
+            self._settle()
             entry._frames.append(frame)
             entry.size += size
             if not entry.evicted:
@@ -286,7 +165,32 @@ class Journal:
         """Drop the oldest entry (the lock is held)."""
         old = self._entries.popleft()
         old.evicted = True
-        self._bytes -= old.size
+        if self._unsized > len(self._entries):  # every entry was unsettled: this one never counted
+            self._unsized -= 1
+            self._pending -= old.size
+        else:
+            self._bytes -= old.size
+
+    def _settle(self) -> None:
+        """Weigh the unsettled entries, oldest first, each followed by the trim its arrival would have made (the lock is held).
+
+        Weighing an entry's headers costs a third of keeping it, and most entries leave the ring (by count) unread:
+        so the newest entries wait, their bodies and overhead counted (``_pending``), until anything reads the
+        journal, a stream or a subscriber comes, or that count alone passes ``max_bytes``. Eviction by weight only
+        ever drops the oldest, and an entry's weight is fixed until its stream adds frames (``_keep`` settles first):
+        so the journal settled later holds what it would have held had each entry been weighed as it came. What
+        waits is bounded: the headers of at most ``max_bytes`` / 1 kB entries (each counts ``_ENTRY_OVERHEAD``).
+        """
+        if not self._unsized:
+            return
+        entries = self._entries
+        for entry in list(itertools.islice(entries, len(entries) - self._unsized, None)):
+            self._pending -= entry.size
+            entry.size += entry.headers_size()
+            self._bytes += entry.size
+            self._unsized -= 1
+            while self._bytes > self.max_bytes and entries[0] is not entry:
+                self._evict()
 
     def _trim(self) -> None:
         """Drop the oldest entries until the journal fits ``max_bytes`` (the lock is held; the newest always stays)."""
@@ -296,13 +200,16 @@ class Journal:
     @property
     def bytes(self) -> int:
         """Roughly how much the kept entries weigh (characters of bodies, headers and frames)."""
-        return self._bytes
+        with self._lock:
+            self._settle()
+            return self._bytes
 
     # -- reading ---------------------------------------------------------------------------
     def query(self, *, path: str | None = None, status: str | int | None = None, tenant: str | None = None,
               since: int = 0, limit: int = 100) -> list[Entry]:
         """Entries newest first, filtered by path substring, status (``429``, ``4xx``), tenant and sequence."""
         with self._lock:
+            self._settle()
             entries = list(self._entries)
         out = []
         for entry in reversed(entries):
@@ -318,11 +225,13 @@ class Journal:
     def get(self, entry_id: str) -> Entry | None:
         """One entry by request id (or sequence number)."""
         with self._lock:
+            self._settle()
             return next((e for e in self._entries if e.id == entry_id or str(e.seq) == entry_id), None)
 
     def clear(self, tenant: str | None = None) -> int:
         """Forget every entry, or one tenant's; return how many were dropped."""
         with self._lock:
+            self._settle()
             dropped = [e for e in self._entries if tenant is None or e.tenant == tenant]
             for entry in dropped:
                 entry.evicted = True

@@ -73,7 +73,7 @@ class Webhooks:
     # -- sending ----------------------------------------------------------------------------
     def observe(self, request: Request, call: Call | None, reply: Reply) -> None:
         """An engine observer: after a request that left events waiting, make sure the sender runs."""
-        if call is None or reply.meta.get("error") is not None and reply.status == 503:
+        if call is None or reply.status == 503 and reply.meta.get("error") is not None:
             return  # nothing new was made; and with the store down there is nothing to read
         try:
             if outbox.config(self.engine) is not None and outbox.has_work(self.engine):

@@ -207,3 +207,50 @@ def test_a_start_time_ages_back_gives_one_page_not_every_bucket_since(mock):
     page = admin(mock).admin.organization.usage.completions(start_time=-14_321_076_907_879_416, limit=3)
     assert len(page.data) == 3 and page.has_more is True
     assert page.data[1].start_time - page.data[0].start_time == DAY
+
+
+def test_usage_counted_from_many_threads_in_batches_is_exact_and_a_reset_drops_it(monkeypatch):
+    # With the memory store the recorder adds counts in batches (recorder.Memo.fold): readers and resets see every
+    # request answered before them, whichever thread answered it and however the batches fell.
+    import json
+    import threading
+
+    from conftest import make_engine
+
+    from mockapi.api.admin import recorder
+    from mockapi.core.engine import Request
+
+    monkeypatch.setattr(recorder.Memo, "BATCH", 7)
+    engine = make_engine()
+    body = json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "count me"}]}).encode()
+    headers = {"authorization": "Bearer sk-test-0123456789", "content-type": "application/json"}
+
+    def counted() -> int:
+        return sum(r["num_model_requests"] for b in _page(engine)["data"] for r in b["results"])
+
+    def work() -> None:
+        for _ in range(25):
+            assert engine.handle(Request("POST", "/v1/chat/completions", headers, body)).status == 200
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counted() == 100
+    work()
+    engine.reset("admin:org-mockapi")
+    assert counted() == 0
+    work()
+    assert counted() == 25
+
+
+def _page(engine) -> dict:  # noqa: ANN001
+    import json
+
+    from mockapi.core.engine import Request
+
+    reply = engine.handle(Request("GET", "/v1/organization/usage/completions",
+                                  {"authorization": "Bearer sk-admin-0123456789abcdef"}, query=f"start_time={int(FROZEN_AT) - DAY}"))
+    assert reply.status == 200, reply.body
+    return json.loads(reply.body)

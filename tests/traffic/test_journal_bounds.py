@@ -73,3 +73,28 @@ def test_a_reply_may_ask_for_its_own_frame_bounds():
     default, wide = journal.query(limit=2)
     assert len(wide.frames) == MAX_FRAMES * 2 and wide.frames_dropped == 0
     assert len(default.frames) == MAX_FRAMES and default.frames_dropped == MAX_FRAMES
+
+
+def test_when_the_journal_is_read_never_changes_what_it_keeps():
+    # The journal weighs an entry's headers only when something reads it (Journal._settle): a journal read after
+    # every exchange and one read only at the end must hold the same entries and weigh the same.
+    from mockapi.core.results import Reply
+
+    def fill(read_every: int | None) -> tuple[list[int], int, list[int]]:
+        journal = make_engine(extra={"journal": {"max_bytes": "30kB"}}).traffic.journal
+        lengths = []
+        for i in range(120):
+            headers = {"content-type": "application/json", "x-note": "h" * (i * 131 % 3000)}
+            stream = iter([b"data: " + b"f" * (i % 700)] * (i % 4)) if i % 9 == 0 else None
+            reply = Reply(200, [("x-request-id", f"req_{i}"), ("x-pad", "p" * (i * 53 % 2000))],
+                          b"r" * (i * 71 % 5000), stream=stream)
+            journal.observe(Request("POST", "/v1/chat/completions", headers, b"q" * (i * 97 % 9000)), None, reply)
+            for _ in reply.stream or ():
+                pass
+            if read_every and i % read_every == 0:
+                lengths.append(len(journal))
+        return [e.seq for e in journal.query(limit=1000)], journal.bytes, lengths
+
+    eager, lazy = fill(1), fill(None)
+    assert eager[:2] == lazy[:2] and eager[0] != list(range(120, 0, -1))  # some went by weight
+    assert fill(7)[:2] == lazy[:2]

@@ -14,6 +14,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import threading
+import weakref
+from collections import deque
 from typing import TYPE_CHECKING, Any, Iterator
 
 from mockapi.core.determinism import digest
@@ -42,41 +45,109 @@ COUNTERS = ("num_model_requests", "input_tokens", "output_tokens", "input_cached
 
 
 class Memo:
-    """What the recorder has already written to its engine's store, so the next call of the same key skips the reads.
+    """What the recorder keeps beside a :class:`MemoryStore`: what it already wrote, and the counts it has yet to add.
 
     ``keys``: (organization tenant, project, secret) -> (the second its key was marked used, its key id); the
     organization was made then too. ``groups``: (organization tenant, group id) whose usage index entry exists.
     Neither projects nor index entries are ever deleted but by a reset, and every reset of a store private to this
     process goes through ``engine.reset``, whose hook forgets it all; so a memo serves only a :class:`MemoryStore`
     (a shared store may be reset by another worker). Bounded: a full memo starts over.
+
+    ``pending``: each counted request's (organization tenant, group, counts), its group's minute read on the mock
+    clock when it was made. They reach the store's counters in batches (``fold``), a group's requests summed into
+    one increment of each counter: once ``BATCH`` wait, before any reset, and before anything reads the counters
+    (``settle``), so readers see exactly what writing at once would have shown them. One memo per store
+    (``memo_of``): engines sharing a store share it.
     """
 
     LIMIT = 4096
+    BATCH = 1024
 
-    def __init__(self) -> None:
+    def __init__(self, store: Any) -> None:
+        self._store = weakref.ref(store)  # not the store itself: the memo lives as long as its store (``_MEMOS``)
         self.keys: dict[tuple[str, str, str], tuple[int, str | None]] = {}
         self.groups: set[tuple[str, str]] = set()
+        self.pending: deque[tuple[str, tuple[Any, ...], dict[str, int]]] = deque()
+        self._folding = threading.Lock()
 
     def forget(self, store: Any = None, tenant: str | None = None) -> None:
-        """Forget everything (a reset hook: any tenant's reset may drop an organization's objects)."""
+        """Forget everything (a reset hook: any tenant's reset may drop an organization's objects); count what waits first."""
+        self.fold()
         self.keys, self.groups = {}, set()
 
     def key_seen(self, where: tuple[str, str, str], second: int, key_id: str | None) -> None:
         """Remember that ``where``'s key was marked used at ``second``."""
         if len(self.keys) >= self.LIMIT:
-            self.forget()
+            self.keys, self.groups = {}, set()
         self.keys[where] = (second, key_id)
 
     def group_indexed(self, where: tuple[str, str]) -> None:
         """Remember that this usage index entry exists."""
         if len(self.groups) >= self.LIMIT:
-            self.forget()
+            self.keys, self.groups = {}, set()
         self.groups.add(where)
+
+    def add(self, tenant: str, group: tuple[Any, ...], counts: dict[str, int]) -> None:
+        """Count one request (at the next ``fold``)."""
+        pending = self.pending
+        pending.append((tenant, group, counts))
+        if len(pending) >= self.BATCH:
+            self.fold()
+
+    def fold(self) -> None:
+        """Add every waiting request to the store's counters (indexing new groups), in the order they came."""
+        with self._folding:  # a reader that comes while another thread folds waits until the counts have landed
+            pending, store = self.pending, self._store()
+            if not pending or store is None:
+                return
+            batch = [pending.popleft() for _ in range(len(pending))]  # what comes meanwhile waits for the next fold
+            totals: dict[Any, tuple[str, tuple[Any, ...], dict[str, int]]] = {}
+            for n, (tenant, group, counts) in enumerate(batch):
+                try:
+                    key: Any = (tenant, *group, type(group[-1]))  # the caller's size: 1, 1.0 and True count apart
+                    found = totals.get(key)
+                except TypeError:  # an unhashable value (a malformed ``size``): a group of its own
+                    key, found = n, None
+                if found is None:
+                    totals[key] = (tenant, group, counts)  # the recorder's own dict: summed in place
+                else:
+                    summed = found[2]
+                    for name, value in counts.items():
+                        summed[name] = summed.get(name, 0) + value
+            items = []
+            for tenant, group, counts in totals.values():
+                group_id = _group_id(group)
+                if (tenant, group_id) not in self.groups:
+                    _index(store, tenant, group, group_id)
+                    self.group_indexed((tenant, group_id))
+                prefix = f"{tenant}:usage:{group_id}:"
+                items += [(prefix + name, int(value), FOREVER) for name, value in counts.items() if name in COUNTERS and value]
+            store.incr_many(items)
+
+
+_MEMOS: weakref.WeakKeyDictionary[Any, Memo] = weakref.WeakKeyDictionary()
+_MEMOS_LOCK = threading.Lock()
+
+
+def memo_of(store: Any) -> Memo:
+    """The memo of a :class:`MemoryStore` (made on first use)."""
+    with _MEMOS_LOCK:
+        memo = _MEMOS.get(store)
+        if memo is None:
+            memo = _MEMOS[store] = Memo(store)
+        return memo
+
+
+def settle(store: Any) -> None:
+    """Add what the recorder has yet to count to ``store``'s counters: every reader of them calls this first."""
+    memo = _MEMOS.get(store) if isinstance(store, MemoryStore) else None
+    if memo is not None and memo.pending:
+        memo.fold()
 
 
 def install(engine: "Engine") -> None:
     """Register the recorder as an observer of ``engine``."""
-    memo = Memo() if isinstance(engine.store, MemoryStore) else None
+    memo = memo_of(engine.store) if isinstance(engine.store, MemoryStore) else None
     if memo is not None:
         engine.reset_hooks.append(memo.forget)
     engine.observers.append(functools.partial(observe, memo=memo))
@@ -91,15 +162,18 @@ def observe(request: "Request", call: "Call | None", reply: "Reply", memo: Memo 
 
 
 def _observe(call: "Call | None", reply: "Reply", memo: Memo | None) -> None:
-    if call is None or reply.status >= 400 or call.op.operation_id not in KIND_OF_OPERATION:
+    if call is None or reply.status >= 400:
+        return
+    kind = KIND_OF_OPERATION.get(call.op.operation_id)
+    if kind is None:
         return
     secret = presented_key(call.request.headers)
-    if is_admin_key(secret, call.settings.keys):
+    if is_admin_key(secret, call.engine.settings.keys):
         return  # admin keys cannot call models
     if reply.stream is not None and reply.body in (b"", None):
         reply.stream = _counting(call, reply.stream, secret, memo)
         return
-    record(call, _usage_of_body(reply), secret, memo)
+    _record(call, kind, _usage_of_body(reply), secret, memo)
 
 
 def _counting(call: "Call", stream: Iterator[Any], secret: str, memo: Memo | None) -> Iterator[Any]:
@@ -136,11 +210,13 @@ def _usage_in_frames(chunk: bytes) -> dict[str, int] | None:
 
 def _usage_of_body(reply: "Reply") -> dict[str, int] | None:
     body = reply.body
-    if not body or b'"usage"' not in body and b'"data"' not in body:
+    if not body:
         return None
     rendered = reply.meta.get("json")
     if rendered is not None and rendered[0] is body:  # the object the engine just encoded: no need to parse it back
         data = rendered[1]
+    elif b'"usage"' not in body and b'"data"' not in body:
+        return None
     else:
         try:
             data = loads(body)
@@ -172,7 +248,11 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
 
     ``secret``: the key the request presented (read from its headers when not given).
     """
-    kind = KIND_OF_OPERATION[call.op.operation_id]
+    secret = presented_key(call.request.headers) if secret is None else secret
+    _record(call, KIND_OF_OPERATION[call.op.operation_id], tokens, secret, memo)
+
+
+def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str, memo: Memo | None) -> None:
     body = call.body if isinstance(call.body, dict) else {}
     counts = dict(tokens or _tokens(call.meta.get("usage")) or {"input_tokens": call.charged_tokens})
     counts["num_model_requests"] = 1
@@ -181,13 +261,12 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
     elif kind == "images":
         n = str(body.get("n") or 1)  # a form sends text; level schema lets "null" through
         counts.setdefault("images", int(n) if n.isdigit() else 1)
-    headers = call.request.headers
-    organization = organization_of(headers, call.key.organization)
+    engine, headers, key = call.engine, call.request.headers, call.key
+    organization = organization_of(headers, key.organization)
     tenant = org_tenant(organization)
-    project = headers.get("openai-project") or call.key.project or default_project_id(call.seed, organization)
-    if secret is None:
-        secret = presented_key(headers)
-    now = call.clock.timestamp()
+    project = headers.get("openai-project") or key.project or default_project_id(engine.seed, organization)
+    moment = engine.clock.now()  # the mock's time of the request: its second marks the key, its minute is the group's
+    now = int(moment)
     seen = memo.keys.get((tenant, project, secret)) if memo is not None else None
     if seen is not None and seen[0] == now:  # this second's call already made the organization and marked the key
         key_id = seen[1]
@@ -197,18 +276,22 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
         key_id = seen_in_traffic(repo, organization, project, secret, now) if secret else None
         if memo is not None:
             memo.key_seen((tenant, project, secret), now, key_id)
-    minute = int(call.clock.now() // 60) * 60
     model = body.get("model") or call.meta.get("model")  # multipart operations may leave theirs in call.meta
-    group = (kind, minute, project, model if isinstance(model, str) else None, key_id,
+    group = (kind, int(moment // 60) * 60, project, model if isinstance(model, str) else None, key_id,
              IMAGE_SOURCE.get(call.op.operation_id), body.get("size"))
+    if memo is not None:
+        memo.add(tenant, group, counts)
+        return
     group_id = _group_id(group)
-    if memo is None or (tenant, group_id) not in memo.groups:
-        if call.store.get(tenant, USAGE_INDEX, group_id) is None:
-            org_repo(call).put(USAGE_INDEX, {"id": group_id, **dict(zip(GROUP_FIELDS, group))})
-        if memo is not None:
-            memo.group_indexed((tenant, group_id))
+    _index(call.store, tenant, group, group_id)
     prefix = f"{tenant}:usage:{group_id}:"
     call.store.incr_many([(prefix + name, int(value), FOREVER) for name, value in counts.items() if name in COUNTERS and value])
+
+
+def _index(store: Any, tenant: str, group: tuple[Any, ...], group_id: str) -> None:
+    """Make the usage index entry of a group unless it exists (the usage endpoints list these)."""
+    if store.get(tenant, USAGE_INDEX, group_id) is None:
+        store.put(tenant, USAGE_INDEX, group_id, {"id": group_id, **dict(zip(GROUP_FIELDS, group))})
 
 
 _GROUP_IDS: dict[tuple[Any, ...], str] = {}
@@ -231,5 +314,6 @@ def _group_id(group: tuple[Any, ...]) -> str:
 
 def counters(store: Any, tenant: str, group_id: str) -> dict[str, int]:
     """The current values of one group's counters (read as an increment by zero)."""
+    settle(store)
     values = store.incr_many([(f"{tenant}:usage:{group_id}:{name}", 0, FOREVER) for name in COUNTERS])
     return dict(zip(COUNTERS, values))

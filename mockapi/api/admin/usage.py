@@ -21,7 +21,7 @@ from mockapi.core.errors import InvalidRequestError, InvalidValueError
 from mockapi.core.paths import fixtures_dir
 from mockapi.core.repo import Repo
 
-from .recorder import USAGE_INDEX, counters
+from .recorder import USAGE_INDEX, counters, settle
 
 WIDTHS = {"1m": 60, "1h": 3600, "1d": 86400}
 DEFAULT_LIMIT = {"1m": 60, "1h": 24, "1d": 7}
@@ -84,6 +84,7 @@ def _window(call: Any, costs: bool) -> tuple[str, list[int], int]:
 def _groups(call: Any, repo: Repo, kind: str) -> list[dict[str, Any]]:
     wanted = {field: set(_many(call.request.query, name)) for name, field in FILTERS.items()}
     out = []
+    settle(repo.store)  # the recorder may hold counts it has yet to add (it adds them in batches)
     for group in repo.list(USAGE_INDEX):
         if group["kind"] != kind and not (kind == "costs" and group["kind"] in FIELDS):
             continue
