@@ -186,6 +186,7 @@ class Engine:
     def handle(self, request: Request) -> Reply:
         """Answer one request. Never raises: every failure is an OpenAI-shaped error reply."""
         started = time.perf_counter()
+        self.store.refresh()  # a shared store: see every worker's writes made before now (no I/O: it cannot fail)
         request_id = self._request_id()
         for prefix, route in self.routes:
             if request.path.startswith(prefix):

@@ -5,6 +5,10 @@ Layout under a prefix (default ``mockapi``): ``{p}:o:{tenant}:{kind}`` is a hash
 ``{p}:b:{id}`` file contents as lists of chunks. Every operation is O(1) or O(log n) in the
 number of stored objects, except ``list`` and ``reset`` (``scan`` reads what it yields).
 
+Configuration kinds read on every request (fault rules, limits, the webhook target, the Administration API's
+keys and projects, see :mod:`.redis_cache`) are answered from a per-process cache kept valid by one version
+counter ``{p}:cfgv``, which every write of those kinds and every reset bumps atomically with the write.
+
 Faults: every call has a short timeout (``socket_timeout`` / ``socket_connect_timeout``, 1 s unless the URL
 sets them, e.g. ``redis://host:6379/0?socket_timeout=2``). An unreachable or hung Redis raises
 :class:`ServiceUnavailableError` (an OpenAI-shaped 503), and for ``FAIL_FAST_SECONDS`` afterwards calls
@@ -28,60 +32,24 @@ from redis.retry import Retry
 
 from .errors import ServiceUnavailableError
 from .jsonutil import dumps, loads
+from .redis_cache import ConfigCache, is_cached
+from .redis_scripts import BUMP, DELETE, INCR, INCR_MANY, PUT, RESERVE
 
 DEFAULT_TIMEOUT = 1.0  # seconds; a request waits at most about this long for a hung Redis
 FAIL_FAST_SECONDS = 1.0
 _OUTAGE = (redis.ConnectionError, redis.TimeoutError)
 _T = TypeVar("_T")
 
-# Create-or-replace keeping the list position: a new id gets the next sequence number.
-_PUT = """
-if redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
-end
-return 1
-"""
-# A counter whose expiry starts when it is created, as MemoryStore.incr does.
-_INCR = """
-local value = redis.call('INCRBY', KEYS[1], ARGV[1])
-if redis.call('PTTL', KEYS[1]) < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return value
-"""
-# Check-and-charge in one step (rate limits): ARGV holds (need, amount, limit or -1, ttl ms) per key. When every
-# key has room (value + need <= limit) all amounts are added; otherwise nothing is. Returns {ok, values...}.
-_RESERVE = """
-local values = {}
-for i, key in ipairs(KEYS) do
-  local base = (i - 1) * 4
-  local value = tonumber(redis.call('GET', key) or '0')
-  local limit = tonumber(ARGV[base + 3])
-  if limit >= 0 and value + tonumber(ARGV[base + 1]) > limit then
-    for j, other in ipairs(KEYS) do values[j] = tonumber(redis.call('GET', other) or '0') end
-    table.insert(values, 1, 0)
-    return values
-  end
-end
-for i, key in ipairs(KEYS) do
-  local base = (i - 1) * 4
-  local amount = tonumber(ARGV[base + 2])
-  if amount ~= 0 then
-    values[i] = redis.call('INCRBY', key, amount)
-    if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ARGV[base + 4]) end
-  else
-    values[i] = tonumber(redis.call('GET', key) or '0')
-  end
-end
-table.insert(values, 1, 1)
-return values
-"""
 _GLOB_SPECIAL = re.compile(r"([*?\[\]\\])")
 CHUNK = 1 << 18
 
 
 def _glob(text: str) -> str:
     return _GLOB_SPECIAL.sub(r"\\\1", text)
+
+
+def _seed() -> int:
+    return uuid.uuid4().int >> 88
 
 
 def _client(url: str) -> redis.Redis:
@@ -126,9 +94,14 @@ class RedisStore:
         self.url = url
         self.prefix = prefix
         self.client = _client(url)
-        self._put = self.client.register_script(_PUT)
-        self._incr = self.client.register_script(_INCR)
-        self._reserve = self.client.register_script(_RESERVE)
+        self._put = self.client.register_script(PUT)
+        self._incr = self.client.register_script(INCR)
+        self._reserve = self.client.register_script(RESERVE)
+        self._incr_many = self.client.register_script(INCR_MANY)
+        self._delete = self.client.register_script(DELETE)
+        self._bump = self.client.register_script(BUMP)
+        self._version_key = f"{prefix}:cfgv"
+        self._cache = ConfigCache(self._version_now)
         self._down_until = 0.0
         self._down_lock = threading.Lock()
 
@@ -172,22 +145,51 @@ class RedisStore:
     def _keys(self, tenant: str, kind: str) -> tuple[str, str]:
         return f"{self.prefix}:o:{tenant}:{kind}", f"{self.prefix}:i:{tenant}:{kind}"
 
+    # -- the configuration cache (see redis_cache.py) ----------------------------------------------
+    def refresh(self) -> None:
+        """A request starts: its first read of a cached kind checks the version first (no round trip until then)."""
+        self._cache.refresh()
+
+    def _version_now(self) -> int:
+        return int(self.client.get(self._version_key) or 0)
+
+    def _write_cached(self, write: Callable[[], Any]) -> Any:
+        """Run a write that bumps the version (returning it, or (answer, version)); this process's cache starts over."""
+        try:
+            found = write()
+        except BaseException:
+            self._cache.wrote(None)  # it may or may not have happened: trust nothing until the next check
+            raise
+        self._cache.wrote(int(found[-1] if isinstance(found, list) else found))
+        return found
+
+    # -- objects -----------------------------------------------------------------------------------
     @_guarded
     def get(self, tenant: str, kind: str, object_id: str) -> dict[str, Any] | None:
         """One object, or None."""
-        raw = self.client.hget(self._keys(tenant, kind)[0], object_id)
+        if is_cached(kind):
+            raw = self._cache.read((tenant, kind, object_id), lambda: self.client.hget(self._keys(tenant, kind)[0], object_id))
+        else:
+            raw = self.client.hget(self._keys(tenant, kind)[0], object_id)
         return None if raw is None else loads(raw)
 
     @_guarded
     def put(self, tenant: str, kind: str, object_id: str, obj: dict[str, Any]) -> None:
         """Create or replace an object (replacing keeps its list position)."""
         objects, index = self._keys(tenant, kind)
-        self._put(keys=[objects, index, f"{self.prefix}:seq"], args=[object_id, dumps(obj)])
+        if not is_cached(kind):
+            self._put(keys=[objects, index, f"{self.prefix}:seq"], args=[object_id, dumps(obj)])
+            return
+        self._write_cached(lambda: self._put(keys=[objects, index, f"{self.prefix}:seq", self._version_key],
+                                             args=[object_id, dumps(obj), _seed()]))
 
     @_guarded
     def delete(self, tenant: str, kind: str, object_id: str) -> bool:
         """Remove an object; True when it existed."""
         objects, index = self._keys(tenant, kind)
+        if is_cached(kind):
+            removed, _ = self._write_cached(lambda: self._delete(keys=[objects, index, self._version_key], args=[object_id, _seed()]))
+            return bool(removed)
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hdel(objects, object_id)
             pipe.zrem(index, object_id)
@@ -197,11 +199,18 @@ class RedisStore:
     @_guarded
     def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
+        if is_cached(kind):
+            raws = self._cache.read((tenant, kind), lambda: tuple(self._list_raw(tenant, kind)))
+        else:
+            raws = self._list_raw(tenant, kind)
+        return [loads(raw) for raw in raws]
+
+    def _list_raw(self, tenant: str, kind: str) -> list[bytes]:
         objects, index = self._keys(tenant, kind)
         ids = self.client.zrange(index, 0, -1)
-        out: list[dict[str, Any]] = []
+        out: list[bytes] = []
         for start in range(0, len(ids), 1000):
-            out += [loads(raw) for raw in self.client.hmget(objects, ids[start:start + 1000]) if raw is not None]
+            out += [raw for raw in self.client.hmget(objects, ids[start:start + 1000]) if raw is not None]
         return out
 
     def scan(self, tenant: str, kind: str, *, reverse: bool = False, after: str | None = None,
@@ -248,29 +257,38 @@ class RedisStore:
 
     @_guarded
     def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
-        """``incr`` for several counters in one pipelined round trip."""
-        pipe = self.client.pipeline(transaction=False)
-        for key, amount, ttl in items:
-            self._incr(keys=[f"{self.prefix}:c:{key}"], args=[amount, max(1, int(ttl * 1000))], client=pipe)
-        return [int(v) for v in pipe.execute()]
+        """``incr`` for several counters in one round trip."""
+        if not items:
+            return []
+        args: list[Any] = []
+        for _, amount, ttl in items:
+            args += [amount, max(1, int(ttl * 1000))]
+        return [int(v) for v in self._incr_many(keys=[f"{self.prefix}:c:{key}" for key, _, _ in items], args=args)]
 
     @_guarded
     def reset(self, tenant: str | None = None) -> None:
-        """Drop all state (this prefix's keys), or one tenant's objects and counters."""
+        """Drop all state (this prefix's keys), or one tenant's objects and counters; bump the configuration version."""
+        self._write_cached(lambda: self._reset(tenant))
+
+    def _reset(self, tenant: str | None) -> int:
         if tenant is None:
             patterns = [f"{_glob(self.prefix)}:*"]
         else:
             t = _glob(tenant)
             patterns = [f"{_glob(self.prefix)}:{part}:{t}:*" for part in ("o", "i", "c")]
+        version_key = self._version_key.encode()
         for pattern in patterns:
             batch: list[bytes] = []
             for key in self.client.scan_iter(match=pattern, count=1000):
+                if key == version_key:
+                    continue  # kept, so a version never returns to one a worker's cache holds
                 batch.append(key)
                 if len(batch) >= 1000:
                     self.client.delete(*batch)
                     batch = []
             if batch:
                 self.client.delete(*batch)
+        return self._bump(keys=[self._version_key], args=[_seed()])
 
     def blobs(self) -> "RedisBlobs":
         """File contents kept in this Redis, so every worker reads the same bytes."""

@@ -54,6 +54,9 @@ class Store(Protocol):
     def healthy(self) -> bool:
         """Whether the backend answers now (``/health``)."""
 
+    def refresh(self) -> None:
+        """A request starts: what it reads reflects every write made before now, by any worker (cheap; never raises)."""
+
     def reset(self, tenant: str | None = None) -> None:
         """Drop all state, or one tenant's."""
 
@@ -192,6 +195,9 @@ class MemoryStore:
     def healthy(self) -> bool:
         """Memory is always there."""
         return True
+
+    def refresh(self) -> None:
+        """Nothing to do: every read is of the state itself."""
 
     def _add(self, key: str, amount: int, ttl_seconds: float, now: float) -> int:
         counters = self._counters
