@@ -107,11 +107,11 @@ def _main_string_property(parameters: Any) -> str | None:
     if not isinstance(parameters, dict):
         return None
     props = parameters.get("properties") or {}
-    plain = [n for n, s in props.items() if isinstance(s, dict) and s.get("type") in ("string", ["string", "null"])
+    plain = [(n, n.lower()) for n, s in props.items() if isinstance(s, dict) and s.get("type") in ("string", ["string", "null"])
              and "enum" not in s and "format" not in s]
-    for hint in _STRING_HINTS:
-        for name in plain:
-            if hint == name.lower() or name.lower().endswith(hint):
+    for hint in _STRING_HINTS if plain else ():
+        for name, low in plain:
+            if low.endswith(hint):  # the hint itself or a name ending with it
                 return name
     return None
 
@@ -126,9 +126,9 @@ def _request_focus(parameters: Any, prompt: str) -> tuple[str, str] | None:
     return (name, prompt) if plain and name.lower() in _REQUEST_PROPS else None
 
 
-def _targets(tool: ToolSpec, said: Facts) -> list[str]:
-    """The entities one call each goes to: places for a location property, else every stated name."""
-    main = _main_string_property(tool.parameters)
+def _targets(main: str | None, said: Facts) -> list[str]:
+    """The entities one call each goes to (``main``: the tool's main string property): places for a
+    location property, else every stated name."""
     if not main:
         return []
     if any(main.lower().endswith(h) for h in lexicon.LOCATION_PROPS):
@@ -143,7 +143,11 @@ def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None, prompt: 
     """
     if tool.kind == "custom":
         return custom_input(tool.parameters, prompt or entity or "", r)
-    main = _main_string_property(tool.parameters)
+    return _arguments(tool, r, entity, prompt, _main_string_property(tool.parameters))
+
+
+def _arguments(tool: ToolSpec, r: random.Random, entity: str | None, prompt: str, main: str | None) -> str:
+    """:func:`arguments_for` a function tool whose main string property is already known."""
     focus = (main, entity) if entity and main else _request_focus(tool.parameters, prompt)
     value = fill(tool.parameters, facts(prompt), r, focus=focus) if isinstance(tool.parameters, dict) and tool.parameters else {}
     if not isinstance(value, dict):
@@ -158,10 +162,11 @@ def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> l
     if isinstance(choice, str) and choice not in ("auto", "required"):
         return [t for t in tools if t.name == choice]
     said = _Said(prompt)
-    scored = sorted(((_relevance(t, said), i, t) for i, t in enumerate(tools)), key=lambda x: (-x[0], x[1]))
-    chosen = [t for s, _, t in scored if s > 0]
+    scores = [_relevance(t, said) for t in tools]
+    ranked = sorted(range(len(tools)), key=lambda i: -scores[i]) if len(tools) > 1 else [0]  # stable: ties keep their order
+    chosen = [tools[i] for i in ranked if scores[i] > 0]
     if choice == "required" and not chosen:
-        chosen = [scored[0][2]]
+        chosen = [tools[ranked[0]]]
     return chosen if parallel else chosen[:1]
 
 
@@ -173,10 +178,12 @@ def plan_calls(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str, 
     said = facts(prompt)
     calls: list[PlannedCall] = []
     for tool in chosen:
-        targets = _targets(tool, said)
+        main = _main_string_property(tool.parameters)
+        targets = _targets(main, said)
         per_call: list[str | None] = targets if parallel and len(targets) > 1 else [targets[0] if targets else None]
         for entity in per_call:
-            calls.append(PlannedCall(tool, arguments_for(tool, r, entity, prompt)))
+            arguments = arguments_for(tool, r, entity, prompt) if tool.kind == "custom" else _arguments(tool, r, entity, prompt, main)
+            calls.append(PlannedCall(tool, arguments))
     return calls if parallel else calls[:1]
 
 

@@ -153,7 +153,8 @@ class Facts:
 
     def of_kind(self, kind: str) -> list[str]:
         """The names of one kind, in order, without duplicates."""
-        return list(dict.fromkeys(n.text for n in self.names if n.kind == kind))
+        names = self.names
+        return list(dict.fromkeys(n.text for n in names if n.kind == kind)) if names else []
 
     @property
     def name_texts(self) -> list[str]:
