@@ -20,8 +20,8 @@ from .custom_input import custom_input
 from .prompt_values import fill
 from .understanding import (
     Facts,
+    asks_about,
     facts,
-    prompt_concepts,
     stem,
     stems,
     tool_concepts,
@@ -70,14 +70,18 @@ class _Said:
     def __init__(self, prompt: str) -> None:
         self.stems = stems(prompt)
         self.meaningful = _meaningful(self.stems)
-        self._concepts: set[str] | None = None
+        self._asked: dict[str, bool] = {}
 
-    @property
-    def concepts(self) -> set[str]:
-        """The concepts the prompt asks about (read only when a tool has one)."""
-        if self._concepts is None:
-            self._concepts = prompt_concepts(self.stems)
-        return self._concepts
+    def asks_about_any(self, concepts: frozenset[str]) -> bool:
+        """Whether the prompt asks about one of a tool's concepts (each concept read once, the others not at all)."""
+        asked = self._asked
+        for concept in concepts:
+            found = asked.get(concept)
+            if found is None:
+                found = asked[concept] = asks_about(concept, self.stems)
+            if found:
+                return True
+        return False
 
 
 def relevance(tool: ToolSpec, prompt: str) -> int:
@@ -89,7 +93,7 @@ def _relevance(tool: ToolSpec, said: _Said) -> int:
     name_words, description_words, of_tool = _tool_words(tool.name, tool.description)
     name_hits = len(name_words & said.meaningful)
     desc_hits = len(description_words & said.meaningful)
-    concept = bool(of_tool and of_tool & said.concepts)
+    concept = bool(of_tool) and said.asks_about_any(of_tool)
     return 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
 
 

@@ -77,6 +77,11 @@ def prompt_concepts(said: set[str]) -> set[str]:
     return {c for c, (_, prompt) in _concept_stems().items() if said & prompt}
 
 
+def asks_about(concept: str, said: set[str]) -> bool:
+    """Whether words already stemmed ask about one concept (``concept in prompt_concepts(said)``, the others unread)."""
+    return not said.isdisjoint(_concept_stems()[concept][1])
+
+
 @dataclass(frozen=True)
 class Name:
     """A name the prompt states, where it stands, and whether it reads as a place or a person."""

@@ -14,6 +14,7 @@ from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import HEX, make_id, rng
 from mockapi.core.determinism import digest as make_digest
 from mockapi.core.errors import InvalidRequestError, error_for_status
+from mockapi.core.jsonutil import canonical_json
 from mockapi.core.repo import Repo
 
 from ..containers import containers
@@ -56,7 +57,9 @@ def create(call: Any) -> Created:
     if call.faithful:
         rules.check_context(request, history, prompt_tokens, model)
     canned = _canned(call, request, context)
-    chain = [i.get("id") for i in history]
+    # The chain's canonical JSON bytes digest as the list itself would (digest writes a list with the same
+    # canonical encoder), from orjson rather than the standard encoder.
+    chain = canonical_json([i.get("id") for i in history])
     ident = make_digest(call.digest(), chain)
     outcome = generate(request, Context(history, model, ident, canned, searcher(call)))
     # An identical request says the same, with its own ids (the first of them is its own identity already).
