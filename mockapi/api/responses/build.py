@@ -75,8 +75,9 @@ def input_tokens(request: ResponsesRequest, context: list[dict[str, Any]]) -> in
 
 
 def finish(response: dict[str, Any], outcome: Outcome, prompt_tokens: int, completed_at: int) -> dict[str, Any]:
-    """The response with its output, final status and usage."""
-    done = {**response, "output": outcome.output, "status": outcome.status, "error": outcome.error}
+    """The response (a fresh :func:`head`, completed in place: no copy of its fields) with its output, final status and usage."""
+    done = response
+    done.update(output=outcome.output, status=outcome.status, error=outcome.error)
     if outcome.status == "incomplete":
         done["incomplete_details"] = {"reason": outcome.incomplete_reason}
     elif outcome.status == "completed":

@@ -50,6 +50,7 @@ class Context:
     ident: str  # the digest of the request and its chain: ids and randomness derive from it
     canned: Mapping[str, Any] | None = None
     search: Callable[[list[str], str, int], list[dict[str, Any]] | None] = lambda ids, q, n: None
+    turns: list[str] | None = None  # the user turns of history + input, when the caller has read them already
 
     def rng(self, purpose: str) -> random.Random:
         """A private RNG for one purpose."""
@@ -68,7 +69,7 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
             out.reasoning_tokens = out.output_tokens = budget
             out.status, out.incomplete_reason = "incomplete", "max_output_tokens"
             return out
-    turns = user_turns(ctx.history + request.items)
+    turns = ctx.turns if ctx.turns is not None else user_turns(ctx.history + request.items)
     prompt = turns[-1] if turns else ""
     if ctx.canned and _canned(request, ctx, out):
         return _logprobs(request, ctx, _limit(out, budget))
