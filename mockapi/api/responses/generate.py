@@ -88,7 +88,7 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
             out.output_tokens += count_tokens(call.tool.name) + count_tokens(call.arguments) + 3
         return out
     text = _text(request, ctx, turns)
-    if citations and request.text_format().get("type") == "text":
+    if citations and request.format_spec().get("type") == "text":
         text = cite(text, citations)
     out.output.append(_message(ctx.ident, text, _annotate(text, citations) if citations else []))
     out.output_tokens += count_tokens(text)
@@ -186,7 +186,7 @@ def _function_item(call: PlannedCall, ident: str, k: int) -> dict[str, Any]:
 
 
 def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
-    fmt = request.text_format()
+    fmt = request.format_spec()
     r = ctx.rng("text")
     if fmt.get("type") == "json_schema":
         return json.dumps(fill(fmt.get("schema") or {"type": "object"}, facts(turns[-1] if turns else ""), r), ensure_ascii=False)

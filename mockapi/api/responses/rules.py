@@ -58,7 +58,7 @@ def _check_tool_choice(request: ResponsesRequest) -> None:
 
 
 def _check_formats(request: ResponsesRequest) -> None:
-    fmt = request.text_format()
+    fmt = request.format_spec()
     if fmt.get("type") == "json_schema" and fmt.get("strict"):
         for path, message in violations(fmt.get("schema"), "text.format.schema"):
             raise InvalidRequestError(f"Invalid schema for response_format '{fmt.get('name')}': In context=({path}), {message}.",
