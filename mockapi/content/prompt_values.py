@@ -99,9 +99,12 @@ class _State:
         return schema
 
     def value(self, schema: Any, name: str | None, depth: int, siblings: tuple[str, ...] = ()) -> Any:
-        schema = self.resolve(schema)
         if not isinstance(schema, dict):
             return self.filler(schema)
+        if "$ref" in schema:
+            schema = self.resolve(schema)
+            if not isinstance(schema, dict):
+                return self.filler(schema)
         options = schema.get("anyOf") or schema.get("oneOf")
         if options and depth < 30:
             real = [self.resolve(o) for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
@@ -121,7 +124,9 @@ class _State:
                 if prop not in out:
                     out[prop] = self.filler({"type": "string"})
             return out
-        stated = self.stated(schema, kind, name, siblings) if name else _MISSING
+        if not name:
+            return self.filler(schema)
+        stated = self.stated(schema, kind, name, siblings)
         return self.filler(schema) if stated is _MISSING else stated
 
     def filler(self, schema: Any) -> Any:
