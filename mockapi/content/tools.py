@@ -74,8 +74,9 @@ class _Said:
     """What a prompt says that relevance reads, stemmed once however many tools it is scored against."""
 
     def __init__(self, prompt: str) -> None:
+        # Only the stems themselves: a tool's words are meaningful ones already, so what they share with the
+        # prompt's stems is what they share with its meaningful stems.
         self.stems = stems(prompt)
-        self.meaningful = _meaningful(self.stems)
         self._asked: dict[str, bool] = {}
 
     def asks_about_any(self, concepts: frozenset[str]) -> bool:
@@ -97,8 +98,8 @@ def relevance(tool: ToolSpec, prompt: str) -> int:
 
 def _relevance(tool: ToolSpec, said: _Said) -> int:
     name_words, description_words, of_tool = _tool_words(tool.name, tool.description)
-    name_hits = len(name_words & said.meaningful)
-    desc_hits = len(description_words & said.meaningful)
+    name_hits = len(name_words & said.stems)
+    desc_hits = len(description_words & said.stems)
     concept = bool(of_tool) and said.asks_about_any(of_tool)
     return 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
 
