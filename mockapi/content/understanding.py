@@ -47,7 +47,7 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     """The stems of the words of ``text``, splitting snake_case and camelCase names into words."""
-    return {stem(w) for w in _CAMEL_WORD.findall(text)}
+    return set(map(stem, _CAMEL_WORD.findall(text)))
 
 
 @lru_cache(maxsize=1)
