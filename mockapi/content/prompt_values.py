@@ -73,6 +73,7 @@ def _words_of(name: str) -> tuple[str, ...]:
     return tuple(w for w in _WORD_GAP.split(_CAMEL.sub(r"\1_\2", name).lower()) if w)
 
 
+@lru_cache(maxsize=2048)  # (a property name, one of the lexicon's hint lists): several lists are asked of every property
 def _hinted(name: str, hints: tuple[str, ...]) -> bool:
     low = name.lower()
     return low in hints or any(w in hints for w in _words_of(name))
@@ -98,9 +99,12 @@ class _State:
         return schema
 
     def value(self, schema: Any, name: str | None, depth: int, siblings: tuple[str, ...] = ()) -> Any:
-        schema = self.resolve(schema)
         if not isinstance(schema, dict):
             return self.filler(schema)
+        if "$ref" in schema:
+            schema = self.resolve(schema)
+            if not isinstance(schema, dict):
+                return self.filler(schema)
         options = schema.get("anyOf") or schema.get("oneOf")
         if options and depth < 30:
             real = [self.resolve(o) for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
@@ -114,12 +118,15 @@ class _State:
             if depth > 12 or "properties" not in schema:
                 return self.filler(schema)
             props = schema.get("properties") or {}
-            out = {prop: self.value(sub, prop, depth + 1, tuple(props)) for prop, sub in props.items()}
+            siblings = tuple(props)
+            out = {prop: self.value(sub, prop, depth + 1, siblings) for prop, sub in props.items()}
             for prop in schema.get("required", []):
                 if prop not in out:
                     out[prop] = self.filler({"type": "string"})
             return out
-        stated = self.stated(schema, kind, name, siblings) if name else _MISSING
+        if not name:
+            return self.filler(schema)
+        stated = self.stated(schema, kind, name, siblings)
         return self.filler(schema) if stated is _MISSING else stated
 
     def filler(self, schema: Any) -> Any:

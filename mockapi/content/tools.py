@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
+
+from mockapi.core.jsonutil import dumps
 
 from . import lexicon
 from .custom_input import custom_input
 from .prompt_values import fill
 from .understanding import (
     Facts,
+    asks_about,
     facts,
-    prompt_concepts,
     stem,
     stems,
     tool_concepts,
@@ -38,6 +41,9 @@ _STRING_HINTS = (*lexicon.LOCATION_PROPS, "query", "q", "name", "topic", "search
 # agent-as-tool takes ``input``, and a model passes the sub-agent the question it was asked.
 _REQUEST_PROPS = ("input", "question", "prompt", "request", "task")
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # json.dumps with options would build an encoder per call
+# Where orjson's bytes may differ from _COMPACT's text: exponents and runs of zeros after a point (floats written
+# otherwise), DEL and anything outside ASCII (escaped by _COMPACT), null (orjson writes NaN and infinities as null).
+_ORJSON_RISK = re.compile(rb"[0-9][eE]|0\.0000|\x7f|null")
 
 
 @dataclass(frozen=True)
@@ -68,16 +74,21 @@ class _Said:
     """What a prompt says that relevance reads, stemmed once however many tools it is scored against."""
 
     def __init__(self, prompt: str) -> None:
+        # Only the stems themselves: a tool's words are meaningful ones already, so what they share with the
+        # prompt's stems is what they share with its meaningful stems.
         self.stems = stems(prompt)
-        self.meaningful = _meaningful(self.stems)
-        self._concepts: set[str] | None = None
+        self._asked: dict[str, bool] = {}
 
-    @property
-    def concepts(self) -> set[str]:
-        """The concepts the prompt asks about (read only when a tool has one)."""
-        if self._concepts is None:
-            self._concepts = prompt_concepts(self.stems)
-        return self._concepts
+    def asks_about_any(self, concepts: frozenset[str]) -> bool:
+        """Whether the prompt asks about one of a tool's concepts (each concept read once, the others not at all)."""
+        asked = self._asked
+        for concept in concepts:
+            found = asked.get(concept)
+            if found is None:
+                found = asked[concept] = asks_about(concept, self.stems)
+            if found:
+                return True
+        return False
 
 
 def relevance(tool: ToolSpec, prompt: str) -> int:
@@ -87,9 +98,9 @@ def relevance(tool: ToolSpec, prompt: str) -> int:
 
 def _relevance(tool: ToolSpec, said: _Said) -> int:
     name_words, description_words, of_tool = _tool_words(tool.name, tool.description)
-    name_hits = len(name_words & said.meaningful)
-    desc_hits = len(description_words & said.meaningful)
-    concept = bool(of_tool and of_tool & said.concepts)
+    name_hits = len(name_words & said.stems)
+    desc_hits = len(description_words & said.stems)
+    concept = bool(of_tool) and said.asks_about_any(of_tool)
     return 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
 
 
@@ -107,11 +118,11 @@ def _main_string_property(parameters: Any) -> str | None:
     if not isinstance(parameters, dict):
         return None
     props = parameters.get("properties") or {}
-    plain = [n for n, s in props.items() if isinstance(s, dict) and s.get("type") in ("string", ["string", "null"])
+    plain = [(n, n.lower()) for n, s in props.items() if isinstance(s, dict) and s.get("type") in ("string", ["string", "null"])
              and "enum" not in s and "format" not in s]
-    for hint in _STRING_HINTS:
-        for name in plain:
-            if hint == name.lower() or name.lower().endswith(hint):
+    for hint in _STRING_HINTS if plain else ():
+        for name, low in plain:
+            if low.endswith(hint):  # the hint itself or a name ending with it
                 return name
     return None
 
@@ -126,9 +137,9 @@ def _request_focus(parameters: Any, prompt: str) -> tuple[str, str] | None:
     return (name, prompt) if plain and name.lower() in _REQUEST_PROPS else None
 
 
-def _targets(tool: ToolSpec, said: Facts) -> list[str]:
-    """The entities one call each goes to: places for a location property, else every stated name."""
-    main = _main_string_property(tool.parameters)
+def _targets(main: str | None, said: Facts) -> list[str]:
+    """The entities one call each goes to (``main``: the tool's main string property): places for a
+    location property, else every stated name."""
     if not main:
         return []
     if any(main.lower().endswith(h) for h in lexicon.LOCATION_PROPS):
@@ -143,11 +154,26 @@ def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None, prompt: 
     """
     if tool.kind == "custom":
         return custom_input(tool.parameters, prompt or entity or "", r)
-    main = _main_string_property(tool.parameters)
+    return _arguments(tool, r, entity, prompt, _main_string_property(tool.parameters))
+
+
+def _arguments(tool: ToolSpec, r: random.Random, entity: str | None, prompt: str, main: str | None) -> str:
+    """:func:`arguments_for` a function tool whose main string property is already known."""
     focus = (main, entity) if entity and main else _request_focus(tool.parameters, prompt)
     value = fill(tool.parameters, facts(prompt), r, focus=focus) if isinstance(tool.parameters, dict) and tool.parameters else {}
     if not isinstance(value, dict):
         value = {}
+    return _compact(value)
+
+
+def _compact(value: dict[str, Any]) -> str:
+    """``_COMPACT.encode(value)``, from orjson when its bytes are that very text (the standard encoder otherwise)."""
+    try:
+        data = dumps(value)
+    except TypeError:  # a key that is not a string, an integer past 64 bits: the standard encoder writes them
+        return _COMPACT.encode(value)
+    if data.isascii() and not _ORJSON_RISK.search(data):
+        return data.decode()
     return _COMPACT.encode(value)
 
 
@@ -158,10 +184,11 @@ def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> l
     if isinstance(choice, str) and choice not in ("auto", "required"):
         return [t for t in tools if t.name == choice]
     said = _Said(prompt)
-    scored = sorted(((_relevance(t, said), i, t) for i, t in enumerate(tools)), key=lambda x: (-x[0], x[1]))
-    chosen = [t for s, _, t in scored if s > 0]
+    scores = [_relevance(t, said) for t in tools]
+    ranked = sorted(range(len(tools)), key=lambda i: -scores[i]) if len(tools) > 1 else [0]  # stable: ties keep their order
+    chosen = [tools[i] for i in ranked if scores[i] > 0]
     if choice == "required" and not chosen:
-        chosen = [scored[0][2]]
+        chosen = [tools[ranked[0]]]
     return chosen if parallel else chosen[:1]
 
 
@@ -173,10 +200,12 @@ def plan_calls(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str, 
     said = facts(prompt)
     calls: list[PlannedCall] = []
     for tool in chosen:
-        targets = _targets(tool, said)
+        main = _main_string_property(tool.parameters)
+        targets = _targets(main, said)
         per_call: list[str | None] = targets if parallel and len(targets) > 1 else [targets[0] if targets else None]
         for entity in per_call:
-            calls.append(PlannedCall(tool, arguments_for(tool, r, entity, prompt)))
+            arguments = arguments_for(tool, r, entity, prompt) if tool.kind == "custom" else _arguments(tool, r, entity, prompt, main)
+            calls.append(PlannedCall(tool, arguments))
     return calls if parallel else calls[:1]
 
 

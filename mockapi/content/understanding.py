@@ -5,7 +5,7 @@ the thing it talks about, read with plain rules so the mock's answers can take t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon
@@ -14,7 +14,9 @@ from . import lexicon
 # capital): "getWeather" gives "get" and "Weather" in one findall ("_" and "-" split words anyway).
 _CAMEL_WORD = re.compile(r"[A-Za-z](?:[a-z0-9']|(?<![a-z])[A-Z])*")
 _NAME_WORD = r"[A-Z][\w'-]*"
-_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:de\s+)?{_NAME_WORD})*")
+# A capital at a word boundary, said as "a capital not after a word character" once the capital is read: a pattern
+# that opens with a character class lets the regex engine skip to the next capital in C instead of trying every position.
+_NAME = re.compile(rf"[A-Z](?<!\w[A-Z])[\w'-]*(?:\s+(?:de\s+)?{_NAME_WORD})*")
 _LIST_GLUE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|&\s*)?|\s+and\s+|\s+or\s+|\s*&\s*)$")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|for|of|around|visit(?:ing)?|between)\s+(?:the\s+)?$", re.I)
 _NUMBER = re.compile(r"(?<![\w.])(-?\d+(?:[.,]\d+)*)(?:\s*(%|°\s*[cf]?|[a-zA-Z]+))?")
@@ -45,7 +47,7 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     """The stems of the words of ``text``, splitting snake_case and camelCase names into words."""
-    return {stem(w) for w in _CAMEL_WORD.findall(text)}
+    return set(map(stem, _CAMEL_WORD.findall(text)))
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +79,11 @@ def prompt_concepts(said: set[str]) -> set[str]:
     return {c for c, (_, prompt) in _concept_stems().items() if said & prompt}
 
 
+def asks_about(concept: str, said: set[str]) -> bool:
+    """Whether words already stemmed ask about one concept (``concept in prompt_concepts(said)``, the others unread)."""
+    return not said.isdisjoint(_concept_stems()[concept][1])
+
+
 @dataclass(frozen=True)
 class Name:
     """A name the prompt states, where it stands, and whether it reads as a place or a person."""
@@ -87,21 +94,74 @@ class Name:
     kind: str  # "place", "person" or "name"
 
 
-@dataclass
-class Facts:
-    """Everything a prompt states that an answer may reuse."""
+_UNREAD = object()
 
-    prompt: str
-    names: list[Name] = field(default_factory=list)
-    numbers: list[tuple[float, str]] = field(default_factory=list)  # (value, the word after it)
-    dates: list[str] = field(default_factory=list)
-    times: list[str] = field(default_factory=list)
-    emails: list[str] = field(default_factory=list)
-    label: str | None = None
+
+class Facts:
+    """Everything a prompt states that an answer may reuse.
+
+    Each kind is read the first time it is asked for: a tool call with one location property needs the
+    names alone, not the dates, times, numbers and label searches. Reading is idempotent, so two threads
+    reading the same (cached) facts at once at worst both read it and keep equal values.
+    """
+
+    __slots__ = ("prompt", "_names", "_numbers", "_dates", "_times", "_emails", "_label")
+
+    def __init__(self, prompt: str) -> None:
+        self.prompt = prompt
+        self._names: list[Name] | None = None
+        self._numbers: list[tuple[float, str]] | None = None
+        self._dates: list[str] | None = None
+        self._times: list[str] | None = None
+        self._emails: list[str] | None = None
+        self._label: object = _UNREAD
+
+    @property
+    def names(self) -> list[Name]:
+        """The names the prompt lists, in order."""
+        if self._names is None:
+            self._names = _names(self.prompt)
+        return self._names
+
+    @property
+    def emails(self) -> list[str]:
+        """The email addresses the prompt states."""
+        if self._emails is None:
+            self._emails = _EMAIL.findall(self.prompt) if "@" in self.prompt else []  # an email needs its "@"
+        return self._emails
+
+    @property
+    def dates(self) -> list[str]:
+        """ISO dates, day words ("next Tuesday") and month days, in prompt order."""
+        if self._dates is None:
+            self._dates = _dates(self.prompt)
+        return self._dates
+
+    @property
+    def times(self) -> list[str]:
+        """Times of day ("3pm", "14:30")."""
+        if self._times is None:
+            self._times = _TIME.findall(self.prompt) if _DIGIT.search(self.prompt) is not None else []
+        return self._times
+
+    @property
+    def numbers(self) -> list[tuple[float, str]]:
+        """(value, the word after it) for every number that is not part of a date, a time or an email."""
+        if self._numbers is None:
+            self._numbers = _numbers(self.prompt, bool(self.emails))
+        return self._numbers
+
+    @property
+    def label(self) -> str | None:
+        """The thing the prompt talks about ("a birthday party"), if it names one."""
+        if self._label is _UNREAD:
+            self._label = _label(self.prompt)
+        return self._label  # type: ignore[return-value]
 
     def of_kind(self, kind: str) -> list[str]:
         """The names of one kind, in order, without duplicates."""
-        return list(dict.fromkeys(n.text for n in self.names if n.kind == kind))
+        names = self.names
+        return list(dict.fromkeys(n.text for n in names if n.kind == kind)) if names else []
 
     @property
     def name_texts(self) -> list[str]:
@@ -185,33 +245,43 @@ def _number(text: str) -> float:
 
 @lru_cache(maxsize=64)
 def facts(prompt: str) -> Facts:
-    """What ``prompt`` states, read once (cached: callers only read it)."""
-    out = Facts(prompt, names=_names(prompt))
-    # An email needs its "@" and a date, a time or a number a digit: most prompts skip those searches.
+    """What ``prompt`` states, read once (cached: callers only read it), each kind on first use."""
+    return Facts(prompt)
+
+
+def _dates(prompt: str) -> list[str]:
+    # A date, a time or a number needs a digit: most prompts skip those searches.
     digits = _DIGIT.search(prompt) is not None
-    out.emails = _EMAIL.findall(prompt) if "@" in prompt else []
-    without_dates = _ISO_DATE.sub(" ", _EMAIL.sub(" ", prompt) if out.emails else prompt) if digits else prompt
-    out.dates = _ISO_DATE.findall(prompt) if digits else []
+    dates = _ISO_DATE.findall(prompt) if digits else []
     low = prompt.lower()
     for word, pattern in _DAY_WORDS:
         if word in low:  # no pattern can match without its word: most prompts name no day
             for match in pattern.finditer(low):
-                out.dates.append(prompt[match.start():match.end()])
+                dates.append(prompt[match.start():match.end()])
     for match in _MONTH_DAY.finditer(low) if digits else ():
-        out.dates.append(prompt[match.start():match.end()])
-    out.dates = sorted(dict.fromkeys(out.dates), key=prompt.find)
-    out.times = _TIME.findall(prompt) if digits else []
-    for match in _NUMBER.finditer(_TIME.sub(" ", without_dates)) if digits else ():
+        dates.append(prompt[match.start():match.end()])
+    return sorted(dict.fromkeys(dates), key=prompt.find)
+
+
+def _numbers(prompt: str, has_emails: bool) -> list[tuple[float, str]]:
+    if _DIGIT.search(prompt) is None:
+        return []
+    without_dates = _ISO_DATE.sub(" ", _EMAIL.sub(" ", prompt) if has_emails else prompt)
+    numbers = []
+    for match in _NUMBER.finditer(_TIME.sub(" ", without_dates)):
         try:
             value = _number(match.group(1))
         except ValueError:
             continue
-        out.numbers.append((value, (match.group(2) or "").lower().replace(" ", "")))
+        numbers.append((value, (match.group(2) or "").lower().replace(" ", "")))
+    return numbers
+
+
+def _label(prompt: str) -> str | None:
     label = _LABEL.search(prompt)
     while label and (label.group(1).split()[-1] in _LABEL_SKIP or label.group(1).split()[0] in ("few", "couple", "lot")):
         label = _LABEL.search(prompt, label.end())
-    out.label = label.group(1) if label else None
-    return out
+    return label.group(1) if label else None
 
 
 def enum_stated(options: list, prompt: str) -> object | None:

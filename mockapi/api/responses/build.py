@@ -13,44 +13,42 @@ from .request import ResponsesRequest, function_strict, item_tokens
 def head(request: ResponsesRequest, response_id: str, created_at: int, *, conversation_id: str | None,
          default_effort: str | None = None) -> dict[str, Any]:
     """Every field but the output: what the request asked for, as the real API echoes it."""
-    body = request.body
-    reasoning = body.get("reasoning")
-    fmt = request.text_format()
-    text: dict[str, Any] = {"format": fmt, "verbosity": (body.get("text") or {}).get("verbosity") or "medium"}
-    choice = body.get("tool_choice") or "auto"
+    get = request.body.get
+    reasoning = get("reasoning") or {}
+    service_tier = get("service_tier")
+    strict_at = request.strict_at
     return {
         "id": response_id,
         "object": "response",
         "created_at": created_at,
         "status": "in_progress",
-        "background": bool(body.get("background")),
+        "background": bool(get("background")),
         "completed_at": None,
         "error": None,
         "incomplete_details": None,
-        "instructions": body.get("instructions"),
-        "max_output_tokens": body.get("max_output_tokens"),
-        "max_tool_calls": body.get("max_tool_calls"),
+        "instructions": get("instructions"),
+        "max_output_tokens": get("max_output_tokens"),
+        "max_tool_calls": get("max_tool_calls"),
         "model": request.model,
         "output": [],
-        "parallel_tool_calls": body.get("parallel_tool_calls", True) is not False,
-        "previous_response_id": body.get("previous_response_id"),
+        "parallel_tool_calls": get("parallel_tool_calls", True) is not False,
+        "previous_response_id": get("previous_response_id"),
         "conversation": {"id": conversation_id} if conversation_id else None,
-        "prompt_cache_key": body.get("prompt_cache_key"),
-        "reasoning": {"effort": (reasoning or {}).get("effort") or default_effort,
-                      "summary": (reasoning or {}).get("summary")},
-        "safety_identifier": body.get("safety_identifier"),
-        "service_tier": body.get("service_tier") if body.get("service_tier") in ("flex", "scale", "priority") else "default",
-        "store": body.get("store", True) is not False,
-        "temperature": body.get("temperature", 1.0),
-        "text": text,
-        "tool_choice": choice,
-        "tools": [_tool_echo(t, request.strict_at.get(i)) for i, t in enumerate(body.get("tools") or [])],
-        "top_logprobs": body.get("top_logprobs", 0),
-        "top_p": body.get("top_p", 1.0),
-        "truncation": body.get("truncation") or "disabled",
+        "prompt_cache_key": get("prompt_cache_key"),
+        "reasoning": {"effort": reasoning.get("effort") or default_effort, "summary": reasoning.get("summary")},
+        "safety_identifier": get("safety_identifier"),
+        "service_tier": service_tier if service_tier in ("flex", "scale", "priority") else "default",
+        "store": get("store", True) is not False,
+        "temperature": get("temperature", 1.0),
+        "text": {"format": request.text_format(), "verbosity": (get("text") or {}).get("verbosity") or "medium"},
+        "tool_choice": get("tool_choice") or "auto",
+        "tools": [_tool_echo(t, strict_at.get(i)) for i, t in enumerate(get("tools") or [])],
+        "top_logprobs": get("top_logprobs", 0),
+        "top_p": get("top_p", 1.0),
+        "truncation": get("truncation") or "disabled",
         "usage": None,
-        "user": body.get("user"),
-        "metadata": body.get("metadata") or {},
+        "user": get("user"),
+        "metadata": get("metadata") or {},
     }
 
 
@@ -68,15 +66,16 @@ def input_tokens(request: ResponsesRequest, context: list[dict[str, Any]]) -> in
     if isinstance(request.body.get("instructions"), str):
         total += 4 + count_tokens(request.body["instructions"])
     total += request.tool_tokens
-    fmt = request.text_format()
+    fmt = request.format_spec()
     if fmt.get("type") == "json_schema":
         total += count_value_tokens(fmt.get("schema"))
     return total
 
 
 def finish(response: dict[str, Any], outcome: Outcome, prompt_tokens: int, completed_at: int) -> dict[str, Any]:
-    """The response with its output, final status and usage."""
-    done = {**response, "output": outcome.output, "status": outcome.status, "error": outcome.error}
+    """The response (a fresh :func:`head`, completed in place: no copy of its fields) with its output, final status and usage."""
+    done = response
+    done.update(output=outcome.output, status=outcome.status, error=outcome.error)
     if outcome.status == "incomplete":
         done["incomplete_details"] = {"reason": outcome.incomplete_reason}
     elif outcome.status == "completed":

@@ -50,6 +50,7 @@ class Context:
     ident: str  # the digest of the request and its chain: ids and randomness derive from it
     canned: Mapping[str, Any] | None = None
     search: Callable[[list[str], str, int], list[dict[str, Any]] | None] = lambda ids, q, n: None
+    turns: list[str] | None = None  # the user turns of history + input, when the caller has read them already
 
     def rng(self, purpose: str) -> random.Random:
         """A private RNG for one purpose."""
@@ -68,7 +69,7 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
             out.reasoning_tokens = out.output_tokens = budget
             out.status, out.incomplete_reason = "incomplete", "max_output_tokens"
             return out
-    turns = user_turns(ctx.history + request.items)
+    turns = ctx.turns if ctx.turns is not None else user_turns(ctx.history + request.items)
     prompt = turns[-1] if turns else ""
     if ctx.canned and _canned(request, ctx, out):
         return _logprobs(request, ctx, _limit(out, budget))
@@ -87,7 +88,7 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
             out.output_tokens += count_tokens(call.tool.name) + count_tokens(call.arguments) + 3
         return out
     text = _text(request, ctx, turns)
-    if citations and request.text_format().get("type") == "text":
+    if citations and request.format_spec().get("type") == "text":
         text = cite(text, citations)
     out.output.append(_message(ctx.ident, text, _annotate(text, citations) if citations else []))
     out.output_tokens += count_tokens(text)
@@ -185,7 +186,7 @@ def _function_item(call: PlannedCall, ident: str, k: int) -> dict[str, Any]:
 
 
 def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
-    fmt = request.text_format()
+    fmt = request.format_spec()
     r = ctx.rng("text")
     if fmt.get("type") == "json_schema":
         return json.dumps(fill(fmt.get("schema") or {"type": "object"}, facts(turns[-1] if turns else ""), r), ensure_ascii=False)

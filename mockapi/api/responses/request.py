@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Mapping
 
 from mockapi.content.strict import violations
 from mockapi.content.tools import ToolSpec
@@ -16,6 +16,7 @@ from mockapi.core.tokenizer import count_tokens, count_value_tokens
 SERVER_TOOLS = ("web_search", "file_search", "code_interpreter", "image_generation")
 # Hosted tools the client runs (a *_call item with a call_id, and the response stops there).
 CLIENT_TOOLS = ("computer_use_preview", "shell", "local_shell", "apply_patch")
+_TEXT_FORMAT: Mapping[str, Any] = {"type": "text"}  # the absent format (read, never changed)
 OUTPUT_TYPES = ("function_call_output", "computer_call_output", "shell_call_output", "local_shell_call_output",
                 "apply_patch_call_output", "custom_tool_call_output")
 
@@ -162,8 +163,12 @@ class ResponsesRequest:
         return any(hosted_kind(str(t.get("type"))) == hosted_kind(str(tool.get("type"))) for t in listed)
 
     def text_format(self) -> dict[str, Any]:
-        """``text.format`` (``{"type": "text"}`` when absent)."""
-        return dict(((self.body.get("text") or {}).get("format")) or {"type": "text"})
+        """``text.format`` (``{"type": "text"}`` when absent), a copy the response can keep."""
+        return dict(self.format_spec())
+
+    def format_spec(self) -> Mapping[str, Any]:
+        """``text.format`` as sent (``{"type": "text"}`` when absent), only to read: no copy is made."""
+        return ((self.body.get("text") or {}).get("format")) or _TEXT_FORMAT
 
     def hosted_tool(self, kind: str) -> dict[str, Any] | None:
         """The request's hosted tool of ``kind``, if offered."""

@@ -58,7 +58,7 @@ def _check_tool_choice(request: ResponsesRequest) -> None:
 
 
 def _check_formats(request: ResponsesRequest) -> None:
-    fmt = request.text_format()
+    fmt = request.format_spec()
     if fmt.get("type") == "json_schema" and fmt.get("strict"):
         for path, message in violations(fmt.get("schema"), "text.format.schema"):
             raise InvalidRequestError(f"Invalid schema for response_format '{fmt.get('name')}': In context=({path}), {message}.",
@@ -138,10 +138,12 @@ def _is_output(item: dict[str, Any]) -> bool:
 def check_context(request: ResponsesRequest, history: list[dict[str, Any]], prompt_tokens: int, model: ModelInfo) -> None:
     """Rules that need the conversation: tool outputs answer calls, and the context fits the model."""
     _check_reasoning_pairs(request.items)
-    calls = {i.get("call_id") for i in history + request.items if str(i.get("type", "")).endswith("_call") and i.get("call_id")}
+    calls: set[Any] | None = None  # the call ids made so far, read at the first output (most turns send none)
     answered = set()
     for item in request.items:
         if item.get("type") == "function_call_output":
+            if calls is None:
+                calls = {i.get("call_id") for i in history + request.items if str(i.get("type", "")).endswith("_call") and i.get("call_id")}
             if item.get("call_id") not in calls:
                 # source: param "input", code null (github.com/microsoft/vscode/issues/320060, 2026-06;
                 # github.com/cline/cline/issues/9288; github.com/continuedev/continue/issues/10092)

@@ -14,6 +14,7 @@ from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import HEX, make_id, rng
 from mockapi.core.determinism import digest as make_digest
 from mockapi.core.errors import InvalidRequestError, error_for_status
+from mockapi.core.jsonutil import canonical_json
 from mockapi.core.repo import Repo
 
 from ..containers import containers
@@ -55,10 +56,13 @@ def create(call: Any) -> Created:
         prompt_tokens = build.input_tokens(request, context)
     if call.faithful:
         rules.check_context(request, history, prompt_tokens, model)
-    canned = _canned(call, request, context)
-    chain = [i.get("id") for i in history]
+    turns = user_turns(context)
+    canned = _canned(call, request, turns)
+    # The chain's canonical JSON bytes digest as the list itself would (digest writes a list with the same
+    # canonical encoder), from orjson rather than the standard encoder.
+    chain = canonical_json([i.get("id") for i in history])
     ident = make_digest(call.digest(), chain)
-    outcome = generate(request, Context(history, model, ident, canned, searcher(call)))
+    outcome = generate(request, Context(history, model, ident, canned, searcher(call), turns))
     # An identical request says the same, with its own ids (the first of them is its own identity already).
     identity = ident if call.id_digest() == call.digest() else make_digest(call.id_digest(), chain)
     if identity != ident:
@@ -120,8 +124,7 @@ def _history(request: ResponsesRequest, state: State) -> tuple[list[dict[str, An
     return [], None
 
 
-def _canned(call: Any, request: ResponsesRequest, context: list[dict[str, Any]]) -> Any:
-    turns = user_turns(context)
+def _canned(call: Any, request: ResponsesRequest, turns: list[str]) -> Any:
     canned = call.engine.overrides.find(call.op.path, request.model, turns[-1] if turns else "", [t.name for t in request.functions])
     # An ``error`` with a ``status`` is an HTTP error; an ``error`` alone is a response that failed (status 200).
     if canned and (canned.get("status") or canned.get("fault")):
