@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from mockapi.core.jsonutil import dumps
+from mockapi.core.jsonutil import standard_json
 
 from . import lexicon
 from .custom_input import custom_input
@@ -41,9 +40,6 @@ _STRING_HINTS = (*lexicon.LOCATION_PROPS, "query", "q", "name", "topic", "search
 # agent-as-tool takes ``input``, and a model passes the sub-agent the question it was asked.
 _REQUEST_PROPS = ("input", "question", "prompt", "request", "task")
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # json.dumps with options would build an encoder per call
-# Where orjson's bytes may differ from _COMPACT's text: exponents and runs of zeros after a point (floats written
-# otherwise), DEL and anything outside ASCII (escaped by _COMPACT), null (orjson writes NaN and infinities as null).
-_ORJSON_RISK = re.compile(rb"[0-9][eE]|0\.0000|\x7f|null")
 
 
 @dataclass(frozen=True)
@@ -163,18 +159,7 @@ def _arguments(tool: ToolSpec, r: random.Random, entity: str | None, prompt: str
     value = fill(tool.parameters, facts(prompt), r, focus=focus) if isinstance(tool.parameters, dict) and tool.parameters else {}
     if not isinstance(value, dict):
         value = {}
-    return _compact(value)
-
-
-def _compact(value: dict[str, Any]) -> str:
-    """``_COMPACT.encode(value)``, from orjson when its bytes are that very text (the standard encoder otherwise)."""
-    try:
-        data = dumps(value)
-    except TypeError:  # a key that is not a string, an integer past 64 bits: the standard encoder writes them
-        return _COMPACT.encode(value)
-    if data.isascii() and not _ORJSON_RISK.search(data):
-        return data.decode()
-    return _COMPACT.encode(value)
+    return standard_json(value, _COMPACT, parsed=False).decode()  # filled values, not parsed: a NaN is possible
 
 
 def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> list[ToolSpec]:

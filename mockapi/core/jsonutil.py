@@ -34,25 +34,33 @@ def loads(data: bytes | str) -> Any:
 # built once: ``json.dumps`` with these options would build a new one on every call.
 CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
-# What orjson writes differently from the canonical encoder: exponents ("1e-05" there, "0.00001" here, so any
-# run of four zeros after a point), DEL (escaped there) and anything outside ASCII (escaped there).
+# What orjson writes differently from the standard encoders (compact, ASCII): exponents ("1e-05" there, "0.00001"
+# here, so any run of four zeros after a point), DEL (escaped there) and anything outside ASCII (escaped there).
 _ORJSON_RISK = re.compile(rb"[0-9][eE]|0\.0000|\x7f")
+# ... and NaN and the infinities, which orjson writes as null: a value not parsed from JSON may hold them.
+_ORJSON_RISK_OR_NULL = re.compile(rb"[0-9][eE]|0\.0000|\x7f|null")
 
 
-def canonical_json(value: Any) -> bytes:
-    """The canonical encoder's bytes for a parsed JSON value (sorted keys, compact, ASCII), from orjson when it agrees.
+def standard_json(value: Any, encoder: json.JSONEncoder, *, sort_keys: bool = False, parsed: bool = True) -> bytes:
+    """``encoder.encode(value)`` as bytes (a compact, ASCII encoder), from orjson when its bytes are certainly the same.
 
-    Request bodies are digested on every call, and the standard encoder was most of that cost. orjson's
-    sorted output is the same text except in the cases ``_ORJSON_RISK`` spots, which take the standard
-    encoder; a value orjson refuses (a huge integer, a key that is not a string) does too.
+    The standard encoder was most of the cost where it runs per request (digests, tool arguments). orjson's output
+    is the same text except in the cases the risk patterns spot, which take ``encoder``; so does a value orjson
+    refuses or would write its own way (a huge integer, a key that is not a string, a dataclass, a date, a
+    subclass of a JSON type). ``parsed``: the value came from JSON text, so it holds no NaN or infinity.
     """
     if _orjson is not None:
+        option = _orjson.OPT_PASSTHROUGH_DATACLASS | _orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_SUBCLASS
         try:
-            data = _orjson.dumps(value, option=_orjson.OPT_SORT_KEYS | _orjson.OPT_PASSTHROUGH_DATACLASS
-                                 | _orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_SUBCLASS)
+            data = _orjson.dumps(value, option=option | _orjson.OPT_SORT_KEYS if sort_keys else option)
         except TypeError:
             pass
         else:
-            if data.isascii() and not _ORJSON_RISK.search(data):
+            if data.isascii() and not (_ORJSON_RISK if parsed else _ORJSON_RISK_OR_NULL).search(data):
                 return data
-    return CANONICAL.encode(value).encode()
+    return encoder.encode(value).encode()
+
+
+def canonical_json(value: Any) -> bytes:
+    """The canonical encoder's bytes for a parsed JSON value (sorted keys, compact, ASCII): request bodies are digested on every call."""
+    return standard_json(value, CANONICAL, sort_keys=True)

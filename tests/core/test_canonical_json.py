@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockapi.core.determinism import request_digest
-from mockapi.core.jsonutil import canonical_json
+from mockapi.core.jsonutil import canonical_json, standard_json
 
 STANDARD = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
@@ -40,3 +40,20 @@ def test_request_digest_is_unchanged_for_a_chat_body():
         h.update(part)
         h.update(b"\x1f")
     assert request_digest(7, "createChatCompletion", body) == h.hexdigest()
+
+
+COMPACT = json.JSONEncoder(separators=(",", ":"))  # the tool arguments' encoder (unsorted)
+any_floats = st.floats()  # NaN and the infinities too: filled values were not parsed from JSON
+
+
+@settings(max_examples=300)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | any_floats | st.text(),
+                    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+                    max_leaves=20))
+def test_standard_json_of_unparsed_values_equals_the_encoder_it_is_given(value):
+    assert standard_json(value, COMPACT, parsed=False) == COMPACT.encode(value).encode()
+
+
+def test_nan_and_infinity_take_the_encoder_when_the_value_was_not_parsed():
+    for value in ({"x": float("nan")}, {"x": float("inf")}, [float("-inf"), None]):
+        assert standard_json(value, COMPACT, parsed=False) == COMPACT.encode(value).encode(), value
