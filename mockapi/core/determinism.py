@@ -21,11 +21,11 @@ TRANSPORT_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "s
 
 def digest(*parts: Any, size: int = 16) -> str:
     """A stable hex digest of JSON-serialisable parts."""
-    return hashlib.blake2b(digest_text(*parts) + b"\x1f", digest_size=size).hexdigest()
+    return hashlib.blake2b(digest_text(*parts), digest_size=size).hexdigest()
 
 
 def digest_text(*parts: Any) -> bytes:
-    """The bytes ``digest`` hashes, less the final separator: each part's text, separated by ``\\x1f``."""
+    """The bytes ``digest`` hashes: each part's text followed by ``\\x1f`` (so a hash of them can go on with more parts)."""
     pieces = []
     for part in parts:
         if isinstance(part, str):
@@ -36,6 +36,7 @@ def digest_text(*parts: Any) -> bytes:
             pieces.append(str(part).encode())  # the same text json.dumps gives, without its machinery
         else:
             pieces.append(CANONICAL.encode(part).encode())
+    pieces.append(b"")
     return b"\x1f".join(pieces)
 
 

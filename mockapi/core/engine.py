@@ -172,7 +172,7 @@ class Engine:
         self.worker = _worker_identity(self.settings, self.store)
         self._lock = threading.Lock()
         # Request ids hash (seed, "request", worker, n) as ``digest`` does: the constant head is hashed once.
-        self._request_ids = hashlib.blake2b(digest_text(self.seed, "request", self.worker) + b"\x1f", digest_size=16)
+        self._request_ids = hashlib.blake2b(digest_text(self.seed, "request", self.worker), digest_size=16)
 
     def reset(self, tenant: str | None = None) -> None:
         """Drop state: one tenant's objects and counters, or everything (queued replies and the journal too)."""
