@@ -167,10 +167,7 @@ class RedisStore:
     @_guarded
     def get(self, tenant: str, kind: str, object_id: str) -> dict[str, Any] | None:
         """One object, or None."""
-        if is_cached(kind):
-            raw = self._cache.read((tenant, kind, object_id), lambda: self.client.hget(self._keys(tenant, kind)[0], object_id))
-        else:
-            raw = self.client.hget(self._keys(tenant, kind)[0], object_id)
+        raw = self._read(kind, (tenant, kind, object_id), lambda: self.client.hget(self._keys(tenant, kind)[0], object_id))
         return None if raw is None else loads(raw)
 
     @_guarded
@@ -199,19 +196,19 @@ class RedisStore:
     @_guarded
     def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
-        if is_cached(kind):
-            raws = self._cache.read((tenant, kind), lambda: tuple(self._list_raw(tenant, kind)))
-        else:
-            raws = self._list_raw(tenant, kind)
-        return [loads(raw) for raw in raws]
+        return [loads(raw) for raw in self._read(kind, (tenant, kind), lambda: self._list_raw(tenant, kind))]
 
-    def _list_raw(self, tenant: str, kind: str) -> list[bytes]:
+    def _read(self, kind: str, key: tuple[str, ...], load: Callable[[], Any]) -> Any:
+        """``load()``'s raw answer, through the configuration cache when ``kind`` is cached."""
+        return self._cache.read(key, load) if is_cached(kind) else load()
+
+    def _list_raw(self, tenant: str, kind: str) -> tuple[bytes, ...]:
         objects, index = self._keys(tenant, kind)
         ids = self.client.zrange(index, 0, -1)
         out: list[bytes] = []
         for start in range(0, len(ids), 1000):
             out += [raw for raw in self.client.hmget(objects, ids[start:start + 1000]) if raw is not None]
-        return out
+        return tuple(out)  # a tuple: what the cache keeps cannot change (and it knows a list by its type)
 
     def scan(self, tenant: str, kind: str, *, reverse: bool = False, after: str | None = None,
              before: str | None = None) -> Iterator[dict[str, Any]]:
