@@ -155,28 +155,17 @@ class EngineEndpoint:
         declared = headers.get("content-length", "")
         if declared.isdigit():
             check_body_size(path, content_type, int(declared), limits)
-        timeout, size, more = limits.body_timeout, 0, True
         if content_type.lstrip().lower().startswith("multipart/"):
             body_file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_LIMIT)
             try:
-                while more:
-                    chunk, more = await _body_part(receive, timeout)
-                    size += len(chunk)
-                    if size > limit:
-                        raise upload_too_large(limit, size)
-                    body_file.write(chunk)
+                await _read_into(body_file.write, receive, limits.body_timeout, limit, lambda size: upload_too_large(limit, size))
             except BaseException:  # refused, stalled or cancelled: the bytes spooled so far go now
                 body_file.close()
                 raise
             body_file.seek(0)
             return b"", body_file
-        parts = []
-        while more:
-            chunk, more = await _body_part(receive, timeout)
-            size += len(chunk)
-            if size > limit:
-                raise too_large(limit)
-            parts.append(chunk)
+        parts: list[bytes] = []
+        await _read_into(parts.append, receive, limits.body_timeout, limit, lambda size: too_large(limit))
         return parts[0] if len(parts) == 1 else b"".join(parts), None
 
 
@@ -185,14 +174,23 @@ def _decoded(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in raw}
 
 
-async def _body_part(receive: Callable[[], Awaitable[dict]], timeout: float | None) -> tuple[bytes, bool]:
-    """The next piece of the request body and whether more follows (nothing more once the client has gone)."""
-    # Awaited in a loop rather than an async generator: asyncio registers every async generator it first
-    # iterates (a weak set entry per request), which showed in per-request profiles.
-    message = await _receive_within(receive, timeout)
-    if message["type"] == "http.disconnect":
-        return b"", False
-    return message.get("body", b""), message.get("more_body", False)
+async def _read_into(write: Callable[[bytes], Any], receive: Callable[[], Awaitable[dict]], timeout: float | None,
+                     limit: int, refused: Callable[[int], MockAPIError]) -> None:
+    """Hand the request body's pieces to ``write`` in order; ``refused(size)`` is raised once they pass ``limit`` bytes."""
+    # A loop rather than an async generator: asyncio registers every async generator it first iterates (a weak
+    # set entry per request), which showed in per-request profiles.
+    size = 0
+    while True:
+        message = await _receive_within(receive, timeout)
+        if message["type"] == "http.disconnect":
+            return  # the client has gone: nothing more comes
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise refused(size)
+        write(chunk)
+        if not message.get("more_body", False):
+            return
 
 
 async def _receive_within(receive: Callable[[], Awaitable[dict]], timeout: float | None) -> dict:
