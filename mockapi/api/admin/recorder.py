@@ -73,19 +73,24 @@ class Memo:
     def forget(self, store: Any = None, tenant: str | None = None) -> None:
         """Forget everything (a reset hook: any tenant's reset may drop an organization's objects); count what waits first."""
         self.fold()
-        self.keys, self.groups = {}, set()
+        self._start_over()
 
     def key_seen(self, where: tuple[str, str, str], second: int, key_id: str | None) -> None:
         """Remember that ``where``'s key was marked used at ``second``."""
         if len(self.keys) >= self.LIMIT:
-            self.keys, self.groups = {}, set()
+            self._start_over()
         self.keys[where] = (second, key_id)
 
     def group_indexed(self, where: tuple[str, str]) -> None:
         """Remember that this usage index entry exists."""
         if len(self.groups) >= self.LIMIT:
-            self.keys, self.groups = {}, set()
+            self._start_over()
         self.groups.add(where)
+
+    def _start_over(self) -> None:
+        """Drop what the memo remembers, not what waits to be counted: a full memo needs no fold (and
+        ``group_indexed`` runs inside ``fold``, whose lock is not re-entrant); ``forget`` does both."""
+        self.keys, self.groups = {}, set()
 
     def add(self, tenant: str, group: tuple[Any, ...], counts: dict[str, int]) -> None:
         """Count one request (at the next ``fold``)."""
