@@ -29,21 +29,37 @@ def _text(cut: bytes, size: int, known: tuple[str, ...] = ()) -> str:
 _SHOWING = threading.Lock()  # one entry's raw values become redacted text once, whoever reads it first
 
 
-class _Shown:
-    """An :class:`Entry` field read as redacted text: the first read of any of them redacts them all (``Entry._show``)."""
+class _Deferred:
+    """An :class:`Entry` field worked out when first read: the first read (or write) of any field of its group does
+    the whole group's work, ``_show`` (the raw texts redacted) or ``_learn`` (facts read from the raw headers)."""
 
-    def __init__(self, doc: str) -> None:
-        self.__doc__ = doc
+    def __init__(self, doc: str, done: str, work: str) -> None:
+        self.__doc__, self.done, self.work = doc, done, work  # the entry's flag and method of the group
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.slot = "_" + name  # where the entry keeps the value: raw until shown
+        self.slot = "_" + name  # where the entry keeps the value
 
     def __get__(self, entry: "Entry | None", owner: type | None = None) -> Any:
         if entry is None:
             return self
-        if not entry._shown:
-            entry._show()
+        if not getattr(entry, self.done):
+            getattr(entry, self.work)()
         return getattr(entry, self.slot)
+
+    def __set__(self, entry: "Entry", value: Any) -> None:
+        if not getattr(entry, self.done):
+            getattr(entry, self.work)()  # first, so that the group's work cannot overwrite the value later
+        setattr(entry, self.slot, value)
+
+
+def _redacted_on_read(doc: str) -> _Deferred:
+    """A field that may hold a secret: kept raw, redacted when any such field is first read."""
+    return _Deferred(doc, "_shown", "_show")
+
+
+def _from_headers(doc: str) -> _Deferred:
+    """A fact of the raw headers, read from them when any such fact is first asked for."""
+    return _Deferred(doc, "_learnt", "_learn")
 
 
 class Entry:
@@ -103,32 +119,9 @@ class Entry:
         self._retry_count = int(retry) if retry and retry.isdigit() else None
         self._learnt = True
 
-    @property
-    def id(self) -> str:
-        """The reply's ``x-request-id`` ('' when it had none)."""
-        if not self._learnt:
-            self._learn()
-        return self._id
-
-    @property
-    def duration_ms(self) -> float:
-        """Server time: the reply's ``openai-processing-ms``, or for a stream how long it ran, if longer."""
-        if not self._learnt:
-            self._learn()
-        return self._duration_ms
-
-    @duration_ms.setter
-    def duration_ms(self, value: float) -> None:
-        if not self._learnt:
-            self._learn()
-        self._duration_ms = value
-
-    @property
-    def retry_count(self) -> int | None:
-        """The SDK's ``x-stainless-retry-count``, when it sent one."""
-        if not self._learnt:
-            self._learn()
-        return self._retry_count
+    id = _from_headers("The reply's ``x-request-id`` ('' when it had none).")
+    duration_ms = _from_headers("Server time: the reply's ``openai-processing-ms``, or for a stream how long it ran, if longer.")
+    retry_count = _from_headers("The SDK's ``x-stainless-retry-count``, when it sent one.")
 
     def _show(self) -> None:
         """Replace the raw values by their redacted text (once)."""
@@ -145,11 +138,11 @@ class Entry:
             self._response_body = _text(self._response_body, self._response_body_size, known)
             self._shown = True
 
-    query = _Shown("The query string (secrets masked).")
-    request_headers = _Shown("The request headers (credentials masked).")
-    request_body = _Shown("The request body as text, cut to :data:`MAX_BODY` bytes (secrets masked).")
-    response_headers = _Shown("The reply headers (credentials masked).")
-    response_body = _Shown("The reply body as text, cut to :data:`MAX_REPLY_BODY` bytes (secrets masked).")
+    query = _redacted_on_read("The query string (secrets masked).")
+    request_headers = _redacted_on_read("The request headers (credentials masked).")
+    request_body = _redacted_on_read("The request body as text, cut to :data:`MAX_BODY` bytes (secrets masked).")
+    response_headers = _redacted_on_read("The reply headers (credentials masked).")
+    response_body = _redacted_on_read("The reply body as text, cut to :data:`MAX_REPLY_BODY` bytes (secrets masked).")
 
     @property
     def frames(self) -> list[str]:
