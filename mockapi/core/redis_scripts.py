@@ -25,16 +25,9 @@ local removed = redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 return {removed, bump(KEYS[3], ARGV[2])}
 """
-# A counter whose expiry starts when it is created, as MemoryStore.incr does.
-INCR = """
-local value = redis.call('INCRBY', KEYS[1], ARGV[1])
-if redis.call('PTTL', KEYS[1]) < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return value
-"""
-# ``INCR`` for several counters (KEYS) in one call: ARGV holds (amount, ttl ms) per key. A script, not a pipeline
-# of ``INCR``: a pipeline running scripts first asks SCRIPT EXISTS, a second round trip.
+# Add to counters (KEYS) whose expiry starts when each is created, as MemoryStore.incr does: ARGV holds (amount,
+# ttl ms) per key. One script for any number of counters (one alone too): a pipeline of scripts first asks
+# SCRIPT EXISTS, a second round trip.
 INCR_MANY = """
 local values = {}
 for i, key in ipairs(KEYS) do

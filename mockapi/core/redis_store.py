@@ -33,7 +33,7 @@ from redis.retry import Retry
 from .errors import ServiceUnavailableError
 from .jsonutil import dumps, loads
 from .redis_cache import ConfigCache, is_cached
-from .redis_scripts import BUMP, DELETE, INCR, INCR_MANY, PUT, RESERVE
+from .redis_scripts import BUMP, DELETE, INCR_MANY, PUT, RESERVE
 
 DEFAULT_TIMEOUT = 1.0  # seconds; a request waits at most about this long for a hung Redis
 FAIL_FAST_SECONDS = 1.0
@@ -95,7 +95,6 @@ class RedisStore:
         self.prefix = prefix
         self.client = _client(url)
         self._put = self.client.register_script(PUT)
-        self._incr = self.client.register_script(INCR)
         self._reserve = self.client.register_script(RESERVE)
         self._incr_many = self.client.register_script(INCR_MANY)
         self._delete = self.client.register_script(DELETE)
@@ -247,10 +246,9 @@ class RedisStore:
         """How many objects of a kind there are."""
         return int(self.client.zcard(self._keys(tenant, kind)[1]))
 
-    @_guarded
     def incr(self, key: str, amount: int, ttl_seconds: float) -> int:
         """Add to a counter that expires ``ttl_seconds`` after it was created; return its value."""
-        return int(self._incr(keys=[f"{self.prefix}:c:{key}"], args=[amount, max(1, int(ttl_seconds * 1000))]))
+        return self.incr_many([(key, amount, ttl_seconds)])[0]
 
     @_guarded
     def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
