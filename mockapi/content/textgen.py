@@ -32,16 +32,24 @@ def requested_length(prompt: str) -> int | None:
 
 def sentences(r: random.Random, target_tokens: int) -> str:
     """Corpus sentences chosen by ``r`` until the text holds at least ``target_tokens`` tokens."""
-    corpus = load_corpus()
+    corpus, weights = load_corpus(), _weights()
+    size = len(corpus)
     parts: list[str] = []
     total = 0
     while total < target_tokens:
-        sentence = corpus[r.randrange(len(corpus))]
+        index = r.randrange(size)
+        sentence = corpus[index]
         if parts and sentence == parts[-1]:
             continue
         parts.append(sentence)
-        total += count_tokens(sentence) + 1
+        total += weights[index]
     return " ".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _weights() -> tuple[int, ...]:
+    """Each corpus sentence's tokens plus one (the space that joins it), counted once, not on every pick."""
+    return tuple(count_tokens(sentence) + 1 for sentence in load_corpus())
 
 
 def reply_text(r: random.Random, prompt: str, default_range: tuple[int, int] = (24, 90)) -> str:
