@@ -11,8 +11,10 @@ from functools import lru_cache
 from . import lexicon
 
 # A word ([A-Za-z][A-Za-z0-9']*) that also ends where camelCase starts a new one (a lower-case letter, then a
-# capital): "getWeather" gives "get" and "Weather" in one findall ("_" and "-" split words anyway).
-_CAMEL_WORD = re.compile(r"[A-Za-z](?:[a-z0-9']|(?<![a-z])[A-Z])*")
+# capital): "getWeather" gives "get" and "Weather" in one findall ("_" and "-" split words anyway). Said without
+# a look-behind per character: capitals (and digits) run on until lower case, and after lower case only a digit
+# or an apostrophe lets capitals run again; the same words as r"[A-Za-z](?:[a-z0-9']|(?<![a-z])[A-Z])*".
+_CAMEL_WORD = re.compile(r"(?:[A-Z][A-Z0-9']*|[a-z])[a-z]*(?:[0-9'][A-Z0-9']*[a-z]*)*")
 _NAME_WORD = r"[A-Z][\w'-]*"
 # A capital at a word boundary, said as "a capital not after a word character" once the capital is read: a pattern
 # that opens with a character class lets the regex engine skip to the next capital in C instead of trying every position.

@@ -26,6 +26,11 @@ def digest(*parts: Any, size: int = 16) -> str:
 
 def digest_text(*parts: Any) -> bytes:
     """The bytes ``digest`` hashes: each part's text followed by ``\\x1f`` (so a hash of them can go on with more parts)."""
+    if parts:
+        try:  # parts that are all text (most are): one join, one encoding
+            return ("\x1f".join(parts) + "\x1f").encode()
+        except TypeError:
+            pass
     pieces = []
     for part in parts:
         if isinstance(part, str):
@@ -64,18 +69,20 @@ _FOUR_DIGITS = 62 ** 4
 
 def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) -> str:
     """A deterministic object id with the real prefix, e.g. ``chatcmpl-…`` or ``call_…``."""
-    hexdigest = digest("id", prefix, *parts, size=32)
+    # ``digest("id", prefix, *parts, size=32)`` without its frame; an int part (an item's index) is written as
+    # digest_text writes it, so the common (text..., index) parts still take the one-join path.
+    if parts and type(parts[-1]) is int:
+        parts = (*parts[:-1], str(parts[-1]))
+    hashed = hashlib.blake2b(digest_text("id", prefix, *parts), digest_size=32)
     if alphabet == HEX and 0 <= length <= 64:
         # The base-16 digits least significant first, as the loop below makes them, without a divmod each.
-        return prefix + hexdigest[::-1][:length]
-    number = int(hexdigest, 16)
+        return prefix + hashed.hexdigest()[::-1][:length]
+    number = int.from_bytes(hashed.digest(), "big")
     if alphabet is _ALNUM:
-        pieces = []
+        pairs, pieces = _PAIRS, []
         for _ in range((length + 3) // 4):
             number, four = divmod(number, _FOUR_DIGITS)
-            high, low = divmod(four, 3844)
-            pieces.append(_PAIRS[low])
-            pieces.append(_PAIRS[high])
+            pieces.append(pairs[four % 3844] + pairs[four // 3844])
         return prefix + "".join(pieces)[:length]
     base = len(alphabet)
     chars = []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockapi.core.determinism import request_digest
-from mockapi.core.jsonutil import canonical_json, standard_json
+from mockapi.core.jsonutil import _orjson_risk, canonical_json, standard_json
 
 STANDARD = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
@@ -57,3 +58,13 @@ def test_standard_json_of_unparsed_values_equals_the_encoder_it_is_given(value):
 def test_nan_and_infinity_take_the_encoder_when_the_value_was_not_parsed():
     for value in ({"x": float("nan")}, {"x": float("inf")}, [float("-inf"), None]):
         assert standard_json(value, COMPACT, parsed=False) == COMPACT.encode(value).encode(), value
+
+
+RISK = re.compile(rb"[0-9][eE]|0\.0000|\x7f")  # the patterns the substring searches replaced
+RISK_OR_NULL = re.compile(rb"[0-9][eE]|0\.0000|\x7f|null")
+
+
+@settings(max_examples=500)
+@given(st.binary(max_size=40) | st.text(alphabet="0123456789eE.nul\x7f x", max_size=40).map(str.encode), st.booleans())
+def test_the_risk_check_answers_as_the_regex_did(data, parsed):
+    assert _orjson_risk(data, parsed) == ((RISK if parsed else RISK_OR_NULL).search(data) is not None)
