@@ -3,6 +3,7 @@ JSON text, which the garbage collector never walks (its pauses grew with every s
 
 from __future__ import annotations
 
+import copy
 import gc
 
 from store_fixtures import redis_url, store  # noqa: F401 - fixtures
@@ -13,7 +14,7 @@ NESTED = {"id": "resp_1", "output": [{"type": "message", "content": [{"type": "o
 
 
 def test_what_a_reader_changes_stays_with_the_reader(store):  # noqa: F811
-    store.put("t", "response", "resp_1", NESTED)
+    store.put("t", "response", "resp_1", copy.deepcopy(NESTED))
     for read in (store.get("t", "response", "resp_1"), store.list("t", "response")[0], next(store.scan("t", "response"))):
         assert read == NESTED
         read["output"][0]["content"].clear()
