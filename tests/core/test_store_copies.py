@@ -1,0 +1,41 @@
+"""Stored objects are the store's own: a reader gets a copy (memory as Redis), and the memory store keeps them as
+JSON text, which the garbage collector never walks (its pauses grew with every stored Responses reply)."""
+
+from __future__ import annotations
+
+import copy
+import gc
+
+from store_fixtures import redis_url, store  # noqa: F401 - fixtures
+
+from mockapi.core.store import MemoryStore
+
+NESTED = {"id": "resp_1", "output": [{"type": "message", "content": [{"type": "output_text", "text": "hi"}]}], "n": 1.5}
+
+
+def test_what_a_reader_changes_stays_with_the_reader(store):  # noqa: F811
+    store.put("t", "response", "resp_1", copy.deepcopy(NESTED))
+    for read in (store.get("t", "response", "resp_1"), store.list("t", "response")[0], next(store.scan("t", "response"))):
+        assert read == NESTED
+        read["output"][0]["content"].clear()
+        read["n"] = 2
+    assert store.get("t", "response", "resp_1") == NESTED
+
+
+def test_what_is_put_is_copied_at_put():
+    store = MemoryStore()
+    obj = {"id": "a", "items": [1, 2]}
+    store.put("t", "thing", "a", obj)
+    obj["items"].append(3)
+    assert store.get("t", "thing", "a") == {"id": "a", "items": [1, 2]}
+
+
+def test_stored_objects_are_not_tracked_by_the_garbage_collector():
+    store = MemoryStore()
+    gc.collect()
+    before = len(gc.get_objects())
+    for i in range(2000):
+        store.put("t", "response", f"resp_{i}", {**NESTED, "id": f"resp_{i}"})
+    gc.collect()
+    # Dictionaries kept as they are would add at least 4 tracked containers each (8,000 here).
+    assert len(gc.get_objects()) - before < 500
