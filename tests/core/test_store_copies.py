@@ -23,19 +23,19 @@ def test_what_a_reader_changes_stays_with_the_reader(store):  # noqa: F811
 
 
 def test_what_is_put_is_copied_at_put():
-    store = MemoryStore()
+    memory = MemoryStore()
     obj = {"id": "a", "items": [1, 2]}
-    store.put("t", "thing", "a", obj)
+    memory.put("t", "thing", "a", obj)
     obj["items"].append(3)
-    assert store.get("t", "thing", "a") == {"id": "a", "items": [1, 2]}
+    assert memory.get("t", "thing", "a") == {"id": "a", "items": [1, 2]}
 
 
 def test_stored_objects_are_not_tracked_by_the_garbage_collector():
-    store = MemoryStore()
+    memory = MemoryStore()
     gc.collect()
     before = len(gc.get_objects())
     for i in range(2000):
-        store.put("t", "response", f"resp_{i}", {**NESTED, "id": f"resp_{i}"})
+        memory.put("t", "response", f"resp_{i}", {**NESTED, "id": f"resp_{i}"})
     gc.collect()
     # Dictionaries kept as they are would add at least 4 tracked containers each (8,000 here).
     assert len(gc.get_objects()) - before < 500
