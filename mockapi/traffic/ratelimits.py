@@ -312,6 +312,8 @@ class Limiter:
     def after(self, call: "Call", reply: Reply) -> Reply:
         """Settle the reservation (refund an error, true up the tokens) and give the reply matching headers."""
         reserved = call.meta.pop("rate_reserved", None)
+        if reserved is None and reply.status < 400 and call.op.operation_id not in IMAGE_OPERATIONS:
+            return reply  # not enforcing, no images: the engine charges the success (a 503 is never < 400)
         if isinstance(reply.meta.get("error"), ServiceUnavailableError):
             return reply  # the store is down: nothing to settle or read (the engine adds the plain headers)
         try:
