@@ -366,7 +366,8 @@ class Engine:
             extra.update(call.response_headers)
         else:
             extra.update(self.rate_limiter.peek(self.settings.tier, ""))
-        reply.headers.extend((k, v) for k, v in extra.items() if k not in present)
+        fresh = extra.items() if present.isdisjoint(extra) else [(k, v) for k, v in extra.items() if k not in present]
+        reply.headers.extend(fresh)  # usually none was there: no filter to run once per header
 
 
 def _worker_identity(settings: Settings, store: Store) -> str:

@@ -34,8 +34,8 @@ def config(engine: Any) -> Mapping[str, Any] | None:
     stored = engine.store.get(SCOPE, CONFIG, "default")
     if stored is not None:
         return stored if stored.get("url") else None
-    configured = engine.settings.extra.get("webhooks")
-    return configured if isinstance(configured, Mapping) and configured.get("url") else None
+    configured = engine.settings.extra.get("webhooks")  # usually None: no ABC isinstance check for every request
+    return configured if configured and isinstance(configured, Mapping) and configured.get("url") else None
 
 
 def set_config(engine: Any, settings: Mapping[str, Any] | None) -> None:

@@ -7,10 +7,10 @@ implementation with the same interface lets several workers share state.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from collections import OrderedDict
-from typing import Any, Iterator, Protocol
+from typing import Any, Iterable, Iterator, Protocol
 
 from .jsonutil import dumps, loads
 
@@ -129,7 +129,7 @@ class MemoryStore:
     def __init__(self, clock: Any = None, max_counters: int | None = None) -> None:
         self._lock = threading.RLock()
         self._objects: dict[tuple[str, str], _Bucket] = {}
-        self._counters: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self._counters: dict[str, tuple[int, float]] = {}  # least recently used first (a plain dict keeps that order)
         self.max_counters = max_counters or self.MAX_COUNTERS
         self._sweep_at = min(self.SWEEP_AT, self.max_counters)
         self.clock = clock  # counters expire on this clock (the engine's) when set, else on monotonic time
@@ -177,13 +177,13 @@ class MemoryStore:
         if now is None:
             now = self.clock.now() if self.clock is not None else time.monotonic()
         with self._lock:
-            return self._add(key, amount, ttl_seconds, now)
+            return self._add(((key, amount, ttl_seconds),), now)[0]
 
     def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
         """``incr`` for several counters under one lock."""
         now = self.clock.now() if self.clock is not None else time.monotonic()
         with self._lock:
-            return [self._add(key, amount, ttl, now) for key, amount, ttl in items]
+            return self._add(items, now)
 
     def reserve(self, items: list[tuple[str, int, int, int | None, float]]) -> tuple[bool, list[int]]:
         """Check every limit and add every amount under one lock (see ``Store.reserve``)."""
@@ -198,8 +198,8 @@ class MemoryStore:
                     room = False
             if not room:
                 return False, values
-            return True, [self._add(key, amount, ttl, now) if amount else value
-                          for value, (key, _, amount, _, ttl) in zip(values, items)]
+            added = iter(self._add([(key, amount, ttl) for key, _, amount, _, ttl in items if amount], now))
+            return True, [next(added) if amount else value for value, (_, _, amount, _, _) in zip(values, items)]
 
     def healthy(self) -> bool:
         """Memory is always there."""
@@ -208,27 +208,30 @@ class MemoryStore:
     def refresh(self) -> None:
         """Nothing to do: every read is of the state itself."""
 
-    def _add(self, key: str, amount: int, ttl_seconds: float, now: float) -> int:
-        counters = self._counters
-        found = counters.pop(key, None)  # re-inserted last: the order is least recent first
-        if found is None:
-            if len(counters) >= self._sweep_at:
-                self._sweep(now)
-            value, expires = amount, now + ttl_seconds
-        elif now >= found[1]:  # expired: a new window
-            value, expires = amount, now + ttl_seconds
-        else:
-            value, expires = found[0] + amount, found[1]
-        counters[key] = (value, expires)
-        return value
+    def _add(self, items: Iterable[tuple[str, int, float]], now: float) -> list[int]:
+        """Add to each counter in turn (the lock is held); one loop, as every request adds to several at once."""
+        counters, values = self._counters, []
+        for key, amount, ttl_seconds in items:
+            found = counters.pop(key, None)  # re-inserted last: the order is least recent first
+            if found is None:
+                if len(counters) >= self._sweep_at:
+                    self._sweep(now)
+                value, expires = amount, now + ttl_seconds
+            elif now >= found[1]:  # expired: a new window
+                value, expires = amount, now + ttl_seconds
+            else:
+                value, expires = found[0] + amount, found[1]
+            counters[key] = (value, expires)
+            values.append(value)
+        return values
 
     def _sweep(self, now: float) -> None:
         counters = self._counters
         for key in [k for k, (_, expires) in counters.items() if now >= expires]:
             del counters[key]
         if len(counters) >= self.max_counters:  # drop the least recent tenth at once, so the next sweep is far off
-            for _ in range(len(counters) - int(self.max_counters * 0.9)):
-                counters.popitem(last=False)
+            for key in list(itertools.islice(counters, len(counters) - int(self.max_counters * 0.9))):
+                del counters[key]
         self._sweep_at = min(self.max_counters, max(self.SWEEP_AT, 2 * len(counters)))  # amortised
 
     def reset(self, tenant: str | None = None) -> None:

@@ -38,6 +38,7 @@ PROFILES = {
     "realistic": Profile(overhead=0.15, ttft=0.4, tps=60),
     "slow": Profile(overhead=0.5, ttft=2.0, tps=15),
 }
+_OFF = PROFILES["off"]
 
 
 def parse(spec: str) -> Profile:
@@ -89,7 +90,7 @@ class Latency:
     def after(self, call: "Call", reply: Reply) -> Reply:
         """Pace a stream's events; delay a plain body by the overhead."""
         profile: Profile = call.meta.get("latency") or self.default
-        if profile.off:
+        if profile is _OFF or profile.off:  # the default profile: no property to call
             return reply
         if reply.stream is not None:
             reply.stream = paced(reply.stream, profile)

@@ -78,7 +78,7 @@ class Limiter:
         self.tier_overrides: Mapping[str, Mapping[str, Any]] = config.get("tiers") or {}
         self._key_overrides: Mapping[str, Mapping[str, Any]] = config.get("keys") or {}
         self._by_tenant: dict[str, Mapping[str, Any]] | None = None
-        self._tier_cache: dict[tuple[str, str], tuple[dict[str, int], str, Limits]] = {}
+        self._tier_cache: dict[tuple[str, str], tuple[dict[str, int], str, Limits, tuple[str, str]]] = {}
         self._key_cache: dict[tuple[str, str, int, int], tuple[str, ...]] = {}
 
     def peek(self, tier: str, model: str) -> dict[str, str]:
@@ -140,11 +140,13 @@ class Limiter:
 
     def limits(self, tenant: str, tier: str, model: str) -> tuple[Limits, int | None]:
         """The limits (and token quota, None for none) of ``tenant`` on ``tier`` for ``model``."""
-        override = self._override(tenant)
+        return self._limits(self._override(tenant), tier, model)
+
+    def _limits(self, override: Mapping[str, Any], tier: str, model: str) -> tuple[Limits, int | None]:
         if not override:
             return self._tier_limits(tier, model)[2], None
         tier = override.get("tier") or tier
-        values, family, limits = self._tier_limits(tier, model)
+        values, family, limits, _ = self._tier_limits(tier, model)
         if override.keys() & {"rpm", "tpm", "rpd", "tpd", "ipm"}:
             values = dict(values)
             overlay(values, override, family)
@@ -152,25 +154,30 @@ class Limiter:
         quota = override.get("quota")
         return limits, None if quota is None else int(quota)
 
-    def _tier_limits(self, tier: str, model: str) -> tuple[dict[str, int], str, Limits]:
-        model = self.counted_model(model)
+    def _tier_limits(self, tier: str, model: str) -> tuple[dict[str, int], str, Limits, tuple[str, str]]:
+        """The tier's limits for ``model`` (as asked: its counted name is worked out once), and their header texts."""
         found = self._tier_cache.get((tier, model))
         if found is None:
-            base, family = limits_for(tier, model), family_of(model)
+            counted = self.counted_model(model)
+            base, family = limits_for(tier, counted), family_of(counted)
             values = {"rpm": base.rpm, "tpm": base.tpm, "rpd": base.rpd, "tpd": base.tpd, "ipm": base.ipm}
             overlay(values, self.tier_overrides.get(tier) or {}, family)
-            found = self._tier_cache[(tier, model)] = (values, family, Limits(**values))
+            limits = Limits(**values)
+            if len(self._tier_cache) >= _KEYS_CACHED:  # keyed on the model a request named: bounded
+                self._tier_cache.clear()
+            found = self._tier_cache[(tier, model)] = (values, family, limits, (str(limits.rpm), str(limits.tpm)))
         return found
 
     # -- counters --------------------------------------------------------------------------
-    def _window_keys(self, tenant: str, model: str, now: float) -> tuple[str, ...]:
-        """The store keys of ``tenant``'s counters for ``model`` at ``now``, in the order of ``_COUNTERS``."""
-        minute, day = math.floor(now / MINUTE), math.floor(now / DAY)
-        counted = self.counted_model(model)
-        cache_key = (tenant, counted, minute, day)
+    def _window_keys(self, tenant: str, model: str, now: float, minute: int | None = None) -> tuple[str, ...]:
+        """The store keys of ``tenant``'s counters for ``model`` at ``now`` (its ``minute``), in the order of ``_COUNTERS``."""
+        if minute is None:
+            minute = math.floor(now / MINUTE)
+        day = math.floor(now / DAY)
+        cache_key = (tenant, model, minute, day)  # the model as asked: its counted name is worked out once
         found = self._key_cache.get(cache_key)
         if found is None:
-            base = f"{tenant}:rl:{counted}"
+            base = f"{tenant}:rl:{self.counted_model(model)}"
             found = (f"{base}:req:m{minute}", f"{base}:tok:m{minute}", f"{base}:req:d{day}", f"{base}:tok:d{day}",
                      f"{tenant}:rl:img:m{minute}", f"{tenant}:rl:quota")
             if len(self._key_cache) >= _KEYS_CACHED:
@@ -191,14 +198,21 @@ class Limiter:
     def charge(self, tenant: str, tier: str, model: str, tokens: int) -> dict[str, str]:
         """Count one request of ``tokens`` in every window and return the six headers after it."""
         now = self.clock.now()
-        req_minute, tok_minute, req_day, tok_day, _, quota = self._window_keys(tenant, model, now)
+        minute = math.floor(now / MINUTE)
+        req_minute, tok_minute, req_day, tok_day, _, quota = self._window_keys(tenant, model, now, minute)
         # The headers need both minute counters even when no token is added; images are counted apart.
         if tokens:
             values = self.store.incr_many([(req_minute, 1, _WINDOW_TTL), (tok_minute, tokens, _WINDOW_TTL),
                                            (req_day, 1, _DAY_TTL), (tok_day, tokens, _DAY_TTL), (quota, tokens, _FOREVER)])
         else:
             values = self.store.incr_many([(req_minute, 1, _WINDOW_TTL), (tok_minute, 0, _WINDOW_TTL), (req_day, 1, _DAY_TTL)])
-        return self._headers(self.limits(tenant, tier, model)[0], values[0], values[1], now)
+        override = self._override(tenant)
+        if override:
+            limits = self._limits(override, tier, model)[0]
+            texts = (str(limits.rpm), str(limits.tpm))
+        else:
+            _, _, limits, texts = self._tier_limits(tier, model)
+        return self._headers(limits, values[0], values[1], now, texts, minute)
 
     def charge_images(self, tenant: str, images: int) -> None:
         """Count generated images against images per minute."""
@@ -210,16 +224,21 @@ class Limiter:
         return self._headers(limits, usage.req_minute, usage.tok_minute, self.clock.now())
 
     @staticmethod
-    def _headers(limits: Limits, requests: int, tokens: int, now: float) -> dict[str, str]:
-        """The six headers for this minute's request and token counts at ``now``."""
-        reset = (math.floor(now / MINUTE) + 1) * MINUTE - now
+    def _headers(limits: Limits, requests: int, tokens: int, now: float, texts: tuple[str, str] | None = None,
+                 minute: int | None = None) -> dict[str, str]:
+        """The six headers for this minute's request and token counts at ``now`` (``texts``: the two limits as text;
+        ``minute``: ``now``'s, when known). Every answered request renders them: no max() or min() calls."""
+        reset = ((math.floor(now / MINUTE) if minute is None else minute) + 1) * MINUTE - now
+        rpm, tpm = limits.rpm, limits.tpm
+        rpm_text, tpm_text = texts or (str(rpm), str(tpm))
+        requests_left, tokens_left, used = rpm - requests, tpm - tokens, tokens / (tpm if tpm > 1 else 1)
         return {
-            "x-ratelimit-limit-requests": str(limits.rpm),
-            "x-ratelimit-limit-tokens": str(limits.tpm),
-            "x-ratelimit-remaining-requests": str(max(0, limits.rpm - requests)),
-            "x-ratelimit-remaining-tokens": str(max(0, limits.tpm - tokens)),
+            "x-ratelimit-limit-requests": rpm_text,
+            "x-ratelimit-limit-tokens": tpm_text,
+            "x-ratelimit-remaining-requests": str(requests_left if requests_left > 0 else 0),
+            "x-ratelimit-remaining-tokens": str(tokens_left if tokens_left > 0 else 0),
             "x-ratelimit-reset-requests": format_duration(reset if requests else 0),
-            "x-ratelimit-reset-tokens": format_duration(reset * min(1.0, tokens / max(1, limits.tpm))),
+            "x-ratelimit-reset-tokens": format_duration(reset * (used if used < 1.0 else 1.0)),
         }
 
     # -- enforcement -----------------------------------------------------------------------
@@ -293,6 +312,8 @@ class Limiter:
     def after(self, call: "Call", reply: Reply) -> Reply:
         """Settle the reservation (refund an error, true up the tokens) and give the reply matching headers."""
         reserved = call.meta.pop("rate_reserved", None)
+        if reserved is None and reply.status < 400 and call.op.operation_id not in IMAGE_OPERATIONS:
+            return reply  # not enforcing, no images: the engine charges the success (a 503 is never < 400)
         if isinstance(reply.meta.get("error"), ServiceUnavailableError):
             return reply  # the store is down: nothing to settle or read (the engine adds the plain headers)
         try:

@@ -14,10 +14,11 @@ from mockapi.core.paths import fixtures_dir
 
 def format_duration(seconds: float) -> str:
     """A duration the way the real API writes resets: ``20ms``, ``1s``, ``6m0s``, ``1h2m3s``."""
-    if seconds < 1:
-        return f"{max(0, int(round(seconds * 1000)))}ms"
-    if seconds < 60:  # every minute window's reset: no divmods needed
-        return _seconds(seconds)
+    if seconds < 1:  # every request's token reset: round() of a float is already an int
+        ms = round(seconds * 1000)
+        return f"{ms if ms > 0 else 0}ms"
+    if seconds < 60:  # every minute window's reset: no divmods needed (``_seconds`` written out)
+        return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

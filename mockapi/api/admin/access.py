@@ -16,6 +16,7 @@ mock's one default organization) sees the same projects, users and usage.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Mapping
 
 from mockapi.core.errors import InsufficientScopesError
@@ -30,11 +31,14 @@ MANAGEMENT_SCOPE = "api.management.read"
 
 def presented_key(headers: Mapping[str, str]) -> str:
     """The key a request carries (``Authorization: Bearer`` or Azure's ``api-key``), or ''."""
-    auth = headers.get("authorization", "")
+    return _bearer_token(headers.get("authorization", "")) or headers.get("api-key", "").strip()
+
+
+@lru_cache(maxsize=1024)  # twice per model call (the revoked-key check, the usage recorder); the same few keys recur
+def _bearer_token(auth: str) -> str:
+    """The token of an ``Authorization: Bearer`` value, or ''."""
     scheme, _, token = auth.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
-    return headers.get("api-key", "").strip()
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 def is_admin_key(key: str, configured: Mapping[str, Any]) -> bool:

@@ -27,7 +27,7 @@ class RevokedKeys:
         """Refuse a revoked key; otherwise go on."""
         secret = presented_key(call.request.headers)
         tenant = org_tenant(organization_of(call.request.headers, call.key.organization))
-        if secret and is_revoked(call.store, tenant, secret):
+        if secret and is_revoked(call.engine.store, tenant, secret):
             raise AuthenticationError(f"Incorrect API key provided: {redact_key(secret)}. You can find your API key at "
                                       "https://platform.openai.com/account/api-keys.")
         return None
