@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             samples.append((i, rss_bytes()))
             print(f"{i:>8} requests  RSS {samples[-1][1] / 2**20:7.1f} MiB  journal {engine.traffic.journal.bytes / 2**20:5.1f} MiB "
                   f"({len(engine.traffic.journal)} entries)  counters {len(store._counters)}  "
-                  f"objects {sum(len(v) for v in store._objects.values())}  "
+                  f"objects {sum(len(bucket.objects) for bucket in store._objects.values())}  "
                   f"{time.perf_counter() - started:6.1f}s", flush=True)
     print(f"statuses: {dict(sorted(statuses.items()))}")
     if len(samples) <= WARM_UP_SAMPLES:

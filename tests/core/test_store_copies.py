@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import tracemalloc
 
 from store_fixtures import redis_url, store  # noqa: F401 - fixtures
 
@@ -39,3 +40,17 @@ def test_stored_objects_are_not_tracked_by_the_garbage_collector():
     gc.collect()
     # Dictionaries kept as they are would add at least 4 tracked containers each (8,000 here).
     assert len(gc.get_objects()) - before < 500
+
+
+def test_a_small_object_costs_memory_of_its_size():
+    memory = MemoryStore()
+    tracemalloc.start()
+    try:
+        for i in range(5000):
+            memory.put("t", "response.unstored", f"resp_{i:032d}", {"id": f"resp_{i:032d}"})
+        used, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # ~50 bytes of text each, plus the id and the bucket's indexes: well under 500 bytes. orjson's bytes kept as
+    # they come would hold the encoder's ~4 kB buffer each (20 MB here).
+    assert used < 5000 * 500
