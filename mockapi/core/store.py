@@ -158,9 +158,10 @@ class MemoryStore:
 
     def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
-        with self._lock:
+        with self._lock:  # only the snapshot needs the lock: parsing every object under it would stall writers
             bucket = self._objects.get((tenant, kind))
-            return [] if bucket is None else [loads(obj) for obj in bucket.objects.values()]
+            texts = [] if bucket is None else list(bucket.objects.values())
+        return [loads(text) for text in texts]
 
     def scan(self, tenant: str, kind: str, *, reverse: bool = False, after: str | None = None,
              before: str | None = None) -> Iterator[dict[str, Any]]:
