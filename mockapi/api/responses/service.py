@@ -60,7 +60,7 @@ def create(call: Any) -> Created:
     canned = _canned(call, request, turns)
     # The chain's canonical JSON bytes digest as the list itself would (digest writes a list with the same
     # canonical encoder), from orjson rather than the standard encoder.
-    chain = canonical_json([i.get("id") for i in history])
+    chain = canonical_json([i.get("id") for i in history]) if history else b"[]"  # the empty chain of most requests
     ident = make_digest(call.digest(), chain)
     outcome = generate(request, Context(history, model, ident, canned, searcher(call), turns))
     # An identical request says the same, with its own ids (the first of them is its own identity already).
