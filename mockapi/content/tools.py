@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
 from mockapi.core.jsonutil import standard_json
@@ -42,9 +42,13 @@ _REQUEST_PROPS = ("input", "question", "prompt", "request", "task")
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # json.dumps with options would build an encoder per call
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ToolSpec:
-    """A function tool as the engine sees it, whatever API shape it came in."""
+    """A function tool as the engine sees it, whatever API shape it came in.
+
+    What is read from its parameters (its main string property...) is read on first use and kept: a
+    Responses request reuses the specs of tools it has seen (mockapi/api/responses/request.py).
+    """
 
     name: str
     description: str = ""
@@ -52,13 +56,32 @@ class ToolSpec:
     strict: bool = False
     kind: str = "function"
 
+    def __init__(self, name: str, description: str = "", parameters: Any = None, strict: bool = False,
+                 kind: str = "function") -> None:
+        # One update of the instance's dict: a frozen dataclass's own __init__ makes an object.__setattr__ call per
+        # field, and tools are read on every request. Still frozen to everyone else.
+        self.__dict__.update(name=name, description=description, parameters=parameters, strict=strict, kind=kind)
 
-@dataclass(frozen=True)
+    @cached_property
+    def main_property(self) -> str | None:
+        """The string property a call's entity goes to (a location, a query, a name...), if it has one."""
+        return _main_string_property(self.parameters)
+
+    @cached_property
+    def request_property(self) -> str | None:
+        """The only property, when it is a plain string named like a request to pass on (an agent-as-tool's ``input``)."""
+        return _request_property(self.parameters)
+
+
+@dataclass(frozen=True, init=False)
 class PlannedCall:
     """One tool call the mock will make."""
 
     tool: ToolSpec
     arguments: str
+
+    def __init__(self, tool: ToolSpec, arguments: str) -> None:
+        self.__dict__.update(tool=tool, arguments=arguments)  # as ToolSpec: no object.__setattr__ per field
 
 
 def _meaningful(stemmed: set[str]) -> set[str]:
@@ -123,14 +146,14 @@ def _main_string_property(parameters: Any) -> str | None:
     return None
 
 
-def _request_focus(parameters: Any, prompt: str) -> tuple[str, str] | None:
-    """(property, the prompt) when the tool's only string property is named like a request to pass on."""
+def _request_property(parameters: Any) -> str | None:
+    """The tool's only property when it is a plain string named like a request to pass on."""
     props = parameters.get("properties") if isinstance(parameters, dict) else None
-    if not prompt or not isinstance(props, dict) or len(props) != 1:
+    if not isinstance(props, dict) or len(props) != 1:
         return None
     [(name, spec)] = props.items()
     plain = isinstance(spec, dict) and spec.get("type") == "string" and "enum" not in spec and "format" not in spec
-    return (name, prompt) if plain and name.lower() in _REQUEST_PROPS else None
+    return name if plain and name.lower() in _REQUEST_PROPS else None
 
 
 def _targets(main: str | None, said: Facts) -> list[str]:
@@ -138,7 +161,7 @@ def _targets(main: str | None, said: Facts) -> list[str]:
     location property, else every stated name."""
     if not main:
         return []
-    if any(main.lower().endswith(h) for h in lexicon.LOCATION_PROPS):
+    if main.lower().endswith(lexicon.LOCATION_PROPS):  # one of them, or a name ending with one
         return said.of_kind("place") or said.of_kind("name")
     return said.name_texts
 
@@ -150,12 +173,12 @@ def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None, prompt: 
     """
     if tool.kind == "custom":
         return custom_input(tool.parameters, prompt or entity or "", r)
-    return _arguments(tool, r, entity, prompt, _main_string_property(tool.parameters))
+    return _arguments(tool, r, entity, prompt, tool.main_property)
 
 
 def _arguments(tool: ToolSpec, r: random.Random, entity: str | None, prompt: str, main: str | None) -> str:
     """:func:`arguments_for` a function tool whose main string property is already known."""
-    focus = (main, entity) if entity and main else _request_focus(tool.parameters, prompt)
+    focus = (main, entity) if entity and main else (tool.request_property, prompt) if prompt and tool.request_property else None
     value = fill(tool.parameters, facts(prompt), r, focus=focus) if isinstance(tool.parameters, dict) and tool.parameters else {}
     if not isinstance(value, dict):
         value = {}
@@ -185,7 +208,7 @@ def plan_calls(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str, 
     said = facts(prompt)
     calls: list[PlannedCall] = []
     for tool in chosen:
-        main = _main_string_property(tool.parameters)
+        main = tool.main_property
         targets = _targets(main, said)
         per_call: list[str | None] = targets if parallel and len(targets) > 1 else [targets[0] if targets else None]
         for entity in per_call:

@@ -76,8 +76,9 @@ def function_strict(tool: dict[str, Any]) -> bool:
     return all(message.startswith(_NORMALISED) for _, message in violations(parameters, "parameters"))
 
 
-def read_tools(tools: list[Any]) -> tuple[int, tuple[bool | None, ...]]:
-    """The input tokens of a request's tool definitions, and each function tool's strictness (None for the others)."""
+def read_tools(tools: list[Any]) -> tuple[int, tuple[ToolSpec | None, ...]]:
+    """The input tokens of a request's tool definitions, and each function or custom tool as the engine sees it
+    (None for a hosted tool): a function tool with the strictness the server settles on."""
     if not tools:
         return 0, ()
     try:
@@ -88,13 +89,23 @@ def read_tools(tools: list[Any]) -> tuple[int, tuple[bool | None, ...]]:
 
 
 @lru_cache(maxsize=256)  # by the tools' JSON text: a client sends the same tools with every request
-def _read_tools_json(tools_json: bytes) -> tuple[int, tuple[bool | None, ...]]:
+def _read_tools_json(tools_json: bytes) -> tuple[int, tuple[ToolSpec | None, ...]]:
+    # The specs (frozen) are shared by every request with these tools, each with its own parsed copy of them
+    # that nothing writes to; what a spec reads from its parameters is then read once for them all.
     return _read_tools(loads(tools_json))
 
 
-def _read_tools(tools: list[Any]) -> tuple[int, tuple[bool | None, ...]]:
-    return (sum(8 + count_value_tokens(tool) for tool in tools),
-            tuple(function_strict(tool) if tool.get("type") == "function" else None for tool in tools))
+def _read_tools(tools: list[Any]) -> tuple[int, tuple[ToolSpec | None, ...]]:
+    return sum(8 + count_value_tokens(tool) for tool in tools), tuple(_spec(tool) for tool in tools)
+
+
+def _spec(tool: dict[str, Any]) -> ToolSpec | None:
+    kind = tool.get("type")
+    if kind == "function":
+        return ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), function_strict(tool))
+    if kind == "custom":  # a custom tool's `parameters` slot carries its input format (text or a grammar)
+        return ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("format"), False, "custom")
+    return None
 
 
 @dataclass
@@ -122,17 +133,14 @@ class ResponsesRequest:
         hosted: list[dict[str, Any]] = []
         strict_at: dict[int, bool] = {}
         tools = body.get("tools") or []
-        tool_tokens, strictness = read_tools(tools)
-        for i, tool in enumerate(tools):
-            kind = tool.get("type")
-            if kind == "function":
-                strict = strict_at[i] = bool(strictness[i])
-                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), strict))
-            elif kind == "custom":
-                # A custom tool's `parameters` slot carries its input format (text or a grammar).
-                functions.append(ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("format"), False, "custom"))
-            else:
-                hosted.append(tool)
+        tool_tokens, specs = read_tools(tools)
+        for i, spec in enumerate(specs):
+            if spec is None:
+                hosted.append(tools[i])
+                continue
+            if spec.kind == "function":
+                strict_at[i] = spec.strict
+            functions.append(spec)
         return cls(body, items, functions, hosted, strict_at, tool_tokens)
 
     @property
