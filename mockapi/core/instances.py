@@ -23,10 +23,13 @@ _LEAN_DEPTH = 10  # past this, objects keep only required properties and arrays 
 
 def instance(schema: Any, r: random.Random, *, hints: Mapping[str, Any] | None = None) -> Any:
     """A value that validates against ``schema``; ``hints`` fill string properties by name."""
+    if type(schema) is dict and schema.get("type") == "string" and schema.keys() <= _PLAIN_STRING:
+        return _word(r)  # what the walk below gives a plain string (hints name properties, and the root has no name)
     schema = sanitized(schema)
     return _gen(schema, r, schema if isinstance(schema, dict) else {}, {**(hints or {}), _BUDGET: [_MAX_NODES]}, 0, None)
 
 
+_PLAIN_STRING = frozenset({"type", "description", "title"})  # a string schema with only these: any word will do
 _BUDGET = "\0nodes"  # a hints entry counting the values still allowed, so no schema makes an answer unbounded
 _MAX_NODES = 20_000
 _MAX_COUNT = {"minItems": 1_000, "minLength": 10_000}  # more than this is clamped (the node budget bounds the rest)
