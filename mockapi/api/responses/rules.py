@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.content.reasoning import check_effort, check_sampling
-from mockapi.content.strict import violations
+from mockapi.content.strict import first_violation
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.errors import (
     ContextLengthExceededError,
@@ -14,6 +14,9 @@ from mockapi.core.errors import (
 )
 
 from .request import ResponsesRequest, hosted_kind, text_of
+
+# A function without parameters takes the empty object, which is strict as it stands.
+_EMPTY_PARAMETERS = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 
 
 def check(request: ResponsesRequest, model: ModelInfo) -> None:
@@ -40,7 +43,9 @@ def _check_tools(request: ResponsesRequest) -> None:
     for i, tool in enumerate(request.body.get("tools") or []):
         if tool.get("type") == "function" and tool.get("strict"):
             base = f"tools[{i}].parameters"
-            for path, message in violations(tool.get("parameters") or {"type": "object", "properties": {}, "required": [], "additionalProperties": False}, base):
+            found = first_violation(tool.get("parameters") or _EMPTY_PARAMETERS, base)
+            if found is not None:
+                path, message = found
                 raise InvalidRequestError(f"Invalid schema for function '{tool.get('name')}': In context=({path}), {message}.",
                                           param=base, code="invalid_function_parameters")
 
@@ -60,7 +65,9 @@ def _check_tool_choice(request: ResponsesRequest) -> None:
 def _check_formats(request: ResponsesRequest) -> None:
     fmt = request.format_spec()
     if fmt.get("type") == "json_schema" and fmt.get("strict"):
-        for path, message in violations(fmt.get("schema"), "text.format.schema"):
+        found = first_violation(fmt.get("schema"), "text.format.schema")
+        if found is not None:
+            path, message = found
             raise InvalidRequestError(f"Invalid schema for response_format '{fmt.get('name')}': In context=({path}), {message}.",
                                       param="text.format.schema", code="invalid_json_schema")
     if fmt.get("type") == "json_object":
