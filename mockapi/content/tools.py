@@ -202,7 +202,15 @@ def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> l
 
 def plan_calls(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str, r: random.Random) -> list[PlannedCall]:
     """The calls to make for ``prompt`` under ``tool_choice`` ``choice`` (a mode string or a forced name)."""
-    chosen = select(tools, choice, parallel, prompt)
+    return plan_chosen(select(tools, choice, parallel, prompt), parallel, prompt, r)
+
+
+def plan_chosen(chosen: list[ToolSpec], parallel: bool, prompt: str, r: random.Random) -> list[PlannedCall]:
+    """The calls to make to the tools :func:`select` chose (at least one call each when any is chosen).
+
+    Apart from :func:`plan_calls` so a caller can make its ``r`` only once a tool is called: seeding a
+    ``random.Random`` costs as much as choosing the tools.
+    """
     if not chosen:
         return []  # the prompt calls nothing: what it states is not needed
     said = facts(prompt)

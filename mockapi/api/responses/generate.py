@@ -17,7 +17,8 @@ from mockapi.content.tools import (
     ToolSpec,
     arguments_for,
     handed_off,
-    plan_calls,
+    plan_chosen,
+    select,
 )
 from mockapi.content.understanding import facts
 from mockapi.core.catalog import ModelInfo
@@ -118,7 +119,7 @@ def _hosted_calls(request: ResponsesRequest, ctx: Context, prompt: str) -> list[
     else:
         chosen = [t for t in request.hosted
                   if request.allowed(t) and (hosted.wanted(hosted.hosted_type(t), prompt) or _about_files(t, prompt, ctx))]
-        if choice == "required" and not chosen and not _function_calls(request, ctx, prompt, dry=True):
+        if choice == "required" and not chosen and not _chosen_functions(request, ctx, prompt):
             chosen = [t for t in request.hosted if request.allowed(t)][:1]
     limit = request.body.get("max_tool_calls")
     chosen = chosen[:limit] if isinstance(limit, int) else chosen
@@ -166,15 +167,23 @@ def _answering_outputs(request: ResponsesRequest, ctx: Context, choice: Any) -> 
     return not handed_off(called, request.functions)
 
 
-def _function_calls(request: ResponsesRequest, ctx: Context, prompt: str, dry: bool = False,
-                    required_met: bool = False) -> list[PlannedCall]:
+def _function_calls(request: ResponsesRequest, ctx: Context, prompt: str, required_met: bool = False) -> list[PlannedCall]:
+    chosen = _chosen_functions(request, ctx, prompt, required_met)
+    if not chosen:
+        return []  # no RNG made: seeding one costs as much as choosing the tools
+    parallel = request.body.get("parallel_tool_calls", True) is not False
+    return plan_chosen(chosen, parallel, prompt, ctx.rng("tools"))
+
+
+def _chosen_functions(request: ResponsesRequest, ctx: Context, prompt: str, required_met: bool = False) -> list[ToolSpec]:
+    """The function (and custom) tools the prompt calls, each called at least once (see ``plan_chosen``)."""
     choice = request.tool_choice()
     if not request.functions or isinstance(choice, tuple) or _answering_outputs(request, ctx, choice):
         return []
     if choice == "required" and required_met:
         choice = "auto"  # a hosted tool already answered "at least one tool call"
     parallel = request.body.get("parallel_tool_calls", True) is not False
-    return plan_calls([t for t in request.functions if request.allowed(t)], choice, parallel, prompt, ctx.rng("tools" + ("-dry" if dry else "")))
+    return select([t for t in request.functions if request.allowed(t)], choice, parallel, prompt)
 
 
 def _function_item(call: PlannedCall, ident: str, k: int) -> dict[str, Any]:
