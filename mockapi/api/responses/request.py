@@ -76,6 +76,11 @@ def function_strict(tool: dict[str, Any]) -> bool:
     return all(message.startswith(_NORMALISED) for _, message in violations(parameters, "parameters"))
 
 
+# Tool sets up to this size (JSON bytes) share their specs between requests; a larger one keeps only its token
+# count and strictness, as its specs would keep a parsed copy of it (several times its text) for as long.
+_SHARED_SPECS_BYTES = 64 * 1024
+
+
 def read_tools(tools: list[Any]) -> tuple[int, tuple[ToolSpec | None, ...]]:
     """The input tokens of a request's tool definitions, and each function or custom tool as the engine sees it
     (None for a hosted tool): a function tool with the strictness the server settles on."""
@@ -85,7 +90,10 @@ def read_tools(tools: list[Any]) -> tuple[int, tuple[ToolSpec | None, ...]]:
         key = dumps(tools)
     except TypeError:  # not JSON (a body built in Python): read it as it stands
         return _read_tools(tools)
-    return _read_tools_json(key)
+    if len(key) <= _SHARED_SPECS_BYTES:
+        return _read_tools_json(key)
+    tokens, strictness = _read_large_tools_json(key)
+    return tokens, tuple(_spec(tool, strict) for tool, strict in zip(tools, strictness))
 
 
 @lru_cache(maxsize=256)  # by the tools' JSON text: a client sends the same tools with every request
@@ -95,14 +103,26 @@ def _read_tools_json(tools_json: bytes) -> tuple[int, tuple[ToolSpec | None, ...
     return _read_tools(loads(tools_json))
 
 
+@lru_cache(maxsize=256)
+def _read_large_tools_json(tools_json: bytes) -> tuple[int, tuple[bool | None, ...]]:
+    tools = loads(tools_json)
+    return _tool_tokens(tools), tuple(function_strict(tool) if tool.get("type") == "function" else None for tool in tools)
+
+
 def _read_tools(tools: list[Any]) -> tuple[int, tuple[ToolSpec | None, ...]]:
-    return sum(8 + count_value_tokens(tool) for tool in tools), tuple(_spec(tool) for tool in tools)
+    return _tool_tokens(tools), tuple(_spec(tool) for tool in tools)
 
 
-def _spec(tool: dict[str, Any]) -> ToolSpec | None:
+def _tool_tokens(tools: list[Any]) -> int:
+    return sum(8 + count_value_tokens(tool) for tool in tools)
+
+
+def _spec(tool: dict[str, Any], strict: bool | None = None) -> ToolSpec | None:
+    """A function or custom tool as the engine sees it (``strict``: the function's settled strictness, if known)."""
     kind = tool.get("type")
     if kind == "function":
-        return ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), function_strict(tool))
+        strict = function_strict(tool) if strict is None else strict
+        return ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("parameters"), strict)
     if kind == "custom":  # a custom tool's `parameters` slot carries its input format (text or a grammar)
         return ToolSpec(tool.get("name", ""), tool.get("description") or "", tool.get("format"), False, "custom")
     return None
