@@ -111,8 +111,10 @@ def _reason(request: ResponsesRequest, ctx: Context, out: Outcome, effort: str |
 
 
 def _hosted_calls(request: ResponsesRequest, ctx: Context, prompt: str) -> list[hosted.HostedCall]:
+    if not request.hosted:
+        return []
     choice = request.tool_choice()
-    if choice == "none" or not request.hosted or _answering_outputs(request, ctx, choice):
+    if choice == "none" or _answering_outputs(request, ctx, choice):
         return []
     if isinstance(choice, tuple):
         chosen = [t for t in request.hosted if hosted.hosted_type(t) == choice[1]][:1]

@@ -204,6 +204,8 @@ class ResponsesRequest:
 
     def trailing_outputs(self) -> list[dict[str, Any]]:
         """Tool outputs at the end of this turn's input (the follow-up of a tool loop)."""
+        if not self.items or self.items[-1].get("type") not in OUTPUT_TYPES:
+            return []  # most turns end with a message
         found: list[dict[str, Any]] = []
         for item in reversed(self.items):
             if item.get("type") not in OUTPUT_TYPES:
