@@ -286,6 +286,15 @@ def _label(prompt: str) -> str | None:
     return label.group(1) if label else None
 
 
+@lru_cache(maxsize=1024)
+def _option_patterns(option: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """An enum option named as a whole word, and (longer than three letters) as a word's start: compiled once
+    per option (a client sends the same enums again and again; re's own cache lookup cost more than the search)."""
+    words = option.lower().replace("_", " ")
+    whole = re.compile(rf"(?<![\w-]){re.escape(words)}(?![\w-])")
+    return whole, re.compile(rf"(?<![\w-]){re.escape(words)}\w*") if len(words) > 3 else None
+
+
 def enum_stated(options: list, prompt: str) -> object | None:
     """The first enum option (in prompt order) the prompt names as a word, if any."""
     low = prompt.lower()
@@ -293,10 +302,10 @@ def enum_stated(options: list, prompt: str) -> object | None:
     for i, option in enumerate(options):
         if not isinstance(option, str) or not option.strip():
             continue
-        words = option.lower().replace("_", " ")
-        match = re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", low)
-        if match is None and len(words) > 3:
-            match = re.search(rf"(?<![\w-]){re.escape(words)}\w*", low)
+        whole, prefix = _option_patterns(option)
+        match = whole.search(low)
+        if match is None and prefix is not None:
+            match = prefix.search(low)
         if match and (best is None or (match.start(), i) < best[:2]):
             best = (match.start(), i, option)
     return best[2] if best else None

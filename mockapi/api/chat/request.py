@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, Sequence
 
 from mockapi.content.tools import ToolSpec
 from mockapi.content.vision import url_tokens
+from mockapi.core.jsonutil import dumps, loads
 from mockapi.core.tokenizer import count_tokens, count_value_tokens
 
 
@@ -30,27 +32,17 @@ class ChatRequest:
     @classmethod
     def parse(cls, body: dict[str, Any]) -> "ChatRequest":
         """Read tools (or legacy functions) from a validated body."""
-        tools: list[ToolSpec] = []
-        legacy = False
-        for tool in body.get("tools") or []:
-            if tool.get("type") == "function" and isinstance(tool.get("function"), dict):
-                fn = tool["function"]
-                tools.append(ToolSpec(fn.get("name", ""), fn.get("description") or "", fn.get("parameters"), bool(fn.get("strict"))))
-            elif tool.get("type") == "custom" and isinstance(tool.get("custom"), dict):
-                custom = tool["custom"]
-                # A custom tool's `parameters` slot carries its input format (text or a grammar).
-                tools.append(ToolSpec(custom.get("name", ""), custom.get("description") or "", custom.get("format"), False, "custom"))
-        if not tools and body.get("functions"):
-            legacy = True
-            for fn in body["functions"]:
-                tools.append(ToolSpec(fn.get("name", ""), fn.get("description") or "", fn.get("parameters")))
-        return cls(body, tools, legacy)
+        tools, legacy, tool_tokens = read_tools(body.get("tools"), body.get("functions"))
+        request = cls(body, list(tools), legacy)
+        request._tool_tokens = tool_tokens
+        return request
 
     # Read by the rules, the reply, the overrides and the usage: worked out once per request, on first use.
     # (Plain attributes, not functools.cached_property: in Python 3.11 it takes a lock on every first access.)
     _messages: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     _turns: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
     _prompt: int | None = field(default=None, repr=False, compare=False)
+    _tool_tokens: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -154,5 +146,52 @@ class ChatRequest:
             for call in message.get("tool_calls") or []:
                 total += count_value_tokens(call)
         if self.tools:
-            total += 10 + sum(count_tokens(t.name) + count_tokens(t.description) + count_value_tokens(t.parameters) for t in self.tools)
+            total += self._tool_tokens if self._tool_tokens is not None else _tool_tokens(self.tools)
         return total
+
+
+
+# A client sends the same tools with every request: a tool list up to this size (as JSON) is read once, and its
+# specs (frozen, each with what it reads from its parameters kept) are shared by every request that sends it.
+_SHARED_TOOLS_BYTES = 64 * 1024
+
+
+def read_tools(tools: Any, functions: Any) -> tuple[tuple[ToolSpec, ...], bool, int]:
+    """A body's tools (or legacy functions) as specs, whether they are legacy functions, and their prompt tokens."""
+    if not tools and not functions:
+        return (), False, 0
+    try:
+        key = dumps([tools or None, functions or None])
+    except TypeError:  # not JSON (a body built in Python): read it as it stands
+        return _read_tools(tools, functions)
+    if len(key) > _SHARED_TOOLS_BYTES:
+        return _read_tools(tools, functions)
+    return _read_tools_json(key)
+
+
+@lru_cache(maxsize=256)  # by the tools' JSON text; each entry holds its own parsed copy, which nothing writes to
+def _read_tools_json(tools_json: bytes) -> tuple[tuple[ToolSpec, ...], bool, int]:
+    return _read_tools(*loads(tools_json))
+
+
+def _read_tools(tools: Any, functions: Any) -> tuple[tuple[ToolSpec, ...], bool, int]:
+    specs: list[ToolSpec] = []
+    legacy = False
+    for tool in tools or []:
+        if tool.get("type") == "function" and isinstance(tool.get("function"), dict):
+            fn = tool["function"]
+            specs.append(ToolSpec(fn.get("name", ""), fn.get("description") or "", fn.get("parameters"), bool(fn.get("strict"))))
+        elif tool.get("type") == "custom" and isinstance(tool.get("custom"), dict):
+            custom = tool["custom"]
+            # A custom tool's `parameters` slot carries its input format (text or a grammar).
+            specs.append(ToolSpec(custom.get("name", ""), custom.get("description") or "", custom.get("format"), False, "custom"))
+    if not specs and functions:
+        legacy = True
+        for fn in functions:
+            specs.append(ToolSpec(fn.get("name", ""), fn.get("description") or "", fn.get("parameters")))
+    return tuple(specs), legacy, _tool_tokens(specs) if specs else 0
+
+
+def _tool_tokens(tools: Sequence[ToolSpec]) -> int:
+    """The prompt tokens of tool definitions."""
+    return 10 + sum(count_tokens(t.name) + count_tokens(t.description) + count_value_tokens(t.parameters) for t in tools)

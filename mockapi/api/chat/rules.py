@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from mockapi.content.reasoning import check_effort, check_sampling
-from mockapi.content.strict import violations
+from mockapi.content.strict import first_violation
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.errors import (
     ContextLengthExceededError,
@@ -131,14 +131,18 @@ def _check_strict_schemas(request: ChatRequest) -> None:
     for i, tool in enumerate(request.tools):
         if tool.strict and tool.kind == "function":
             base = f"{key}[{i}].function.parameters"
-            for path, message in violations(tool.parameters or {"type": "object", "properties": {}, "required": [], "additionalProperties": False}, base):
+            found = first_violation(tool.parameters or {"type": "object", "properties": {}, "required": [], "additionalProperties": False}, base)
+            if found is not None:
+                path, message = found
                 raise InvalidRequestError(f"Invalid schema for function '{tool.name}': In context=({path}), {message}.", param=base, code="invalid_function_parameters")
     fmt = request.body.get("response_format") or {}
     if fmt.get("type") == "json_schema":
         spec = fmt.get("json_schema") or {}
         if spec.get("strict"):
             base = "response_format.json_schema.schema"
-            for path, message in violations(spec.get("schema"), base):
+            found = first_violation(spec.get("schema"), base)
+            if found is not None:
+                path, message = found
                 # source: param response_format, code null (github.com/dottxt-ai/outlines/issues/1666; the same body
                 # for 'required' and $ref violations in public client notes)
                 raise InvalidRequestError(f"Invalid schema for response_format '{spec.get('name')}': "
