@@ -141,6 +141,11 @@ class MemoryStore:
         found = None if bucket is None else bucket.objects.get(object_id)
         return None if found is None else loads(found)
 
+    def text(self, tenant: str, kind: str, object_id: str) -> str | None:
+        """One object's stored JSON text, unparsed (None when absent): for a reader that only looks for one field."""
+        bucket = self._objects.get((tenant, kind))
+        return None if bucket is None else bucket.objects.get(object_id)
+
     def put(self, tenant: str, kind: str, object_id: str, obj: dict[str, Any]) -> None:
         """Create or replace an object."""
         text = dumps(obj).decode()
