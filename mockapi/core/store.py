@@ -163,6 +163,9 @@ class MemoryStore:
 
     def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
+        bucket = self._objects.get((tenant, kind))
+        if bucket is None or not bucket.objects:  # no lock (as ``get``): every request lists the fault rules, usually none
+            return []
         with self._lock:  # only the snapshot needs the lock: parsing every object under it would stall writers
             bucket = self._objects.get((tenant, kind))
             texts = [] if bucket is None else list(bucket.objects.values())
