@@ -23,7 +23,13 @@ from mockapi.core.determinism import digest
 from mockapi.core.jsonutil import loads
 from mockapi.core.store import MemoryStore
 
-from .access import DEFAULT_ORGANIZATION, is_admin_key, org_repo, org_tenant, presented_key
+from .access import (
+    DEFAULT_ORGANIZATION,
+    is_admin_key,
+    org_repo,
+    org_tenant,
+    presented_key,
+)
 from .keys import seen_in_traffic
 from .projects import default_project_id, ensure_organization
 
