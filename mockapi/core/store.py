@@ -189,9 +189,10 @@ class MemoryStore:
         with self._lock:
             return self._add(((key, amount, ttl_seconds),), now)[0]
 
-    def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
-        """``incr`` for several counters under one lock."""
-        now = self.clock.now() if self.clock is not None else time.monotonic()
+    def incr_many(self, items: list[tuple[str, int, float]], now: float | None = None) -> list[int]:
+        """``incr`` for several counters under one lock (``now``: this store's clock read by the caller, as ``incr``)."""
+        if now is None:
+            now = self.clock.now() if self.clock is not None else time.monotonic()
         with self._lock:
             return self._add(items, now)
 

@@ -21,6 +21,7 @@ from mockapi.core.errors import (
     ServiceUnavailableError,
 )
 from mockapi.core.results import Reply
+from mockapi.core.store import MemoryStore
 from mockapi.core.tokenizer import count_value_tokens
 
 from .tiers import Limits, family_of, format_duration, limits_for, overlay
@@ -205,10 +206,15 @@ class Limiter:
         req_minute, tok_minute, req_day, tok_day, _, quota = keys
         # The headers need both minute counters even when no token is added; images are counted apart.
         if tokens:
-            values = self.store.incr_many([(req_minute, 1, _WINDOW_TTL), (tok_minute, tokens, _WINDOW_TTL),
-                                           (req_day, 1, _DAY_TTL), (tok_day, tokens, _DAY_TTL), (quota, tokens, _FOREVER)])
+            items = [(req_minute, 1, _WINDOW_TTL), (tok_minute, tokens, _WINDOW_TTL),
+                     (req_day, 1, _DAY_TTL), (tok_day, tokens, _DAY_TTL), (quota, tokens, _FOREVER)]
         else:
-            values = self.store.incr_many([(req_minute, 1, _WINDOW_TTL), (tok_minute, 0, _WINDOW_TTL), (req_day, 1, _DAY_TTL)])
+            items = [(req_minute, 1, _WINDOW_TTL), (tok_minute, 0, _WINDOW_TTL), (req_day, 1, _DAY_TTL)]
+        store = self.store
+        if type(store) is MemoryStore and store.clock is self.clock:  # its clock is ours: no second reading of it
+            values = store.incr_many(items, now)
+        else:
+            values = store.incr_many(items)
         override = self._override(tenant)
         if override:
             limits = self._limits(override, tier, model)[0]
