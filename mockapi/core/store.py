@@ -141,6 +141,11 @@ class MemoryStore:
         found = None if bucket is None else bucket.objects.get(object_id)
         return None if found is None else loads(found)
 
+    def text(self, tenant: str, kind: str, object_id: str) -> str | None:
+        """One object's stored JSON text, unparsed (None when absent): for a reader that only looks for one field."""
+        bucket = self._objects.get((tenant, kind))
+        return None if bucket is None else bucket.objects.get(object_id)
+
     def put(self, tenant: str, kind: str, object_id: str, obj: dict[str, Any]) -> None:
         """Create or replace an object."""
         text = dumps(obj).decode()
@@ -158,6 +163,9 @@ class MemoryStore:
 
     def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
+        bucket = self._objects.get((tenant, kind))
+        if bucket is None or not bucket.objects:  # no lock (as ``get``): every request lists the fault rules, usually none
+            return []
         with self._lock:  # only the snapshot needs the lock: parsing every object under it would stall writers
             bucket = self._objects.get((tenant, kind))
             texts = [] if bucket is None else list(bucket.objects.values())
@@ -181,9 +189,10 @@ class MemoryStore:
         with self._lock:
             return self._add(((key, amount, ttl_seconds),), now)[0]
 
-    def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
-        """``incr`` for several counters under one lock."""
-        now = self.clock.now() if self.clock is not None else time.monotonic()
+    def incr_many(self, items: list[tuple[str, int, float]], now: float | None = None) -> list[int]:
+        """``incr`` for several counters under one lock (``now``: this store's clock read by the caller, as ``incr``)."""
+        if now is None:
+            now = self.clock.now() if self.clock is not None else time.monotonic()
         with self._lock:
             return self._add(items, now)
 

@@ -69,7 +69,7 @@ class Journal:
 
     def observe(self, request: "Request", call: "Call | None", reply: Reply) -> None:
         """Record one answered request (an engine observer)."""
-        started = time.perf_counter()
+        started = time.perf_counter() if reply.stream is not None else 0.0  # only a stream's capture times itself
         entry = self._entry(request, call, reply)
         if reply.stream is not None:
             reply.stream = self._capture(entry, reply.stream, started)
@@ -95,9 +95,9 @@ class Journal:
         meta = reply.meta
         error = meta.get("error")
         fault = (call.meta.get("fault_spec") if call else None) or meta.get("fault_spec")
-        violations = []
+        violations = None  # most exchanges have none: the entry makes its empty list only if it is read
         if error is not None and reply.status == 400 and not fault:  # an injected 400 breaks no contract
-            violations.append(redact(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}", known))
+            violations = [redact(f"{getattr(error, 'param', None) or '<body>'}: {getattr(error, 'message', error)}", known)]
         body = request.body if request.body else b"" if request.body_file is None else b"<multipart upload>"
         return Entry(self.engine.clock.now(), request.method, redact_cached(request.path, known), request.query,
                      redact_cached(call.tenant if call else self._tenant(request), known),  # a header may carry a key

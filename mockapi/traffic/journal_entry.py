@@ -74,25 +74,27 @@ class Entry:
     """
 
     __slots__ = ("seq", "time", "method", "path", "tenant", "status", "operation", "stream", "frames_dropped",
-                 "done", "violations", "fault", "truncated", "size", "evicted", "max_frames", "max_stream_bytes",
+                 "done", "_violations", "fault", "truncated", "size", "evicted", "max_frames", "max_stream_bytes",
                  "_known", "_shown", "_query", "_request_headers", "_request_body", "_request_body_size",
                  "_response_headers", "_response_body", "_response_body_size", "_frames", "_frames_shown",
                  "_learnt", "_id", "_duration_ms", "_retry_count")
 
     def __init__(self, time: float, method: str, path: str, query: str, tenant: str, status: int, operation: str | None,
                  request_headers: Mapping[str, str], request_body: bytes, response_headers: list[tuple[str, str]],
-                 response_body: bytes, stream: bool, violations: list[str], fault: str | None,
+                 response_body: bytes, stream: bool, violations: list[str] | None, fault: str | None,
                  frames: tuple[int, int], known: tuple[str, ...]) -> None:
         self.seq, self.time, self.method, self.path, self.tenant, self.status = 0, time, method, path, tenant, status
         self.operation, self.stream, self.done, self.frames_dropped = operation, stream, not stream, 0
-        self.violations, self.fault, self.evicted, self._known, self._shown = violations, fault, False, known, False
+        self._violations, self.fault, self.evicted, self._known, self._shown = violations, fault, False, known, False
         self.max_frames, self.max_stream_bytes = frames
         self._query, self._request_headers, self._response_headers = query, request_headers, response_headers
         self._request_body_size, self._response_body_size = size, reply_size = len(request_body), len(response_body)
         self.truncated = size > MAX_BODY or reply_size > MAX_REPLY_BODY
         self._request_body = request_body[:MAX_BODY] if size > MAX_BODY else request_body
         self._response_body = response_body[:MAX_REPLY_BODY] if reply_size > MAX_REPLY_BODY else response_body
-        self._frames: list[Any] = []  # bytes until read, then their redacted text (in place)
+        # A stream's chunks: bytes until read, then their redacted text (in place). Only a stream adds frames
+        # (``Journal._capture``): any other entry shares the empty tuple, one object fewer kept per exchange.
+        self._frames: list[Any] | tuple[()] = [] if stream else ()
         self._frames_shown = 0
         self._learnt = False
         # Characters kept, roughly its memory (raw lengths); counted against the journal's max_bytes. The headers'
@@ -145,10 +147,20 @@ class Entry:
     response_body = _redacted_on_read("The reply body as text, cut to :data:`MAX_REPLY_BODY` bytes (secrets masked).")
 
     @property
+    def violations(self) -> list[str]:
+        """The contract violations of the request (the reason a 400 gave), as text (secrets masked)."""
+        found = self._violations
+        if found is None:  # none were found: the list is made when first read
+            found = self._violations = []
+        return found
+
+    @property
     def frames(self) -> list[str]:
         """The stream chunks recorded so far, as text (secrets masked)."""
         frames = self._frames
         count = len(frames)  # a stream may add more while this reads: those wait for the next read
+        if not count:
+            return []
         if self._frames_shown < count:
             with _SHOWING:
                 for i in range(self._frames_shown, count):

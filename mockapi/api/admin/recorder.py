@@ -23,7 +23,13 @@ from mockapi.core.determinism import digest
 from mockapi.core.jsonutil import loads
 from mockapi.core.store import MemoryStore
 
-from .access import is_admin_key, org_repo, org_tenant, organization_of, presented_key
+from .access import (
+    DEFAULT_ORGANIZATION,
+    is_admin_key,
+    org_repo,
+    org_tenant,
+    presented_key,
+)
 from .keys import seen_in_traffic
 from .projects import default_project_id, ensure_organization
 
@@ -109,7 +115,7 @@ class Memo:
             totals: dict[Any, tuple[str, tuple[Any, ...], dict[str, int]]] = {}
             for n, (tenant, group, counts) in enumerate(batch):
                 try:
-                    key: Any = (tenant, *group, type(group[-1]))  # the caller's size: 1, 1.0 and True count apart
+                    key: Any = (tenant, group, type(group[-1]))  # the caller's size: 1, 1.0 and True count apart
                     found = totals.get(key)
                 except TypeError:  # an unhashable value (a malformed ``size``): a group of its own
                     key, found = n, None
@@ -155,30 +161,30 @@ def install(engine: "Engine") -> None:
     memo = memo_of(engine.store) if isinstance(engine.store, MemoryStore) else None
     if memo is not None:
         engine.reset_hooks.append(memo.forget)
-    engine.observers.append(functools.partial(observe, memo=memo))
+    engine.observers.append(functools.partial(_observe, memo))  # positional: a keyword would cost a dict per call
 
 
 def observe(request: "Request", call: "Call | None", reply: "Reply", memo: Memo | None = None) -> None:
     """Count one finished exchange (a stream: once it has been read to its end); never fails the exchange."""
-    try:
-        _observe(call, reply, memo)
+    _observe(memo, request, call, reply)
+
+
+def _observe(memo: Memo | None, request: "Request", call: "Call | None", reply: "Reply") -> None:
+    try:  # one frame for what every exchange runs: most are answered here without another call
+        if call is None or reply.status >= 400:
+            return
+        kind = KIND_OF_OPERATION.get(call.op.operation_id)
+        if kind is None:
+            return
+        secret = presented_key(call.request.headers)
+        if is_admin_key(secret, call.engine.settings.keys):
+            return  # admin keys cannot call models
+        if reply.stream is not None and reply.body in (b"", None):
+            reply.stream = _counting(call, reply.stream, secret, memo)
+            return
+        _record(call, kind, _usage_of_body(reply), secret, memo, owned=True)
     except Exception:  # counting is bookkeeping: a failure is logged, the caller still gets its answer
         logging.getLogger("mockapi").exception("the usage recorder failed")
-
-
-def _observe(call: "Call | None", reply: "Reply", memo: Memo | None) -> None:
-    if call is None or reply.status >= 400:
-        return
-    kind = KIND_OF_OPERATION.get(call.op.operation_id)
-    if kind is None:
-        return
-    secret = presented_key(call.request.headers)
-    if is_admin_key(secret, call.engine.settings.keys):
-        return  # admin keys cannot call models
-    if reply.stream is not None and reply.body in (b"", None):
-        reply.stream = _counting(call, reply.stream, secret, memo)
-        return
-    _record(call, kind, _usage_of_body(reply), secret, memo)
 
 
 def _counting(call: "Call", stream: Iterator[Any], secret: str, memo: Memo | None) -> Iterator[Any]:
@@ -257,9 +263,15 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
     _record(call, KIND_OF_OPERATION[call.op.operation_id], tokens, secret, memo)
 
 
-def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str, memo: Memo | None) -> None:
+def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str, memo: Memo | None,
+            owned: bool = False) -> None:
+    # ``owned``: ``tokens`` is a dict made for this request alone, so it becomes the counts without a copy.
     body = call.body if isinstance(call.body, dict) else {}
-    counts = dict(tokens or _tokens(call.meta.get("usage")) or {"input_tokens": call.charged_tokens})
+    if not tokens:
+        tokens = _tokens(call.meta.get("usage")) or {"input_tokens": call.charged_tokens}
+    elif not owned:
+        tokens = dict(tokens)
+    counts = tokens
     counts["num_model_requests"] = 1
     if kind == "audio_speeches":
         counts = {"num_model_requests": 1, "characters": len(str(body.get("input", "")))}
@@ -267,7 +279,7 @@ def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str,
         n = str(body.get("n") or 1)  # a form sends text; level schema lets "null" through
         counts.setdefault("images", int(n) if n.isdigit() else 1)
     engine, headers, key = call.engine, call.request.headers, call.key
-    organization = organization_of(headers, key.organization)
+    organization = headers.get("openai-organization") or key.organization or DEFAULT_ORGANIZATION  # organization_of
     tenant = org_tenant(organization)
     project = headers.get("openai-project") or key.project or default_project_id(engine.seed, organization)
     moment = engine.clock.now()  # the mock's time of the request: its second marks the key, its minute is the group's
@@ -285,7 +297,10 @@ def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str,
     group = (kind, int(moment // 60) * 60, project, model if isinstance(model, str) else None, key_id,
              IMAGE_SOURCE.get(call.op.operation_id), body.get("size"))
     if memo is not None:
-        memo.add(tenant, group, counts)
+        pending = memo.pending  # ``Memo.add`` written out: it runs for every counted request
+        pending.append((tenant, group, counts))
+        if len(pending) >= memo.BATCH:
+            memo.fold()
         return
     group_id = _group_id(group)
     _index(call.store, tenant, group, group_id)
