@@ -200,10 +200,7 @@ class Limiter:
         """Count one request of ``tokens`` in every window and return the six headers after it."""
         now = self.clock.now()
         minute = math.floor(now / MINUTE)
-        keys = self._key_cache.get((tenant, model, minute, math.floor(now / DAY)))  # ``_window_keys``' usual answer
-        if keys is None:
-            keys = self._window_keys(tenant, model, now, minute)
-        req_minute, tok_minute, req_day, tok_day, _, quota = keys
+        req_minute, tok_minute, req_day, tok_day, _, quota = self._window_keys(tenant, model, now, minute)
         # The headers need both minute counters even when no token is added; images are counted apart.
         if tokens:
             items = [(req_minute, 1, _WINDOW_TTL), (tok_minute, tokens, _WINDOW_TTL),

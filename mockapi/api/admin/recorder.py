@@ -23,13 +23,7 @@ from mockapi.core.determinism import digest
 from mockapi.core.jsonutil import loads
 from mockapi.core.store import MemoryStore
 
-from .access import (
-    DEFAULT_ORGANIZATION,
-    is_admin_key,
-    org_repo,
-    org_tenant,
-    presented_key,
-)
+from .access import is_admin_key, org_repo, org_tenant, organization_of, presented_key
 from .keys import seen_in_traffic
 from .projects import default_project_id, ensure_organization
 
@@ -182,7 +176,7 @@ def _observe(memo: Memo | None, request: "Request", call: "Call | None", reply: 
         if reply.stream is not None and reply.body in (b"", None):
             reply.stream = _counting(call, reply.stream, secret, memo)
             return
-        _record(call, kind, _usage_of_body(reply), secret, memo, owned=True)
+        _record(call, kind, _usage_of_body(reply), secret, memo)
     except Exception:  # counting is bookkeeping: a failure is logged, the caller still gets its answer
         logging.getLogger("mockapi").exception("the usage recorder failed")
 
@@ -263,15 +257,9 @@ def record(call: "Call", tokens: dict[str, int] | None, secret: str | None = Non
     _record(call, KIND_OF_OPERATION[call.op.operation_id], tokens, secret, memo)
 
 
-def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str, memo: Memo | None,
-            owned: bool = False) -> None:
-    # ``owned``: ``tokens`` is a dict made for this request alone, so it becomes the counts without a copy.
+def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str, memo: Memo | None) -> None:
     body = call.body if isinstance(call.body, dict) else {}
-    if not tokens:
-        tokens = _tokens(call.meta.get("usage")) or {"input_tokens": call.charged_tokens}
-    elif not owned:
-        tokens = dict(tokens)
-    counts = tokens
+    counts = dict(tokens or _tokens(call.meta.get("usage")) or {"input_tokens": call.charged_tokens})
     counts["num_model_requests"] = 1
     if kind == "audio_speeches":
         counts = {"num_model_requests": 1, "characters": len(str(body.get("input", "")))}
@@ -279,7 +267,7 @@ def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str,
         n = str(body.get("n") or 1)  # a form sends text; level schema lets "null" through
         counts.setdefault("images", int(n) if n.isdigit() else 1)
     engine, headers, key = call.engine, call.request.headers, call.key
-    organization = headers.get("openai-organization") or key.organization or DEFAULT_ORGANIZATION  # organization_of
+    organization = organization_of(headers, key.organization)
     tenant = org_tenant(organization)
     project = headers.get("openai-project") or key.project or default_project_id(engine.seed, organization)
     moment = engine.clock.now()  # the mock's time of the request: its second marks the key, its minute is the group's
@@ -297,10 +285,7 @@ def _record(call: "Call", kind: str, tokens: dict[str, int] | None, secret: str,
     group = (kind, int(moment // 60) * 60, project, model if isinstance(model, str) else None, key_id,
              IMAGE_SOURCE.get(call.op.operation_id), body.get("size"))
     if memo is not None:
-        pending = memo.pending  # ``Memo.add`` written out: it runs for every counted request
-        pending.append((tenant, group, counts))
-        if len(pending) >= memo.BATCH:
-            memo.fold()
+        memo.add(tenant, group, counts)
         return
     group_id = _group_id(group)
     _index(call.store, tenant, group, group_id)
