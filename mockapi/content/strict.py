@@ -6,10 +6,9 @@ the path of the first violation, e.g. ``tools[0].function.parameters.properties.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Iterator
 
-from mockapi.core.jsonutil import dumps, loads
+from mockapi.core.jsonutil import once_per_json_text
 
 _ALLOWED_TYPES = {"string", "number", "integer", "boolean", "array", "object", "null"}
 _COMPOSITE_ROOT = ("anyOf", "oneOf", "allOf", "$ref")
@@ -30,18 +29,10 @@ def violations(schema: Any, base: str) -> Iterator[tuple[str, str]]:
     yield from _walk(schema, base, schema)
 
 
+@once_per_json_text()  # by the schema's JSON text and the path prefix: an error is not kept, so it is raised again
 def first_violation(schema: Any, base: str) -> tuple[str, str] | None:
     """The first of :func:`violations`, or None; read once per schema text (a client sends the same schemas again and again)."""
-    try:
-        key = dumps(schema)
-    except TypeError:  # not JSON (a value built in Python): read it as it stands
-        return next(violations(schema, base), None)
-    return _first_violation_json(key, base)
-
-
-@lru_cache(maxsize=256)  # by the schema's JSON text and the path prefix: an error is not kept, so it is raised again
-def _first_violation_json(schema_json: bytes, base: str) -> tuple[str, str] | None:
-    return next(violations(loads(schema_json), base), None)
+    return next(violations(schema, base), None)
 
 
 def _walk(node: Any, path: str, root: dict[str, Any]) -> Iterator[tuple[str, str]]:

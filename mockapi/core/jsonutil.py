@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from functools import lru_cache, wraps
+from typing import Any, Callable, TypeVar
 
 try:  # orjson is an optional speed-up (the `fast` extra); output is the same compact JSON.
     import orjson as _orjson
 except ImportError:  # pragma: no cover - exercised only without the extra
     _orjson = None
+
+T = TypeVar("T")
 
 
 def dumps(value: Any) -> bytes:
@@ -75,3 +78,31 @@ def standard_json(value: Any, encoder: json.JSONEncoder, *, sort_keys: bool = Fa
 def canonical_json(value: Any) -> bytes:
     """The canonical encoder's bytes for a parsed JSON value (sorted keys, compact, ASCII): request bodies are digested on every call."""
     return standard_json(value, CANONICAL, sort_keys=True)
+
+
+def once_per_json_text(*, maxsize: int = 256, max_bytes: int = 64 * 1024,
+                       too_large: Callable[..., Any] | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Make ``read(value, *rest)`` run once per JSON text of ``value`` (and the same ``rest``), on a parsed copy of its own.
+
+    For what clients send again and again (tool lists, schemas): every caller sending the same text gets the same
+    answer, so none may change it. A value that is not JSON is read as it stands; so is one longer than ``max_bytes``
+    as JSON (the cache would keep its copy), or it goes to ``too_large(value, text, *rest)`` when that is given.
+    """
+    def decorate(read: Callable[..., T]) -> Callable[..., T]:
+        @lru_cache(maxsize=maxsize)
+        def from_text(text: bytes, *rest: Any) -> T:
+            return read(loads(text), *rest)
+
+        @wraps(read)
+        def reader(value: Any, *rest: Any) -> T:
+            try:
+                text = dumps(value)
+            except TypeError:  # not JSON (a value built in Python)
+                return read(value, *rest)
+            if len(text) <= max_bytes:
+                return from_text(text, *rest)
+            return too_large(value, text, *rest) if too_large is not None else read(value, *rest)
+
+        return reader
+
+    return decorate

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Sequence
 
 from mockapi.content.tools import ToolSpec
 from mockapi.content.vision import url_tokens
-from mockapi.core.jsonutil import dumps, loads
+from mockapi.core.jsonutil import once_per_json_text
 from mockapi.core.tokenizer import count_tokens, count_value_tokens
 
 
@@ -150,31 +149,18 @@ class ChatRequest:
         return total
 
 
-
-# A client sends the same tools with every request: a tool list up to this size (as JSON) is read once, and its
-# specs (frozen, each with what it reads from its parameters kept) are shared by every request that sends it.
-_SHARED_TOOLS_BYTES = 64 * 1024
-
-
 def read_tools(tools: Any, functions: Any) -> tuple[tuple[ToolSpec, ...], bool, int]:
     """A body's tools (or legacy functions) as specs, whether they are legacy functions, and their prompt tokens."""
     if not tools and not functions:
         return (), False, 0
-    try:
-        key = dumps([tools or None, functions or None])
-    except TypeError:  # not JSON (a body built in Python): read it as it stands
-        return _read_tools(tools, functions)
-    if len(key) > _SHARED_TOOLS_BYTES:
-        return _read_tools(tools, functions)
-    return _read_tools_json(key)
+    return _read_tools([tools or None, functions or None])
 
 
-@lru_cache(maxsize=256)  # by the tools' JSON text; each entry holds its own parsed copy, which nothing writes to
-def _read_tools_json(tools_json: bytes) -> tuple[tuple[ToolSpec, ...], bool, int]:
-    return _read_tools(*loads(tools_json))
-
-
-def _read_tools(tools: Any, functions: Any) -> tuple[tuple[ToolSpec, ...], bool, int]:
+# A client sends the same tools with every request: a tool list is read once per JSON text (up to 64 kB), and its
+# specs (frozen, each keeping what it reads from its parameters) are shared by every request that sends it.
+@once_per_json_text()
+def _read_tools(tools_and_functions: list[Any]) -> tuple[tuple[ToolSpec, ...], bool, int]:
+    tools, functions = tools_and_functions
     specs: list[ToolSpec] = []
     legacy = False
     for tool in tools or []:

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from mockapi.content.strict import violations
 from mockapi.content.tools import ToolSpec
 from mockapi.content.vision import url_tokens
-from mockapi.core.jsonutil import dumps, loads
+from mockapi.core.jsonutil import loads, once_per_json_text
 from mockapi.core.tokenizer import count_tokens, count_value_tokens
 
 # Hosted tools the server runs itself (a *_call item, then the model goes on and answers).
@@ -76,39 +76,30 @@ def function_strict(tool: dict[str, Any]) -> bool:
     return all(message.startswith(_NORMALISED) for _, message in violations(parameters, "parameters"))
 
 
-# Tool sets up to this size (JSON bytes) share their specs between requests; a larger one keeps only its token
-# count and strictness, as its specs would keep a parsed copy of it (several times its text) for as long.
-_SHARED_SPECS_BYTES = 64 * 1024
-
-
 def read_tools(tools: list[Any]) -> tuple[int, tuple[ToolSpec | None, ...]]:
     """The input tokens of a request's tool definitions, and each function or custom tool as the engine sees it
     (None for a hosted tool): a function tool with the strictness the server settles on."""
     if not tools:
         return 0, ()
-    try:
-        key = dumps(tools)
-    except TypeError:  # not JSON (a body built in Python): read it as it stands
-        return _read_tools(tools)
-    if len(key) <= _SHARED_SPECS_BYTES:
-        return _read_tools_json(key)
-    tokens, strictness = _read_large_tools_json(key)
-    return tokens, tuple(_spec(tool, strict) for tool, strict in zip(tools, strictness))
-
-
-@lru_cache(maxsize=256)  # by the tools' JSON text: a client sends the same tools with every request
-def _read_tools_json(tools_json: bytes) -> tuple[int, tuple[ToolSpec | None, ...]]:
-    # The specs (frozen) are shared by every request with these tools, each with its own parsed copy of them
-    # that nothing writes to; what a spec reads from its parameters is then read once for them all.
-    return _read_tools(loads(tools_json))
+    return _read_tools(tools)
 
 
 @lru_cache(maxsize=256)
-def _read_large_tools_json(tools_json: bytes) -> tuple[int, tuple[bool | None, ...]]:
+def _large_tools_json(tools_json: bytes) -> tuple[int, tuple[bool | None, ...]]:
     tools = loads(tools_json)
     return _tool_tokens(tools), tuple(function_strict(tool) if tool.get("type") == "function" else None for tool in tools)
 
 
+def _read_large_tools(tools: list[Any], tools_json: bytes) -> tuple[int, tuple[ToolSpec | None, ...]]:
+    """A tool set over 64 kB of JSON keeps only its token count and strictness cached (its specs would keep a parsed
+    copy of it, several times its text, for as long); its specs are made per request."""
+    tokens, strictness = _large_tools_json(tools_json)
+    return tokens, tuple(_spec(tool, strict) for tool, strict in zip(tools, strictness))
+
+
+# A client sends the same tools with every request: the specs (frozen) are shared by every request with these tools,
+# each set with its own parsed copy of them that nothing writes to; what a spec reads from its parameters is read once.
+@once_per_json_text(too_large=_read_large_tools)
 def _read_tools(tools: list[Any]) -> tuple[int, tuple[ToolSpec | None, ...]]:
     return _tool_tokens(tools), tuple(_spec(tool) for tool in tools)
 
