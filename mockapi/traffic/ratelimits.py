@@ -214,8 +214,7 @@ class Limiter:
             values = store.incr_many(items)
         override = self._override(tenant)
         if override:
-            limits = self._limits(override, tier, model)[0]
-            texts = (str(limits.rpm), str(limits.tpm))
+            limits, texts = self._limits(override, tier, model)[0], None  # _headers writes this tenant's limits out
         else:
             _, _, limits, texts = self._tier_limits(tier, model)
         return self._headers(limits, values[0], values[1], now, texts, minute)

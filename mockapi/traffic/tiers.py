@@ -17,8 +17,8 @@ def format_duration(seconds: float) -> str:
     if seconds < 1:  # every request's token reset: round() of a float is already an int
         ms = round(seconds * 1000)
         return f"{ms if ms > 0 else 0}ms"
-    if seconds < 60:  # every minute window's reset: no divmods needed (``_seconds`` written out)
-        return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
+    if seconds < 60:  # every minute window's reset: no divmods needed
+        return _seconds(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
