@@ -1,0 +1,226 @@
+"""A response's head and body leave in one write (issue 15): the joiner itself, then both of uvicorn's protocols live.
+
+uvicorn writes a response's head at ``http.response.start`` and its body at ``http.response.body`` (and h11 its
+end apart): two or three system calls and TCP segments per answer, the first waking the client for a head alone.
+``JoinedWrites`` sends a turn of the event loop's writes as one, at the turn's end: nothing reordered, nothing
+left waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+from typing import Any, Iterator
+
+import httpx
+import openai
+import pytest
+import uvicorn
+from conftest import API_KEY, make_engine
+from services import wait_until
+
+from mockapi.core.limits import RequestLimits
+from mockapi.doors import protocols
+from mockapi.doors.app import create_app
+from mockapi.doors.live import free_port
+from mockapi.doors.protocols import JoinedWrites
+
+
+class RecordingTransport:
+    """What a transport was asked to do, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, bytes]] = []
+        self.closing = False
+
+    def write(self, data: bytes) -> None:
+        assert not self.closing, "written after close"
+        self.calls.append(("write", bytes(data)))
+
+    def close(self) -> None:
+        self.calls.append(("close", b""))
+        self.closing = True
+
+    def abort(self) -> None:
+        self.calls.append(("abort", b""))
+        self.closing = True
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return ("127.0.0.1", 8000) if name == "sockname" else default
+
+
+def run_in_loop(steps: Any) -> RecordingTransport:
+    """Run ``steps(joined, transport)`` (a coroutine function) on a fresh event loop; the transport it wrote to."""
+    transport = RecordingTransport()
+
+    async def main() -> None:
+        await steps(JoinedWrites(transport, asyncio.get_running_loop()), transport)  # type: ignore[arg-type]
+
+    asyncio.run(main())
+    return transport
+
+
+def test_a_head_and_the_body_after_it_in_the_same_turn_leave_in_one_write():
+    async def steps(joined: JoinedWrites, transport: RecordingTransport) -> None:
+        joined.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+        joined.write(bytearray(b"{}"))
+        joined.write(b"")  # h11's end of a sized body: nothing to send
+        assert transport.calls == []  # held until the turn ends
+        await asyncio.sleep(0)
+
+    assert run_in_loop(steps).calls == [("write", b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}")]
+
+
+def test_a_buffer_the_writer_reuses_is_copied_when_held():
+    async def steps(joined: JoinedWrites, transport: RecordingTransport) -> None:
+        buffer = bytearray(b"first")
+        joined.write(buffer)
+        buffer[:] = b"later"
+        await asyncio.sleep(0)
+
+    assert run_in_loop(steps).calls == [("write", b"first")]
+
+
+def test_a_lone_write_leaves_at_the_end_of_the_loops_turn():
+    """A stream's head is not held until its first event: it leaves as soon as the loop turns."""
+    async def steps(joined: JoinedWrites, transport: RecordingTransport) -> None:
+        joined.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+        assert transport.calls == []
+        await asyncio.sleep(0)
+        assert transport.calls == [("write", b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")]
+        joined.write(b"5\r\nfirst\r\n")
+        joined.write(b"6\r\nsecond\r\n")
+        await asyncio.sleep(0)
+        joined.write(b"0\r\n\r\n")
+        await asyncio.sleep(0)
+
+    calls = run_in_loop(steps).calls
+    assert [data for _, data in calls] == [b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n",
+                                           b"5\r\nfirst\r\n6\r\nsecond\r\n", b"0\r\n\r\n"]
+
+
+def test_close_sends_what_is_held_first_and_nothing_is_written_once_closing():
+    async def steps(joined: JoinedWrites, transport: RecordingTransport) -> None:
+        joined.write(b"HTTP/1.1 500 Internal Server Error\r\n\r\n")
+        joined.close()
+        joined.write(b"late")  # held, then dropped: the transport is closing when the flush comes
+        await asyncio.sleep(0)
+
+    assert run_in_loop(steps).calls == [("write", b"HTTP/1.1 500 Internal Server Error\r\n\r\n"), ("close", b"")]
+
+
+def test_abort_sends_what_is_held_first():
+    """A fault's cut drops the connection after the events written before it, not instead of them."""
+    async def steps(joined: JoinedWrites, transport: RecordingTransport) -> None:
+        joined.write(b"data: 1\n\n")
+        joined.write(b"data: 2\n\n")
+        joined.abort()
+        await asyncio.sleep(0)
+
+    assert run_in_loop(steps).calls == [("write", b"data: 1\n\ndata: 2\n\n"), ("abort", b"")]
+
+
+def test_writelines_unwrap_and_the_transports_own_attributes():
+    async def steps(joined: JoinedWrites, transport: RecordingTransport) -> None:
+        joined.write(b"a")
+        joined.writelines([b"b", bytearray(b"c"), memoryview(b"d")])
+        assert joined.unwrap() is transport  # what is held leaves first
+        assert transport.calls == [("write", b"abcd")]
+        assert joined.get_extra_info("sockname") == ("127.0.0.1", 8000) and not joined.is_closing()
+        joined.write(b"e")
+        await asyncio.sleep(0)
+
+    assert run_in_loop(steps).calls == [("write", b"abcd"), ("write", b"e")]
+
+
+class CountingJoiner(JoinedWrites):
+    """The server's joiner, counting what reaches the socket: one entry per write to the real transport."""
+
+    writes: list[bytes] = []
+
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+        outer = self
+
+        class Counted:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(transport, name)
+
+            def write(self, data: bytes) -> None:
+                outer.writes.append(bytes(data))
+                transport.write(data)
+
+        super().__init__(Counted(), loop)  # type: ignore[arg-type]
+
+
+PROTOCOLS = {"h11": protocols.H11, "httptools": protocols.HttpTools}
+
+
+@pytest.fixture(params=sorted(PROTOCOLS))
+def port(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """A live server speaking one of uvicorn's HTTP protocols, its socket writes counted in ``CountingJoiner.writes``."""
+    if PROTOCOLS[request.param] is None:
+        pytest.skip("httptools is not installed")
+    monkeypatch.setattr(protocols, "JoinedWrites", CountingJoiner)
+    monkeypatch.setattr(CountingJoiner, "writes", [])
+    chosen = free_port()
+    options = {**protocols.uvicorn_options(RequestLimits()), "http": PROTOCOLS[request.param]}
+    server = uvicorn.Server(uvicorn.Config(create_app(engine=make_engine()), host="127.0.0.1", port=chosen,
+                                          log_level="critical", loop="asyncio", **options))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, "the server")
+    yield chosen
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _client(port: int) -> openai.OpenAI:
+    return openai.OpenAI(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
+
+
+def test_an_answer_leaves_in_one_write_whole(port):
+    client = _client(port)
+    completion = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello"}])
+    assert completion.choices[0].message.content
+    [written] = CountingJoiner.writes  # head and body together
+    head, body = written.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 200") and json.loads(body)["id"] == completion.id
+
+
+def test_a_stream_arrives_whole_and_in_order(port):
+    client = _client(port)
+    chunks = list(client.chat.completions.create(model="gpt-4o-mini", stream=True,
+                                                 messages=[{"role": "user", "content": "Tell me about bridges"}]))
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    streamed = b"".join(CountingJoiner.writes)
+    assert streamed.startswith(b"HTTP/1.1 200") and streamed.count(b"data: ") == len(chunks) + 1  # and [DONE]
+    assert b"data: " in CountingJoiner.writes[0], "the head left alone, not with the first events"
+
+
+def test_pipelined_requests_are_answered_in_order(port):
+    """Two requests sent at once: each answer leaves whole and in the order they were asked."""
+    get = lambda path: (f"GET {path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {API_KEY}\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(get("/v1/models/gpt-4o-mini") + get("/v1/models/does-not-exist"))
+        data = b""
+        while data.count(b"HTTP/1.1 ") < 2 or not data.endswith(b"}"):
+            part = sock.recv(65536)
+            assert part, data
+            data += part
+    first, second = data.split(b"HTTP/1.1 ")[1:]
+    assert first.startswith(b"200") and b'"id":"gpt-4o-mini"' in first
+    assert second.startswith(b"404") and b'"code":"model_not_found"' in second
+
+
+def test_httpx_sees_the_same_answer_over_the_joined_connection(port):
+    """A plain HTTP client reads the same head and body, kept alive over several requests."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"authorization": f"Bearer {API_KEY}"}) as http:
+        answers = [http.get("/v1/models/gpt-4o-mini") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert {a.json()["id"] for a in answers} == {"gpt-4o-mini"}
+    assert len(CountingJoiner.writes) == 3
