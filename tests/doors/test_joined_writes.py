@@ -39,6 +39,9 @@ class RecordingTransport:
         assert not self.closing, "written after close"
         self.calls.append(("write", bytes(data)))
 
+    def writelines(self, chunks: list[bytes]) -> None:
+        self.write(b"".join(chunks))  # recorded as one write: a vectored one, for uvloop
+
     def close(self) -> None:
         self.calls.append(("close", b""))
         self.closing = True
@@ -154,23 +157,32 @@ class CountingJoiner(JoinedWrites):
                 outer.writes.append(bytes(data))
                 transport.write(data)
 
+            def writelines(self, chunks: list[bytes]) -> None:
+                outer.writes.append(b"".join(chunks))  # one vectored write (uvloop), or one joined write
+                transport.writelines(chunks)
+
         super().__init__(Counted(), loop)  # type: ignore[arg-type]
 
 
 PROTOCOLS = {"h11": protocols.H11, "httptools": protocols.HttpTools}
 
 
-@pytest.fixture(params=sorted(PROTOCOLS))
+@pytest.fixture(params=[(protocol, loop) for protocol in sorted(PROTOCOLS) for loop in ("asyncio", "uvloop")],
+                ids=lambda param: "-".join(param))
 def port(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
-    """A live server speaking one of uvicorn's HTTP protocols, its socket writes counted in ``CountingJoiner.writes``."""
-    if PROTOCOLS[request.param] is None:
+    """A live server speaking one of uvicorn's HTTP protocols on one of its loops (uvloop's transports write a
+    list in one vectored write), its socket writes counted in ``CountingJoiner.writes``."""
+    protocol, loop = request.param
+    if PROTOCOLS[protocol] is None:
         pytest.skip("httptools is not installed")
+    if loop == "uvloop":
+        pytest.importorskip("uvloop")
     monkeypatch.setattr(protocols, "JoinedWrites", CountingJoiner)
     monkeypatch.setattr(CountingJoiner, "writes", [])
     chosen = free_port()
-    options = {**protocols.uvicorn_options(RequestLimits()), "http": PROTOCOLS[request.param]}
+    options = {**protocols.uvicorn_options(RequestLimits()), "http": PROTOCOLS[protocol]}
     server = uvicorn.Server(uvicorn.Config(create_app(engine=make_engine()), host="127.0.0.1", port=chosen,
-                                          log_level="critical", loop="asyncio", **options))
+                                          log_level="critical", loop=loop, **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_until(lambda: server.started, "the server")
