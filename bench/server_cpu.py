@@ -6,6 +6,10 @@ ratio it would reach with a core to itself. Scenarios as in ``bench/run.py`` (va
 limits counted but not enforced); servers: the bare endpoint and ``mockapi serve``.
 
 Usage: python bench/server_cpu.py [chat|responses|stream|models|model ...] [--duration SECONDS] [--tree DIR]
+       python bench/server_cpu.py [scenario ...] --against DIR [--rounds N]
+
+``--against``: A/B against another checkout, both servers up at once and measured in alternating one-second
+bursts (medians of ``--rounds``, user and system time apart), so that the host's drift falls on both alike.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import os
 import re
 import signal
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +30,12 @@ from bench.run import RESPONSES_TOOL, STREAM, VARIED_CHAT, free_port, start, wrk
 SCENARIOS = {"chat": ("/v1/chat/completions", VARIED_CHAT), "responses": ("/v1/responses", RESPONSES_TOOL),
              "stream": ("/v1/chat/completions", STREAM), "models": ("/v1/models", None),
              "model": ("/v1/models/gpt-4o-mini", None)}  # the smallest answer: what every request costs the mock
+
+
+def user_and_system(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of a process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int, tree: bool = False) -> float:
@@ -65,15 +76,51 @@ def per_request(cmd: list[str], env: dict[str, str], scenario: str, seconds: int
     return {"cpu_us": used / answered * 1e6, "rps": answered / seconds, "p99": p99, "non_2xx": bad}
 
 
+def interleaved(trees: list[str], scenario: str, config: str, rounds: int) -> dict[str, tuple[float, float, float]]:
+    """tree -> median (user us, system us, req/s) per request over ``rounds`` alternating 1 s bursts."""
+    path, body = SCENARIOS[scenario]
+    servers = {}
+    try:
+        for tree in trees:
+            port = free_port()
+            servers[tree] = (start([sys.executable, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning",
+                                    "--port", str(port)], port, {"PYTHONPATH": tree}), f"http://127.0.0.1:{port}{path}")
+        for _, url in servers.values():
+            wrk_requests(url, body, 1)  # warm
+        bursts: dict[str, list[tuple[float, float, float]]] = {tree: [] for tree in trees}
+        for _ in range(rounds):
+            for tree, (proc, url) in servers.items():
+                user, system = user_and_system(proc.pid)
+                answered, _, _ = wrk_requests(url, body, 1)
+                user_after, system_after = user_and_system(proc.pid)
+                bursts[tree].append(((user_after - user) / answered * 1e6, (system_after - system) / answered * 1e6, answered))
+    finally:
+        for proc, _ in servers.values():
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+    return {tree: tuple(statistics.median(b[i] for b in found) for i in range(3)) for tree, found in bursts.items()}  # type: ignore[misc]
+
+
 def main() -> int:
     """Bare once, then the mock per scenario; print CPU per request and the ratio to bare."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", default=["chat", "responses", "stream"])
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--tree", default=str(ROOT), help="the checkout whose mock to measure (default: this one)")
+    parser.add_argument("--against", default=None, help="another checkout: an interleaved A/B of the two")
+    parser.add_argument("--rounds", type=int, default=10, help="alternating bursts per server, with --against")
     args = parser.parse_args()
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as config:
         config.write("rate_limits: {enforce: false}\n")
+    if args.against:
+        try:
+            print(f"{'tree':<40} {'scenario':<10} {'user us':>8} {'sys us':>7} {'total':>7} {'req/s':>7}")
+            for scenario in args.scenarios:
+                for tree, (user, system, rps) in interleaved([args.against, args.tree], scenario, config.name, args.rounds).items():
+                    print(f"{tree[-40:]:<40} {scenario:<10} {user:>8.0f} {system:>7.0f} {user + system:>7.0f} {rps:>7.0f}")
+        finally:
+            os.unlink(config.name)
+        return 0
     try:
         bare = per_request([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--loop", "uvloop", "--http", "httptools",
                             "--log-level", "warning", "--no-access-log"],
