@@ -8,7 +8,7 @@ the connection opens, and on a kept-alive connection every later one's, counted 
 itself waits forever there: its ``timeout_keep_alive`` covers only idle time between requests, and the first
 byte of the next request cancels it. A connection upgraded to a WebSocket is the WebSocket's from then on.
 
-They also join what a connection is written in one turn of the event loop into one write (:class:`JoinedWrites`):
+They also send what is written to a connection in one turn of the event loop as one write (:class:`JoinedWrites`):
 uvicorn writes the head when the app sends ``http.response.start`` and the body at ``http.response.body``, two
 system calls and two TCP segments for every answer (three with h11), the first waking the client for a head alone.
 """
