@@ -182,7 +182,7 @@ def port(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
     chosen = free_port()
     options = {**protocols.uvicorn_options(RequestLimits()), "http": PROTOCOLS[protocol]}
     server = uvicorn.Server(uvicorn.Config(create_app(engine=make_engine()), host="127.0.0.1", port=chosen,
-                                          log_level="critical", loop=loop, **options))
+                                          log_level="critical", loop=loop, timeout_graceful_shutdown=1, **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_until(lambda: server.started, "the server")
@@ -236,3 +236,37 @@ def test_httpx_sees_the_same_answer_over_the_joined_connection(port):
     assert [a.status_code for a in answers] == [200, 200, 200]
     assert {a.json()["id"] for a in answers} == {"gpt-4o-mini"}
     assert len(CountingJoiner.writes) == 3
+
+
+def test_a_streams_head_leaves_before_its_first_event_is_due(port):
+    """The head is not held for the first event: with the first token 30 s away, the head arrives alone.
+    (The stream is still waiting when the test ends: the server's graceful shutdown cancels it after 1 s.)"""
+    body = json.dumps({"model": "gpt-4o-mini", "stream": True, "messages": [{"role": "user", "content": "Hi"}]}).encode()
+    request = (f"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {API_KEY}\r\n"
+               f"content-type: application/json\r\nx-mockapi-latency: ttft=30\r\ncontent-length: {len(body)}\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request.encode() + body)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            part = sock.recv(65536)  # a socket.timeout (the test fails) if the head waits for the first event
+            assert part, data
+            data += part
+    assert data.startswith(b"HTTP/1.1 200") and b"text/event-stream" in data and b"data: " not in data
+
+
+def test_a_client_that_waits_for_100_continue_gets_it(port):
+    """``Expect: 100-continue``: the interim answer the client waits for is not held for the final one."""
+    body = json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}).encode()
+    request = (f"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {API_KEY}\r\n"
+               f"content-type: application/json\r\nexpect: 100-continue\r\ncontent-length: {len(body)}\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request.encode())
+        interim = sock.recv(65536)  # a socket.timeout if the 100 waited for the body it asks for
+        assert interim.startswith(b"HTTP/1.1 100"), interim
+        sock.sendall(body)
+        data = interim.split(b"\r\n\r\n", 1)[1]
+        while not data.endswith(b"}"):
+            part = sock.recv(65536)
+            assert part, data
+            data += part
+    assert data.startswith(b"HTTP/1.1 200") and b'"object":"chat.completion"' in data
