@@ -133,7 +133,7 @@ class JoinedWrites:
     closes. A transport buffers whatever it is given at once, so holding a turn's writes costs no more memory.
     """
 
-    __slots__ = ("_transport", "_loop", "_held")
+    __slots__ = ("_held", "_loop", "_transport")
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         self._transport = transport

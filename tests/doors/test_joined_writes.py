@@ -12,7 +12,7 @@ import asyncio
 import json
 import socket
 import threading
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterator
 
 import httpx
 import openai
@@ -144,7 +144,7 @@ def test_writelines_unwrap_and_the_transports_own_attributes():
 class CountingJoiner(JoinedWrites):
     """The server's joiner, counting what reaches the socket: one entry per write to the real transport."""
 
-    writes: list[bytes] = []
+    writes: ClassVar[list[bytes]] = []
 
     def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
         outer = self
