@@ -1,12 +1,14 @@
-"""Real services the tests start themselves (redis-server), and waiting for them to be ready."""
+"""Real services the tests start themselves (redis-server, a uvicorn server in a thread), and waiting for them to be ready."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -51,3 +53,20 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         client.close()
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def uvicorn_in_thread(app: Any, port: int, **config: Any) -> Iterator[Any]:
+    """``app`` served by uvicorn on ``127.0.0.1:port`` in a daemon thread (``config``: more ``uvicorn.Config``
+    settings), started before the block and stopped after it."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **config))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: server.started, "the server")
+        yield server
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

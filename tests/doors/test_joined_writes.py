@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
 from typing import Any, ClassVar, Iterator
 
 import httpx
 import openai
 import pytest
-import uvicorn
 from conftest import API_KEY, make_engine
-from services import wait_until
+from services import uvicorn_in_thread
 
 from mockapi.core.limits import RequestLimits
 from mockapi.doors import protocols
@@ -181,14 +179,9 @@ def port(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.setattr(CountingJoiner, "writes", [])
     chosen = free_port()
     options = {**protocols.uvicorn_options(RequestLimits()), "http": PROTOCOLS[protocol]}
-    server = uvicorn.Server(uvicorn.Config(create_app(engine=make_engine()), host="127.0.0.1", port=chosen,
-                                          log_level="critical", loop=loop, timeout_graceful_shutdown=1, **options))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, "the server")
-    yield chosen
-    server.should_exit = True
-    thread.join(timeout=10)
+    with uvicorn_in_thread(create_app(engine=make_engine()), chosen, log_level="critical", loop=loop,
+                           timeout_graceful_shutdown=1, **options):
+        yield chosen
 
 
 def _client(port: int) -> openai.OpenAI:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from typing import Iterator
 
 import pytest
-import uvicorn
 from conftest import API_KEY, make_engine
-from services import wait_until
+from services import uvicorn_in_thread
 from websockets.sync.client import connect as ws_connect
 
 from mockapi.core.limits import RequestLimits
@@ -32,14 +30,8 @@ def port(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.setattr(protocols, "HEADER_TIMEOUT", TIMEOUT)
     chosen = free_port()
     options = {**protocols.uvicorn_options(RequestLimits()), "http": PROTOCOLS[request.param]}
-    server = uvicorn.Server(uvicorn.Config(create_app(engine=make_engine()), host="127.0.0.1", port=chosen,
-                                          log_level="critical", loop="asyncio", **options))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, "the server")
-    yield chosen
-    server.should_exit = True
-    thread.join(timeout=10)
+    with uvicorn_in_thread(create_app(engine=make_engine()), chosen, log_level="critical", loop="asyncio", **options):
+        yield chosen
 
 
 def _response(sock: socket.socket) -> tuple[bytes, bytes]:

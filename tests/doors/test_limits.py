@@ -185,9 +185,7 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(monkeypatch):
 
 def test_the_pure_python_protocol_answers_in_the_openai_shape_too():
     """Without httptools uvicorn uses h11: its 400s (bad request line, oversized headers) are JSON as well."""
-    import threading
-
-    import uvicorn
+    from services import uvicorn_in_thread
 
     from mockapi.doors.app import create_app
     from mockapi.doors.live import free_port
@@ -195,14 +193,7 @@ def test_the_pure_python_protocol_answers_in_the_openai_shape_too():
 
     port = free_port()
     options = {**uvicorn_options(RequestLimits()), "http": H11}
-    server = uvicorn.Server(uvicorn.Config(create_app(engine=make_engine()), host="127.0.0.1", port=port,
-                                          log_level="critical", **options))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    from services import wait_until
-
-    wait_until(lambda: server.started, "the h11 server")
-    try:
+    with uvicorn_in_thread(create_app(engine=make_engine()), port, log_level="critical", **options):
         for request in (b"NOT A REQUEST LINE\r\n\r\n", b"GET /v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 200_000 + b"\r\n\r\n"):
             sock = raw(port, request)
             try:
@@ -212,6 +203,3 @@ def test_the_pure_python_protocol_answers_in_the_openai_shape_too():
             finally:
                 sock.close()
             assert reply.startswith(b"HTTP/1.1 400") and b'"invalid_http_request"' in reply, reply[:200]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-import time
 from typing import Iterator
 from xml.etree import ElementTree as ET
 
 import pytest
+from services import uvicorn_in_thread
 
 from mockapi.assembly import build_engine
 from mockapi.contract import load_contract
@@ -109,19 +108,10 @@ def broken_gateway(engine: Engine):  # noqa: ANN201 - a Starlette app
 
 @pytest.fixture(scope="module")
 def broken_server() -> Iterator[str]:
-    import uvicorn
-
     engine = build_engine(Settings(), store=MemoryStore(), clock=Clock(frozen_at=1_750_000_000.0))
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(broken_gateway(engine), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)  # waiting for a socket, not timing behaviour
-    yield f"http://127.0.0.1:{port}/v1"
-    server.should_exit = True
-    thread.join(10)
+    with uvicorn_in_thread(broken_gateway(engine), port, log_level="warning"):
+        yield f"http://127.0.0.1:{port}/v1"
 
 
 def test_a_broken_server_gets_the_right_failures(broken_server, tmp_path):
