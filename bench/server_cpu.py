@@ -44,11 +44,7 @@ def cpu_seconds(pid: int, tree: bool = False) -> float:
     if tree:
         for task in os.listdir(f"/proc/{pid}/task"):
             pids += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
-    total = 0.0
-    for p in pids:
-        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+    return sum(sum(user_and_system(p)) for p in pids)
 
 
 def wrk_requests(url: str, body: dict | None, seconds: int, connections: int = 32) -> tuple[int, int, str]:
