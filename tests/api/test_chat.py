@@ -229,6 +229,15 @@ def test_legacy_functions(mock):
     assert json.loads(r.choices[0].message.function_call.arguments)["location"] == "Madrid"
 
 
+
+def test_functions_and_tools_together_is_the_real_400(mock):
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.chat.completions.create(model="gpt-4o", messages=USER, tools=[WEATHER], functions=[WEATHER["function"]])
+    error = info.value.body
+    assert error["message"] == ("Invalid request: 'functions' and 'tools' cannot both be provided. "
+                                "'functions' are deprecated; use the 'tools' parameter instead.")
+    assert error["param"] is None and error["code"] is None and error["type"] == "invalid_request_error"
+
 def _png(width: int, height: int) -> str:
     raw = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
     def chunk(kind: bytes, data: bytes) -> bytes:

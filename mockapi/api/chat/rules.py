@@ -80,7 +80,9 @@ def _check_parameter_combinations(request: ChatRequest) -> None:
     if body.get("function_call") is not None and not body.get("functions"):
         raise InvalidRequestError("Invalid value for 'function_call': 'function_call' is only allowed when 'functions' are specified.", param="function_call")
     if body.get("tools") and body.get("functions"):
-        raise InvalidRequestError("Use either 'tools' or the deprecated 'functions', not both.", param="functions")
+        # source: the 400 quoted in github.com/microsoft/autogen/issues/3285 (param null, code null)
+        raise InvalidRequestError("Invalid request: 'functions' and 'tools' cannot both be provided. "
+                                  "'functions' are deprecated; use the 'tools' parameter instead.")
     names = [t.name for t in request.tools]
     for i, name in enumerate(names):
         if names.index(name) != i:
