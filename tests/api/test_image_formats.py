@@ -39,11 +39,14 @@ def test_output_compression_shrinks_the_file(mock, fmt):
 def test_png_refuses_lossy_compression_and_dalle_refuses_output_format(mock):
     with pytest.raises(openai.BadRequestError) as err:
         mock.client.images.generate(model="gpt-image-1", prompt="A cat", output_format="png", output_compression=50)
-    assert err.value.body["param"] == "output_compression"
+    # the real words (no final period), type and code, as client code bases quote them
+    assert err.value.body == {"message": "Compression less than 100 is not supported for PNG output format",
+                              "type": "image_generation_user_error", "param": None,
+                              "code": "invalid_png_output_compression"}
     assert opened(mock.client.images.generate(model="gpt-image-1", prompt="A cat", output_compression=100).data[0].b64_json).format == "PNG"
     with pytest.raises(openai.BadRequestError) as err:
         mock.client.images.generate(model="dall-e-3", prompt="A cat", output_format="jpeg")
-    assert err.value.body["param"] == "output_format"
+    assert (err.value.body["message"], err.value.body["param"]) == ("Unknown parameter: 'output_format'.", "output_format")
 
 
 def test_streamed_partials_and_final_use_the_format(mock):

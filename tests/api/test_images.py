@@ -137,7 +137,7 @@ def test_asset_route_rejects_unknown_paths(mock):
 @pytest.mark.parametrize(
     ("kwargs", "param"),
     [
-        ({"model": "dall-e-3", "n": 2}, "n"),
+        ({"model": "dall-e-3", "n": 2}, None),
         ({"model": "dall-e-2", "n": 11}, "n"),
         ({"model": "dall-e-2", "n": 0}, "n"),
         ({"model": "dall-e-2", "size": "1792x1024"}, "size"),
@@ -145,8 +145,8 @@ def test_asset_route_rejects_unknown_paths(mock):
         ({"model": "dall-e-2", "quality": "hd"}, "quality"),
         ({"model": "dall-e-3", "quality": "high"}, "quality"),
         ({"model": "dall-e-3", "style": "cartoon"}, "style"),
-        ({"model": "dall-e-2", "prompt": "x" * 1001}, "prompt"),
-        ({"model": "dall-e-3", "prompt": "x" * 4001}, "prompt"),
+        ({"model": "dall-e-2", "prompt": "x" * 1001}, None),
+        ({"model": "dall-e-3", "prompt": "x" * 4001}, None),
         ({"model": "dall-e-2", "response_format": "png"}, "response_format"),
         ({"model": "gpt-image-1.5", "response_format": "url"}, "response_format"),
         ({"model": "gpt-image-1.5", "size": "1792x1024"}, "size"),
@@ -175,6 +175,40 @@ def test_size_errors_take_the_real_forms(mock):
     assert info.value.body["message"] == ("Invalid value: '1254x836'. Supported values are: '1024x1024', '1024x1536', "
                                           "'1536x1024', and 'auto'.")
     assert (info.value.body["param"], info.value.body["code"]) == ("size", "invalid_value")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "body"),
+    [
+        # alexweberk's "Trying OpenAI's APIs" (the SDK's BadRequestError for dall-e-3, n=4)
+        ({"model": "dall-e-3", "n": 2},
+         {"message": "You must provide n=1 for this model.", "param": None, "code": None}),
+        # griptape-ai/ComfyUI-Griptape#164
+        ({"model": "dall-e-2", "prompt": "x" * 1192},
+         {"message": "Prompt must be length 1000 or less. Your prompt length is 1192. Please reduce your prompt length.",
+          "param": None, "code": None}),
+        # fatihak/InkyPi#158, Code-with-Beto/snapai#6 (quality "standard" too)
+        ({"model": "dall-e-2", "quality": "standard"},
+         {"message": "Unknown parameter: 'quality'.", "param": "quality", "code": "unknown_parameter"}),
+        # griptape-ai/griptape-nodes-engine#1031
+        ({"model": "gpt-image-1", "quality": "standard"},
+         {"message": "Invalid value: 'standard'. Supported values are: 'low', 'medium', 'high', and 'auto'.",
+          "param": "quality", "code": "invalid_value"}),
+        # langchain4j/langchain4j#3271, JPhilipp/powerdalle#9
+        ({"model": "gpt-image-1", "style": "vivid"},
+         {"message": "Unknown parameter: 'style'.", "param": "style", "code": "unknown_parameter"}),
+        ({"model": "dall-e-2", "style": "vivid"},
+         {"message": "Unknown parameter: 'style'.", "param": "style", "code": "unknown_parameter"}),
+        # laravel/ai#255
+        ({"model": "dall-e-3", "moderation": "low"},
+         {"message": "Unknown parameter: 'moderation'.", "param": "moderation", "code": "unknown_parameter"}),
+    ],
+)
+def test_generation_refusals_are_the_real_400s(mock, kwargs, body):
+    args = {"prompt": "A quiet harbour", **kwargs}
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.images.generate(**args)
+    assert info.value.body == {**body, "type": "invalid_request_error"}
 
 
 # -- edits and variations ----------------------------------------------------------------------

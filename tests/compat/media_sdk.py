@@ -99,5 +99,5 @@ try:
     client.images.generate(model="dall-e-3", prompt="x", n=2)
     check("dall-e-3 n=2 is 400", False)
 except openai.BadRequestError as e:
-    check("dall-e-3 n=2 is 400", e.body["param"] == "n")
+    check("dall-e-3 n=2 is 400", e.body["message"] == "You must provide n=1 for this model.")
 print("openai", openai.__version__, "media ok")

@@ -78,27 +78,55 @@ def _listed(values: tuple[str, ...]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + ", and " + quoted[-1]
 
 
+class ImageGenerationUserError(InvalidRequestError):
+    """400 of the image generator itself (its own error ``type``)."""
+
+    error_type = "image_generation_user_error"
+
+
 def check_common(model: ImageModel, body: dict[str, Any]) -> None:
     """The rules shared by generations and edits: n, prompt length, quality, style and formats."""
     n = body.get("n") or 1
+    if n > model.max_n and model.family == "dall-e-3":
+        # source: {'code': None, 'message': 'You must provide n=1 for this model.', 'param': None, 'type':
+        # 'invalid_request_error'} for dall-e-3 with n=4 (the SDK's BadRequestError in alexweberk's write-up "Trying
+        # OpenAI's APIs", 2023-11; the same refusal in github.com/HemulGM/DelphiOpenAI/issues/38)
+        raise InvalidRequestError("You must provide n=1 for this model.")
     if n > model.max_n:
+        # source: docs "n: Must be between 1 and 10"; the bound in the real server's generic wording for an integer
+        # ("Invalid 'n': integer above maximum value. ...", github.com/thisisartium/continuous-alignment-testing/issues/25)
         raise InvalidRequestError(f"Invalid 'n': integer above maximum value. Expected a value <= {model.max_n}, but got "
                                   f"{n} instead.", param="n", code="integer_above_max_value")
     prompt = body.get("prompt")
     if isinstance(prompt, str) and len(prompt) > model.max_prompt:
-        raise InvalidRequestError(f"Invalid 'prompt': string too long. Expected a string with maximum length "
-                                  f"{model.max_prompt}, but got a string with length {len(prompt)} instead.",
-                                  param="prompt", code="string_above_max_length")
+        # source: {'code': None, 'message': 'Prompt must be length 1000 or less. Your prompt length is 1192. Please
+        # reduce your prompt length.', 'param': None, ...} (dall-e-2, github.com/griptape-ai/ComfyUI-Griptape/issues/164);
+        # the documented 4000 (dall-e-3) and 32000 (GPT image) limits are given in the same words
+        raise InvalidRequestError(f"Prompt must be length {model.max_prompt} or less. Your prompt length is "
+                                  f"{len(prompt)}. Please reduce your prompt length.")
     quality = body.get("quality")
+    if quality is not None and model.family == "dall-e-2":
+        # source: {"message": "Unknown parameter: 'quality'.", "type": "invalid_request_error", "param": "quality",
+        # "code": "unknown_parameter"} for dall-e-2, also with quality "standard" (github.com/fatihak/InkyPi/issues/158,
+        # github.com/aurelio-labs/langchain-course/issues/22, github.com/Code-with-Beto/snapai/issues/6)
+        raise UnknownParameterError("Unknown parameter: 'quality'.", param="quality")
     if quality is not None and quality not in model.qualities:
-        raise InvalidValueError(f"Invalid value: '{quality}'. Supported values for {model.id} are: "
-                                f"{', '.join(repr(q) for q in model.qualities)}.", param="quality")
+        # source: {"message": "Invalid value: 'standard'. Supported values are: 'low', 'medium', 'high', and 'auto'.",
+        # "type": "invalid_request_error", "param": "quality", "code": "invalid_value"} for gpt-image-1
+        # (github.com/griptape-ai/griptape-nodes-engine/issues/1031)
+        raise InvalidValueError(f"Invalid value: '{quality}'. Supported values are: {_listed(model.qualities)}.",
+                                param="quality")
     if body.get("style") is not None and model.family != "dall-e-3":
-        raise InvalidRequestError(f"style is only supported for dall-e-3, not {model.id}.", param="style")
+        # source: {"message": "Unknown parameter: 'style'.", "type": "invalid_request_error", "param": "style", "code":
+        # "unknown_parameter"} for gpt-image-1 (github.com/langchain4j/langchain4j/pull/3271) and dall-e-2
+        # (github.com/JPhilipp/powerdalle/pull/9)
+        raise UnknownParameterError("Unknown parameter: 'style'.", param="style")
     if model.legacy:
         for name in ("background", "output_format", "output_compression", "moderation", "partial_images", "input_fidelity"):
             if body.get(name) is not None:
-                raise InvalidRequestError(f"{name} is only supported for the GPT image models, not {model.id}.", param=name)
+                # source: "Unknown parameter: 'moderation'." for dall-e-3 (github.com/laravel/ai/issues/255); the
+                # GPT-image-only parameters are unknown to the DALL·E models as 'style' and 'quality' are to dall-e-2
+                raise UnknownParameterError(f"Unknown parameter: '{name}'.", param=name)
         return
     if body.get("response_format") is not None:
         # source: {"message": "Unknown parameter: 'response_format'.", "type": "invalid_request_error", "param":
@@ -110,5 +138,8 @@ def check_common(model: ImageModel, body: dict[str, Any]) -> None:
     if (body.get("output_format") or "png") == "png" and isinstance(compression, int) and compression < 100:
         # PNG is lossless: the real API refuses a lower compression for it (docs: output_compression is
         # "only supported for ... the webp or jpeg output formats"); 100, the default, is accepted.
-        raise InvalidRequestError("Compression less than 100 is not supported for PNG output format.",
-                                  param="output_compression")
+        # source: "Compression less than 100 is not supported for PNG output format" (no final period), type
+        # image_generation_user_error, code invalid_png_output_compression, as client code bases quote the real
+        # answer (found by its exact words in public code; no issue thread to link); param null there
+        raise ImageGenerationUserError("Compression less than 100 is not supported for PNG output format",
+                                       code="invalid_png_output_compression")
