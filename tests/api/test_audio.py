@@ -237,7 +237,7 @@ def test_language_prompt_and_temperature(mock, recording):
         ({"temperature": 1.5}, "temperature"),
         ({"language": "english"}, "language"),
         ({"response_format": "mp3"}, "response_format"),
-        ({"name": "notes.txt"}, "file"),
+        ({"name": "notes.txt"}, None),
         ({"model": "tts-1"}, "model"),
         ({"model": "gpt-4o-transcribe", "response_format": "srt"}, "response_format"),
         ({"include": ["logprobs"]}, "include"),
@@ -249,6 +249,34 @@ def test_transcription_limits_give_400(mock, recording, kwargs, param):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.audio.transcriptions.create(**args)
     assert info.value.body["param"] == param
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "body"),
+    [
+        # openai/openai-dotnet#401, vercel/ai#8214
+        ({"model": "gpt-4o-transcribe", "response_format": "verbose_json"},
+         {"message": "response_format 'verbose_json' is not compatible with model 'gpt-4o-transcribe'. Use 'json' or "
+                     "'text' instead.", "param": "response_format", "code": "unsupported_value"}),
+        # B4PT0R/streamlit-mic-recorder#10
+        ({"name": "notes.txt"},
+         {"message": "Invalid file format. Supported formats: ['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', "
+                     "'ogg', 'wav', 'webm']", "param": None, "code": None}),
+    ],
+)
+def test_transcription_refusals_are_the_real_400s(mock, recording, kwargs, body):
+    kwargs = dict(kwargs)
+    args = {"model": "whisper-1", "file": (kwargs.pop("name", "speech.wav"), recording), **kwargs}
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.audio.transcriptions.create(**args)
+    assert info.value.body == {**body, "type": "invalid_request_error"}
+
+
+def test_gpt_transcribe_takes_text(mock, recording):
+    # the GPT transcription models' refusal names json and text as their formats (vercel/ai#8214)
+    text = mock.client.audio.transcriptions.create(model="gpt-4o-mini-transcribe", file=("a.wav", recording),
+                                                   response_format="text")
+    assert isinstance(text, str) and text.strip()
 
 
 def test_accepted_file_types(mock, recording):

@@ -26,8 +26,10 @@ AUDIO_EXTENSIONS = ("flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "
 _AUDIO_TYPES = {"audio/flac": "flac", "audio/x-flac": "flac", "audio/mp4": "m4a", "audio/x-m4a": "m4a",
                 "audio/mpeg": "mp3", "audio/mp3": "mp3", "video/mp4": "mp4", "audio/ogg": "ogg", "audio/wav": "wav",
                 "audio/x-wav": "wav", "audio/wave": "wav", "audio/webm": "webm", "video/webm": "webm"}
-# Response formats each transcription model accepts (the SDK's docstrings).
-_FORMATS = {"whisper": ("json", "text", "srt", "verbose_json", "vtt"), "diarize": ("json", "text", "diarized_json")}
+# Response formats each transcription model accepts (the SDK's docstrings; the GPT transcription models take
+# json or text, as their refusal says: github.com/vercel/ai/issues/8214, github.com/openai/openai-dotnet/issues/401).
+_FORMATS = {"whisper": ("json", "text", "srt", "verbose_json", "vtt"), "diarize": ("json", "text", "diarized_json"),
+            "gpt": ("json", "text")}
 
 
 def create_speech(call: Call) -> Binary | Stream:
@@ -81,10 +83,15 @@ def _transcribe(call: Call, task: str) -> Any:
     if task == "translate" and family != "whisper":
         raise InvalidRequestError(f"The model `{model.id}` does not support translations; use whisper-1.", param="model",
                                   code="model_not_supported")
-    allowed = _FORMATS.get(family, ("json",))
+    allowed = _FORMATS[family]
     if fmt not in allowed:
-        raise InvalidValueError(f"response_format '{fmt}' is not compatible with model '{model.id}'. "
-                                f"Use {' or '.join(repr(a) for a in allowed)}.", param="response_format")
+        # source: {"message": "response_format 'verbose_json' is not compatible with model 'gpt-4o-transcribe'. Use
+        # 'json' or 'text' instead.", "type": "invalid_request_error", "param": "response_format", "code":
+        # "unsupported_value"} (github.com/openai/openai-dotnet/issues/401, github.com/vercel/ai/issues/8214,
+        # github.com/Thinline-Dynamic-Solutions/ThinLineRadio/issues/114); the other families' lists in the same words
+        listed = ", ".join(repr(a) for a in allowed[:-1]) + f" or {allowed[-1]!r}"
+        raise InvalidRequestError(f"response_format '{fmt}' is not compatible with model '{model.id}'. "
+                                  f"Use {listed} instead.", param="response_format", code="unsupported_value")
     granularities = body.get("timestamp_granularities") or []
     if granularities and fmt != "verbose_json":
         raise InvalidRequestError("timestamp_granularities requires response_format=verbose_json.",
@@ -100,6 +107,8 @@ def _transcribe(call: Call, task: str) -> Any:
                                 "format.", param="language")
     seconds = transcript.estimate_seconds(upload.head, upload.size)
     if seconds < 0.1:
+        # source: {"message": "Audio file is too short. Minimum audio length is 0.1 seconds.", "type":
+        # "invalid_request_error", "param": "file", "code": "audio_too_short"} (github.com/UpstreetAI/usdk/issues/637)
         raise InvalidRequestError("Audio file is too short. Minimum audio length is 0.1 seconds.", param="file",
                                   code="audio_too_short")
     r = rng(call.seed, "transcript", task, upload.sha256)  # the same file reads the same in every format
@@ -132,8 +141,11 @@ def _read_form(call: Call, form: Form) -> Upload:
     assert upload is not None  # the contract requires `file`
     extension = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
     if extension not in AUDIO_EXTENSIONS and _AUDIO_TYPES.get(upload.content_type.split(";")[0]) is None:
-        raise InvalidRequestError(f"Invalid file format. Supported formats: {list(AUDIO_EXTENSIONS)}", param="file",
-                                  code="invalid_value")
+        # source: {'message': "Invalid file format. Supported formats: ['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga',
+        # 'oga', 'ogg', 'wav', 'webm']", 'type': 'invalid_request_error', 'param': None, 'code': None}
+        # (github.com/B4PT0R/streamlit-mic-recorder/issues/10; the same words in
+        # github.com/martin-opensky/whisper-assistant-vscode/issues/23)
+        raise InvalidRequestError(f"Invalid file format. Supported formats: {list(AUDIO_EXTENSIONS)}")
     return upload
 
 
