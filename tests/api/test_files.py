@@ -41,6 +41,9 @@ def test_purpose_is_validated_and_file_required(mock):
     with pytest.raises(openai.BadRequestError) as info:
         _upload(mock, purpose="nonsense")
     assert info.value.body["param"] == "purpose"
+    # the real words (orhanerday/open-ai#100, openai/openai-python#65): "'<value>' is not one of [...] - 'purpose'"
+    assert info.value.body["message"].startswith("'nonsense' is not one of ['") and \
+        info.value.body["message"].endswith("] - 'purpose'")
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.post("/files", cast_to=object, body={"purpose": "assistants"},
                          options={"headers": {"Content-Type": "multipart/form-data"}}, files=[("other", ("x.txt", b"x"))])

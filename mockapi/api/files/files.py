@@ -31,6 +31,9 @@ def check_purpose(purpose: str | None) -> str:
     if not purpose:
         raise InvalidRequestError("Missing required parameter: 'purpose'.", param="purpose", code="missing_required_parameter")
     if purpose not in PURPOSES:
+        # source: "'answers' is not one of ['fine-tune'] - 'purpose'" (github.com/orhanerday/open-ai/issues/100) and
+        # "'' is not one of ['fine-tune', 'answers', 'search', 'classifications'] - 'purpose'"
+        # (github.com/openai/openai-python/issues/65): the real words, with the list of the day; param/code not quoted
         raise InvalidValueError(f"'{purpose}' is not one of {list(PURPOSES)} - 'purpose'", param="purpose")
     return purpose
 
