@@ -104,7 +104,9 @@ def test_json_object_mode_returns_an_object(mock):
 def test_json_object_mode_needs_the_word_json(mock):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.chat.completions.create(model="gpt-4o", response_format={"type": "json_object"}, messages=USER)
-    assert info.value.body["param"] == "messages"
+    error = info.value.body
+    assert error["message"] == "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'."
+    assert error["param"] == "messages" and error["code"] is None
 
 
 class Step(BaseModel):
@@ -214,11 +216,24 @@ def test_unanswered_tool_call_is_400(mock):
     ]
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.chat.completions.create(model="gpt-4o", messages=msgs, tools=[WEATHER])
-    assert "call_1" in info.value.body["message"]
+    error = info.value.body
+    assert error["message"] == ("An assistant message with 'tool_calls' must be followed by tool messages responding to each "
+                                "'tool_call_id'. The following tool_call_ids did not have response messages: call_1")
+    assert error["param"] == "messages.[2].role" and error["code"] is None
+    with pytest.raises(openai.BadRequestError) as info:  # the answers are missing at the end: param "messages"
+        mock.client.chat.completions.create(model="gpt-4o", messages=msgs[:2], tools=[WEATHER])
+    assert info.value.body["param"] == "messages" and info.value.body["code"] is None
     orphan = [{"role": "user", "content": "hi"}, {"role": "tool", "tool_call_id": "call_x", "content": "1"}]
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.chat.completions.create(model="gpt-4o", messages=orphan)
-    assert info.value.body["param"] == "messages[1].role"
+    error = info.value.body
+    assert error["message"] == ("Invalid parameter: messages with role 'tool' must be a response to a preceeding message "
+                                "with 'tool_calls'.")
+    assert error["param"] == "messages.[1].role" and error["code"] is None
+    answered = msgs[:2] + [{"role": "tool", "tool_call_id": "call_1", "content": "sunny"}] * 2  # a second answer to one call
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.chat.completions.create(model="gpt-4o", messages=answered, tools=[WEATHER])
+    assert info.value.body["param"] == "messages.[3].role"
 
 
 def test_legacy_functions(mock):
@@ -237,6 +252,48 @@ def test_functions_and_tools_together_is_the_real_400(mock):
     assert error["message"] == ("Invalid request: 'functions' and 'tools' cannot both be provided. "
                                 "'functions' are deprecated; use the 'tools' parameter instead.")
     assert error["param"] is None and error["code"] is None and error["type"] == "invalid_request_error"
+
+
+@pytest.mark.parametrize("kwargs,param,message", [
+    ({"tool_choice": "none"}, "tool_choice",
+     "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified."),
+    ({"parallel_tool_calls": False}, "parallel_tool_calls",
+     "Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when 'tools' are specified."),
+    ({"function_call": "auto"}, "function_call",
+     "Invalid value for 'function_call': 'function_call' is only allowed when 'functions' are specified."),
+    ({"stream_options": {"include_usage": True}}, "stream_options",
+     "The 'stream_options' parameter is only allowed when 'stream' is enabled."),
+])
+def test_tool_and_stream_options_without_their_parameter_are_the_real_400(mock, kwargs, param, message):
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.chat.completions.create(model="gpt-4o", messages=USER, **kwargs)
+    error = info.value.body
+    assert error["message"] == message and error["param"] == param and error["code"] is None
+
+
+def test_two_tools_with_one_name_are_accepted(mock):
+    twin = {**WEATHER, "function": {**WEATHER["function"], "description": "The weather again"}}
+    r = mock.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "weather in Oslo?"}],
+                                            tools=[WEATHER, twin], tool_choice="required")
+    assert r.choices[0].message.tool_calls[0].function.name == "get_weather"
+
+
+def test_tools_on_a_model_without_tools_is_the_real_400(mock):
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.chat.completions.create(model="o1-mini", messages=USER, tools=[WEATHER])
+    error = info.value.body
+    assert error["message"] == "Unsupported parameter: 'tools' is not supported with this model."
+    assert error["param"] == "tools" and error["code"] == "unsupported_parameter"
+
+
+def test_strict_function_schema_context_is_a_tuple_of_keys(mock):
+    loose = {"type": "function", "function": {"name": "f", "strict": True, "parameters": {
+        "type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}}}
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.chat.completions.create(model="gpt-4o", messages=USER, tools=[loose])
+    error = info.value.body
+    assert error["message"].startswith("Invalid schema for function 'f': In context=(), ")
+    assert error["param"] == "tools[0].function.parameters" and error["code"] == "invalid_function_parameters"
 
 def _png(width: int, height: int) -> str:
     raw = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
@@ -260,7 +317,9 @@ def test_images_to_a_model_without_vision_is_400(mock):
     content = [{"type": "image_url", "image_url": {"url": _png(10, 10)}}]
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.chat.completions.create(model="o1-mini", messages=[{"role": "user", "content": content}])
-    assert info.value.body["param"] == "messages[0].content[0]"
+    error = info.value.body
+    assert error["message"] == "Invalid content type. image_url is only supported by certain models."
+    assert error["param"] == "messages.[0].content.[0].type" and error["code"] is None
 
 
 def test_context_length_exceeded(mock):
@@ -273,7 +332,9 @@ def test_context_length_exceeded(mock):
 def test_max_tokens_above_model_limit(mock):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.chat.completions.create(model="gpt-4", messages=USER, max_tokens=5000)
-    assert info.value.body["param"] == "max_tokens"
+    error = info.value.body
+    assert error["param"] == "max_tokens" and error["code"] is None
+    assert error["message"].startswith("max_tokens is too large: 5000. This model supports at most ")
 
 
 @pytest.mark.parametrize("kwargs,param", [
