@@ -242,7 +242,6 @@ def test_tool_choice_naming_a_missing_tool_is_400(mock):
 
 @pytest.mark.parametrize("kwargs,param", [
     ({"background": True, "store": False}, "store"),
-    ({"tools": [WEATHER, WEATHER]}, "tools"),
     ({"tools": [WEATHER], "tool_choice": {"type": "file_search"}}, "tool_choice"),
     ({"stream_options": {"include_obfuscation": False}}, "stream_options"),
     ({"input": [{"type": "item_reference", "id": "msg_unknown"}]}, "input[0].id"),
@@ -572,3 +571,32 @@ def test_reasoning_sent_back_by_id_needs_its_following_item(mock):
     again = create(mock, model="o4-mini", input=[{"role": "user", "content": "Tell me a joke."}, item, follow,
                                                  {"role": "user", "content": "Another"}])
     assert again.status == "completed"
+
+
+# -- the real 400s (mockapi/api/responses/rules.py) ----------------------------------------------
+RESPONSES_WEATHER = {"type": "function", "name": "get_weather", "description": "Weather for a city",
+                     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
+
+
+def test_tool_choice_of_an_absent_hosted_tool_is_the_real_400(mock):
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="gpt-4o", input="Draw a cat.", tools=[RESPONSES_WEATHER],
+                                     tool_choice={"type": "image_generation"})
+    err = error_of(info)
+    assert err["message"] == "Tool choice 'image_generation' not found in 'tools' parameter."
+    assert err["param"] == "tool_choice" and err["code"] is None
+
+
+def test_two_function_tools_with_one_name_are_accepted(mock):
+    twin = {**RESPONSES_WEATHER, "description": "The weather again"}
+    r = create(mock, input="What's the weather in Paris?", tools=[RESPONSES_WEATHER, twin], tool_choice="required")
+    assert r.output[0].type == "function_call" and r.output[0].name == "get_weather"
+
+
+def test_strict_function_schema_context_is_a_tuple_of_keys(mock):
+    strict = {**RESPONSES_WEATHER, "strict": True}  # no additionalProperties: false at the root
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.responses.create(model="gpt-4o", input="hi", tools=[strict])
+    err = error_of(info)
+    assert err["message"].startswith("Invalid schema for function 'get_weather': In context=(), ")
+    assert err["param"] == "tools[0].parameters"
