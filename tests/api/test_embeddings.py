@@ -131,7 +131,6 @@ def test_rate_limit_headers_charge_the_input_tokens(mock):
         ({"input": ["x"] * 2049}, "input"),
         ({"input": [[]]}, "input[0]"),
         ({"input": "word " * 8192}, "input"),
-        ({"input": ["word " * 8000] * 38}, "input"),  # over 300,000 tokens in one request
         ({"input": "hi", "dimensions": 0}, "dimensions"),
         ({"input": "hi", "dimensions": 1537}, "dimensions"),
         ({"input": "hi", "encoding_format": "hex"}, "encoding_format"),
@@ -143,6 +142,15 @@ def test_limits_give_400_naming_the_parameter(mock, kwargs, param):
         mock.client.embeddings.create(**args)
     assert info.value.body["param"] == param
     assert info.value.body["type"] == "invalid_request_error"
+
+
+def test_over_300000_tokens_in_one_request_is_the_real_body(mock):
+    # the real body has its own type and code, param null (assafelovic/gpt-researcher#1524, OpenDataBox/CrackSQL#27)
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.embeddings.create(model="text-embedding-3-small", input=["word " * 8000] * 38)
+    body = info.value.body
+    assert body["type"] == "max_tokens_per_request" and body["code"] == "max_tokens_per_request" and body["param"] is None
+    assert body["message"].startswith("Requested ") and body["message"].endswith(" tokens, max 300000 tokens per request")
 
 
 def test_dimensions_on_ada_and_a_chat_model_get_the_real_bodies(mock):

@@ -56,6 +56,7 @@ def check_model(model_id: Any, model: ModelInfo | None) -> None:
         raise ModelNotFoundError(
             f"The model `{model_id}` has been deprecated, learn more here: https://platform.openai.com/docs/deprecations")
     if model is not None and model.kind != "completion":
+        # source: 404, param "model", code null (github.com/microsoft/semantic-kernel/issues/1910)
         raise NotFoundError(
             "This is a chat model and not supported in the v1/completions endpoint. Did you mean to use v1/chat/completions?",
             param="model")
@@ -80,21 +81,30 @@ def check(body: dict[str, Any], model: ModelInfo, items: list[Prompt]) -> None:
     """Raise the 400 the real API would give for parameter combinations and lengths."""
     n, best_of = int(body.get("n") or 1), body.get("best_of")
     if best_of is not None and best_of < n:
+        # Kept: documented ("best_of must be greater than n"), and n answers cannot be picked from fewer
+        # candidates; the server's wording is not quoted in any public report we found
         raise InvalidRequestError("best_of must be greater than or equal to n.", param="best_of")
     if best_of is not None and best_of > 1 and body.get("stream"):
+        # Kept: documented ("Results cannot be streamed"); the server's wording is not quoted publicly
         raise InvalidRequestError("Cannot stream results with best_of greater than 1.", param="best_of")
     if body.get("stream_options") is not None and not body.get("stream"):
+        # source: the chat wording, param stream_options, code null (github.com/BerriAI/litellm/issues/5803)
         raise InvalidRequestError("The 'stream_options' parameter is only allowed when 'stream' is enabled.", param="stream_options")
     if body.get("suffix") and not model.id.startswith("gpt-3.5-turbo-instruct"):
+        # uncited: the reference says suffix is only supported for gpt-3.5-turbo-instruct; the one observed refusal
+        # of suffix was "Unrecognized request argument supplied: suffix", param null (github.com/openai/
+        # openai-python/issues/619, before it was enabled there); candidate to align or relax
         raise InvalidRequestError(f"Suffix is not supported for the model `{model.id}`.", param="suffix")
     asked = body.get("max_tokens", DEFAULT_MAX_TOKENS)
     longest = max(p.tokens for p in items)
     if asked is not None and longest + asked > model.context_window:
+        # source: the wording (github.com/nicknochnack/LangchainDocuments/issues/2, github.com/LlmKira/Openaibot/issues/11)
         raise ContextLengthExceededError(
             f"This model's maximum context length is {model.context_window} tokens, however you requested "
             f"{longest + asked} tokens ({longest} in your prompt; {asked} for the completion). "
             "Please reduce your prompt; or completion length.", param=None)
     if longest > model.context_window:
+        # Kept: a prompt longer than the window cannot be answered (reached only with max_tokens null)
         raise ContextLengthExceededError(
             f"This model's maximum context length is {model.context_window} tokens, however your prompt is {longest} tokens. "
             "Please reduce your prompt.", param=None)

@@ -14,6 +14,18 @@ from mockapi.core.errors import (
 from . import embed as embedding
 
 
+class _MaxTokensPerRequestError(InvalidRequestError):
+    """The embeddings request-wide token cap: the real body has its own ``type`` as well as ``code``.
+
+    source: {"message": "Requested 416735 tokens, max 300000 tokens per request", "type": "max_tokens_per_request",
+    "param": null, "code": "max_tokens_per_request"} (github.com/assafelovic/gpt-researcher/issues/1524,
+    github.com/OpenDataBox/CrackSQL/pull/27)
+    """
+
+    error_type = "max_tokens_per_request"
+    default_code = "max_tokens_per_request"
+
+
 def create_embedding(call: Call) -> dict[str, Any]:
     """``POST /v1/embeddings``: one vector per input, in input order."""
     body = call.body
@@ -48,6 +60,7 @@ def _dimensions(value: Any, model_id: str, size: int, reducible: bool) -> int | 
         # github.com/sbintuitions/JMTEB/pull/14; still so in github.com/embeddings-benchmark/mteb/issues/3687, 2025-12)
         raise InvalidRequestError("This model does not support specifying dimensions.")
     if value < 1 or value > size:
+        # uncited: no public report quotes this 400 (searched); the range is the model's own, kept; wording unverified
         raise InvalidValueError(
             f"Invalid value for 'dimensions' = {value}. Must be between 1 and {size} for {model_id}.", param="dimensions")
     return int(value)
@@ -55,6 +68,9 @@ def _dimensions(value: Any, model_id: str, size: int, reducible: bool) -> int | 
 
 def _inputs(value: Any) -> list[embedding.Input]:
     inputs = embedding.normalize_input(value)
+    # Backstops: the contract refuses these shapes first (with its own bodies, in mockapi/core); the real answer to
+    # an empty string is the generic "'$.input' is invalid. Please check the API reference: ..." with param and
+    # code null (github.com/openai/openai-python/issues/576, github.com/aryn-ai/sycamore/pull/943).
     if not inputs:
         raise InvalidRequestError("'$.input' is invalid: it must not be an empty array.", param="input")
     if len(inputs) > embedding.MAX_INPUTS:
@@ -71,6 +87,8 @@ def _inputs(value: Any) -> list[embedding.Input]:
 def _check_tokens(counts: list[int]) -> None:
     for count in counts:
         if count > embedding.MAX_INPUT_TOKENS:
+            # source: the wording (github.com/sugarforever/chat-ollama/issues/130, github.com/fierceX/Document_QA/issues/3);
+            # param not quoted there
             raise ContextLengthExceededError(
                 f"This model's maximum context length is {embedding.MAX_INPUT_TOKENS} tokens, however you requested "
                 f"{count} tokens ({count} in your prompt; 0 for the completion). "
@@ -78,9 +96,7 @@ def _check_tokens(counts: list[int]) -> None:
                 param="input")
     total = sum(counts)
     if total > embedding.MAX_REQUEST_TOKENS:
-        raise InvalidRequestError(
-            f"Requested {total} tokens, max {embedding.MAX_REQUEST_TOKENS} tokens per request.", param="input",
-            code="max_tokens_per_request")
+        raise _MaxTokensPerRequestError(f"Requested {total} tokens, max {embedding.MAX_REQUEST_TOKENS} tokens per request")
 
 
 HANDLERS = {"createEmbedding": create_embedding}
