@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError
+from .errors import InvalidRequestError, InvalidValueError
 from .paths import contracts_dir
 from .routing import RouteIndex, path_pattern
+from .schema_errors import describe_type, describe_value, format_path, to_api_error
 from .sdk_view import NULL_MEANS_ABSENT, SDK_REQUIRED, sdk_view  # noqa: F401 - re-exported (contractgen)
 
 if TYPE_CHECKING:  # jsonschema costs ~40 ms to import: loaded when a validator is first built
@@ -176,14 +177,6 @@ def _validator(operation_id: str, kind: str, schema: dict[str, Any]) -> _Validat
     return found
 
 
-def format_path(path: Iterable[Any]) -> str:
-    """``['messages', 0, 'role']`` as ``messages[0].role``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _raise_first(validators: _Validators, body: Any) -> None:
     """Raise the API error for ``body``'s most relevant schema failure; a valid body costs one yes/no check.
 
@@ -285,7 +278,7 @@ def _descend(error: ValidationError, root: dict[str, Any]) -> ValidationError | 
                         expected.append(t)
             param = format_path(error.absolute_path)
             return InvalidRequestError(
-                f"Invalid type for '{param}': expected {_describe(expected)}, but got {_describe_value(error.instance)} instead.",
+                f"Invalid type for '{param}': expected {describe_type(expected)}, but got {describe_value(error.instance)} instead.",
                 param=param, code="invalid_type",
             )
         fitting = [errs for errs in branches.values() if not any(e.validator == "type" and not e.relative_path for e in errs)]
@@ -294,82 +287,6 @@ def _descend(error: ValidationError, root: dict[str, Any]) -> ValidationError | 
             continue
         error = best_match(error.context)
     return error
-
-
-# The request schemas (by their SDK title) of the endpoints whose missing-model error is the legacy one:
-# chat completions and completions share the title CompletionCreateParamsBase.
-_LEGACY_MODEL_MESSAGE = frozenset({"CompletionCreateParamsBase", "EmbeddingCreateParams"})
-
-
-def to_api_error(error: ValidationError | InvalidRequestError) -> InvalidRequestError:
-    """Turn a JSON Schema failure into the 400 the real API would send."""
-    if isinstance(error, InvalidRequestError):
-        return error
-    path = list(error.absolute_path)
-    param = format_path(path) or None
-    if error.validator == "additionalProperties":
-        extras = sorted(set(error.instance) - set(error.schema.get("properties", {}))) if isinstance(error.instance, dict) else []
-        name = extras[0] if extras else "?"
-        full = format_path([*path, name])
-        if not path:
-            # The real body names the argument only in the message: param and code are null
-            # ({"message": "Unrecognized request argument supplied: functions", "type": "invalid_request_error",
-            # "param": null, "code": null}, quoted in public client code; the project brief says the same).
-            return InvalidRequestError(f"Unrecognized request argument supplied: {name}", param=None, code=None)
-        return UnknownParameterError(f"Unknown parameter: '{full}'.", param=full)
-    if error.validator == "required":
-        missing = re.findall(r"'([^']+)' is a required property", error.message)
-        name = format_path([*path, missing[0]]) if missing else param
-        if name == "model" and error.schema.get("title") in _LEGACY_MODEL_MESSAGE:
-            # The chat, completions and embeddings endpoints answer a missing model in their own words, with
-            # param and code null: {"message": "you must provide a model parameter", "type": "invalid_request_error",
-            # "param": null, "code": null} (chat: github.com/danielmiessler/Fabric/issues/239, 2024;
-            # github.com/transitive-bullshit/agentic/issues/530; embeddings: github.com/tmc/langchaingo/issues/779).
-            # The Responses API says "Missing required parameter: 'model'." (github.com/mattermost/mattermost-plugin-agents/issues/476).
-            return InvalidRequestError("you must provide a model parameter", param=None, code=None)
-        return InvalidRequestError(f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter")
-    if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = error.validator_value
-        side = "below minimum" if "inimum" in str(error.validator) else "above maximum"
-        kind = "integer" if isinstance(error.instance, int) and not isinstance(error.instance, bool) else "decimal"
-        op = ">=" if side.startswith("below") else "<="
-        return InvalidValueError(
-            f"Invalid '{param}': {kind} {side} value. Expected a value {op} {bound}, but got {error.instance} instead.",
-            param=param, code=f"{kind}_{side.replace(' ', '_').replace('minimum', 'min').replace('maximum', 'max')}_value",
-        )
-    if error.validator in ("enum", "const"):
-        allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
-        return InvalidValueError(
-            f"Invalid value: {json.dumps(error.instance)}. Supported values are: {', '.join(json.dumps(a) for a in allowed)}.",
-            param=param,
-        )
-    if error.validator in ("maxItems", "minItems"):
-        n = error.validator_value
-        word = "at most" if error.validator == "maxItems" else "at least"
-        code = "array_above_max_length" if error.validator == "maxItems" else "empty_array" if n == 1 else "array_below_min_length"
-        return InvalidRequestError(f"Invalid '{param}': expected an array with {word} {n} items, but got an array with length {len(error.instance)} instead.", param=param, code=code)
-    if error.validator == "type":
-        expected = error.validator_value
-        return InvalidRequestError(
-            f"Invalid type for '{param}': expected {_describe(expected)}, but got {_describe_value(error.instance)} instead.",
-            param=param, code="invalid_type",
-        )
-    return InvalidRequestError(f"Invalid '{param or 'body'}': {error.message}", param=param, code="invalid_value")
-
-
-def _describe(expected: Any) -> str:
-    names = expected if isinstance(expected, list) else [expected]
-    words = {"string": "a string", "integer": "an integer", "number": "a decimal", "boolean": "a boolean",
-             "array": "an array", "object": "an object", "null": "null"}
-    return " or ".join(words.get(n, n) for n in names)
-
-
-def _describe_value(value: Any) -> str:
-    for name, tp in (("a boolean", bool), ("an integer", int), ("a decimal", float), ("a string", str),
-                     ("an array", list), ("an object", dict)):
-        if isinstance(value, tp):
-            return name
-    return "null"
 
 
 @lru_cache(maxsize=4)

@@ -58,7 +58,7 @@ def create(repo: Repo, request: Any) -> dict[str, Any]:
         expires_at = _expiry(repo, purpose, form.fields.get("expires_after[anchor]"), form.fields.get("expires_after[seconds]"))
         unknown = sorted(set(form.fields) - {"purpose", "expires_after[anchor]", "expires_after[seconds]"} | set(form.files) - {"file"})
         if unknown:
-            # The real body of an unknown top-level argument names it only in the message (mockapi/contract.py to_api_error).
+            # The real body of an unknown top-level argument names it only in the message (mockapi/core/schema_errors.py to_api_error).
             raise InvalidRequestError(f"Unrecognized request argument supplied: {unknown[0]}")
     except Exception:
         form.abort()

@@ -46,7 +46,7 @@ def explain(body: Any, error: InvalidRequestError) -> InvalidRequestError:
 
 
 def _unrecognized(name: str, hint: str) -> InvalidRequestError:
-    """The real unknown-top-level-argument 400 (param and code null, as mockapi/contract.py to_api_error), plus the hint."""
+    """The real unknown-top-level-argument 400 (param and code null, as mockapi/core/schema_errors.py to_api_error), plus the hint."""
     return InvalidRequestError(f"Unrecognized request argument supplied: {name}. {hint}")
 
 
