@@ -166,3 +166,43 @@ def test_before_cursor_gives_the_page_just_before_it(n, limit, cut):
     ids = [o["id"] for o in items]
     assert [o["id"] for o in page["data"]] == ids[max(0, ids.index(cursor) - limit):ids.index(cursor)]
     assert page["has_more"] == (ids.index(cursor) > limit)
+
+
+@pytest.mark.parametrize("days, words, code", [
+    (0, "integer below minimum value. Expected a value >= 1, but got 0 instead.", "integer_below_min_value"),
+    (366, "integer above maximum value. Expected a value <= 365, but got 366 instead.", "integer_above_max_value"),
+])
+def test_expires_after_days_out_of_range_is_the_real_range_400(mock, days, words, code):
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.vector_stores.create(name="kb", expires_after={"anchor": "last_active_at", "days": days})
+    body = info.value.body
+    assert body["message"] == f"Invalid 'expires_after.days': {words}"
+    assert (body["param"], body["code"]) == ("expires_after.days", code)
+    store = mock.client.vector_stores.create(name="kb", expires_after={"anchor": "last_active_at", "days": 365})
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.vector_stores.update(store.id, expires_after={"anchor": "last_active_at", "days": days})
+    assert info.value.body["code"] == code
+
+
+def test_file_batch_above_2000_files_is_the_real_array_too_long(mock):
+    store = mock.client.vector_stores.create(name="kb")
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.vector_stores.file_batches.create(vector_store_id=store.id, file_ids=[f"file-{i}" for i in range(2001)])
+    body = info.value.body
+    assert body["message"] == ("Invalid 'file_ids': array too long. Expected an array with maximum length 2000, but got "
+                               "an array with length 2001 instead.")
+    assert (body["param"], body["code"]) == ("file_ids", "array_above_max_length")
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.vector_stores.file_batches.create(vector_store_id=store.id,
+                                                      files=[{"file_id": f"file-{i}"} for i in range(2001)])
+    assert (info.value.body["param"], info.value.body["code"]) == ("files", "array_above_max_length")
+
+
+def test_search_max_num_results_range_is_the_contract_rule(mock):
+    store = mock.client.vector_stores.create(name="kb", file_ids=[_file(mock, "cats.txt", CATS)])
+    assert len(mock.client.vector_stores.search(store.id, query="cats", max_num_results=50).data) == 1
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.vector_stores.search(store.id, query="cats", max_num_results=51)
+    body = info.value.body
+    assert body["message"] == "Invalid 'max_num_results': integer above maximum value. Expected a value <= 50, but got 51 instead."
+    assert (body["param"], body["code"]) == ("max_num_results", "integer_above_max_value")
