@@ -184,7 +184,9 @@ def test_requires_action_then_submit_tool_outputs_and_poll(mock):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.beta.threads.runs.submit_tool_outputs(run.id, thread_id=thread.id,
                                                           tool_outputs=[{"tool_call_id": "call_wrong", "output": "x"}])
-    assert calls[0].id in info.value.body["message"]
+    # the real body (microsoft/semantic-kernel#8701): Python list reprs, param and code null
+    assert info.value.body["message"] == f"Expected tool outputs for call_ids ['{calls[0].id}'], got ['call_wrong']"
+    assert (info.value.body["param"], info.value.body["code"]) == (None, None)
     with pytest.raises(openai.BadRequestError):
         mock.client.beta.threads.runs.submit_tool_outputs(run.id, thread_id=thread.id, tool_outputs=[])
     done = mock.client.beta.threads.runs.submit_tool_outputs_and_poll(
@@ -212,8 +214,10 @@ def test_one_active_run_per_thread_and_no_messages_meanwhile(mock):
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     assert info.value.body["message"] == f"Thread {thread.id} already has an active run {run.id}."
-    with pytest.raises(openai.BadRequestError):
+    with pytest.raises(openai.BadRequestError) as info:
         mock.client.beta.threads.messages.create(thread.id, role="user", content="more")
+    assert info.value.body["message"] == f"Can't add messages to {thread.id} while a run {run.id} is active."
+    assert (info.value.body["param"], info.value.body["code"]) == (None, None)
     cancelling = mock.client.beta.threads.runs.cancel(run.id, thread_id=thread.id)
     assert cancelling.status == "cancelling"
     assert mock.client.beta.threads.runs.retrieve(run.id, thread_id=thread.id).status == "cancelled"
@@ -396,3 +400,24 @@ def test_metadata_limits_are_enforced(mock):
     thread = mock.client.beta.threads.create(metadata={f"k{i}": "v" for i in range(16)})
     with pytest.raises(openai.BadRequestError):
         mock.client.beta.threads.update(thread.id, metadata={"k": "x" * 513})
+
+
+def test_more_than_128_tools_is_the_real_array_too_long(mock):
+    tools = [{"type": "function", "function": {"name": f"f{i}", "parameters": {"type": "object", "properties": {}}}}
+             for i in range(129)]
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.beta.assistants.create(model="gpt-4o", tools=tools)
+    body = info.value.body
+    assert body["message"] == ("Invalid 'tools': array too long. Expected an array with maximum length 128, but got an "
+                               "array with length 129 instead.")
+    assert (body["param"], body["code"]) == ("tools", "array_above_max_length")
+    assert len(mock.client.beta.assistants.create(model="gpt-4o", tools=tools[:128]).tools) == 128
+
+
+def test_run_token_budgets_below_256_are_the_real_range_400(mock):
+    assistant, thread = _assistant(mock), _thread(mock)
+    with pytest.raises(openai.BadRequestError) as info:
+        mock.client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id, max_prompt_tokens=255)
+    body = info.value.body
+    assert body["message"] == "Invalid 'max_prompt_tokens': integer below minimum value. Expected a value >= 256, but got 255 instead."
+    assert (body["param"], body["code"]) == ("max_prompt_tokens", "integer_below_min_value")

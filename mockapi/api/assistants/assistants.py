@@ -29,6 +29,8 @@ def tool_resources(repo: Repo, call: Any, given: dict[str, Any] | None) -> dict[
     if search is not None:
         ids = list(search.get("vector_store_ids") or [])
         if ids and search.get("vector_stores"):
+            # uncited wording: the API reference allows "a maximum of 1 vector store attached to the assistant" through
+            # either field, but no public report quotes the server's 400 for both (searched issues/code); candidate to align
             raise InvalidRequestError("Provide either 'vector_store_ids' or 'vector_stores', not both.",
                                       param="tool_resources.file_search", code="invalid_value")
         for vs_id in ids:
@@ -49,7 +51,11 @@ def _apply(repo: Repo, call: Any, obj: dict[str, Any], body: dict[str, Any]) -> 
         obj["model"] = body["model"]
     if "tools" in body:
         if len(body["tools"] or []) > 128:
-            raise InvalidRequestError("Invalid 'tools': array too long. Expected an array with maximum length 128.",
+            # source: "There can be a maximum of 128 tools per assistant" (API reference); the real body: "Invalid 'tools':
+            # array too long. Expected an array with maximum length 128, but got an array with length 325 instead.",
+            # param "tools", code array_above_max_length (github.com/vishalmysore/Tools4AI/issues/16)
+            raise InvalidRequestError("Invalid 'tools': array too long. Expected an array with maximum length 128, but got "
+                                      f"an array with length {len(body['tools'])} instead.",
                                       param="tools", code="array_above_max_length")
         obj["tools"] = list(body["tools"] or [])
     if "tool_resources" in body:

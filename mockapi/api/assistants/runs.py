@@ -55,6 +55,8 @@ def create(repo: Repo, call: Any, thread_id: str, body: dict[str, Any], include:
     threads.require(repo, thread_id)
     for name in ("max_prompt_tokens", "max_completion_tokens"):
         if call.faithful and body.get(name) is not None and body[name] < 256:
+            # source: the OpenAPI spec gives CreateRunRequest.max_prompt_tokens and max_completion_tokens "minimum: 256"
+            # (openai/openai-openapi, also in the clients generated from it); the words are the real range wording
             raise InvalidRequestError(f"Invalid '{name}': integer below minimum value. Expected a value >= 256, "
                                       f"but got {body[name]} instead.", param=name, code="integer_below_min_value")
     if body.get("model"):
@@ -65,6 +67,7 @@ def create(repo: Repo, call: Any, thread_id: str, body: dict[str, Any], include:
     with repo.lock(f"thread:{thread_id}"):
         current = active_run(repo, thread_id)
         if current is not None:
+            # source: "Thread thread_CPVZ... already has an active run run_nuUS..." (github.com/TripSit/TripBot/issues/939)
             raise InvalidRequestError(f"Thread {thread_id} already has an active run {current['id']}.", param=None)
         for message in body.get("additional_messages") or []:
             threads.add_message(repo, thread_id, message)
@@ -106,6 +109,8 @@ def refuse_while_active(repo: Repo, thread_id: str) -> None:
     """A 400 when a run on the thread is not finished: messages cannot be added then."""
     run = active_run(repo, thread_id)
     if run is not None:
+        # source: "Can't add messages to thread_jD1d... while a run run_KfVG... is active.", param null, code null
+        # (github.com/openai/openai-python/issues/1023, github.com/srosro/deepspring-shellmate/issues/135)
         raise InvalidRequestError(f"Can't add messages to {thread_id} while a run {run['id']} is active.", param=None)
 
 
@@ -227,11 +232,15 @@ def submit_tool_outputs(repo: Repo, thread_id: str, run_id: str, outputs: list[d
     with repo.lock(f"run:{run_id}"):
         run = require(repo, thread_id, run_id)
         if run["status"] != "requires_action":
+            # source: 'Runs in status "expired" do not accept tool outputs.', param null, code null (a BadRequestError body
+            # quoted verbatim in public project notes; client code matches on "do not accept tool outputs"); no issue URL found
             raise InvalidRequestError(f'Runs in status "{run["status"]}" do not accept tool outputs.', param=None)
         expected = run["_mock"]["calls"]
         given = [o.get("tool_call_id") for o in outputs]
         if sorted(given) != sorted(expected):
-            raise InvalidRequestError(f"Expected tool outputs for call_ids {expected}, got {given}", param="tool_outputs")
+            # source: "Expected tool outputs for call_ids ['call_rVUD...', ...], got ['call_rVUD...']", param null,
+            # code null (github.com/microsoft/semantic-kernel/issues/8701)
+            raise InvalidRequestError(f"Expected tool outputs for call_ids {expected}, got {given}", param=None)
         by_id = {o["tool_call_id"]: o.get("output") for o in outputs}
         for step in repo.list(steps_kind(run_id)):
             if step["type"] == "tool_calls" and step["status"] == "in_progress":
@@ -253,6 +262,8 @@ def cancel(repo: Repo, thread_id: str, run_id: str) -> dict[str, Any]:
     with repo.lock(f"run:{run_id}"):
         run = require(repo, thread_id, run_id)
         if run["status"] in TERMINAL or run["status"] == "cancelling":
+            # source: "Cannot cancel run with status 'cancelled'." matched verbatim by public client code handling the
+            # real API's answer; lifecycle rule, no issue URL found
             raise InvalidRequestError(f"Cannot cancel run with status '{run['status']}'.", param=None)
         run["status"] = "cancelling"
         return repo.put(runs_kind(thread_id), run)
