@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .errors import InvalidRequestError, InvalidValueError
 from .paths import contracts_dir
 from .routing import RouteIndex, path_pattern
-from .schema_errors import describe_type, describe_value, format_path, to_api_error
+from .schema_errors import describe_type, describe_value, format_path, generic_error, to_api_error
 from .sdk_view import NULL_MEANS_ABSENT, SDK_REQUIRED, sdk_view  # noqa: F401 - re-exported (contractgen)
 
 if TYPE_CHECKING:  # jsonschema costs ~40 ms to import: loaded when a validator is first built
@@ -189,6 +189,9 @@ def _raise_first(validators: _Validators, body: Any) -> None:
     error = max(validators.full.iter_errors(body), key=relevance, default=None)  # unions: _descend picks the branch
     if error is None:
         return
+    path = error.absolute_path
+    if path and path[0] in validators.full.schema.get("x-generic-errors", ()):
+        raise generic_error(path[0])
     raise to_api_error(_descend(error, validators.full.schema))
 
 

@@ -85,6 +85,17 @@ def to_api_error(error: ValidationError | InvalidRequestError) -> InvalidRequest
     return InvalidRequestError(f"Invalid '{param or 'body'}': {error.message}", param=param, code="invalid_value")
 
 
+def generic_error(field: str) -> InvalidRequestError:
+    """The older validator's answer some endpoints still give (a rule naming ``x-generic-errors`` lists the fields).
+
+    source: {"message": "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+    "type": "invalid_request_error", "param": null, "code": null} for an empty string to embed
+    (github.com/aryn-ai/sycamore/pull/943, 2024-10; github.com/openai/openai-python/issues/576)
+    """
+    return InvalidRequestError(f"'$.{field}' is invalid. Please check the API reference: "
+                               "https://platform.openai.com/docs/api-reference.", param=None, code=None)
+
+
 def _length_error(error: ValidationError, param: str | None) -> InvalidRequestError:
     """An array or string of the wrong length, in the real API's words.
 

@@ -73,3 +73,24 @@ def test_responses_function_name_longer_than_64_characters(mock):
     assert error == {"message": "Invalid 'tools[0].name': string too long. Expected a string with maximum length 64, "
                                 "but got a string with length 65 instead.",
                      "type": "invalid_request_error", "param": "tools[0].name", "code": "string_above_max_length"}
+
+
+@pytest.mark.parametrize("name", ["John Doe", "agent.1", ""])
+def test_message_name_outside_the_pattern(mock, name):
+    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi", "name": name}]
+    error = refusal(lambda: mock.client.chat.completions.create(model="gpt-4o", messages=messages))
+    assert error == {"message": "Invalid 'messages[1].name': string does not match pattern. Expected a string that "
+                                "matches the pattern '^[a-zA-Z0-9_-]+$'.",
+                     "type": "invalid_request_error", "param": "messages[1].name", "code": "invalid_value"}
+
+
+def test_message_name_in_the_pattern_is_fine(mock):
+    r = mock.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi", "name": "John_Doe-2"}])
+    assert r.choices[0].message.content
+
+
+@pytest.mark.parametrize("given", ["", [""], ["ok", ""], []])
+def test_bad_embedding_input_gets_the_older_validators_words(mock, given):
+    error = refusal(lambda: mock.client.embeddings.create(model="text-embedding-3-small", input=given))
+    assert error == {"message": "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+                     "type": "invalid_request_error", "param": None, "code": None}

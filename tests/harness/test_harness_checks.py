@@ -98,7 +98,7 @@ def test_requests_conform():
 
     assert "temperature" in expect(checks.requests_conform, out_of_range, Scenario()).message
     assert "tools[0].function.parameters" in expect(checks.requests_conform, loose_strict_tool, Scenario()).message
-    assert "messages[1]" in expect(checks.requests_conform, unpaired_tool_message, Scenario()).message
+    assert "messages.[1].role" in expect(checks.requests_conform, unpaired_tool_message, Scenario()).message  # the real param spelling
     # Faults skip the server's own validation; the check still judges the request itself.
     expect(checks.requests_conform, out_of_range, Scenario(behaviours=(ErrorStatus(503),)))
     holds(checks.requests_conform, plain_client, Scenario())
