@@ -123,13 +123,17 @@ def test_seconds_and_size_are_checked(mock):
     # (https://platform.openai.com/docs/models/sora-2)
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.videos.create(prompt="x", seconds="10")  # type: ignore[arg-type]
-    assert info.value.body["param"] == "seconds" and "'4', '8', and '12'" in info.value.body["message"]
+    assert info.value.body["message"] == "Invalid value: '10'. Supported values are: '4', '8', and '12'."
+    assert (info.value.body["param"], info.value.body["code"]) == ("seconds", "invalid_value")
     with pytest.raises(openai.BadRequestError) as info:
-        mock.client.videos.create(prompt="x", size="1024x1024")  # type: ignore[arg-type]
-    assert info.value.body["param"] == "size"
+        mock.client.videos.create(prompt="x", size="1920x1080")  # type: ignore[arg-type]
+    assert info.value.body["message"] == ("Invalid value: '1920x1080'. Supported values are: '720x1280', '1280x720', "
+                                          "'1024x1792', and '1792x1024'.")
+    assert (info.value.body["param"], info.value.body["code"]) == ("size", "invalid_value")
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.videos.create(prompt="x", model="sora-2", size="1792x1024")
-    assert info.value.body["param"] == "size"
+    assert info.value.body["message"] == "Invalid value: '1792x1024'. Supported values are: '720x1280' and '1280x720'."
+    assert (info.value.body["param"], info.value.body["code"]) == ("size", "invalid_value")
     with pytest.raises(openai.BadRequestError) as info:
         mock.client.videos.create(prompt="x", extra_body={"fps": 30})
     assert info.value.body["message"] == "Unrecognized request argument supplied: fps"

@@ -82,6 +82,8 @@ def seconds(req: VideoRequest, default: str | None = DEFAULT_SECONDS, allowed: t
     if value is None:
         raise InvalidRequestError("Missing required parameter: 'seconds'.", param="seconds", code="missing_required_parameter")
     if text not in allowed:
+        # source: "Invalid value: '10'. Supported values are: '4', '8', and '12'." (param seconds, code invalid_value),
+        # quoted verbatim from the real API's 400 in several public projects' notes and test fixtures; no issue URL found
         raise InvalidValueError(f"Invalid value: '{text}'. Supported values are: {_quoted(allowed)}.", param="seconds")
     return text
 
@@ -90,11 +92,16 @@ def size(req: VideoRequest, model: str) -> str:
     """``size``: one of the SDK's VideoSize values that ``model`` renders."""
     value = str(req.fields.get("size") or DEFAULT_SIZE)
     if value not in SIZES:
+        # source: "Invalid value: '1920x1080'. Supported values are: '720x1280', '1280x720', '1024x1792', and
+        # '1792x1024'." quoted from the real API in public project notes; 1920x1080 is "not part of the supported public
+        # Videos API size contract" (OpenAI staff, github.com/openai/openai-node/issues/1789)
         raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {_quoted(SIZES)}.", param="size")
     if value in PRO_ONLY_SIZES and "pro" not in model:
+        # documented limit (sora-2 renders 720x1280 and 1280x720, see PRO_ONLY_SIZES above); no public report quotes the
+        # server's words, so the generic invalid_value wording (the model-specific "Supported values for model ..."
+        # wording was invented)
         allowed = tuple(s for s in SIZES if s not in PRO_ONLY_SIZES)
-        raise InvalidValueError(f"Invalid value: '{value}'. Supported values for model '{model}' are: {_quoted(allowed)}.",
-                                param="size")
+        raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {_quoted(allowed)}.", param="size")
     return value
 
 
