@@ -125,6 +125,10 @@ def test_usage_refuses_what_the_api_refuses(mock):
     with pytest.raises(openai.BadRequestError) as info:  # the SDK insists on start_time; an empty one reaches the server
         a.admin.organization.usage.completions(start_time=0, extra_query={"start_time": ""})
     assert (info.value.body["param"], info.value.body["code"]) == ("start_time", "missing_required_parameter")
+    with pytest.raises(openai.BadRequestError) as info:
+        a.admin.organization.usage.completions(start_time=0, bucket_width="1d", limit=32)
+    assert info.value.body["message"] == "Invalid 'limit': integer above maximum value. Expected a value <= 31, but got 32 instead."
+    assert (info.value.body["param"], info.value.body["code"]) == ("limit", "integer_above_max_value")
 
 
 def test_pages_continue_with_next_page(mock):

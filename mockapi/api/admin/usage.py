@@ -66,8 +66,11 @@ def _window(call: Any, costs: bool) -> tuple[str, list[int], int]:
         raise InvalidValueError(f"Invalid value: '{width}'. Supported values are: {allowed}.", param="bucket_width")
     limit = _int(call, "limit", DEFAULT_LIMIT[width])
     if not 1 <= limit <= MAX_LIMIT[width]:
-        raise InvalidValueError(f"Invalid 'limit': expected a value between 1 and {MAX_LIMIT[width]}, but got {limit} instead.",
-                                param="limit")
+        # documented range (usage API reference: the per-bucket-width maximum of limit), in the generic range wording
+        # instead of the invented "expected a value between"; no public report quotes this endpoint's own 400
+        side, op, bound = ("below minimum", ">=", 1) if limit < 1 else ("above maximum", "<=", MAX_LIMIT[width])
+        raise InvalidValueError(f"Invalid 'limit': integer {side} value. Expected a value {op} {bound}, but got {limit} instead.",
+                                param="limit", code=f"integer_{side.split()[0]}_{side.split()[1][:3]}_value")
     seconds = WIDTHS[width]
     first = start - start % seconds
     if call.query.get("page"):
