@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .errors import InvalidRequestError, InvalidValueError
+from .errors import InvalidRequestError, InvalidValueError, quoted, supported_values
 from .paths import contracts_dir
 from .routing import RouteIndex, path_pattern
 from .schema_errors import describe_type, describe_value, format_path, generic_error, to_api_error
@@ -268,10 +267,8 @@ def _descend(error: ValidationError, root: dict[str, Any]) -> ValidationError | 
                         allowed += [v for v in values if v not in allowed]
                 param = format_path([*error.absolute_path, key])
                 value = error.instance.get(key)
-                return InvalidValueError(
-                    f"Invalid value: {json.dumps(value)}. Supported values are: {', '.join(json.dumps(a) for a in allowed)}.",
-                    param=param,
-                )
+                return InvalidValueError(f"Invalid value: {quoted(value)}. Supported values are: {supported_values(allowed)}.",
+                                         param=param)
         types = [e for e in error.context if e.validator == "type" and not e.relative_path]
         if len(types) == len(branches):
             expected: list[str] = []

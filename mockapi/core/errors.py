@@ -7,7 +7,8 @@ official SDKs raise the exception class their status maps to.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+import json
+from typing import Any, ClassVar, Iterable, Mapping
 
 
 class MockAPIError(Exception):
@@ -231,3 +232,19 @@ def error_for_status(status: int, message: str | None = None, **kwargs: Any) -> 
     error = cls(message or _DEFAULT_MESSAGES.get(status, f"HTTP {status}"), **kwargs)
     error.injected = True
     return error
+
+
+def quoted(value: Any) -> str:
+    """A value as the real messages quote it: ``'low'`` (a string as it is, anything else as JSON)."""
+    return f"'{value if isinstance(value, str) else json.dumps(value)}'"
+
+
+def supported_values(values: Iterable[Any]) -> str:
+    """Values as the real "Supported values are: ..." messages list them: 'a', 'b', and 'c'; 'a' and 'b'.
+
+    source: "Invalid value: '1254x836'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'."
+    (github.com/pollinations/pollinations/issues/5037); "Supported values are: 'output_text' and 'refusal'." for an
+    assistant item's input_text part (Responses)
+    """
+    listed = [quoted(v) for v in values]
+    return " and ".join(listed) if len(listed) <= 2 else ", ".join(listed[:-1]) + ", and " + listed[-1]

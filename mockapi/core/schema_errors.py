@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError
+from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError, quoted, supported_values
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -63,10 +62,8 @@ def to_api_error(error: ValidationError | InvalidRequestError) -> InvalidRequest
         )
     if error.validator in ("enum", "const"):
         allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
-        return InvalidValueError(
-            f"Invalid value: {json.dumps(error.instance)}. Supported values are: {', '.join(json.dumps(a) for a in allowed)}.",
-            param=param,
-        )
+        return InvalidValueError(f"Invalid value: {quoted(error.instance)}. Supported values are: {supported_values(allowed)}.",
+                                 param=param)
     if error.validator in ("maxItems", "minItems", "maxLength", "minLength") and "propertyNames" not in error.absolute_schema_path:
         return _length_error(error, param)
     if error.validator == "pattern" and "propertyNames" not in error.absolute_schema_path:

@@ -185,12 +185,26 @@ def _platform_cases() -> list:
     import test_files
     import test_vector_stores
 
-    return [fn for module in (test_files, test_vector_stores, test_assistants) for name, fn in vars(module).items()
-            if name.startswith("test_") and "mock" in inspect.signature(fn).parameters]
+    return [pytest.param(fn, given, id=f"{fn.__module__}.{fn.__name__}{suffix}")
+            for module in (test_files, test_vector_stores, test_assistants) for name, fn in vars(module).items()
+            if name.startswith("test_") and "mock" in inspect.signature(fn).parameters
+            for given, suffix in _parametrized(fn)]
 
 
-@pytest.mark.parametrize("case", _platform_cases(), ids=lambda fn: f"{fn.__module__}.{fn.__name__}")
-def test_platform_behaviour_on_redis(case, redis_url, tmp_path):
+def _parametrized(fn) -> list[tuple[dict, str]]:
+    """The arguments each case of a test's ``@pytest.mark.parametrize`` marks gives it (one empty set if none)."""
+    cases: list[tuple[dict, str]] = [({}, "")]
+    for mark in getattr(fn, "pytestmark", []):
+        if mark.name != "parametrize":
+            continue
+        names = [n.strip() for n in mark.args[0].split(",")] if isinstance(mark.args[0], str) else list(mark.args[0])
+        rows = [row.values if hasattr(row, "values") else (row,) if len(names) == 1 else row for row in mark.args[1]]
+        cases = [({**given, **dict(zip(names, row))}, f"{suffix}[{i}]") for given, suffix in cases for i, row in enumerate(rows)]
+    return cases
+
+
+@pytest.mark.parametrize(("case", "given"), _platform_cases())
+def test_platform_behaviour_on_redis(case, given, redis_url, tmp_path):
     import asyncio
     import inspect
 
@@ -200,7 +214,7 @@ def test_platform_behaviour_on_redis(case, redis_url, tmp_path):
     engine.store.reset()
     client, aclient = inprocess_clients(engine, max_retries=0)
     mock = Mock("redis", engine, "https://api.openai.com/v1", client, aclient)
-    kwargs = {"mock": mock, "tmp_path": tmp_path}
+    kwargs = {"mock": mock, "tmp_path": tmp_path, **given}
     result = case(**{name: kwargs[name] for name in inspect.signature(case).parameters})
     if inspect.iscoroutine(result):
         asyncio.run(result)

@@ -17,8 +17,8 @@ LEVELS = ["faithful", "schema"]
 @pytest.mark.parametrize("level, query, param, message", [
     ("faithful", {"limit": 0}, "limit", "Invalid 'limit': integer below minimum value. Expected a value >= 1, but got 0 instead."),
     ("faithful", {"limit": 10001}, "limit", "Invalid 'limit': integer above maximum value. Expected a value <= 10000, but got 10001 instead."),
-    ("faithful", {"order": "sideways"}, "order", 'Invalid value: "sideways". Supported values are: "asc", "desc".'),
-    ("schema", {"order": "sideways"}, "order", 'Invalid value: "sideways". Supported values are: "asc", "desc".'),
+    ("faithful", {"order": "sideways"}, "order", "Invalid value: 'sideways'. Supported values are: 'asc' and 'desc'."),
+    ("schema", {"order": "sideways"}, "order", "Invalid value: 'sideways'. Supported values are: 'asc' and 'desc'."),
 ])
 def test_list_query_parameters_are_checked(mock, level, query, param, message):
     with pytest.raises(openai.BadRequestError) as caught:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 import yaml
 
-from mockapi.core.errors import InvalidRequestError, InvalidValueError
+from mockapi.core.errors import InvalidRequestError, InvalidValueError, supported_values
 from mockapi.core.paths import fixtures_dir
 from mockapi.core.repo import Repo
 
@@ -106,7 +106,7 @@ def page(call: Any, repo: Repo, kind: str) -> dict[str, Any]:
     allowed = ("project_id", "line_item", "user_id", "api_key_id") if costs else GROUPING.get(kind, ("project_id", "user_id", "api_key_id", "model"))
     for field in group_by:
         if field not in allowed:
-            raise InvalidValueError(f"Invalid value: '{field}'. Supported values are: {', '.join(repr(a) for a in allowed)}.",
+            raise InvalidValueError(f"Invalid value: '{field}'. Supported values are: {supported_values(allowed)}.",
                                     param="group_by")
     groups = _groups(call, repo, kind)
     more = len(starts) > limit

@@ -11,6 +11,7 @@ from mockapi.core.errors import (
     InvalidRequestError,
     InvalidValueError,
     PayloadTooLargeError,
+    supported_values,
 )
 from mockapi.core.forms import Form, Upload, parse_form, typed_fields
 from mockapi.core.results import Binary, Event, Stream
@@ -164,7 +165,7 @@ def _voice(value: Any, voices: tuple[str, ...]) -> str:
     if isinstance(value, dict):
         return str(value.get("id") or "custom")
     if value not in voices:
-        raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {', '.join(repr(v) for v in voices)}.",
+        raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {supported_values(voices)}.",
                                 param="voice")
     return str(value)
 

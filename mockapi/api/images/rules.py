@@ -10,6 +10,7 @@ from mockapi.core.errors import (
     InvalidRequestError,
     InvalidValueError,
     UnknownParameterError,
+    supported_values,
 )
 
 MB = 1024 * 1024
@@ -70,12 +71,7 @@ def size_of(model: ImageModel, value: Any) -> tuple[int, int]:
     # source: "Invalid value: '1254x836'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'."
     # for gpt-image-1 (github.com/pollinations/pollinations/issues/5037, 2025-11); the dall-e-2 list the same way
     # (github.com/openai-php/client/issues/641, 2025-08)
-    raise InvalidValueError(f"Invalid value: '{size}'. Supported values are: {_listed(model.sizes)}.", param="size")
-
-
-def _listed(values: tuple[str, ...]) -> str:
-    quoted = [repr(v) for v in values]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+    raise InvalidValueError(f"Invalid value: '{size}'. Supported values are: {supported_values(model.sizes)}.", param="size")
 
 
 class ImageGenerationUserError(InvalidRequestError):
@@ -114,7 +110,7 @@ def check_common(model: ImageModel, body: dict[str, Any]) -> None:
         # source: {"message": "Invalid value: 'standard'. Supported values are: 'low', 'medium', 'high', and 'auto'.",
         # "type": "invalid_request_error", "param": "quality", "code": "invalid_value"} for gpt-image-1
         # (github.com/griptape-ai/griptape-nodes-engine/issues/1031)
-        raise InvalidValueError(f"Invalid value: '{quality}'. Supported values are: {_listed(model.qualities)}.",
+        raise InvalidValueError(f"Invalid value: '{quality}'. Supported values are: {supported_values(model.qualities)}.",
                                 param="quality")
     if body.get("style") is not None and model.family != "dall-e-3":
         # source: {"message": "Unknown parameter: 'style'.", "type": "invalid_request_error", "param": "style", "code":

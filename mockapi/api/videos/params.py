@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mockapi.core.errors import InvalidRequestError, InvalidValueError
+from mockapi.core.errors import InvalidRequestError, InvalidValueError, supported_values
 from mockapi.core.forms import parse_form
 from mockapi.core.jsonutil import loads
 
@@ -28,11 +28,6 @@ class VideoRequest:
 
     fields: dict[str, Any]
     uploads: dict[str, Any]
-
-
-def _quoted(values: tuple[str, ...]) -> str:
-    quoted = [f"'{v}'" for v in values]
-    return ", ".join(quoted[:-1]) + f", and {quoted[-1]}" if len(quoted) > 2 else " and ".join(quoted)
 
 
 def read(request: Any) -> VideoRequest:
@@ -84,7 +79,7 @@ def seconds(req: VideoRequest, default: str | None = DEFAULT_SECONDS, allowed: t
     if text not in allowed:
         # source: "Invalid value: '10'. Supported values are: '4', '8', and '12'." (param seconds, code invalid_value),
         # quoted verbatim from the real API's 400 in several public projects' notes and test fixtures; no issue URL found
-        raise InvalidValueError(f"Invalid value: '{text}'. Supported values are: {_quoted(allowed)}.", param="seconds")
+        raise InvalidValueError(f"Invalid value: '{text}'. Supported values are: {supported_values(allowed)}.", param="seconds")
     return text
 
 
@@ -95,13 +90,13 @@ def size(req: VideoRequest, model: str) -> str:
         # source: "Invalid value: '1920x1080'. Supported values are: '720x1280', '1280x720', '1024x1792', and
         # '1792x1024'." quoted from the real API in public project notes; 1920x1080 is "not part of the supported public
         # Videos API size contract" (OpenAI staff, github.com/openai/openai-node/issues/1789)
-        raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {_quoted(SIZES)}.", param="size")
+        raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {supported_values(SIZES)}.", param="size")
     if value in PRO_ONLY_SIZES and "pro" not in model:
         # documented limit (sora-2 renders 720x1280 and 1280x720, see PRO_ONLY_SIZES above); no public report quotes the
         # server's words, so the generic invalid_value wording (the model-specific "Supported values for model ..."
         # wording was invented)
         allowed = tuple(s for s in SIZES if s not in PRO_ONLY_SIZES)
-        raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {_quoted(allowed)}.", param="size")
+        raise InvalidValueError(f"Invalid value: '{value}'. Supported values are: {supported_values(allowed)}.", param="size")
     return value
 
 
