@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from itertools import repeat
+import random
+from itertools import chain, repeat
 from typing import Any, Iterable, Iterator
 
 from .jsonutil import dumps
@@ -47,6 +48,33 @@ class _Hole(str):
 
 HOLE = _Hole("\x00hole\x00")  # where a Template's frames differ; it encodes as any string would
 _HOLE_JSON = dumps(HOLE)
+PAD = _Hole("\x00pad\x00")  # where a Template's frames carry their obfuscation padding (see :func:`paddings`)
+_PAD_TEXT = dumps(PAD)[1:-1]  # inside its quotes: a padding is letters and digits, written as it is
+
+def _padding_pool(size: int = 256) -> tuple[bytes, ...]:
+    """The paddings a stream draws from: ``size`` strings of random letters and digits, 1 to 16 of them (each length
+    equally often), the same in every process."""
+    r = random.Random("mockapi stream obfuscation")
+    letters = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return tuple(bytes(r.choices(letters, k=1 + n % 16)) for n in range(size))
+
+
+_PADDINGS = _padding_pool()
+
+
+def paddings(r: random.Random, batch: int = 1024) -> Iterator[bytes]:
+    """Endless stream-obfuscation paddings drawn from ``r``: 1 to 16 random letters and digits each.
+
+    The real API pads each streamed chunk and text delta with an ``obfuscation`` string of varying length (so the
+    size of an event does not tell its text), unless ``stream_options.include_obfuscation`` is false. Each is one of
+    256 fixed paddings, picked by a random byte: drawn in C, a batch at a time (a 500-token stream takes one per
+    token, and cutting fresh ones cost it a quarter more time).
+    """
+    return chain.from_iterable(map(_batch_of_paddings, repeat(r), repeat(batch)))
+
+
+def _batch_of_paddings(r: random.Random, batch: int) -> Iterator[bytes]:
+    return map(_PADDINGS.__getitem__, r.randbytes(batch))
 
 
 class Template:
@@ -57,37 +85,49 @@ class Template:
     value sits.
     """
 
-    __slots__ = ("_data", "_event", "_before", "_after")
+    __slots__ = ("_data", "_event", "_pads", "_before", "_middle", "_after")
 
-    def __init__(self, data: Any, event: str | None = None) -> None:
-        self._data, self._event = data, event
+    def __init__(self, data: Any, event: str | None = None, pads: Iterator[bytes] | None = None) -> None:
+        """``pads``: when the data has a :data:`PAD` (after its HOLE), each frame's padding, in turn."""
+        self._data, self._event, self._pads = data, event, pads
         whole = frame(data, event)
         before, found, after = whole.partition(_HOLE_JSON)
         if not found:
             raise ValueError("a Template needs the HOLE in its data")
-        # The text around the hole may spell it once more (a model name of "\0hole\0", say): then each
-        # frame is encoded whole, with the hole found by identity.
-        self._before, self._after = (before, after) if _HOLE_JSON not in after else (None, None)
+        middle, padded, rest = after.partition(_PAD_TEXT)
+        if padded and pads is None:
+            raise ValueError("a Template with a PAD needs its paddings")
+        # The text around the holes may spell one once more (a model name of "\0hole\0", say): then each
+        # frame is encoded whole, with the holes found by identity.
+        spelled_again = _HOLE_JSON in after or _PAD_TEXT in before or _PAD_TEXT in rest
+        self._before = None if spelled_again else before
+        self._middle, self._after = (middle, rest) if padded else (None, after)
 
     def frame(self, value: Any) -> bytes:
-        """The frame with ``value`` in the hole."""
+        """The frame with ``value`` in the hole (and the next padding in the pad)."""
         if self._before is None:
-            return frame(_filled(self._data, value), self._event)
-        return self._before + dumps(value) + self._after
+            pad = next(self._pads).decode() if self._pads is not None and self._middle is not None else None
+            return frame(_filled(_filled(self._data, value, HOLE), pad, PAD), self._event)
+        if self._middle is None:
+            return self._before + dumps(value) + self._after
+        return self._before + dumps(value) + self._middle + next(self._pads) + self._after  # type: ignore[arg-type]
 
     def frames(self, values: Iterable[Any]) -> Iterator[bytes]:
         """The frames with each of ``values`` in the hole, in order, lazily (built in C, no Python per frame)."""
         if self._before is None:
             return map(self.frame, values)
-        return map(b"".join, zip(repeat(self._before), map(dumps, values), repeat(self._after)))
+        if self._middle is None:
+            return map(b"".join, zip(repeat(self._before), map(dumps, values), repeat(self._after)))
+        return map(b"".join, zip(repeat(self._before), map(dumps, values), repeat(self._middle), self._pads,  # type: ignore[arg-type]
+                                 repeat(self._after)))
 
 
-def _filled(data: Any, value: Any) -> Any:
-    """``data`` with :data:`HOLE` (the object itself, not an equal string) replaced by ``value``."""
-    if data is HOLE:
+def _filled(data: Any, value: Any, hole: Any = HOLE) -> Any:
+    """``data`` with ``hole`` (the object itself, not an equal string) replaced by ``value``."""
+    if data is hole:
         return value
     if isinstance(data, dict):
-        return {k: _filled(v, value) for k, v in data.items()}
+        return {k: _filled(v, value, hole) for k, v in data.items()}
     if isinstance(data, list):
-        return [_filled(v, value) for v in data]
+        return [_filled(v, value, hole) for v in data]
     return data

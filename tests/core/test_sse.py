@@ -41,3 +41,35 @@ def test_text_around_the_hole_that_spells_it_is_left_alone():
 def test_a_template_needs_a_hole():
     with pytest.raises(ValueError):
         sse.Template({"delta": "no hole"})
+
+
+def test_paddings_are_one_to_sixteen_letters_or_digits_the_same_for_the_same_seed():
+    import itertools
+    import random
+    import string
+
+    first = list(itertools.islice(sse.paddings(random.Random(7)), 600))  # past one batch of 256
+    assert first == list(itertools.islice(sse.paddings(random.Random(7)), 600))
+    assert first != list(itertools.islice(sse.paddings(random.Random(8)), 600))
+    assert {len(p) for p in first} == set(range(1, 17))
+    assert set(b"".join(first).decode()) <= set(string.ascii_letters + string.digits)
+
+
+@given(head=st.dictionaries(st.text(max_size=8), JSON, max_size=5), values=st.lists(JSON, max_size=5),
+       lookalike=st.booleans())
+def test_a_padded_template_frame_is_the_frame_of_the_filled_value_and_its_padding(head, values, lookalike):
+    import itertools
+    import random
+
+    if lookalike:  # a value around the holes that spells the pad's marker: frames are then encoded whole
+        head = {**head, "model": "\x00pad\x00"}
+    data = {**head, "choices": [{"delta": {"content": sse.HOLE}}], "obfuscation": sse.PAD}
+    pads = list(itertools.islice(sse.paddings(random.Random(1)), 2 * len(values)))
+    filled = [sse.frame({**head, "choices": [{"delta": {"content": v}}], "obfuscation": pad.decode()}) for v, pad in zip(values * 2, pads)]
+    template = sse.Template(data, pads=iter(pads))
+    assert [template.frame(v) for v in values] + list(template.frames(values)) == filled
+
+
+def test_a_template_with_a_pad_needs_its_paddings():
+    with pytest.raises(ValueError):
+        sse.Template({"delta": sse.HOLE, "obfuscation": sse.PAD})

@@ -12,6 +12,7 @@ from mockapi.core.determinism import digest as make_digest
 from mockapi.core.engine import Call
 from mockapi.core.errors import NotFoundError
 from mockapi.core.pagination import paginate
+from mockapi.core import sse
 from mockapi.core.results import Stream
 
 from . import audio as chat_audio
@@ -68,9 +69,13 @@ def create_chat_completion(call: Call) -> Any:
     if call.body.get("store"):
         _store(call, body)
     if call.body.get("stream"):
-        include_usage = bool((call.body.get("stream_options") or {}).get("include_usage"))
-        events = render.chunks(head, choices, prompt_tokens, include_usage=include_usage, r=call.rng("stream"),
-                               reasoning_tokens=reasoning)
+        options = call.body.get("stream_options") or {}
+        # Each chunk carries an ``obfuscation`` padding unless the client turned it off (ChatCompletionChunk.obfuscation:
+        # "included by default and omitted when stream_options.include_obfuscation is false"), drawn apart from the
+        # stream's other randomness so that the chunks' contents are what they would be without it.
+        pads = sse.paddings(call.rng("obfuscation")) if options.get("include_obfuscation") is not False else None
+        events = render.chunks(head, choices, prompt_tokens, include_usage=bool(options.get("include_usage")), r=call.rng("stream"),
+                               reasoning_tokens=reasoning, pads=pads)
         return Stream(events, dialect="chat", tokens=call.charged_tokens)
     return body
 

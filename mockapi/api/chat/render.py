@@ -54,19 +54,28 @@ def completion(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, 
 
 
 def chunks(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, *, include_usage: bool,
-           r: random.Random, reasoning_tokens: int = 0) -> sse.Framed:
+           r: random.Random, reasoning_tokens: int = 0, pads: Iterator[bytes] | None = None) -> sse.Framed:
     """The chunk events as SSE frames: role first, deltas, a finish chunk per choice, then the usage chunk.
 
     Every chunk repeats the same head (id, created, model, fingerprint): it is encoded once, in a
     template, and each frame encodes only its choice (see :class:`mockapi.core.sse.Template`).
+    ``pads``: each chunk's ``obfuscation`` padding (:func:`mockapi.core.sse.paddings`); None leaves it out.
     """
     base = {**head, "object": "chat.completion.chunk"}
     if include_usage:
         base["usage"] = None
-    streams = [_choice_frames(c, r, base) for c in choices]
+    streams = [_choice_frames(c, r, base, pads) for c in choices]
     frames = streams[0] if len(streams) == 1 else _interleaved(streams)
-    ending = [sse.frame({**base, "choices": [], "usage": usage(prompt_tokens, choices, reasoning_tokens)})] if include_usage else []
-    return sse.Framed(itertools.chain(frames, ending))
+    return sse.Framed(itertools.chain(frames, _usage_chunk(base, prompt_tokens, choices, reasoning_tokens, pads) if include_usage else ()))
+
+
+def _usage_chunk(base: dict[str, Any], prompt_tokens: int, choices: list[Choice], reasoning_tokens: int,
+                 pads: Iterator[bytes] | None) -> Iterator[bytes]:
+    """The last chunk of a stream that asked for usage: no choices, the usage (made once the choices' are sent)."""
+    last = {**base, "choices": [], "usage": usage(prompt_tokens, choices, reasoning_tokens)}
+    if pads is not None:
+        last["obfuscation"] = next(pads).decode()
+    yield sse.frame(last)
 
 
 def _interleaved(streams: list[Iterator[bytes]]) -> Iterator[bytes]:
@@ -80,10 +89,11 @@ def _interleaved(streams: list[Iterator[bytes]]) -> Iterator[bytes]:
             yield item
 
 
-def _choice_frames(choice: Choice, r: random.Random, base: dict[str, Any]) -> Iterator[bytes]:
+def _choice_frames(choice: Choice, r: random.Random, base: dict[str, Any], pads: Iterator[bytes] | None) -> Iterator[bytes]:
     """One choice's chunks, encoded (the seeded fragments are cut as each part is reached, as before)."""
     i = choice.index
-    one = sse.Template({**base, "choices": [sse.HOLE]})
+    padded = {"obfuscation": sse.PAD} if pads is not None else {}  # the real chunk's last field
+    one = sse.Template({**base, "choices": [sse.HOLE], **padded}, pads=pads)
 
     def chunk(delta: dict[str, Any], finish: str | None = None, logprobs: Any = None) -> bytes:
         return one.frame({"index": i, "delta": delta, "logprobs": logprobs, "finish_reason": finish})
@@ -99,7 +109,8 @@ def _choice_frames(choice: Choice, r: random.Random, base: dict[str, Any]) -> It
         yield chunk({}, choice.finish_reason)
         return
     if choice.logprobs is None:  # the bulk of a stream: one frame per token, only the token encoded
-        content = sse.Template({**base, "choices": [{"index": i, "delta": {"content": sse.HOLE}, "logprobs": None, "finish_reason": None}]})
+        content = sse.Template({**base, "choices": [{"index": i, "delta": {"content": sse.HOLE}, "logprobs": None, "finish_reason": None}],
+                                **padded}, pads=pads)
         yield from content.frames(choice.tokens)
     else:
         for k, token in enumerate(choice.tokens):

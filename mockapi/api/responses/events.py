@@ -30,8 +30,12 @@ _ADDED_BLANKS = {"function_call": {"arguments": ""}, "custom_tool_call": {"input
 Emit = Callable[..., dict[str, Any]]
 
 
-def lifecycle(final: dict[str, Any], r: random.Random, *, queued: bool = False) -> list[dict[str, Any]]:
-    """Every event of ``final``'s stream, as dicts with ``type`` and ``sequence_number``."""
+def lifecycle(final: dict[str, Any], r: random.Random, *, queued: bool = False,
+              pads: Iterator[bytes] | None = None) -> list[dict[str, Any]]:
+    """Every event of ``final``'s stream, as dicts with ``type`` and ``sequence_number``.
+
+    ``pads``: each text delta's ``obfuscation`` padding (:func:`mockapi.core.sse.paddings`); None leaves it out.
+    """
     out: list[dict[str, Any]] = []
 
     def emit(kind: str, **fields: Any) -> dict[str, Any]:
@@ -45,7 +49,7 @@ def lifecycle(final: dict[str, Any], r: random.Random, *, queued: bool = False) 
     emit("response.in_progress", response=pending(final, "in_progress"))
     partials = _partial_images(final)
     for index, item in enumerate(final["output"]):
-        _item(emit, index, item, r, partials)
+        _item(emit, index, item, r, partials, pads)
     emit(_TERMINAL.get(final["status"], "response.completed"), response=final)
     return out
 
@@ -56,7 +60,8 @@ def _partial_images(final: dict[str, Any]) -> int:
     return max(0, min(3, int(tool.get("partial_images") or 0)))
 
 
-def _item(emit: Emit, index: int, item: dict[str, Any], r: random.Random, partials: int = 0) -> None:
+def _item(emit: Emit, index: int, item: dict[str, Any], r: random.Random, partials: int = 0,
+          pads: Iterator[bytes] | None = None) -> None:
     kind = item["type"]
     where = {"item_id": item["id"], "output_index": index}
     added = {**item, **_ADDED_BLANKS.get(kind, {}), "status": "in_progress"}
@@ -68,7 +73,7 @@ def _item(emit: Emit, index: int, item: dict[str, Any], r: random.Random, partia
     emit("response.output_item.added", output_index=index, item=added)
     if kind == "message":
         for k, part in enumerate(item["content"]):
-            _part(emit, where, k, part)
+            _part(emit, where, k, part, pads)
     elif kind == "reasoning":
         for k, summary in enumerate(item.get("summary") or []):
             emit("response.reasoning_summary_part.added", **where, summary_index=k, part={"type": "summary_text", "text": ""})
@@ -106,7 +111,7 @@ def _item(emit: Emit, index: int, item: dict[str, Any], r: random.Random, partia
     emit("response.output_item.done", output_index=index, item=item)
 
 
-def _part(emit: Emit, where: dict[str, Any], k: int, part: dict[str, Any]) -> None:
+def _part(emit: Emit, where: dict[str, Any], k: int, part: dict[str, Any], pads: Iterator[bytes] | None = None) -> None:
     if part["type"] == "refusal":
         emit("response.content_part.added", **where, content_index=k, part={"type": "refusal", "refusal": ""})
         for piece in _pieces(part["refusal"]):
@@ -117,7 +122,9 @@ def _part(emit: Emit, where: dict[str, Any], k: int, part: dict[str, Any]) -> No
              part={"type": "output_text", "text": "", "annotations": [], "logprobs": []})
         logprobs = part.get("logprobs") or []
         for n, piece in enumerate(_pieces(part["text"])):
-            emit("response.output_text.delta", **where, content_index=k, delta=piece, logprobs=[_short(logprobs[n])] if logprobs else [])
+            delta = emit("response.output_text.delta", **where, content_index=k, delta=piece, logprobs=[_short(logprobs[n])] if logprobs else [])
+            if pads is not None:  # the real text delta's last field
+                delta["obfuscation"] = next(pads).decode()
         for a, annotation in enumerate(part.get("annotations") or []):
             emit("response.output_text.annotation.added", **where, content_index=k, annotation_index=a, annotation=annotation)
         emit("response.output_text.done", **where, content_index=k, text=part["text"], logprobs=[_short(lp) for lp in logprobs])

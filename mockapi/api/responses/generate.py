@@ -27,6 +27,7 @@ from mockapi.core.tokenizer import count_tokens, tokenize
 
 from ..chat.generate import logprob_entry
 from . import hosted
+from .items import output_id
 from .request import ResponsesRequest, output_text, user_turns
 
 
@@ -104,7 +105,7 @@ def _reason(request: ResponsesRequest, ctx: Context, out: Outcome, effort: str |
     settings = request.body.get("reasoning") or {}
     if settings.get("summary") or settings.get("generate_summary"):
         summary = [{"type": "summary_text", "text": "**Thinking it through**\n\n" + reply_text(r, "", (14, 28))}]
-    item: dict[str, Any] = {"id": make_id("rs_", ctx.ident), "type": "reasoning", "summary": summary}
+    item: dict[str, Any] = {"id": output_id("rs_", ctx.ident), "type": "reasoning", "summary": summary}
     if "reasoning.encrypted_content" in (request.body.get("include") or []):
         item["encrypted_content"] = "gAAAAA" + make_id("", ctx.ident, "encrypted", length=120)
     out.output.append(item)
@@ -190,9 +191,9 @@ def _chosen_functions(request: ResponsesRequest, ctx: Context, prompt: str, requ
 
 def _function_item(call: PlannedCall, ident: str, k: int) -> dict[str, Any]:
     if call.tool.kind == "custom":
-        return {"id": make_id("ctc_", ident, k), "type": "custom_tool_call", "call_id": make_id("call_", ident, k),
+        return {"id": output_id("ctc_", ident, k), "type": "custom_tool_call", "call_id": make_id("call_", ident, k),
                 "name": call.tool.name, "input": call.arguments, "status": "completed"}
-    return {"id": make_id("fc_", ident, k), "type": "function_call", "status": "completed", "arguments": call.arguments,
+    return {"id": output_id("fc_", ident, k), "type": "function_call", "status": "completed", "arguments": call.arguments,
             "call_id": make_id("call_", ident, k), "name": call.tool.name}
 
 
@@ -211,7 +212,7 @@ def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
 def _message(ident: str, text: str | None, annotations: list[dict[str, Any]], refusal: str | None = None) -> dict[str, Any]:
     part: dict[str, Any] = ({"type": "refusal", "refusal": refusal} if refusal is not None
                             else {"type": "output_text", "text": text or "", "annotations": annotations, "logprobs": []})
-    return {"id": make_id("msg_", ident), "type": "message", "role": "assistant", "status": "completed", "content": [part]}
+    return {"id": output_id("msg_", ident), "type": "message", "role": "assistant", "status": "completed", "content": [part]}
 
 
 def _annotate(text: str, citations: list[dict[str, Any]]) -> list[dict[str, Any]]:

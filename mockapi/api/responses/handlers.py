@@ -41,7 +41,8 @@ def get_response(call: Call) -> Any:
     if after and not after.lstrip("-").isdigit():
         raise InvalidRequestError("Invalid type for 'starting_after': expected an integer, but got a string instead.",
                                   param="starting_after", code="invalid_type")
-    return _stream(service.replay(call, body, int(after) if after else None))
+    obfuscated = _flag(call.query.get("include_obfuscation"), "include_obfuscation") is not False
+    return _stream(service.replay(call, body, int(after) if after else None, obfuscated=obfuscated))
 
 
 def _flag(value: str | None, param: str) -> bool | None:

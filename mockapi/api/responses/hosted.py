@@ -15,6 +15,7 @@ from mockapi.core.determinism import make_id
 
 from ..containers.containers import container_id as auto_container_id
 from ..images.formats import picture
+from .items import output_id
 
 _TRIGGERS = {
     "web_search": r"\b(search|latest|news|today|current(ly)?|recent|web|online|look up|this week)\b",
@@ -67,7 +68,7 @@ def web_search(tool: dict[str, Any], prompt: str, ident: str, include: list[str]
     action: dict[str, Any] = {"type": "search", "query": query, "queries": [query]}
     if "web_search_call.action.sources" in include:
         action["sources"] = [{"type": "url", "url": s["url"]} for s in sources]
-    item = {"id": make_id("ws_", ident), "type": "web_search_call", "status": "completed", "action": action}
+    item = {"id": output_id("ws_", ident), "type": "web_search_call", "status": "completed", "action": action}
     return HostedCall(item, [{"type": "url_citation", **s} for s in sources])
 
 
@@ -82,7 +83,7 @@ def file_search(tool: dict[str, Any], prompt: str, ident: str, include: list[str
         ranked = sorted(_FIXTURE_DOCS, key=lambda d: -len(words & set(re.findall(r"[a-z]+", d[2].lower()))))
         results = [{"file_id": fid, "filename": name, "text": text, "score": round(0.92 - 0.11 * k, 4), "attributes": {}}
                    for k, (fid, name, text) in enumerate(ranked[:limit])]
-    item: dict[str, Any] = {"id": make_id("fs_", ident), "type": "file_search_call", "status": "completed", "queries": [query],
+    item: dict[str, Any] = {"id": output_id("fs_", ident), "type": "file_search_call", "status": "completed", "queries": [query],
                             "results": results if "file_search_call.results" in include else None}
     cites = [{"type": "file_citation", "file_id": r["file_id"], "filename": r["filename"]} for r in results[:2]]
     return HostedCall(item, cites)
@@ -100,7 +101,7 @@ def code_interpreter(tool: dict[str, Any], prompt: str, ident: str, include: lis
         code = f"values = {numbers}\nprint(sum(values), sum(values) / len(values))"
         logs = f"{sum(numbers)} {sum(numbers) / len(numbers)}\n"
     outputs = [{"type": "logs", "logs": logs}] if "code_interpreter_call.outputs" in include else None
-    item = {"id": make_id("ci_", ident), "type": "code_interpreter_call", "status": "completed", "code": code,
+    item = {"id": output_id("ci_", ident), "type": "code_interpreter_call", "status": "completed", "code": code,
             "container_id": container_id, "outputs": outputs}
     return HostedCall(item)
 
@@ -111,7 +112,7 @@ def image_generation(tool: dict[str, Any], prompt: str, ident: str, include: lis
     width, height = _dimensions(size)
     fmt = tool.get("output_format") or "png"
     image = picture(f"{ident}:{prompt}", width, height, fmt, tool.get("output_compression"))
-    item = {"id": make_id("ig_", ident), "type": "image_generation_call", "status": "completed",
+    item = {"id": output_id("ig_", ident), "type": "image_generation_call", "status": "completed",
             "result": base64.b64encode(image).decode(), "revised_prompt": _query(prompt), "size": size,
             "quality": tool.get("quality") if tool.get("quality") not in (None, "auto") else "high",
             "output_format": fmt,
@@ -137,7 +138,7 @@ def computer(tool: dict[str, Any], prompt: str, ident: str, include: list[str]) 
     action: dict[str, Any] = {"type": "screenshot"}
     if re.search(r"\bclick\b", prompt, re.I):
         action = {"type": "click", "button": "left", "x": width // 2, "y": height // 2}
-    item = {"id": make_id("cu_", ident), "call_id": make_id("call_", ident), "type": "computer_call", "status": "completed",
+    item = {"id": output_id("cu_", ident), "call_id": make_id("call_", ident), "type": "computer_call", "status": "completed",
             "action": action, "pending_safety_checks": []}
     return HostedCall(item, client_side=True)
 
@@ -146,10 +147,10 @@ def shell(tool: dict[str, Any], prompt: str, ident: str, include: list[str]) -> 
     """A ``shell_call`` with the commands the prompt asks for (``ls -la`` when it names none)."""
     quoted = re.findall(r"`([^`]+)`", prompt)
     commands = quoted or (["pytest -q"] if re.search(r"\btests?\b", prompt, re.I) else ["ls -la"])
-    item = {"id": make_id("sh_", ident), "call_id": make_id("call_", ident), "type": "shell_call", "status": "completed",
+    item = {"id": output_id("sh_", ident), "call_id": make_id("call_", ident), "type": "shell_call", "status": "completed",
             "action": {"commands": commands, "timeout_ms": 60000, "max_output_length": 4096}}
     if hosted_type(tool) == "local_shell":
-        item = {"id": make_id("lsh_", ident), "call_id": make_id("call_", ident), "type": "local_shell_call", "status": "completed",
+        item = {"id": output_id("lsh_", ident), "call_id": make_id("call_", ident), "type": "local_shell_call", "status": "completed",
                 "action": {"type": "exec", "command": commands[0].split(), "env": {}}}
     return HostedCall(item, client_side=True)
 
@@ -159,7 +160,7 @@ def apply_patch(tool: dict[str, Any], prompt: str, ident: str, include: list[str
     paths = re.findall(r"[\w./-]+\.\w{1,5}\b", prompt)
     path = paths[0] if paths else "README.md"
     diff = "@@\n-TODO: describe the change\n+" + _query(prompt)[:80] + "\n"
-    item = {"id": make_id("apc_", ident), "call_id": make_id("call_", ident), "type": "apply_patch_call", "status": "completed",
+    item = {"id": output_id("apc_", ident), "call_id": make_id("call_", ident), "type": "apply_patch_call", "status": "completed",
             "operation": {"type": "update_file", "path": path, "diff": diff}}
     return HostedCall(item, client_side=True)
 

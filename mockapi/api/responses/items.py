@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from mockapi.core.determinism import HEX, make_id
 from mockapi.core.errors import InvalidRequestError
 
 _ID_PREFIX = {"message": "msg_", "function_call": "fc_", "function_call_output": "fco_", "computer_call_output": "cuo_",
               "shell_call_output": "sho_", "apply_patch_call_output": "apco_", "custom_tool_call_output": "ctco_",
               "local_shell_call_output": "lsho_", "reasoning": "rs_"}
+
+
+def output_id(prefix: str, *parts: Any) -> str:
+    """An output item's id as the real API writes it: its prefix and 50 hex digits.
+
+    source: msg_045d5195f1ed9f940068ff5b17fd08819787a7a968fc33300f in a recorded stream; fc_0f0e50a1476a6c35006912c58dc9f8
+    819192c25864eb16f07f (github.com/agno-agi/agno/issues/5382), whose 53 characters break chat's 40-character tool call
+    ids when a client passes them on: a mock with short ids would hide that bug.
+    """
+    return make_id(prefix, *parts, length=50, alphabet=HEX)
 
 
 def prefix_for(item: dict[str, Any]) -> str:

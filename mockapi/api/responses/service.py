@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mockapi.core import outbox
+from mockapi.core import outbox, sse
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import HEX, make_id, rng
 from mockapi.core.determinism import digest as make_digest
@@ -90,7 +90,11 @@ def create(call: Any) -> Created:
         done_at = now if streamed else now + BACKGROUND_SECONDS
         outbox.publish(call.engine, call.tenant, f"response.{final['status']}", response_id, due=done_at, created_at=done_at)
     tokens = prompt_tokens + outcome.output_tokens
-    stream = events.lifecycle(final, call.rng("stream"), queued=background) if streamed else None
+    # Text deltas carry an ``obfuscation`` padding unless the client turned it off (stream_options.include_obfuscation,
+    # "included by default"), drawn apart from the stream's other randomness.
+    obfuscated = (call.body.get("stream_options") or {}).get("include_obfuscation") is not False
+    pads = sse.paddings(call.rng("obfuscation")) if streamed and obfuscated else None
+    stream = events.lifecycle(final, call.rng("stream"), queued=background, pads=pads) if streamed else None
     return Created(record["response"], stream, tokens)
 
 
@@ -101,7 +105,10 @@ def _own_ids(output: list[dict[str, Any]], identity: str) -> None:
             old = item.get(field_name)
             if isinstance(old, str) and "_" in old:
                 prefix = old[:old.index("_") + 1]
-                item[field_name] = make_id(prefix, identity, field_name, k, length=len(old) - len(prefix))
+                digits = old[len(prefix):]
+                alphabet = HEX if digits and all(c in HEX for c in digits) else None  # item ids hex, call ids base 62
+                item[field_name] = make_id(prefix, identity, field_name, k, length=len(digits),
+                                           **({"alphabet": alphabet} if alphabet else {}))
 
 
 def _model(call: Any) -> ModelInfo:
@@ -167,7 +174,8 @@ def cancel(call: Any, state: State, response_id: str) -> dict[str, Any]:
     return cancelled
 
 
-def replay(call: Any, body: dict[str, Any], starting_after: int | None) -> list[dict[str, Any]]:
+def replay(call: Any, body: dict[str, Any], starting_after: int | None, *, obfuscated: bool = True) -> list[dict[str, Any]]:
     """The stream of a stored response (``GET …?stream=true``), after ``starting_after`` if given."""
-    stream = events.lifecycle(body, rng(call.seed, "replay", body["id"]), queued=bool(body.get("background")))
+    pads = sse.paddings(rng(call.seed, "replay-obfuscation", body["id"])) if obfuscated else None
+    stream = events.lifecycle(body, rng(call.seed, "replay", body["id"]), queued=bool(body.get("background")), pads=pads)
     return [e for e in stream if starting_after is None or e["sequence_number"] > starting_after]
