@@ -71,6 +71,21 @@ def test_identical_tool_calls_get_their_own_call_ids(mock):
     assert {c.id for c in calls_one}.isdisjoint(c.id for c in calls_two)
 
 
+
+def test_responses_output_ids_have_the_real_shapes_and_a_twin_gets_its_own(mock):
+    """Output items: prefix + 50 hex digits (msg_045d5195f1ed…, fc_0f0e50a1…); call ids: call_ + 24 letters and digits."""
+    weather = {"type": "function", "name": "get_weather", "parameters": {
+        "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
+    asks = [{"input": "What's the weather in Oslo?", "tools": [weather], "tool_choice": "required"}, {"input": "Say hello."}]
+    for ask in asks:
+        one, two = (mock.client.responses.create(model="gpt-4o", **ask) for _ in range(2))
+        for response in (one, two):
+            for item in response.output:
+                assert re.fullmatch(r"(msg|fc)_[0-9a-f]{50}", item.id), item.id
+                if item.type == "function_call":
+                    assert re.fullmatch(r"call_[A-Za-z0-9]{24}", item.call_id), item.call_id
+        assert {i.id for i in one.output}.isdisjoint(i.id for i in two.output)
+
 def _sequence(client) -> list[str]:
     """A fixed sequence of calls; the ids (and request ids) it produced."""
     ids = []
