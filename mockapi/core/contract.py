@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .errors import InvalidRequestError, InvalidValueError, quoted, supported_values
 from .paths import contracts_dir
 from .routing import RouteIndex, path_pattern
-from .schema_errors import describe_type, describe_value, format_path, generic_error, to_api_error
+from .schema_errors import (
+    describe_type,
+    describe_value,
+    format_path,
+    generic_error,
+    to_api_error,
+)
 from .sdk_view import NULL_MEANS_ABSENT, SDK_REQUIRED, sdk_view  # noqa: F401 - re-exported (contractgen)
 
 if TYPE_CHECKING:  # jsonschema costs ~40 ms to import: loaded when a validator is first built

@@ -8,7 +8,7 @@ official SDKs raise the exception class their status maps to.
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, ClassVar, Iterable, Mapping, Sized
 
 
 class MockAPIError(Exception):
@@ -248,3 +248,39 @@ def supported_values(values: Iterable[Any]) -> str:
     """
     listed = [quoted(v) for v in values]
     return " and ".join(listed) if len(listed) <= 2 else ", ".join(listed[:-1]) + ", and " + listed[-1]
+
+
+def out_of_range(param: str, value: Any, bound: Any, *, below: bool) -> InvalidValueError:
+    """A number outside its range, in the real API's words.
+
+    source: "Invalid 'n': integer above maximum value. Expected a value <= 128, but got 130 instead.", code
+    integer_above_max_value (quoted in mockapi/core/query.py); a decimal is "decimal above maximum value".
+    """
+    kind = "integer" if isinstance(value, int) and not isinstance(value, bool) else "decimal"
+    side, op, short = ("below minimum", ">=", "below_min") if below else ("above maximum", "<=", "above_max")
+    return InvalidValueError(f"Invalid '{param}': {kind} {side} value. Expected a value {op} {bound}, but got {value} instead.",
+                             param=param, code=f"{kind}_{short}_value")
+
+
+def wrong_length(param: str | None, value: Sized, bound: int, *, too_long: bool) -> InvalidRequestError:
+    """An array or a string of the wrong length, in the real API's words.
+
+    source: "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 9
+    instead.", code array_above_max_length (github.com/continuedev/continue/issues/2461); "Invalid 'tools': empty array.
+    Expected an array with minimum length 1, but got an empty array instead." (github.com/continuedev/continue/issues/3370),
+    code empty_array (github.com/CopilotKit/CopilotKit/issues/529); "Invalid 'tools[11].function.name': string too long.
+    Expected a string with maximum length 64, but got a string with length 74 instead.", code string_above_max_length
+    (github.com/home-assistant/core/issues/121325); "Invalid 'input[4].name': empty string. Expected a string with minimum
+    length 1, but got an empty string instead." (github.com/diegosouzapw/OmniRoute/issues/346). The codes of a short
+    non-empty value and of an empty string follow the same naming.
+    """
+    kind = "string" if isinstance(value, (str, bytes)) else "array"
+    a, size = "a" if kind == "string" else "an", len(value)
+    if too_long:
+        what, code = f"{kind} too long. Expected {a} {kind} with maximum length {bound}", f"{kind}_above_max_length"
+    elif size == 0:
+        what, code = f"empty {kind}. Expected {a} {kind} with minimum length {bound}", f"empty_{kind}"
+    else:
+        what, code = f"{kind} too short. Expected {a} {kind} with minimum length {bound}", f"{kind}_below_min_length"
+    got = f"an empty {kind}" if size == 0 else f"{a} {kind} with length {size}"
+    return InvalidRequestError(f"Invalid '{param}': {what}, but got {got} instead.", param=param, code=code)

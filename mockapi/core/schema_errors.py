@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .errors import InvalidRequestError, InvalidValueError, UnknownParameterError, quoted, supported_values
+from .errors import (
+    InvalidRequestError,
+    InvalidValueError,
+    UnknownParameterError,
+    out_of_range,
+    quoted,
+    supported_values,
+    wrong_length,
+)
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -52,20 +60,13 @@ def to_api_error(error: ValidationError | InvalidRequestError) -> InvalidRequest
             return InvalidRequestError("you must provide a model parameter", param=None, code=None)
         return InvalidRequestError(f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter")
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = error.validator_value
-        side = "below minimum" if "inimum" in str(error.validator) else "above maximum"
-        kind = "integer" if isinstance(error.instance, int) and not isinstance(error.instance, bool) else "decimal"
-        op = ">=" if side.startswith("below") else "<="
-        return InvalidValueError(
-            f"Invalid '{param}': {kind} {side} value. Expected a value {op} {bound}, but got {error.instance} instead.",
-            param=param, code=f"{kind}_{side.replace(' ', '_').replace('minimum', 'min').replace('maximum', 'max')}_value",
-        )
+        return out_of_range(param, error.instance, error.validator_value, below="inimum" in str(error.validator))
     if error.validator in ("enum", "const"):
         allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
         return InvalidValueError(f"Invalid value: {quoted(error.instance)}. Supported values are: {supported_values(allowed)}.",
                                  param=param)
     if error.validator in ("maxItems", "minItems", "maxLength", "minLength") and "propertyNames" not in error.absolute_schema_path:
-        return _length_error(error, param)
+        return wrong_length(param, error.instance, error.validator_value, too_long=error.validator.startswith("max"))
     if error.validator == "pattern" and "propertyNames" not in error.absolute_schema_path:
         # source: {"message": "Invalid 'tools[0].function.name': string does not match pattern. Expected a string that
         # matches the pattern '^[a-zA-Z0-9_-]+$'.", "type": "invalid_request_error", "param": "tools[0].function.name",
@@ -91,30 +92,6 @@ def generic_error(field: str) -> InvalidRequestError:
     """
     return InvalidRequestError(f"'$.{field}' is invalid. Please check the API reference: "
                                "https://platform.openai.com/docs/api-reference.", param=None, code=None)
-
-
-def _length_error(error: ValidationError, param: str | None) -> InvalidRequestError:
-    """An array or string of the wrong length, in the real API's words.
-
-    source: "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 9
-    instead.", code array_above_max_length (github.com/continuedev/continue/issues/2461); "Invalid 'tools': empty array.
-    Expected an array with minimum length 1, but got an empty array instead." (github.com/continuedev/continue/issues/3370),
-    code empty_array (github.com/CopilotKit/CopilotKit/issues/529); "Invalid 'tools[11].function.name': string too long.
-    Expected a string with maximum length 64, but got a string with length 74 instead.", code string_above_max_length
-    (github.com/home-assistant/core/issues/121325); "Invalid 'input[4].name': empty string. Expected a string with minimum
-    length 1, but got an empty string instead." (github.com/diegosouzapw/OmniRoute/issues/346). The codes of a short
-    non-empty value and of an empty string follow the same naming.
-    """
-    n, size = error.validator_value, len(error.instance)
-    kind = "array" if error.validator.endswith("Items") else "string"
-    if error.validator.startswith("max"):
-        what, code = f"{kind} too long. Expected {'an' if kind == 'array' else 'a'} {kind} with maximum length {n}", f"{kind}_above_max_length"
-    elif size == 0:
-        what, code = f"empty {kind}. Expected {'an' if kind == 'array' else 'a'} {kind} with minimum length {n}", f"empty_{kind}"
-    else:
-        what, code = f"{kind} too short. Expected {'an' if kind == 'array' else 'a'} {kind} with minimum length {n}", f"{kind}_below_min_length"
-    got = f"an empty {kind}" if size == 0 else f"{'an' if kind == 'array' else 'a'} {kind} with length {size}"
-    return InvalidRequestError(f"Invalid '{param}': {what}, but got {got} instead.", param=param, code=code)
 
 
 def describe_type(expected: Any) -> str:

@@ -17,7 +17,12 @@ from urllib.parse import parse_qsl
 
 import yaml
 
-from mockapi.core.errors import InvalidRequestError, InvalidValueError, supported_values
+from mockapi.core.errors import (
+    InvalidRequestError,
+    InvalidValueError,
+    out_of_range,
+    supported_values,
+)
 from mockapi.core.paths import fixtures_dir
 from mockapi.core.repo import Repo
 
@@ -68,9 +73,7 @@ def _window(call: Any, costs: bool) -> tuple[str, list[int], int]:
     if not 1 <= limit <= MAX_LIMIT[width]:
         # documented range (usage API reference: the per-bucket-width maximum of limit), in the generic range wording
         # instead of the invented "expected a value between"; no public report quotes this endpoint's own 400
-        side, op, bound = ("below minimum", ">=", 1) if limit < 1 else ("above maximum", "<=", MAX_LIMIT[width])
-        raise InvalidValueError(f"Invalid 'limit': integer {side} value. Expected a value {op} {bound}, but got {limit} instead.",
-                                param="limit", code=f"integer_{side.split()[0]}_{side.split()[1][:3]}_value")
+        raise out_of_range("limit", limit, 1 if limit < 1 else MAX_LIMIT[width], below=limit < 1)
     seconds = WIDTHS[width]
     first = start - start % seconds
     if call.query.get("page"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.errors import InvalidRequestError
+from mockapi.core.errors import InvalidRequestError, wrong_length
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
 
@@ -54,9 +54,7 @@ def _apply(repo: Repo, call: Any, obj: dict[str, Any], body: dict[str, Any]) -> 
             # source: "There can be a maximum of 128 tools per assistant" (API reference); the real body: "Invalid 'tools':
             # array too long. Expected an array with maximum length 128, but got an array with length 325 instead.",
             # param "tools", code array_above_max_length (github.com/vishalmysore/Tools4AI/issues/16)
-            raise InvalidRequestError("Invalid 'tools': array too long. Expected an array with maximum length 128, but got "
-                                      f"an array with length {len(body['tools'])} instead.",
-                                      param="tools", code="array_above_max_length")
+            raise wrong_length("tools", body["tools"], 128, too_long=True)
         obj["tools"] = list(body["tools"] or [])
     if "tool_resources" in body:
         obj["tool_resources"] = tool_resources(repo, call, body["tool_resources"])

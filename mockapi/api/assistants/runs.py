@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from mockapi.core import progress
-from mockapi.core.errors import InvalidRequestError, NotFoundError
+from mockapi.core.errors import InvalidRequestError, NotFoundError, out_of_range
 from mockapi.core.pages import paginate
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
 from mockapi.core.tokenizer import count_tokens
@@ -57,8 +57,7 @@ def create(repo: Repo, call: Any, thread_id: str, body: dict[str, Any], include:
         if call.faithful and body.get(name) is not None and body[name] < 256:
             # source: the OpenAPI spec gives CreateRunRequest.max_prompt_tokens and max_completion_tokens "minimum: 256"
             # (openai/openai-openapi, also in the clients generated from it); the words are the real range wording
-            raise InvalidRequestError(f"Invalid '{name}': integer below minimum value. Expected a value >= 256, "
-                                      f"but got {body[name]} instead.", param=name, code="integer_below_min_value")
+            raise out_of_range(name, body[name], 256, below=True)
     if body.get("model"):
         call.model()
     outcome = call.request.headers.get(OUTCOME_HEADER)

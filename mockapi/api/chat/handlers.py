@@ -6,13 +6,13 @@ import functools
 from typing import Any
 
 from mockapi.content.reasoning import reasoning_tokens
+from mockapi.core import sse
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.determinism import TRANSPORT_FIELDS, make_id, request_digest
 from mockapi.core.determinism import digest as make_digest
 from mockapi.core.engine import Call
 from mockapi.core.errors import NotFoundError
 from mockapi.core.pagination import paginate
-from mockapi.core import sse
 from mockapi.core.results import Stream
 
 from . import audio as chat_audio

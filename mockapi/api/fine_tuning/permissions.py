@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.errors import InvalidRequestError, NotFoundError
+from mockapi.core.errors import NotFoundError, wrong_length
 from mockapi.core.pages import paginate
 from mockapi.core.repo import Repo
 
@@ -31,8 +31,7 @@ def create(repo: Repo, checkpoint: str, body: dict[str, Any]) -> dict[str, Any]:
     _require_checkpoint(repo, checkpoint)
     project_ids = list(body["project_ids"])
     if not project_ids:
-        raise InvalidRequestError("Invalid 'project_ids': empty array. Expected an array with minimum length 1, but got "
-                                  "an empty array instead.", param="project_ids", code="empty_array")
+        raise wrong_length("project_ids", project_ids, 1, too_long=False)
     made = []
     for project_id in project_ids:
         made.append(repo.put(_kind(checkpoint), {"id": repo.new_id("cp_", _kind(checkpoint)), "object": "checkpoint.permission",

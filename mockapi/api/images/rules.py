@@ -10,6 +10,7 @@ from mockapi.core.errors import (
     InvalidRequestError,
     InvalidValueError,
     UnknownParameterError,
+    out_of_range,
     supported_values,
 )
 
@@ -91,8 +92,7 @@ def check_common(model: ImageModel, body: dict[str, Any]) -> None:
     if n > model.max_n:
         # source: docs "n: Must be between 1 and 10"; the bound in the real server's generic wording for an integer
         # ("Invalid 'n': integer above maximum value. ...", github.com/thisisartium/continuous-alignment-testing/issues/25)
-        raise InvalidRequestError(f"Invalid 'n': integer above maximum value. Expected a value <= {model.max_n}, but got "
-                                  f"{n} instead.", param="n", code="integer_above_max_value")
+        raise out_of_range("n", n, model.max_n, below=False)
     prompt = body.get("prompt")
     if isinstance(prompt, str) and len(prompt) > model.max_prompt:
         # source: {'code': None, 'message': 'Prompt must be length 1000 or less. Your prompt length is 1192. Please

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.core.determinism import HEX, make_id
-from mockapi.core.errors import InvalidValueError
+from mockapi.core.errors import out_of_range
 from mockapi.core.repo import Repo
 
 KIND = "realtime_client_secret"
@@ -23,11 +23,9 @@ def ttl(body: dict[str, Any]) -> int:
     expires = body.get("expires_after") or {}
     seconds = expires.get("seconds", DEFAULT_TTL)
     if seconds < MIN_TTL:
-        raise InvalidValueError(f"Invalid 'expires_after.seconds': integer below minimum value. Expected a value >= {MIN_TTL}, "
-                                f"but got {seconds} instead.", param="expires_after.seconds", code="integer_below_min_value")
+        raise out_of_range("expires_after.seconds", seconds, MIN_TTL, below=True)
     if seconds > MAX_TTL:
-        raise InvalidValueError(f"Invalid 'expires_after.seconds': integer above maximum value. Expected a value <= {MAX_TTL}, "
-                                f"but got {seconds} instead.", param="expires_after.seconds", code="integer_above_max_value")
+        raise out_of_range("expires_after.seconds", seconds, MAX_TTL, below=False)
     return int(seconds)
 
 

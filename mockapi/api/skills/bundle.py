@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from mockapi.core import multipart
-from mockapi.core.errors import InvalidRequestError, PayloadTooLargeError
+from mockapi.core.errors import InvalidRequestError, PayloadTooLargeError, wrong_length
 
 MAX_FILES = 500
 MAX_BYTES = 50 * 1024 * 1024  # the whole upload
@@ -62,8 +62,7 @@ def read_form(request: Any) -> tuple[dict[str, str], dict[str, bytes]]:
     if unknown:
         raise InvalidRequestError(f"Unrecognized request argument supplied: {unknown[0]}", param=None, code=None)
     if len(parts) > MAX_FILES:
-        raise InvalidRequestError(f"Invalid 'files': array too long. Expected an array with maximum length {MAX_FILES}, "
-                                  f"but got an array with length {len(parts)} instead.", param="files", code="array_above_max_length")
+        raise wrong_length("files", parts, MAX_FILES, too_long=True)
     return dict(fields), {p.filename or f"file{n}": p.sink.buffer.getvalue() for n, p in enumerate(parts)}
 
 

@@ -6,7 +6,12 @@ import copy
 from typing import Any
 
 from mockapi.core import progress
-from mockapi.core.errors import InvalidRequestError, InvalidValueError, NotFoundError
+from mockapi.core.errors import (
+    InvalidRequestError,
+    NotFoundError,
+    out_of_range,
+    wrong_length,
+)
 from mockapi.core.pages import paginate, paginate_stored
 from mockapi.core.repo import SYNTHESIZERS, Repo, metadata_of, public, synthetic_time
 
@@ -44,12 +49,10 @@ def _check_expires_after(after: Any) -> None:
         # source: "Invalid 'expires_after.days': integer below minimum value" quoted from the real API
         # (github.com/mkdev-me/terraform-provider-openai, examples/vector_store/README.md); the rest is the
         # generic range wording the contract uses
-        raise InvalidValueError(f"Invalid 'expires_after.days': integer below minimum value. Expected a value >= 1, "
-                                f"but got {days} instead.", param="expires_after.days", code="integer_below_min_value")
+        raise out_of_range("expires_after.days", days, 1, below=True)
     if days > 365:
         # documented limit (API reference, VectorStoreExpirationAfter.days maximum 365), in the generic range wording
-        raise InvalidValueError(f"Invalid 'expires_after.days': integer above maximum value. Expected a value <= 365, "
-                                f"but got {days} instead.", param="expires_after.days", code="integer_above_max_value")
+        raise out_of_range("expires_after.days", days, 365, below=False)
 
 
 def create(repo: Repo, call: Any, body: dict[str, Any]) -> dict[str, Any]:
@@ -233,9 +236,7 @@ def create_batch(repo: Repo, call: Any, vs_id: str, body: dict[str, Any]) -> dic
         # documented limit ("The maximum batch size is 2000 files.", FileBatchCreateParams.file_ids / files), in the real
         # array-length wording: "Invalid 'file_ids': array too long. Expected an array with maximum length 100, but got an
         # array with length 1084 instead." (vector store create, github.com/dimagi/open-chat-studio/pull/954)
-        name = "file_ids" if body.get("file_ids") else "files"
-        raise InvalidRequestError(f"Invalid '{name}': array too long. Expected an array with maximum length 2000, but got "
-                                  f"an array with length {len(specs)} instead.", param=name, code="array_above_max_length")
+        raise wrong_length("file_ids" if body.get("file_ids") else "files", specs, 2000, too_long=True)
     for spec in specs:
         files.require(repo, spec["file_id"])
     batch = {"id": repo.new_id("vsfb_", batches_kind(vs_id), length=32), "object": "vector_store.files_batch",
