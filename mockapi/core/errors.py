@@ -63,6 +63,12 @@ class InvalidJSONError(InvalidRequestError):
     default_code = "invalid_json"
 
 
+class ImageGenerationUserError(InvalidRequestError):
+    """400: a request the image generator itself refuses (its own error ``type``, e.g. PNG with compression)."""
+
+    error_type = "image_generation_user_error"
+
+
 class ContextLengthExceededError(InvalidRequestError):
     """400: the prompt does not fit the model's context window."""
 

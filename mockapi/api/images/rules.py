@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockapi.core.errors import (
+    ImageGenerationUserError,
     InvalidRequestError,
     InvalidValueError,
     UnknownParameterError,
@@ -73,12 +74,6 @@ def size_of(model: ImageModel, value: Any) -> tuple[int, int]:
     # for gpt-image-1 (github.com/pollinations/pollinations/issues/5037, 2025-11); the dall-e-2 list the same way
     # (github.com/openai-php/client/issues/641, 2025-08)
     raise InvalidValueError(f"Invalid value: '{size}'. Supported values are: {supported_values(model.sizes)}.", param="size")
-
-
-class ImageGenerationUserError(InvalidRequestError):
-    """400 of the image generator itself (its own error ``type``)."""
-
-    error_type = "image_generation_user_error"
 
 
 def check_common(model: ImageModel, body: dict[str, Any]) -> None:
