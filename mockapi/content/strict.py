@@ -6,6 +6,7 @@ the path of the first violation, e.g. ``tools[0].function.parameters.properties.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from mockapi.core.jsonutil import once_per_json_text
@@ -33,6 +34,19 @@ def violations(schema: Any, base: str) -> Iterator[tuple[str, str]]:
 def first_violation(schema: Any, base: str) -> tuple[str, str] | None:
     """The first of :func:`violations`, or None; read once per schema text (a client sends the same schemas again and again)."""
     return next(violations(schema, base), None)
+
+
+def schema_context(path: str, base: str) -> str:
+    """A strict-schema path as the real message shows it: the keys below the schema root as a Python tuple.
+
+    source: "In context=(), ..." at the root, "In context=('properties', 'table_schema'), ..." below it
+    (github.com/dottxt-ai/outlines/issues/1666, github.com/moeru-ai/xsai/issues/202).
+    """
+    rest = path.removeprefix(base)
+    parts: list[str | int] = []
+    for token in re.findall(r"[^.\[\]]+|\[\d+\]", rest):
+        parts.append(int(token[1:-1]) if token.startswith("[") else token)
+    return repr(tuple(parts))
 
 
 def _walk(node: Any, path: str, root: dict[str, Any]) -> Iterator[tuple[str, str]]:

@@ -75,6 +75,18 @@ class ContextLengthExceededError(InvalidRequestError):
     default_code = "context_length_exceeded"
 
 
+class MaxTokensPerRequestError(InvalidRequestError):
+    """400: an embeddings request over its request-wide token cap (the real body has its own ``type`` as well as ``code``).
+
+    source: {"message": "Requested 416735 tokens, max 300000 tokens per request", "type": "max_tokens_per_request",
+    "param": null, "code": "max_tokens_per_request"} (github.com/assafelovic/gpt-researcher/issues/1524,
+    github.com/OpenDataBox/CrackSQL/pull/27)
+    """
+
+    error_type = "max_tokens_per_request"
+    default_code = "max_tokens_per_request"
+
+
 class AuthenticationError(MockAPIError):
     """401: no key, or a key the mock does not accept."""
 

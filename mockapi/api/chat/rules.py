@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from mockapi.content.reasoning import check_effort, check_sampling
-from mockapi.content.strict import first_violation
+from mockapi.content.strict import first_violation, schema_context
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.errors import (
     ContextLengthExceededError,
@@ -54,19 +54,6 @@ def _check_roles(request: ChatRequest, model: ModelInfo) -> None:
         if role in refused:
             raise InvalidRequestError(f"Unsupported value: 'messages[{i}].role' does not support '{role}' with this model.",
                                       param=f"messages[{i}].role", code="unsupported_value")
-
-
-def _schema_context(path: str, base: str) -> str:
-    """A strict-schema path as the real message shows it: the keys below the schema root as a Python tuple.
-
-    source: "In context=(), ..." at the root, "In context=('properties', 'table_schema'), ..." below it
-    (github.com/dottxt-ai/outlines/issues/1666, github.com/moeru-ai/xsai/issues/202).
-    """
-    rest = path.removeprefix(base)
-    parts: list[str | int] = []
-    for token in re.findall(r"[^.\[\]]+|\[\d+\]", rest):
-        parts.append(int(token[1:-1]) if token.startswith("[") else token)
-    return repr(tuple(parts))
 
 
 def _check_parameter_combinations(request: ChatRequest) -> None:
@@ -156,8 +143,8 @@ def _check_strict_schemas(request: ChatRequest) -> None:
             found = first_violation(tool.parameters or {"type": "object", "properties": {}, "required": [], "additionalProperties": False}, base)
             if found is not None:
                 path, message = found
-                # context as a tuple of keys below the schema root, like response_format's (see _schema_context)
-                raise InvalidRequestError(f"Invalid schema for function '{tool.name}': In context={_schema_context(path, base)}, {message}.",
+                # context as a tuple of keys below the schema root, like response_format's (see schema_context)
+                raise InvalidRequestError(f"Invalid schema for function '{tool.name}': In context={schema_context(path, base)}, {message}.",
                                           param=base, code="invalid_function_parameters")
     fmt = request.body.get("response_format") or {}
     if fmt.get("type") == "json_schema":
@@ -170,7 +157,7 @@ def _check_strict_schemas(request: ChatRequest) -> None:
                 # source: param response_format, code null (github.com/dottxt-ai/outlines/issues/1666; the same body
                 # for 'required' and $ref violations in public client notes)
                 raise InvalidRequestError(f"Invalid schema for response_format '{spec.get('name')}': "
-                                          f"In context={_schema_context(path, base)}, {message}.", param="response_format")
+                                          f"In context={schema_context(path, base)}, {message}.", param="response_format")
 
 
 def _check_capabilities(request: ChatRequest, model: ModelInfo) -> None:

@@ -9,21 +9,10 @@ from mockapi.core.errors import (
     ContextLengthExceededError,
     InvalidRequestError,
     InvalidValueError,
+    MaxTokensPerRequestError,
 )
 
 from . import embed as embedding
-
-
-class _MaxTokensPerRequestError(InvalidRequestError):
-    """The embeddings request-wide token cap: the real body has its own ``type`` as well as ``code``.
-
-    source: {"message": "Requested 416735 tokens, max 300000 tokens per request", "type": "max_tokens_per_request",
-    "param": null, "code": "max_tokens_per_request"} (github.com/assafelovic/gpt-researcher/issues/1524,
-    github.com/OpenDataBox/CrackSQL/pull/27)
-    """
-
-    error_type = "max_tokens_per_request"
-    default_code = "max_tokens_per_request"
 
 
 def create_embedding(call: Call) -> dict[str, Any]:
@@ -96,7 +85,7 @@ def _check_tokens(counts: list[int]) -> None:
                 param="input")
     total = sum(counts)
     if total > embedding.MAX_REQUEST_TOKENS:
-        raise _MaxTokensPerRequestError(f"Requested {total} tokens, max {embedding.MAX_REQUEST_TOKENS} tokens per request")
+        raise MaxTokensPerRequestError(f"Requested {total} tokens, max {embedding.MAX_REQUEST_TOKENS} tokens per request")
 
 
 HANDLERS = {"createEmbedding": create_embedding}

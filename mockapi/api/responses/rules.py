@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.content.reasoning import check_effort, check_sampling
-from mockapi.content.strict import first_violation
+from mockapi.content.strict import first_violation, schema_context
 from mockapi.core.catalog import ModelInfo
 from mockapi.core.errors import (
     ContextLengthExceededError,
@@ -13,7 +13,6 @@ from mockapi.core.errors import (
     InvalidValueError,
 )
 
-from ..chat.rules import _schema_context
 from .request import ResponsesRequest, hosted_kind, text_of
 
 # A function without parameters takes the empty object, which is strict as it stands.
@@ -48,7 +47,7 @@ def _check_tools(request: ResponsesRequest) -> None:
             found = first_violation(tool.get("parameters") or _EMPTY_PARAMETERS, base)
             if found is not None:
                 path, message = found
-                raise InvalidRequestError(f"Invalid schema for function '{tool.get('name')}': In context={_schema_context(path, base)}, {message}.",
+                raise InvalidRequestError(f"Invalid schema for function '{tool.get('name')}': In context={schema_context(path, base)}, {message}.",
                                           param=base, code="invalid_function_parameters")
 
 
@@ -74,7 +73,7 @@ def _check_formats(request: ResponsesRequest) -> None:
         if found is not None:
             path, message = found
             raise InvalidRequestError(f"Invalid schema for response_format '{fmt.get('name')}': "
-                                      f"In context={_schema_context(path, 'text.format.schema')}, {message}.",
+                                      f"In context={schema_context(path, 'text.format.schema')}, {message}.",
                                       param="text.format.schema", code="invalid_json_schema")
     if fmt.get("type") == "json_object":
         said = [text_of(i.get("content")) for i in request.items] + [str(request.body.get("instructions") or "")]
