@@ -51,6 +51,7 @@ _HOLE_JSON = dumps(HOLE)
 PAD = _Hole("\x00pad\x00")  # where a Template's frames carry their obfuscation padding (see :func:`paddings`)
 _PAD_TEXT = dumps(PAD)[1:-1]  # inside its quotes: a padding is letters and digits, written as it is
 
+
 def _padding_pool(size: int = 256) -> tuple[bytes, ...]:
     """The paddings a stream draws from: ``size`` strings of random letters and digits, 1 to 16 of them (each length
     equally often), the same in every process."""
@@ -90,18 +91,18 @@ class Template:
     def __init__(self, data: Any, event: str | None = None, pads: Iterator[bytes] | None = None) -> None:
         """``pads``: when the data has a :data:`PAD` (after its HOLE), each frame's padding, in turn."""
         self._data, self._event, self._pads = data, event, pads
+        padded = _holds(data, PAD)
+        if padded and pads is None:
+            raise ValueError("a Template with a PAD needs its paddings")
         whole = frame(data, event)
         before, found, after = whole.partition(_HOLE_JSON)
         if not found:
             raise ValueError("a Template needs the HOLE in its data")
-        middle, padded, rest = after.partition(_PAD_TEXT)
-        if padded and pads is None:
-            raise ValueError("a Template with a PAD needs its paddings")
         # The text around the holes may spell one once more (a model name of "\0hole\0", say): then each
         # frame is encoded whole, with the holes found by identity.
-        spelled_again = _HOLE_JSON in after or _PAD_TEXT in before or _PAD_TEXT in rest
-        self._before = None if spelled_again else before
-        self._middle, self._after = (middle, rest) if padded else (None, after)
+        spelled_once = _HOLE_JSON not in after and (not padded or (whole.count(_PAD_TEXT) == 1 and _PAD_TEXT in after))
+        self._before = before if spelled_once else None
+        self._middle, _, self._after = after.partition(_PAD_TEXT) if padded else (None, None, after)
 
     def frame(self, value: Any) -> bytes:
         """The frame with ``value`` in the hole (and the next padding in the pad)."""
@@ -120,6 +121,17 @@ class Template:
             return map(b"".join, zip(repeat(self._before), map(dumps, values), repeat(self._after)))
         return map(b"".join, zip(repeat(self._before), map(dumps, values), repeat(self._middle), self._pads,  # type: ignore[arg-type]
                                  repeat(self._after)))
+
+
+def _holds(data: Any, hole: Any) -> bool:
+    """Whether ``data`` holds ``hole`` itself (not an equal string) anywhere."""
+    if data is hole:
+        return True
+    if isinstance(data, dict):
+        return any(_holds(v, hole) for v in data.values())
+    if isinstance(data, list):
+        return any(_holds(v, hole) for v in data)
+    return False
 
 
 def _filled(data: Any, value: Any, hole: Any = HOLE) -> Any:

@@ -73,3 +73,13 @@ def test_a_padded_template_frame_is_the_frame_of_the_filled_value_and_its_paddin
 def test_a_template_with_a_pad_needs_its_paddings():
     with pytest.raises(ValueError):
         sse.Template({"delta": sse.HOLE, "obfuscation": sse.PAD})
+
+
+def test_text_that_spells_the_pad_needs_no_paddings_and_is_left_alone():
+    lookalike = "\x00pad\x00"
+    plain = sse.Template({"delta": sse.HOLE, "note": lookalike})  # no PAD: no paddings wanted
+    assert plain.frame("hi") == sse.frame({"delta": "hi", "note": lookalike})
+    pads = [b"ab", b"c"]
+    padded = sse.Template({"delta": sse.HOLE, "note": lookalike, "obfuscation": sse.PAD}, pads=iter(pads))
+    assert list(padded.frames(["x", "y"])) == [sse.frame({"delta": v, "note": lookalike, "obfuscation": p.decode()})
+                                               for v, p in zip("xy", pads)]
