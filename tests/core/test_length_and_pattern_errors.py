@@ -1,7 +1,7 @@
 """Arrays and strings of the wrong length, and names breaking their pattern, get the real API's 400s.
 
-The wordings and codes are the ones public client reports quote (sources beside
-``_length_error`` and the pattern branch of ``to_api_error`` in mockapi/core/schema_errors.py, and in
+The wordings and codes are the ones public client reports quote (sources beside ``wrong_length`` in
+mockapi/core/errors.py, the pattern branch of ``to_api_error`` in mockapi/core/schema_errors.py, and in
 contracts/overlay.yaml).
 """
 
