@@ -11,13 +11,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .errors import InvalidRequestError, InvalidValueError, quoted, supported_values
 from .paths import contracts_dir
 from .routing import RouteIndex, path_pattern
-from .schema_errors import (
-    describe_type,
-    describe_value,
-    format_path,
-    generic_error,
-    to_api_error,
-)
+from .schema_errors import format_path, generic_error, to_api_error, wrong_type
 from .sdk_view import NULL_MEANS_ABSENT, SDK_REQUIRED, sdk_view  # noqa: F401 - re-exported (contractgen)
 
 if TYPE_CHECKING:  # jsonschema costs ~40 ms to import: loaded when a validator is first built
@@ -282,11 +276,7 @@ def _descend(error: ValidationError, root: dict[str, Any]) -> ValidationError | 
                 for t in (e.validator_value if isinstance(e.validator_value, list) else [e.validator_value]):
                     if t not in expected:
                         expected.append(t)
-            param = format_path(error.absolute_path)
-            return InvalidRequestError(
-                f"Invalid type for '{param}': expected {describe_type(expected)}, but got {describe_value(error.instance)} instead.",
-                param=param, code="invalid_type",
-            )
+            return wrong_type(format_path(error.absolute_path), expected, error.instance)
         fitting = [errs for errs in branches.values() if not any(e.validator == "type" and not e.relative_path for e in errs)]
         if len(fitting) == 1:  # one branch takes this kind of value (an array, not a string): follow it
             error = max(fitting[0], key=relevance)

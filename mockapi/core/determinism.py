@@ -56,18 +56,18 @@ def rng(*parts: Any) -> random.Random:
     return random.Random(int(digest(*parts), 16))
 
 
-_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"  # the alphabet of most ids (``call_…``)
 
 
 HEX = "0123456789abcdef"  # the alphabet of ids the real API writes in hex (``resp_…``, ``conv_…``, ``cntr_…``)
 
 # Base-62 digits four at a time: one big-number division by 62**4, then a table of the 3,844 digit pairs (low
 # digit first), a quarter of the divisions of one digit at a time. The same digits, so the same ids.
-_PAIRS = tuple(_ALNUM[i % 62] + _ALNUM[i // 62] for i in range(62 * 62))
+_PAIRS = tuple(ALNUM[i % 62] + ALNUM[i // 62] for i in range(62 * 62))
 _FOUR_DIGITS = 62 ** 4
 
 
-def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) -> str:
+def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = ALNUM) -> str:
     """A deterministic object id with the real prefix, e.g. ``chatcmpl-…`` or ``call_…``."""
     # ``digest("id", prefix, *parts, size=32)`` without its frame; an int part (an item's index) is written as
     # digest_text writes it, so the common (text..., index) parts still take the one-join path.
@@ -78,7 +78,7 @@ def make_id(prefix: str, *parts: Any, length: int = 24, alphabet: str = _ALNUM) 
         # The base-16 digits least significant first, as the loop below makes them, without a divmod each.
         return prefix + hashed.hexdigest()[::-1][:length]
     number = int.from_bytes(hashed.digest(), "big")
-    if alphabet is _ALNUM:
+    if alphabet is ALNUM:
         pairs, pieces = _PAIRS, []
         for _ in range((length + 3) // 4):
             number, four = divmod(number, _FOUR_DIGITS)

@@ -75,11 +75,7 @@ def to_api_error(error: ValidationError | InvalidRequestError) -> InvalidRequest
         return InvalidValueError(f"Invalid '{param}': string does not match pattern. Expected a string that matches the "
                                  f"pattern '{error.validator_value}'.", param=param)
     if error.validator == "type":
-        expected = error.validator_value
-        return InvalidRequestError(
-            f"Invalid type for '{param}': expected {describe_type(expected)}, but got {describe_value(error.instance)} instead.",
-            param=param, code="invalid_type",
-        )
+        return wrong_type(param, error.validator_value, error.instance)
     return InvalidRequestError(f"Invalid '{param or 'body'}': {error.message}", param=param, code="invalid_value")
 
 
@@ -92,6 +88,12 @@ def generic_error(field: str) -> InvalidRequestError:
     """
     return InvalidRequestError(f"'$.{field}' is invalid. Please check the API reference: "
                                "https://platform.openai.com/docs/api-reference.", param=None, code=None)
+
+
+def wrong_type(param: str | None, expected: Any, value: Any) -> InvalidRequestError:
+    """A value of the wrong JSON type: "Invalid type for 'seed': expected an integer or null, but got a string instead."."""
+    return InvalidRequestError(f"Invalid type for '{param}': expected {describe_type(expected)}, but got {describe_value(value)} instead.",
+                               param=param, code="invalid_type")
 
 
 def describe_type(expected: Any) -> str:

@@ -107,7 +107,7 @@ class Template:
     def frame(self, value: Any) -> bytes:
         """The frame with ``value`` in the hole (and the next padding in the pad)."""
         if self._before is None:
-            pad = next(self._pads).decode() if self._pads is not None and self._middle is not None else None
+            pad = next(self._pads).decode() if self._middle is not None else None  # type: ignore[arg-type]
             return frame(_filled(_filled(self._data, value, HOLE), pad, PAD), self._event)
         if self._middle is None:
             return self._before + dumps(value) + self._after

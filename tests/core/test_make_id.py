@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockapi.core.determinism import _ALNUM, digest, make_id
+from mockapi.core.determinism import ALNUM, digest, make_id
 
 
 def reference_id(prefix: str, *parts: object, length: int) -> str:
@@ -14,7 +14,7 @@ def reference_id(prefix: str, *parts: object, length: int) -> str:
     chars = []
     for _ in range(length):
         number, index = divmod(number, 62)
-        chars.append(_ALNUM[index])
+        chars.append(ALNUM[index])
     return prefix + "".join(chars)
 
 

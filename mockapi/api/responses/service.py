@@ -11,7 +11,7 @@ from typing import Any
 
 from mockapi.core import outbox, sse
 from mockapi.core.catalog import ModelInfo
-from mockapi.core.determinism import HEX, make_id, rng
+from mockapi.core.determinism import ALNUM, HEX, make_id, rng
 from mockapi.core.determinism import digest as make_digest
 from mockapi.core.errors import InvalidRequestError, error_for_status
 from mockapi.core.jsonutil import canonical_json
@@ -106,9 +106,8 @@ def _own_ids(output: list[dict[str, Any]], identity: str) -> None:
             if isinstance(old, str) and "_" in old:
                 prefix = old[:old.index("_") + 1]
                 digits = old[len(prefix):]
-                alphabet = HEX if digits and all(c in HEX for c in digits) else None  # item ids hex, call ids base 62
-                item[field_name] = make_id(prefix, identity, field_name, k, length=len(digits),
-                                           **({"alphabet": alphabet} if alphabet else {}))
+                alphabet = HEX if digits and all(c in HEX for c in digits) else ALNUM  # item ids hex, call ids base 62
+                item[field_name] = make_id(prefix, identity, field_name, k, length=len(digits), alphabet=alphabet)
 
 
 def _model(call: Any) -> ModelInfo:
