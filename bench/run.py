@@ -145,7 +145,7 @@ def servers(args: argparse.Namespace, body_bytes: int, config: str) -> dict[str,
         tree = str(Path(args.baseline_tree).resolve())
         found["mock_baseline"] = (serve, {**mock_env, "PYTHONPATH": tree})
     if shutil.which("steady"):
-        found["steady"] = (["steady", "--host", "127.0.0.1", str(ROOT / "contracts" / "openapi.json")], {})
+        found["steady"] = (["steady", "--host", "127.0.0.1", "--quiet", str(ROOT / "contracts" / "openapi.json")], {})
     return found
 
 
@@ -185,7 +185,9 @@ def main() -> int:
             for name, (_, port) in procs.items():
                 if name == "bare" and scenario != "chat_varied_c32" and scenario != "chat_varied_c1":
                     continue  # one bare figure per concurrency: the ratios' denominator
-                results[f"{name}:{scenario}"] = wrk(f"http://127.0.0.1:{port}{path}", body, c, args.duration)
+                # Steady serves the contract's paths as written, under its server URL's root (no /v1), as the SDK's tests use it.
+                url_path = path.removeprefix("/v1") if name == "steady" else path
+                results[f"{name}:{scenario}"] = wrk(f"http://127.0.0.1:{port}{url_path}", body, c, args.duration)
         results["engine_stream500"] = engine_stream_time()
     finally:
         for proc, _ in procs.values():
