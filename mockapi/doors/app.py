@@ -33,6 +33,8 @@ from mockapi.traffic.control import PREFIX as CONTROL_PREFIX
 
 from .realtime import PATH as REALTIME_PATH
 from .realtime import RealtimeDoor
+from .responses_socket import PATHS as RESPONSES_SOCKET_PATHS
+from .responses_socket import ResponsesSocketDoor
 
 # Headers a browser client may read (CORS): request ids and the rate-limit state.
 EXPOSED_HEADERS = [
@@ -96,8 +98,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         yield
 
     endpoint = EngineEndpoint(engine)
+    responses_socket = ResponsesSocketDoor(engine)
     app = _App(
         routes=[Route("/health", health, methods=["GET"]), WebSocketRoute(REALTIME_PATH, RealtimeDoor(engine)),
+                *[WebSocketRoute(path, responses_socket) for path in RESPONSES_SOCKET_PATHS],
                 Mount("/", app=endpoint)],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
                                expose_headers=EXPOSED_HEADERS, max_age=600)],
@@ -123,6 +127,10 @@ class EngineEndpoint:
 
     async def __call__(self, scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]) -> None:
         """Read the request, let the engine answer, write the reply."""
+        if scope["type"] == "websocket":  # no WebSocket is served here: closed before the upgrade, which is a 403
+            if (await receive())["type"] == "websocket.connect":
+                await send({"type": "websocket.close", "code": 1008})
+            return
         await self.answer(scope, _decoded(scope["headers"]), receive, send)
 
     async def answer(self, scope: dict, headers: dict[str, str], receive: Callable[[], Awaitable[dict]],
