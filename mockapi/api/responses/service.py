@@ -20,7 +20,7 @@ from mockapi.core.repo import Repo
 from ..containers import containers
 from . import build, events, rules
 from .filesearch import searcher
-from .generate import Context, generate
+from .generate import Context, Outcome, generate
 from .items import listed, resolve_references
 from .request import ResponsesRequest, user_turns
 from .state import State
@@ -62,7 +62,12 @@ def create(call: Any) -> Created:
     # canonical encoder), from orjson rather than the standard encoder.
     chain = canonical_json([i.get("id") for i in history]) if history else b"[]"  # the empty chain of most requests
     ident = make_digest(call.digest(), chain)
-    outcome = generate(request, Context(history, model, ident, canned, searcher(call), turns))
+    # A WebSocket ``response.create`` with ``generate: false`` "prepare[s] request state without model output"
+    # (the SDK's ResponseCreate.generate); its door says so in a header of its own (doors/responses_socket.py).
+    if call.request.headers.get("x-mockapi-generate") == "false":
+        outcome = Outcome()
+    else:
+        outcome = generate(request, Context(history, model, ident, canned, searcher(call), turns))
     # An identical request says the same, with its own ids (the first of them is its own identity already).
     identity = ident if call.id_digest() == call.digest() else make_digest(call.id_digest(), chain)
     if identity != ident:
