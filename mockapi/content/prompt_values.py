@@ -154,6 +154,11 @@ class _State:
         facts = self.facts
         if self.focus and name == self.focus[0] and kind in ("string", None):
             return _fits(schema, self.focus[1])
+        assigned = _assigned(facts.prompt, name)
+        if assigned is not None:  # "for sku='sku-42'": the prompt gives this very property its value
+            value = _typed(assigned, kind)
+            if value is not _MISSING and (not schema.get("enum") or value in schema["enum"]):
+                return _fits(schema, value) if isinstance(value, str) else value
         if schema.get("enum"):
             found = enum_stated(list(schema["enum"]), facts.prompt)
             return _MISSING if found is None else found
@@ -258,6 +263,38 @@ def _records(state: _State, items: dict[str, Any]) -> list[Any]:
         record.nesting = state.nesting + 1
         out.append(record.value(items, None, 1))
     return out
+
+
+@lru_cache(maxsize=1024)  # a property name's pattern, built once
+def _assignment(name: str) -> re.Pattern[str]:
+    """``name='value'``, ``name: "value"``, ``name=value``: how a prompt spells out one argument."""
+    quoted = r"""'([^'\n]*)'|"([^"\n]*)"|`([^`\n]*)`"""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}\s*(?:=\s*(?:{quoted}|([\w.@:/+-]+))|:\s*(?:{quoted}))", re.I)
+
+
+def _assigned(prompt: str, name: str) -> str | None:
+    """The value ``prompt`` assigns to the property ``name``, if it writes one out."""
+    if name not in prompt and name.lower() not in prompt.lower():
+        return None  # most prompts name no property: no pattern to build or run
+    match = _assignment(name).search(prompt)
+    return next((g for g in match.groups() if g is not None), None) if match else None
+
+
+def _typed(text: str, kind: Any) -> Any:
+    """An assigned value's text as the property's type, or missing when it is not one."""
+    if kind in ("string", None):
+        return text
+    if kind in ("integer", "number"):
+        try:
+            number = float(text)
+        except ValueError:
+            return _MISSING
+        if kind == "integer":
+            return int(number) if number == int(number) else _MISSING
+        return int(number) if number == int(number) and "." not in text else number
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return _MISSING
 
 
 def _fits(schema: dict[str, Any], value: Any) -> Any:

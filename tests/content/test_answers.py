@@ -247,3 +247,19 @@ def test_reservation_arguments_take_the_stated_date_time_and_count(mock):
     args = calls[0][1]
     assert (args["date"], args["time"], args["party_size"]) == ("tomorrow", "7pm", 4)
     jsonschema.validate(args, book["function"]["parameters"])
+
+
+@pytest.mark.parametrize("api", ["chat", "responses"])
+def test_a_value_the_prompt_assigns_to_a_property_is_taken(mock, api):
+    # The SDK's own examples/responses/websocket.py asks "Use get_sku_inventory for sku='sku-froge-lily-pad-deluxe'".
+    params = {"type": "object", "properties": {"sku": {"type": "string"}, "quantity": {"type": "integer"}},
+              "required": ["sku", "quantity"], "additionalProperties": False}
+    prompt = "Use check_inventory for sku='sku-froge-lily-pad-deluxe' with quantity=12 and summarize the stock."
+    if api == "chat":
+        tool = {"type": "function", "function": {"name": "check_inventory", "description": "Stock of a SKU", "parameters": params}}
+        calls = _chat_calls(mock, prompt, tools=(tool,))
+    else:
+        done = mock.client.responses.create(model="gpt-4o", input=prompt, tools=[
+            {"type": "function", "name": "check_inventory", "description": "Stock of a SKU", "parameters": params, "strict": True}])
+        calls = [(o.name, json.loads(o.arguments)) for o in done.output if o.type == "function_call"]
+    assert calls == [("check_inventory", {"sku": "sku-froge-lily-pad-deluxe", "quantity": 12})]
