@@ -19,6 +19,22 @@ def frame(data: Any, event: str | None = None) -> bytes:
     return b"event: " + event.encode() + b"\ndata: " + payload + b"\n\n"
 
 
+def parse(data: bytes) -> list[tuple[str | None, str]]:
+    """(event name, data text) for each SSE frame in ``data``: what :func:`frame` wrote, read back."""
+    out = []
+    for raw in data.replace(b"\r\n", b"\n").split(b"\n\n"):
+        name, lines = None, []
+        for line in raw.decode("utf-8").split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                value = line[5:]
+                lines.append(value[1:] if value.startswith(" ") else value)
+        if lines:
+            out.append((name, "\n".join(lines)))
+    return out
+
+
 def comment(text: str = "") -> bytes:
     """A comment line (keep-alive); SSE clients ignore it."""
     return b": " + text.encode() + b"\n\n"

@@ -19,6 +19,7 @@ from typing import Any
 
 import anyio
 
+from mockapi.core import sse
 from mockapi.core.engine import Engine, Request
 from mockapi.core.errors import (
     InvalidRequestError,
@@ -125,7 +126,7 @@ class SocketSession:
                     await self.send({"type": "websocket.close", "code": INTERNAL_ERROR, "reason": "connection dropped (injected fault)"})
                 return False
             elif isinstance(chunk, (bytes, bytearray)):
-                for data in _events(bytes(chunk)):
+                for data in _json_events(bytes(chunk)):
                     if data.get("type") == "response.created":
                         self.lanes[data["response"]["id"]] = stream_id
                     await self.emit(data, stream_id)
@@ -168,15 +169,14 @@ class SocketSession:
         await self.send({"type": "websocket.send", "text": dumps(event).decode()})
 
 
-def _events(frames: bytes) -> list[dict[str, Any]]:
-    """The JSON data of each SSE event in ``frames``."""
+def _json_events(frames: bytes) -> list[dict[str, Any]]:
+    """The JSON object of each SSE event in ``frames`` (anything else, such as a ``[DONE]``, is no event here)."""
     found = []
-    for line in frames.split(b"\n"):
-        if line.startswith(b"data:"):
-            try:
-                data = loads(line[5:])
-            except ValueError:
-                continue
-            if isinstance(data, dict):
-                found.append(data)
+    for _, text in sse.parse(frames):
+        try:
+            data = loads(text)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            found.append(data)
     return found

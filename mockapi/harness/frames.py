@@ -33,22 +33,6 @@ class Served:
     cut: bool = False
 
 
-def parse_frames(data: bytes) -> list[tuple[str | None, str]]:
-    """(event name, data text) for each SSE frame in ``data``."""
-    out = []
-    for raw in data.replace(b"\r\n", b"\n").split(b"\n\n"):
-        name, lines = None, []
-        for line in raw.decode("utf-8").split("\n"):
-            if line.startswith("event:"):
-                name = line[6:].strip()
-            elif line.startswith("data:"):
-                value = line[5:]
-                lines.append(value[1:] if value.startswith(" ") else value)
-        if lines:
-            out.append((name, "\n".join(lines)))
-    return out
-
-
 def _dress_event(obj: Any, shape: StreamShape) -> Any:
     if shape.extra_fields and isinstance(obj, dict) and "error" not in obj:
         obj = {**obj, EXTRA: {"note": "unknown to the contract"}}
@@ -94,7 +78,7 @@ def dress_stream(chunks: Iterable[Chunk], shape: StreamShape, served: Served) ->
             pending += chunk
         else:
             markers.append(chunk)
-    named = parse_frames(pending)
+    named = sse.parse(pending)
     events: list[Any] = []
     for _, text in named:
         try:

@@ -8,9 +8,8 @@ import re
 import httpx
 from jsonschema import Draft202012Validator
 
+from mockapi.core import sse
 from mockapi.core.contract import Contract, OperationSpec
-
-from .frames import parse_frames
 
 REQUIRED_HEADERS = ("x-request-id", "openai-version", "openai-processing-ms")
 
@@ -56,7 +55,7 @@ def success_problems(contract: Contract, op: OperationSpec, answer: httpx.Respon
 def stream_problems(contract: Contract, op: OperationSpec, data: bytes) -> list[str]:
     """Every SSE event must fit the contract, and the stream must end as its dialect says."""
     problems: list[str] = []
-    frames = parse_frames(data)
+    frames = sse.parse(data)
     if not frames:
         return ["an empty event stream"]
     dialect = op.stream_dialect or "chat"
