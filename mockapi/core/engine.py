@@ -164,6 +164,8 @@ class Engine:
         self.explainers: dict[str, Callable[[Any, Any], Any]] = {}  # operationId -> a clearer 400 for a contract 400
         self.hooks: list[Hook] = []
         self.routes: list[tuple[str, Callable[[Request], Reply | None]]] = []  # extra prefixes (control plane, assets)
+        # Bearer tokens the mock issued itself (an OAuth token exchange): token -> the key it acts as, or None.
+        self.token_readers: list[Callable[[str], str | None]] = []
         # Called with (request, call or None, reply) for every API request once its reply is final (the journal).
         self.observers: list[Callable[[Request, "Call | None", Reply], None]] = []
         # Called with (store, tenant or None) before the store drops a tenant's state (or all of it).
@@ -264,16 +266,11 @@ class Engine:
     def authenticate(self, headers: Mapping[str, str], *, any_key_format: bool = False) -> tuple[str, KeyInfo]:
         """The tenant and key info for a request's credentials, or a 401 (Azure keys and tokens: ``any_key_format``)."""
         auth = headers.get("authorization")
-        key = None
         if auth:
             scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise AuthenticationError(
-                    "You didn't provide an API key. You need to provide your API key in an Authorization header "
-                    "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", code=None)
-            key = token.strip()
-        elif headers.get("api-key"):
-            key = headers["api-key"].strip()
+            key = token.strip() if scheme.lower() == "bearer" else ""
+        else:
+            key = (headers.get("api-key") or "").strip()
         if not key:
             raise AuthenticationError(
                 "You didn't provide an API key. You need to provide your API key in an Authorization header "
@@ -281,12 +278,14 @@ class Engine:
         configured = self.settings.keys
         if configured:
             info = configured.get(key)
-            if info is None:
-                raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
         else:
-            if self.settings.key_format == "sk" and not any_key_format and not _KEY_PATTERN.match(key):
-                raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. You can find your API key at https://platform.openai.com/account/api-keys.")
-            info = _ANY_KEY
+            info = _ANY_KEY if self.settings.key_format != "sk" or any_key_format or _KEY_PATTERN.match(key) else None
+        if info is None:
+            stands_for = next((k for k in (read(key) for read in self.token_readers) if k), None)
+            if stands_for is None:
+                raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. "
+                                          "You can find your API key at https://platform.openai.com/account/api-keys.")
+            key, info = stands_for, _ANY_KEY  # an issued token acts as its account's key, with nothing configured for it
         return tenancy.scope(key, info, headers.get("openai-organization"), headers.get("openai-project"))
 
     def _parse_body(self, request: Request, op: OperationSpec) -> Any:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from mockapi.core.engine import Engine
     from mockapi.core.overrides import Rule
 
-DEFAULT_BASE_URLS = ("https://api.openai.com/v1", "https://*.openai.azure.com")
+DEFAULT_BASE_URLS = ("https://api.openai.com/v1", "https://*.openai.azure.com", "https://auth.openai.com")  # the last: workload identity's token exchange
 FROZEN_AT = 1_750_000_000.0  # 2025-06-15: every `created` field is the same on every run
 API_KEY = "sk-mockapi-test-0123456789"
 MARKER_FIELDS = ("seed", "tier", "faults", "fixtures", "latency", "base_urls", "passthrough", "frozen_time",
