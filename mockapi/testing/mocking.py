@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from mockapi.core.engine import Engine
     from mockapi.core.overrides import Rule
 
-DEFAULT_BASE_URLS = ("https://api.openai.com/v1", "https://*.openai.azure.com", "https://auth.openai.com")  # the last: workload identity's token exchange
+# The API, its regional endpoints (``OpenAI(data_residency="eu")`` sends to eu.api.openai.com), Azure, and the
+# token exchange of workload identity.
+DEFAULT_BASE_URLS = ("https://api.openai.com/v1", "https://*.api.openai.com/v1", "https://*.openai.azure.com",
+                     "https://auth.openai.com")
 FROZEN_AT = 1_750_000_000.0  # 2025-06-15: every `created` field is the same on every run
 API_KEY = "sk-mockapi-test-0123456789"
 MARKER_FIELDS = ("seed", "tier", "faults", "fixtures", "latency", "base_urls", "passthrough", "frozen_time",

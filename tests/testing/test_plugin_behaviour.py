@@ -139,6 +139,13 @@ def test_azure_openai_is_served_in_process(mockapi):
     assert mockapi.calls.last.path.startswith("/openai/deployments/gpt-4o/")
 
 
+@pytest.mark.parametrize("region", ["eu", "jp"])
+def test_a_regional_endpoint_is_served_in_process(mockapi, region):
+    client = openai.OpenAI(api_key="sk-test-0123456789", data_residency=region)  # https://<region>.api.openai.com/v1
+    assert client.chat.completions.create(model="gpt-4o", messages=HELLO).choices[0].message.content
+    mockapi.calls.assert_called("/v1/chat/completions", times=1)
+
+
 def test_both_modes_in_one_test(mockapi, mockapi_server):
     mockapi.queue("in-process")
     mockapi_server.queue("live")
@@ -174,6 +181,8 @@ def test_the_session_clients_use_the_default_http_client(mockapi):
     ("https://api.openai.com/v1", "https://api.openai.com/v10/models", False),
     ("https://*.openai.azure.com", "https://contoso.openai.azure.com/openai/deployments/d/chat/completions", True),
     ("https://*.openai.azure.com", "https://openai.azure.com.evil.example/openai/x", False),
+    ("https://*.api.openai.com/v1", "https://eu.api.openai.com/v1/models", True),
+    ("https://*.api.openai.com/v1", "https://eu.api.openai.com.evil.example/v1/models", False),
     ("http://localhost:8080/llm/v1", "http://localhost:8080/llm/v1/embeddings", True),
     ("http://localhost:8080/llm/v1", "http://localhost:8081/llm/v1/embeddings", False),
 ])
