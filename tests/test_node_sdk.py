@@ -1,4 +1,4 @@
-"""The Node ``openai`` SDK (from npm) against the plugin's live mode: chat, streaming tools, a 429 retry, Realtime."""
+"""The Node ``openai`` SDK (from npm) against the plugin's live mode: chat, streaming tools, a 429 retry, Realtime, Responses over a WebSocket."""
 
 from __future__ import annotations
 
@@ -115,3 +115,16 @@ def test_node_sdk_realtime_text_and_function_call(mockapi_server, transport: str
         assert "authorization" in entry.request_headers
     else:
         assert "openai-insecure-api-key." in entry.request_headers["sec-websocket-protocol"]
+
+
+@pytest.mark.slow
+def test_node_sdk_responses_over_a_websocket(mockapi_server) -> None:
+    workdir = node_sdk("ws")
+    script = _copied(workdir, Path(__file__).parent / "node" / "responses_ws_check.mjs")
+    env = {**os.environ, "OPENAI_BASE_URL": mockapi_server.base_url, "OPENAI_API_KEY": mockapi_server.api_key}
+    result = subprocess.run(["node", str(script)], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["status"] == "completed" and seen["lane"] == "node-lane" and seen["deltas"] > 0 and seen["text"]
+    assert seen["error"]["status"] == 404 and seen["error"]["error"]["code"] == "model_not_found"
+    assert mockapi_server.calls.to("/responses")[-1].status == 404  # both creates journaled as the POSTs they are
