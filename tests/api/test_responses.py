@@ -600,3 +600,14 @@ def test_strict_function_schema_context_is_a_tuple_of_keys(mock):
     err = error_of(info)
     assert err["message"].startswith("Invalid schema for function 'get_weather': In context=(), ")
     assert err["param"] == "tools[0].parameters"
+
+
+def test_a_stored_prompt_may_stand_for_the_model(mock):
+    # The openai-agents examples' prompt templates send `prompt` without `model`: the stored prompt names it.
+    prompt = {"id": "pmpt_0123456789abcdef", "version": "2", "variables": {"poem_style": "haiku"}}
+    done = mock.client.responses.create(prompt=prompt, input="Tell me about recursion in programming.")
+    assert done.status == "completed" and done.output_text and done.model
+    assert done.prompt is not None and done.prompt.id == prompt["id"] and done.prompt.variables == {"poem_style": "haiku"}
+    with pytest.raises(openai.BadRequestError) as refused:  # neither: still the real 400
+        mock.client.responses.create(input="Hello.")
+    assert refused.value.param == "model"

@@ -49,6 +49,7 @@ def head(request: ResponsesRequest, response_id: str, created_at: int, *, conver
         "usage": None,
         "user": get("user"),
         "metadata": get("metadata") or {},
+        **({"prompt": get("prompt")} if get("prompt") else {}),  # the stored prompt it used, as it was referenced
     }
 
 
