@@ -611,3 +611,22 @@ def test_a_stored_prompt_may_stand_for_the_model(mock):
     with pytest.raises(openai.BadRequestError) as refused:  # neither: still the real 400
         mock.client.responses.create(input="Hello.")
     assert refused.value.param == "model"
+
+
+@pytest.mark.parametrize(("prompt", "kind"), [("Create tasks.md with a shopping checklist.", "create_file"),
+                                              ("Delete old/notes.txt, we no longer need it.", "delete_file"),
+                                              ("Fix the typo in app/main.py", "update_file")])
+def test_apply_patch_creates_deletes_or_updates_as_asked(mock, prompt, kind):
+    done = create(mock, input=prompt, tools=[{"type": "apply_patch"}])
+    op = done.output[0].operation
+    assert done.output[0].type == "apply_patch_call" and op.type == kind
+    if kind == "create_file":
+        assert op.path == "tasks.md" and all(line.startswith("+") for line in op.diff.splitlines())
+
+
+def test_web_search_keeps_to_the_allowed_domains(mock):
+    tool = {"type": "web_search", "filters": {"allowed_domains": ["developers.openai.com"]}}
+    done = create(mock, input="Search the docs for the latest models", tools=[tool], include=["web_search_call.action.sources"])
+    call = next(o for o in done.output if o.type == "web_search_call")
+    urls = [s.url for s in call.action.sources] + [a.url for a in done.output[-1].content[0].annotations]
+    assert urls and all(u.startswith("https://developers.openai.com/") for u in urls)

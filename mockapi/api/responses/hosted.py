@@ -25,7 +25,9 @@ _TRIGGERS = {
     "computer_use_preview": r"\b(click|browser|screen|navigate|website|open the page|scroll)\b",
     "shell": r"\b(shell|command|terminal|ls|directory|run the tests?|execute)\b",
     "local_shell": r"\b(shell|command|terminal|ls|directory|run the tests?|execute)\b",
-    "apply_patch": r"\b(patch|edit|fix|modify|rename|refactor|update the file|change the file)\b",
+    # ... or creating, writing or deleting a named file ("Create tasks.md with ...")
+    "apply_patch": r"\b(patch|edit|fix|modify|rename|refactor|update the file|change the file)\b"
+                   r"|\b(?:create|write|add|delete|remove)\b[^.?!\n]*?[\w/-]{2,}\.[a-z]{2,5}\b",
 }
 _FIXTURE_DOCS = [
     ("file-mockdocs0000000000000001", "handbook.md", "The handbook explains onboarding, the release process and how the on-call rotation works."),
@@ -61,10 +63,16 @@ def web_search(tool: dict[str, Any], prompt: str, ident: str, include: list[str]
     """A ``web_search_call`` with a search action; two sources the answer cites with ``url_citation``."""
     query = _query(prompt)
     slug = _slug(query)
-    sources = [
-        {"url": f"https://en.wikipedia.org/wiki/{slug.replace('-', '_').title()}", "title": f"{query.title()} - Wikipedia"},
-        {"url": f"https://www.reuters.com/technology/{slug}/", "title": f"{query.capitalize()} | Reuters"},
-    ]
+    allowed = [d for d in ((tool.get("filters") or {}).get("allowed_domains") or []) if isinstance(d, str) and d.strip()]
+    if allowed:  # "filters.allowed_domains": results come from those domains only (a path under each, the first twice)
+        domains = [allowed[0].strip().lower().rstrip("."), *(d.strip().lower().rstrip(".") for d in allowed[1:2])]
+        sources = [{"url": f"https://{domain}/{slug}" + ("" if k == 0 else f"/{k}"), "title": f"{query.capitalize()} | {domain}"}
+                   for k, domain in enumerate(domains if len(domains) == 2 else [domains[0], domains[0]])]
+    else:
+        sources = [
+            {"url": f"https://en.wikipedia.org/wiki/{slug.replace('-', '_').title()}", "title": f"{query.title()} - Wikipedia"},
+            {"url": f"https://www.reuters.com/technology/{slug}/", "title": f"{query.capitalize()} | Reuters"},
+        ]
     action: dict[str, Any] = {"type": "search", "query": query, "queries": [query]}
     if "web_search_call.action.sources" in include:
         action["sources"] = [{"type": "url", "url": s["url"]} for s in sources]
@@ -156,13 +164,23 @@ def shell(tool: dict[str, Any], prompt: str, ident: str, include: list[str]) -> 
 
 
 def apply_patch(tool: dict[str, Any], prompt: str, ident: str, include: list[str]) -> HostedCall:
-    """An ``apply_patch_call`` updating the file the prompt names (``README.md`` when it names none)."""
+    """An ``apply_patch_call`` on the file the prompt names (``README.md`` when it names none): created when the
+    prompt asks to create or add it, deleted when it asks to delete or remove it, else updated."""
     paths = re.findall(r"[\w./-]+\.\w{1,5}\b", prompt)
     path = paths[0] if paths else "README.md"
-    diff = "@@\n-TODO: describe the change\n+" + _query(prompt)[:80] + "\n"
+    if _CREATES.search(prompt):  # a new file's diff is its lines, each after a "+" (the V4A create syntax)
+        operation = {"type": "create_file", "path": path, "diff": f"+# {path.rsplit('/', 1)[-1]}\n+\n+{_query(prompt)[:80]}\n"}
+    elif _DELETES.search(prompt):
+        operation = {"type": "delete_file", "path": path}
+    else:
+        operation = {"type": "update_file", "path": path, "diff": "@@\n-TODO: describe the change\n+" + _query(prompt)[:80] + "\n"}
     item = {"id": output_id("apc_", ident), "call_id": make_id("call_", ident), "type": "apply_patch_call", "status": "completed",
-            "operation": {"type": "update_file", "path": path, "diff": diff}}
+            "operation": operation}
     return HostedCall(item, client_side=True)
+
+
+_CREATES = re.compile(r"\b(?:create|add|write|make|new file)\b", re.I)
+_DELETES = re.compile(r"\b(?:delete|remove)\b", re.I)
 
 
 def hosted_type(tool: dict[str, Any]) -> str:
