@@ -26,7 +26,7 @@ from mockapi.core.determinism import HEX, make_id
 from mockapi.core.tokenizer import count_tokens, tokenize
 
 from ..chat.generate import logprob_entry
-from . import hosted
+from . import hosted, toolsearch
 from .items import output_id
 from .request import ResponsesRequest, output_text, user_turns
 
@@ -85,8 +85,13 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
             return out  # the client runs it and answers with its *_call_output
     calls = _function_calls(request, ctx, prompt, required_met=bool(hosted_calls))
     if calls:
+        search = toolsearch.search_for(request, ctx.history + request.items, calls, ctx.ident)
+        out.output += search.items
+        out.output_tokens += search.tokens
+        if search.ends_turn:
+            return out  # the client runs the search and answers with its tool_search_output
         for k, call in enumerate(calls):
-            out.output.append(_function_item(call, ctx.ident, k))
+            out.output.append(_function_item(call, ctx.ident, k, request.namespace_of.get(call.tool.name)))
             out.output_tokens += count_tokens(call.tool.name) + count_tokens(call.arguments) + 3
         return out
     text = _text(request, ctx, turns)
@@ -189,12 +194,16 @@ def _chosen_functions(request: ResponsesRequest, ctx: Context, prompt: str, requ
     return select([t for t in request.functions if request.allowed(t)], choice, parallel, prompt)
 
 
-def _function_item(call: PlannedCall, ident: str, k: int) -> dict[str, Any]:
+def _function_item(call: PlannedCall, ident: str, k: int, namespace: str | None = None) -> dict[str, Any]:
     if call.tool.kind == "custom":
-        return {"id": output_id("ctc_", ident, k), "type": "custom_tool_call", "call_id": make_id("call_", ident, k),
+        item = {"id": output_id("ctc_", ident, k), "type": "custom_tool_call", "call_id": make_id("call_", ident, k),
                 "name": call.tool.name, "input": call.arguments, "status": "completed"}
-    return {"id": output_id("fc_", ident, k), "type": "function_call", "status": "completed", "arguments": call.arguments,
-            "call_id": make_id("call_", ident, k), "name": call.tool.name}
+    else:
+        item = {"id": output_id("fc_", ident, k), "type": "function_call", "status": "completed", "arguments": call.arguments,
+                "call_id": make_id("call_", ident, k), "name": call.tool.name}
+    if namespace:  # a function of a namespace tool is called under its namespace
+        item["namespace"] = namespace
+    return item
 
 
 def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:

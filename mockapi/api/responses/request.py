@@ -131,6 +131,12 @@ class ResponsesRequest:
     # settling an omitted ``strict`` walks the schema, and the response echoes it).
     strict_at: dict[int, bool] = field(default_factory=dict)
     tool_tokens: int = 0  # the input tokens of the tool definitions
+    # Tool search (toolsearch.py): the tool_search tool, each deferred function's path (its namespace or its own
+    # name), the definition a search loads for each path, and the namespace of each namespaced function.
+    tool_search: dict[str, Any] | None = None
+    deferred: dict[str, str] = field(default_factory=dict)
+    searchable: dict[str, dict[str, Any]] = field(default_factory=dict)
+    namespace_of: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> "ResponsesRequest":
@@ -145,14 +151,38 @@ class ResponsesRequest:
         strict_at: dict[int, bool] = {}
         tools = body.get("tools") or []
         tool_tokens, specs = read_tools(tools)
+        request = cls(body, items, functions, hosted, strict_at, tool_tokens)
         for i, spec in enumerate(specs):
+            tool = tools[i]
             if spec is None:
-                hosted.append(tools[i])
+                if tool.get("type") == "namespace":
+                    request._namespace(tool)
+                elif tool.get("type") == "tool_search":
+                    request.tool_search = tool
+                else:
+                    hosted.append(tool)
                 continue
             if spec.kind == "function":
                 strict_at[i] = spec.strict
+            if tool.get("defer_loading"):
+                request.deferred[spec.name], request.searchable[spec.name] = spec.name, tool
+                # Called in a namespace of its own name: the wire shape of a deferred top-level function that the
+                # openai-agents SDK reads (agents/_tool_identity.py, is_reserved_synthetic_tool_namespace).
+                request.namespace_of[spec.name] = spec.name
             functions.append(spec)
-        return cls(body, items, functions, hosted, strict_at, tool_tokens)
+        return request
+
+    def _namespace(self, tool: dict[str, Any]) -> None:
+        """A namespace's functions, callable under its name; deferred ones load with the whole namespace."""
+        name = str(tool.get("name") or "")
+        for inner in tool.get("tools") or []:
+            spec = _spec(inner) if isinstance(inner, dict) else None
+            if spec is None:
+                continue
+            self.functions.append(spec)
+            self.namespace_of[spec.name] = name
+            if inner.get("defer_loading"):
+                self.deferred[spec.name], self.searchable[name] = name, tool
 
     @property
     def model(self) -> str:
