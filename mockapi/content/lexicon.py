@@ -84,3 +84,5 @@ DATE_PROPS = ("date", "day", "when", "deadline", "due", "start", "end", "time", 
 QUERY_PROPS = ("query", "q", "search", "term", "terms", "keywords", "keyword", "question", "prompt", "text", "topic")
 LABEL_PROPS = ("name", "title", "event", "subject", "label", "activity", "item", "product")
 EMAIL_PROPS = ("email", "mail", "to", "from", "cc", "address_email")
+# Identifiers ("customer_id", "tracking_number", "sku"): they take a token with digits the prompt states ("ZX-123").
+ID_PROPS = ("id", "ids", "identifier", "number", "code", "sku", "reference", "ref", "tracking")

@@ -181,6 +181,8 @@ class _State:
             if "time" in _words_of(name) and facts.times:
                 return self.take("time", facts.times)
             return self.take("date", facts.dates)
+        if _hinted(name, lexicon.ID_PROPS) and facts.identifiers:  # before people: "customer_id" wants "customer_42"
+            return self.take("identifier", facts.identifiers)
         if _hinted(name, lexicon.LOCATION_PROPS):
             return self.take("place", facts.of_kind("place") or facts.of_kind("name"))
         if _hinted(name, lexicon.PERSON_PROPS):

@@ -31,6 +31,7 @@ _LABEL_SKIP = frozenset("weather forecast time lot bit way answer question user 
 _DATE_WORDS = frozenset((*lexicon.WEEKDAYS, *lexicon.MONTHS))
 _DAY_WORDS = tuple((word, re.compile(rf"\b(?:next\s+|this\s+)?{word}\b")) for word in (*lexicon.RELATIVE_DAYS, *lexicon.WEEKDAYS))
 _DIGIT = re.compile(r"\d")
+_IDENTIFIER = re.compile(r"(?<![\w.@-])(?:(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]*[A-Za-z0-9]|\d{3,})(?![\w@-]|\.\w)")
 _MONTH_DAY = re.compile(rf"\b(?:{'|'.join(lexicon.MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b")
 
 
@@ -107,7 +108,7 @@ class Facts:
     reading the same (cached) facts at once at worst both read it and keep equal values.
     """
 
-    __slots__ = ("prompt", "_names", "_numbers", "_dates", "_times", "_emails", "_label")
+    __slots__ = ("prompt", "_names", "_numbers", "_dates", "_times", "_emails", "_label", "_identifiers")
 
     def __init__(self, prompt: str) -> None:
         self.prompt = prompt
@@ -117,6 +118,7 @@ class Facts:
         self._times: list[str] | None = None
         self._emails: list[str] | None = None
         self._label: object = _UNREAD
+        self._identifiers: list[str] | None = None
 
     @property
     def names(self) -> list[Name]:
@@ -152,6 +154,14 @@ class Facts:
         if self._numbers is None:
             self._numbers = _numbers(self.prompt, bool(self.emails))
         return self._numbers
+
+    @property
+    def identifiers(self) -> list[str]:
+        """Tokens that read as identifiers: letters with digits ("ZX-123", "customer_42") or 3+ digits ("10045")."""
+        if self._identifiers is None:
+            found = _IDENTIFIER.findall(self.prompt) if _DIGIT.search(self.prompt) is not None else []
+            self._identifiers = [t for t in found if not _TIME.fullmatch(t)]  # "3pm" is a time
+        return self._identifiers
 
     @property
     def label(self) -> str | None:

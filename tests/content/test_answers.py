@@ -263,3 +263,15 @@ def test_a_value_the_prompt_assigns_to_a_property_is_taken(mock, api):
             {"type": "function", "name": "check_inventory", "description": "Stock of a SKU", "parameters": params, "strict": True}])
         calls = [(o.name, json.loads(o.arguments)) for o in done.output if o.type == "function_call"]
     assert calls == [("check_inventory", {"sku": "sku-froge-lily-pad-deluxe", "quantity": 12})]
+
+
+@pytest.mark.parametrize(("prompt", "prop", "value"), [
+    ("Can you get my ETA for tracking number ZX-123?", "tracking_number", "ZX-123"),
+    ("Look up customer_42 and list their open orders.", "customer_id", "customer_42"),
+    ("Where is order 10045? It left at 3pm.", "order_id", "10045"),
+])
+def test_an_identifier_the_prompt_states_goes_to_an_id_property(mock, prompt, prop, value):
+    tool = {"type": "function", "function": {"name": "lookup", "description": "Look up a shipment, customer or order",
+            "parameters": {"type": "object", "properties": {prop: {"type": "string"}}, "required": [prop]}}}
+    calls = _chat_calls(mock, prompt, tools=(tool,), tool_choice="required")
+    assert calls == [("lookup", {prop: value})]
