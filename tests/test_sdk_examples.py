@@ -22,6 +22,7 @@ import pytest
 from mockapi.assembly import build_engine
 from mockapi.core.store import MemoryStore
 from mockapi.doors.live import LiveServer
+from tests.compat.example_runs import failure, offline_site, run_example
 from tests.test_official_sdk_suite import sdk_source
 
 EXAMPLES = ["demo", "async_demo", "streaming", "parsing", "parsing_stream", "parsing_tools", "parsing_tools_stream",
@@ -56,13 +57,11 @@ def server() -> Iterator[LiveServer]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_the_sdks_example_runs_to_its_end(example: str, examples: Path, server: LiveServer) -> None:
-    env = {**os.environ, "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": KEY, "PYTHONWARNINGS": "ignore"}
-    done = subprocess.run([sys.executable, "-m", f"examples.{example}"], cwd=examples.parent, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+def test_the_sdks_example_runs_to_its_end(example: str, examples: Path, server: LiveServer, tmp_path: Path) -> None:
+    done = run_example(sys.executable, f"examples.{example}", examples.parent, offline_site(tmp_path / "site"),
+                       server.base_url, KEY)
+    assert failure(done) is None, failure(done)
     assert done.stdout.strip(), done.stderr[-3000:]
-    assert "Traceback" not in done.stderr, done.stderr[-3000:]
 
 
 @pytest.mark.slow

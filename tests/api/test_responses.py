@@ -630,3 +630,8 @@ def test_web_search_keeps_to_the_allowed_domains(mock):
     call = next(o for o in done.output if o.type == "web_search_call")
     urls = [s.url for s in call.action.sources] + [a.url for a in done.output[-1].content[0].annotations]
     assert urls and all(u.startswith("https://developers.openai.com/") for u in urls)
+
+
+def test_a_stored_prompt_takes_reasoning_settings(mock):
+    done = mock.client.responses.create(prompt={"id": "pmpt_0123456789abcdef"}, input="Plan a trip.", reasoning={"effort": "max"})
+    assert done.status == "completed" and done.reasoning.effort == "max"

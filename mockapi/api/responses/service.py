@@ -27,7 +27,7 @@ from .state import State
 
 QUEUED_SECONDS = 1  # a background response waits this long in ``queued``…
 BACKGROUND_SECONDS = 3  # …and is done this long after it was created (advance the clock to get there)
-PROMPT_MODEL = "gpt-4o"  # the model of a stored prompt, which the mock does not keep
+PROMPT_MODELS = ("gpt-4o", "gpt-5.6")  # the model of a stored prompt (the mock keeps none): without, with reasoning
 
 
 @dataclass
@@ -119,8 +119,9 @@ def _own_ids(output: list[dict[str, Any]], identity: str) -> None:
 def _model(call: Any) -> ModelInfo:
     if not call.body.get("model") and call.body.get("prompt"):
         # A stored prompt names its model, so a request with `prompt` may leave `model` out (the openai-agents
-        # examples' prompt templates do). The mock keeps no prompts: its default model stands in.
-        call.body["model"] = PROMPT_MODEL
+        # examples' prompt templates do). The mock keeps no prompts: a model that takes the request's settings
+        # stands in (one that reasons, at every effort, when they ask for reasoning).
+        call.body["model"] = PROMPT_MODELS[bool(call.body.get("reasoning"))]
     if call.faithful:
         if not call.body.get("model"):
             raise InvalidRequestError("Missing required parameter: 'model'.", param="model", code="missing_required_parameter")
