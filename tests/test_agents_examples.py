@@ -2,7 +2,8 @@
 
 They run as the project's ``examples/run_examples.py`` runs them in auto mode (``EXAMPLES_INTERACTIVE_MODE=auto``:
 deterministic inputs, approvals given), with tracing off and no network but the mock's loopback, at the default
-level (``faithful``). Left out: examples that need another provider, a service (Redis, Dapr, MongoDB, an MCP
+level (``faithful``); the "custom provider" examples take the mock as their provider. Left out: examples that need
+another provider or ``rich`` (not in the client's venv), a service (Redis, Dapr, MongoDB, an MCP
 server, a sandbox, a browser, a microphone), a real model's knowledge (``web_search_filters`` expects real
 documentation URLs), or that run two event loops over one client (``previous_response_id``), which fails
 whatever the server.
@@ -38,6 +39,8 @@ EXAMPLES = [
     "memory.compaction_session_stateless_example", "reasoning_content.main", "reasoning_content.runner_example",
     "tools.code_interpreter", "tools.file_search", "tools.image_generator", "tools.web_search", "tools.shell",
     "tools.apply_patch", "tools.tool_search", "tools.programmatic_tool_calling",
+    "customer_service.main", "decisions.classify", "decisions.model_router", "decisions.tool_risk_gate",
+    "model_providers.custom_example_agent", "model_providers.custom_example_global",  # a "custom provider": the mock
 ]
 KEY = "sk-agents-examples-0123456789"
 
@@ -76,5 +79,6 @@ def server() -> Iterator[LiveServer]:
 def test_the_agents_sdks_example_runs_to_its_end(example: str, agents_python: Path, agents_source: Path, server: LiveServer,
                                                   tmp_path: Path) -> None:
     done = run_example(agents_python, f"examples.{example}", agents_source, offline_site(tmp_path / "site"), server.base_url, KEY,
-                       {"OPENAI_AGENTS_DISABLE_TRACING": "1", "EXAMPLES_INTERACTIVE_MODE": "auto"})
+                       {"OPENAI_AGENTS_DISABLE_TRACING": "1", "EXAMPLES_INTERACTIVE_MODE": "auto",
+                        "EXAMPLE_BASE_URL": server.base_url, "EXAMPLE_API_KEY": KEY, "EXAMPLE_MODEL_NAME": "gpt-4o-mini"})
     assert failure(done) is None, failure(done)
