@@ -2,7 +2,7 @@
 
 They are how the SDK's authors use the API, so each must run to its end at the default level (``faithful``)
 with only ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` pointing it at the mock. Left out: those that need a
-microphone or speakers (``text_to_speech``, ``speech_to_text``, ``realtime/``, ``live/``), a browser or a
+microphone or speakers (``text_to_speech``, ``speech_to_text``, ``realtime/`` but its text chat, ``live/``), a browser or a
 desktop (``browser*``, ``computer-desktop``), another provider or credentials (``azure*``, ``bedrock*``,
 ``mtls*``, ``x509*``) or arguments (``uploads``). ``module_client`` hard-codes its base URL and key: it runs
 with those two lines pointed at the mock.
@@ -30,7 +30,8 @@ EXAMPLES = ["demo", "async_demo", "streaming", "parsing", "parsing_stream", "par
             "responses.background", "responses.background_async", "responses.background_streaming",
             "responses.background_streaming_async", "responses.streaming", "responses.streaming_tools",
             "responses.structured_outputs", "responses.structured_outputs_tools", "responses.multi_agent_streaming",
-            "responses.websocket", "responses.multi_agent_websocket", "module_client"]
+            "responses.websocket", "responses.multi_agent_websocket", "module_client", "realtime.realtime"]
+TYPED = {"realtime.realtime": "Say hello\nq\n"}  # what an example reads from its terminal
 KEY = "sk-examples-0123456789"
 
 
@@ -59,7 +60,7 @@ def server() -> Iterator[LiveServer]:
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_the_sdks_example_runs_to_its_end(example: str, examples: Path, server: LiveServer, tmp_path: Path) -> None:
     done = run_example(sys.executable, f"examples.{example}", examples.parent, offline_site(tmp_path / "site"),
-                       server.base_url, KEY)
+                       server.base_url, KEY, typed=TYPED.get(example))
     assert failure(done) is None, failure(done)
     assert done.stdout.strip(), done.stderr[-3000:]
 

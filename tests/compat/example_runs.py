@@ -25,12 +25,13 @@ def offline_site(directory: Path) -> Path:
 
 
 def run_example(python: str | Path, module: str, cwd: Path, site: Path, base_url: str, key: str,
-                extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m module`` in ``cwd`` with the SDK pointed at the mock and nothing else reachable."""
+                extra_env: dict[str, str] | None = None, typed: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m module`` in ``cwd`` with the SDK pointed at the mock and nothing else reachable (``typed``: its stdin)."""
     env = {**os.environ, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": key, "PYTHONWARNINGS": "ignore",
            "PYTHONPATH": str(site), **(extra_env or {})}
+    stdin = {"input": typed} if typed is not None else {"stdin": subprocess.DEVNULL}
     return subprocess.run([str(python), "-m", module], cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
-                          stdin=subprocess.DEVNULL, check=False)
+                          check=False, **stdin)
 
 
 def failure(done: subprocess.CompletedProcess[str]) -> str | None:
