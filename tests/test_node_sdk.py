@@ -1,4 +1,4 @@
-"""The Node ``openai`` SDK (from npm) against the plugin's live mode: chat, streaming tools, a 429 retry, Realtime, Responses over a WebSocket."""
+"""The Node ``openai`` SDK and the Vercel AI SDK (from npm) against the plugin's live mode: chat, streaming tools, a 429 retry, Realtime, Responses over a WebSocket."""
 
 from __future__ import annotations
 
@@ -128,3 +128,22 @@ def test_node_sdk_responses_over_a_websocket(mockapi_server) -> None:
     assert seen["status"] == "completed" and seen["lane"] == "node-lane" and seen["deltas"] > 0 and seen["text"]
     assert seen["error"]["status"] == 404 and seen["error"]["error"]["code"] == "model_not_found"
     assert mockapi_server.calls.to("/responses")[-1].status == 404  # both creates journaled as the POSTs they are
+
+
+@pytest.mark.slow
+def test_the_vercel_ai_sdk(mockapi_server) -> None:
+    workdir = node_sdk("ai", "@ai-sdk/openai", "zod")
+    script = _copied(workdir, Path(__file__).parent / "node" / "ai_sdk_check.mjs")
+    env = {**os.environ, "OPENAI_BASE_URL": mockapi_server.base_url, "OPENAI_API_KEY": mockapi_server.api_key}
+    result = subprocess.run(["node", str(script)], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    errors = {name: value for name, value in seen.items() if isinstance(value, dict) and "error" in value}
+    assert not errors, errors
+    assert seen["responses_text"] and seen["chat_text"] and seen["stream"]
+    for name in ("responses_tools", "chat_tools"):  # called, answered, then a final text from the tool's result
+        assert seen[name]["calls"] == [["weather", {"city": "Paris"}]] and seen[name]["steps"] == 2
+        assert '"temperature":21' in seen[name]["text"].replace(" ", "")
+    assert seen["object"] == {"name": "Alice", "age": 30}
+    assert seen["reasoning"]["text"] and seen["reasoning"]["summary"] and seen["reasoning"]["reasoningTokens"] > 0
+    assert seen["embeddings"] == [1536, 1536]
