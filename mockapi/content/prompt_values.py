@@ -85,6 +85,7 @@ class _State:
     def __init__(self, root: dict[str, Any], facts: Facts, focus: tuple[str, str] | None, r: random.Random) -> None:
         self.root, self.facts, self.focus, self.r = root, facts, focus, r
         self.used: dict[str, int] = {}
+        self.focused = focus[1] if focus else None  # the pinned value: no other property takes it from a pool
         self.nesting = 0  # records within records: recursive schemas stop at _MAX_NESTING
 
     def resolve(self, schema: Any) -> Any:
@@ -148,6 +149,8 @@ class _State:
             return _MISSING
         k = self.used.get(kind, 0)
         self.used[kind] = k + 1
+        if self.focused in pool:  # "Paris is the capital of France": the city pinned to Paris, the country takes France
+            pool = [v for v in pool if v != self.focused] or pool
         return pool[k] if k < len(pool) else pool[0]
 
     def stated(self, schema: dict[str, Any], kind: Any, name: str, siblings: tuple[str, ...]) -> Any:

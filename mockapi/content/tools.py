@@ -24,6 +24,7 @@ from .understanding import (
     Facts,
     asks_about,
     facts,
+    listed,
     stem,
     stems,
     tool_concepts,
@@ -157,13 +158,14 @@ def _request_property(parameters: Any) -> str | None:
 
 
 def _targets(main: str | None, said: Facts) -> list[str]:
-    """The entities one call each goes to (``main``: the tool's main string property): places for a
-    location property, else every stated name."""
+    """The entities one call each goes to (``main``: the tool's main string property): the places listed together
+    for a location property, else the names listed together (one name when none are)."""
     if not main:
         return []
+    names = said.names
     if main.lower().endswith(lexicon.LOCATION_PROPS):  # one of them, or a name ending with one
-        return said.of_kind("place") or said.of_kind("name")
-    return said.name_texts
+        names = [n for n in names if n.kind == "place"] or [n for n in names if n.kind == "name"]
+    return list(dict.fromkeys(n.text for n in listed(names, said.prompt)))
 
 
 def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None, prompt: str = "") -> str:

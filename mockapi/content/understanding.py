@@ -181,6 +181,21 @@ class Facts:
         return list(dict.fromkeys(n.text for n in self.names))
 
 
+def listed(names: list[Name], prompt: str) -> list[Name]:
+    """The names ``prompt`` lists together ("London, Paris and Tokyo"): its longest such run, else its first name.
+
+    Names apart ("Paris is the capital of France") are not a list: one thing is asked about, not several.
+    """
+    runs: list[list[Name]] = []
+    for name in names:
+        if runs and _LIST_GLUE.match(prompt[runs[-1][-1].end:name.start]):
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    longest = max(runs, key=len, default=[])
+    return longest if len(longest) > 1 else names[:1]
+
+
 def _known(phrase: str) -> str | None:
     low = phrase.lower()
     if low in lexicon.PLACE_PHRASES or low in lexicon.PLACES:

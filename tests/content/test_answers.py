@@ -275,3 +275,12 @@ def test_an_identifier_the_prompt_states_goes_to_an_id_property(mock, prompt, pr
             "parameters": {"type": "object", "properties": {prop: {"type": "string"}}, "required": [prop]}}}
     calls = _chat_calls(mock, prompt, tools=(tool,), tool_choice="required")
     assert calls == [("lookup", {prop: value})]
+
+
+def test_a_value_pinned_to_one_property_is_not_repeated_in_another(mock):
+    # pydantic-ai and others return structured output through a tool: the city the call is about is pinned, and
+    # the country takes the other place the prompt names.
+    tool = {"type": "function", "function": {"name": "final_result", "description": "The final response", "parameters": {
+        "type": "object", "properties": {"city": {"type": "string"}, "country": {"type": "string"}}, "required": ["city", "country"]}}}
+    calls = _chat_calls(mock, "Paris is the capital of France.", tools=(tool,), tool_choice="required")
+    assert calls == [("final_result", {"city": "Paris", "country": "France"})]
