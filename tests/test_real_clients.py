@@ -1,4 +1,4 @@
-"""The real clients, unchanged, against the live mock: openai-agents, langchain-openai and litellm.
+"""The real clients, unchanged, against the live mock: openai-agents, langchain-openai, litellm, pydantic-ai and instructor.
 
 Each client lives in its own cached virtualenv (``.venv-<package>``, built from PyPI by
 tests/compat/venvs.py on first use) and runs one scenario of its script in tests/compat/
@@ -20,14 +20,18 @@ import pytest
 from tests.compat.venvs import run_script, sdk_python
 
 COMPAT = Path(__file__).parent / "compat"
-SCRIPTS = {"openai-agents": "agents_client.py", "langchain-openai": "langchain_client.py", "litellm": "litellm_client.py"}
+SCRIPTS = {"openai-agents": "agents_client.py", "langchain-openai": "langchain_client.py", "litellm": "litellm_client.py",
+           "pydantic-ai": "pydantic_ai_client.py"}
+# What a client's venv holds, when it is more than the package of that name.
+VENVS = {"pydantic-ai": (("pydantic-ai-slim[openai]", "instructor"), ".venv-pydantic-ai")}
 PROMPT_CITY = "Paris"  # the scripts ask "What's the weather in Paris right now?"
 TOOL_RESULT = "It is 21C and sunny in Paris."  # what their get_weather returns
 
 
 def run_client(package: str, scenario: str, server: Any) -> dict[str, Any]:
     """Run ``scenario`` of ``package``'s script in its venv against ``server``; return what the client saw."""
-    python = sdk_python(package)
+    requirements, venv = VENVS.get(package, ((package,), None))
+    python = sdk_python(*requirements, name=venv)
     result = run_script(python, COMPAT / SCRIPTS[package], server.base_url, scenario, timeout=300)
     assert result.returncode == 0, (f"{package} / {scenario} failed against the mock:\n{result.stderr[-5000:]}\n"
                                     f"{server.calls.describe()}")
@@ -329,3 +333,32 @@ def test_litellm_embedding(mockapi_server: Any) -> None:
     assert seen["count"] == 2 and seen["dims"] == [1536, 1536] and seen["prompt_tokens"] > 0, seen
     [sent] = bodies(mockapi_server, "/embeddings")
     assert sent["model"] == "text-embedding-3-small" and sent["input"] == ["The sky is blue.", "Grass is green."], sent
+
+
+# -- pydantic-ai and instructor ---------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("api", ["chat", "responses"])
+def test_pydantic_ai_agent_tool_loop(mockapi_server, api: str) -> None:
+    seen = run_client("pydantic-ai", f"{api}_tools", mockapi_server)
+    assert seen["calls"] == [["get_weather", {"city": PROMPT_CITY}]] and seen["returns"] == [TOOL_RESULT], seen
+    assert TOOL_RESULT in seen["final"], seen  # the mock's answer quotes the tool result it was given
+    if api == "chat":
+        assert_chat_tool_loop(mockapi_server)
+    else:
+        sent = bodies(mockapi_server, "/responses")
+        outputs = [i for i in sent[1]["input"] if isinstance(i, dict) and i.get("type") == "function_call_output"]
+        assert len(sent) == 2 and TOOL_RESULT in str(outputs[0]["output"]), mockapi_server.calls.describe()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["chat_structured", "responses_structured", "instructor"])
+def test_structured_output_through_pydantic_ai_and_instructor(mockapi_server, scenario: str) -> None:
+    assert run_client("pydantic-ai", scenario, mockapi_server) == {"city": "Paris", "country": "France"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("api", ["chat", "responses"])
+def test_pydantic_ai_streams_text(mockapi_server, api: str) -> None:
+    streamed = run_client("pydantic-ai", f"{api}_stream", mockapi_server)
+    assert isinstance(streamed, str) and len(streamed.split()) > 3
