@@ -6,7 +6,7 @@ output through its output tool, streamed text, and instructor's ``response_model
 object of what the clients saw; tests/test_real_clients.py asserts on it.
 """
 
-from __future__ import annotations
+from __future__ import annotations  # noqa: I001 - the offline guard goes first, before any client
 
 import offline  # first: nothing may reach the network
 
