@@ -19,6 +19,7 @@ from typing import Any
 
 import anyio
 
+from mockapi.api.responses.service import GENERATE_HEADER
 from mockapi.core import sse
 from mockapi.core.engine import Engine, Request
 from mockapi.core.errors import (
@@ -33,7 +34,6 @@ from mockapi.core.results import Cut, Pause, Reply
 from mockapi.core.store import MemoryStore
 
 PATHS = ("/v1/responses", "/responses")
-GENERATE_HEADER = "x-mockapi-generate"  # how the door tells the engine that a create asked for no output
 CLIENT_EVENTS = ("response.create", "response.steer")
 POLICY_VIOLATION, INTERNAL_ERROR = 1008, 1011
 

@@ -179,8 +179,10 @@ def apply_patch(tool: dict[str, Any], prompt: str, ident: str, include: list[str
     return HostedCall(item, client_side=True)
 
 
-_CREATES = re.compile(r"\b(?:create|add|write|make|new file)\b", re.I)
-_DELETES = re.compile(r"\b(?:delete|remove)\b", re.I)
+# The verb must name the file ("Create tasks.md", "delete the file old/notes.txt"): "add a comment to app.py" edits.
+_CREATES = re.compile(r"\b(?:create|add|write|make)\s+(?:(?:a|an|the)\s+)?(?:new\s+)?(?:file\s+)?[\w./-]+\.\w{1,5}\b"
+                      r"|\bnew file\b", re.I)
+_DELETES = re.compile(r"\b(?:delete|remove)\s+(?:the\s+)?(?:file\s+)?[\w./-]+\.\w{1,5}\b", re.I)
 
 
 def hosted_type(tool: dict[str, Any]) -> str:

@@ -27,6 +27,8 @@ from .state import State
 
 QUEUED_SECONDS = 1  # a background response waits this long in ``queued``…
 BACKGROUND_SECONDS = 3  # …and is done this long after it was created (advance the clock to get there)
+# How the WebSocket door (doors/responses_socket.py) tells a create that it asked for no output (``generate: false``).
+GENERATE_HEADER = "x-mockapi-generate"
 PROMPT_MODELS = ("gpt-4o", "gpt-5.6")  # the model of a stored prompt (the mock keeps none): without, with reasoning
 
 
@@ -64,8 +66,8 @@ def create(call: Any) -> Created:
     chain = canonical_json([i.get("id") for i in history]) if history else b"[]"  # the empty chain of most requests
     ident = make_digest(call.digest(), chain)
     # A WebSocket ``response.create`` with ``generate: false`` "prepare[s] request state without model output"
-    # (the SDK's ResponseCreate.generate); its door says so in a header of its own (doors/responses_socket.py).
-    if call.request.headers.get("x-mockapi-generate") == "false":
+    # (the SDK's ResponseCreate.generate); its door says so in a header of its own.
+    if call.request.headers.get(GENERATE_HEADER) == "false":
         outcome = Outcome()
     else:
         outcome = generate(request, Context(history, model, ident, canned, searcher(call), turns))
