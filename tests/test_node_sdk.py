@@ -1,4 +1,4 @@
-"""The Node ``openai`` SDK and the Vercel AI SDK (from npm) against the plugin's live mode: chat, streaming tools, a 429 retry, Realtime, Responses over a WebSocket."""
+"""The Node ``openai`` SDK, the Vercel AI SDK and the Agents SDK for JavaScript (from npm) against the plugin's live mode."""
 
 from __future__ import annotations
 
@@ -147,3 +147,17 @@ def test_the_vercel_ai_sdk(mockapi_server) -> None:
     assert seen["object"] == {"name": "Alice", "age": 30}
     assert seen["reasoning"]["text"] and seen["reasoning"]["summary"] and seen["reasoning"]["reasoningTokens"] > 0
     assert seen["embeddings"] == [1536, 1536]
+
+
+@pytest.mark.slow
+def test_the_openai_agents_sdk_for_javascript(mockapi_server) -> None:
+    workdir = node_sdk("@openai/agents", "zod")
+    script = _copied(workdir, Path(__file__).parent / "node" / "agents_js_check.mjs")
+    env = {**os.environ, "OPENAI_BASE_URL": mockapi_server.base_url, "OPENAI_API_KEY": mockapi_server.api_key}
+    result = subprocess.run(["node", str(script)], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    for api in ("responses", "chat_completions"):  # the tool ran, its result went back, the answer quotes it
+        assert seen[api]["items"] == ["tool_call_item", "tool_call_output_item", "message_output_item"], seen
+        assert "It is 21C and sunny in Paris." in seen[api]["final"], seen
+        assert "It is 21C and sunny in Tokyo." in seen[f"{api}_stream"], seen
