@@ -18,23 +18,27 @@ REALTIME_SCRIPT = Path(__file__).parent / "node" / "realtime_check.mjs"
 NODE_DIR = ROOT / ".venv-node-openai"  # cached between runs; .venv-* is git-ignored and `make clean` drops it
 
 
-def node_sdk(*extra: str) -> Path:
-    """A directory whose node_modules holds the npm ``openai`` package and the ``extra`` ones (installed once)."""
+def node_sdk(*extra: str, home: Path = NODE_DIR) -> Path:
+    """A directory (``home``) whose node_modules holds the npm ``openai`` package and the ``extra`` ones (installed once).
+
+    A package that asks for another ``openai`` than the others (@openai/agents wants 7.x) gets a ``home`` of its
+    own: installing it beside them would move their ``openai`` too.
+    """
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("Node.js (node and npm) is not installed on this machine")
-    stamp = NODE_DIR / ".ok"
-    missing = [name for name in extra if not (NODE_DIR / "node_modules" / name).is_dir()]
+    stamp = home / ".ok"
+    missing = [name for name in extra if not (home / "node_modules" / name).is_dir()]
     if not stamp.exists() or missing:
-        NODE_DIR.mkdir(exist_ok=True)
-        (NODE_DIR / "package.json").write_text('{"name": "mockapi-node-check", "private": true, "type": "module"}\n')
-        result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "openai", *extra], cwd=NODE_DIR,
+        home.mkdir(exist_ok=True)
+        (home / "package.json").write_text('{"name": "mockapi-node-check", "private": true, "type": "module"}\n')
+        result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "openai", *extra], cwd=home,
                                 capture_output=True, text=True, timeout=600)
         if result.returncode != 0:
             if os.environ.get("CI"):
                 pytest.fail(f"npm install openai {' '.join(extra)} failed: {result.stderr[-2000:]}")
             pytest.skip(f"npm install openai failed (no registry?): {result.stderr[-300:]}")
         stamp.write_text("openai")
-    return NODE_DIR
+    return home
 
 
 def _copied(workdir: Path, script: Path) -> Path:
@@ -151,7 +155,7 @@ def test_the_vercel_ai_sdk(mockapi_server) -> None:
 
 @pytest.mark.slow
 def test_the_openai_agents_sdk_for_javascript(mockapi_server) -> None:
-    workdir = node_sdk("@openai/agents", "zod")
+    workdir = node_sdk("@openai/agents", "zod", home=ROOT / ".venv-node-openai-agents")
     script = _copied(workdir, Path(__file__).parent / "node" / "agents_js_check.mjs")
     env = {**os.environ, "OPENAI_BASE_URL": mockapi_server.base_url, "OPENAI_API_KEY": mockapi_server.api_key}
     result = subprocess.run(["node", str(script)], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
