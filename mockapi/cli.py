@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--store", default=None, help="state backend: memory (default) or redis://host:port/db")
     serve.add_argument("--workers", type=int, default=None, help="uvicorn worker processes (default 1)")
     serve.add_argument("--unknown-ids", choices=["404", "synthesize"], default=None, help="what an unknown object id gives")
+    serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS and wss:// with this PEM certificate (with --ssl-keyfile)")
+    serve.add_argument("--ssl-keyfile", default=None, help="the certificate's PEM private key")
     serve.add_argument("--log-level", default="warning")
     from .recording.cli import add_drift_parser, add_serve_arguments
 
@@ -135,6 +137,15 @@ def _uvicorn_options(args: argparse.Namespace, settings: Any) -> dict:
     from .doors.protocols import uvicorn_options
 
     options.update(uvicorn_options(RequestLimits.from_config(settings.extra.get("limits"))))  # ValueError: a bad limit
+    # TLS, for clients that dial only https:// or wss:// (the Node SDK 7.x's Realtime WebSocket refuses ws://).
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise ValueError("--ssl-certfile and --ssl-keyfile go together")
+    for name in ("ssl_certfile", "ssl_keyfile"):
+        path = getattr(args, name)
+        if path and not os.path.isfile(path):
+            raise ValueError(f"--{name.replace('_', '-')} {path}: no such file")
+        if path:
+            options[name] = path
     return options
 
 

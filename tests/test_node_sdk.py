@@ -18,11 +18,11 @@ REALTIME_SCRIPT = Path(__file__).parent / "node" / "realtime_check.mjs"
 NODE_DIR = ROOT / ".venv-node-openai"  # cached between runs; .venv-* is git-ignored and `make clean` drops it
 
 
-def node_sdk(*extra: str, home: Path = NODE_DIR) -> Path:
+def node_sdk(*extra: str, home: Path = NODE_DIR, sdk: str = "openai") -> Path:
     """A directory (``home``) whose node_modules holds the npm ``openai`` package and the ``extra`` ones (installed once).
 
     A package that asks for another ``openai`` than the others (@openai/agents wants 7.x) gets a ``home`` of its
-    own: installing it beside them would move their ``openai`` too.
+    own: installing it beside them would move their ``openai`` too. ``sdk``: the ``openai`` spec to install.
     """
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("Node.js (node and npm) is not installed on this machine")
@@ -31,7 +31,7 @@ def node_sdk(*extra: str, home: Path = NODE_DIR) -> Path:
     if not stamp.exists() or missing:
         home.mkdir(exist_ok=True)
         (home / "package.json").write_text('{"name": "mockapi-node-check", "private": true, "type": "module"}\n')
-        result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "openai", *extra], cwd=home,
+        result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", sdk, *extra], cwd=home,
                                 capture_output=True, text=True, timeout=600)
         if result.returncode != 0:
             if os.environ.get("CI"):
@@ -165,3 +165,24 @@ def test_the_openai_agents_sdk_for_javascript(mockapi_server) -> None:
         assert seen[api]["items"] == ["tool_call_item", "tool_call_output_item", "message_output_item"], seen
         assert "It is 21C and sunny in Paris." in seen[api]["final"], seen
         assert "It is 21C and sunny in Tokyo." in seen[f"{api}_stream"], seen
+
+
+@pytest.mark.slow
+def test_node_sdk_7_realtime_over_wss(tmp_path) -> None:
+    # openai-node 7.x dials Realtime over wss:// only (OpenAIRealtimeWebSocket refuses a ws:// URL), so it meets the
+    # mock served over TLS (`mockapi serve --ssl-certfile/--ssl-keyfile`) with the certificate trusted through
+    # NODE_EXTRA_CA_CERTS: the same session as above, the URL left as the SDK builds it.
+    from tests.doors.test_cli import tls_server
+
+    workdir = node_sdk(home=ROOT / ".venv-node-openai-7", sdk="openai@7")
+    flags = _node_flags_for_global_websocket()
+    script = _copied(workdir, REALTIME_SCRIPT)
+    with tls_server(tmp_path) as (port, cert):
+        env = {**os.environ, "OPENAI_BASE_URL": f"https://127.0.0.1:{port}/v1", "OPENAI_API_KEY": "sk-node7-0123456789",
+               "NODE_EXTRA_CA_CERTS": cert}
+        result = subprocess.run(["node", *flags, str(script), "wss"], cwd=workdir, env=env, capture_output=True, text=True,
+                                timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    run = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))[len("RESULT "):])
+    assert run["url"] == f"wss://127.0.0.1:{port}/v1/realtime?model=gpt-realtime" and run["errors"] == []
+    assert run["text"]["response"]["status"] == "completed" and run["answer"]["response"]["status"] == "completed"

@@ -77,11 +77,11 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def banner(settings: Settings, sock: socket.socket) -> str:
+def banner(settings: Settings, sock: socket.socket, *, tls: bool = False) -> str:
     """The line printed once the server listens (with the port actually bound, for ``--port 0``)."""
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    return (f"mockapi serving http://{shown}:{port}/v1 (seed {settings.seed}, validation {settings.validation}, "
+    return (f"mockapi serving http{'s' if tls else ''}://{shown}:{port}/v1 (seed {settings.seed}, validation {settings.validation}, "
             f"store {settings.store.split('@')[-1] if settings.store != 'memory' else 'memory'})")
 
 
@@ -109,7 +109,7 @@ class MockServer(uvicorn.Server):
 def serve(settings: Settings, app: Any, sock: socket.socket, uvicorn_options: dict[str, Any]) -> None:
     """Serve ``app`` (or, with several workers, the worker app) on the bound ``sock`` until a signal."""
     options = {**uvicorn_options, "timeout_graceful_shutdown": GRACE_SECONDS}
-    line = banner(settings, sock)
+    line = banner(settings, sock, tls="ssl_certfile" in options)
 
     def announce() -> None:
         print(line, file=sys.stderr, flush=True)

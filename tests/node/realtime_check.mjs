@@ -6,6 +6,7 @@
 // The SDK always dials wss:// (buildRealtimeURL sets url.protocol = 'wss', openai-node src/realtime/internal-base.ts),
 // and the mock serves plain ws://: OpenAIRealtimeWebSocket takes an onURL callback run before it dials, and `ws`
 // takes a createConnection option that opens a plain TCP socket for the wss:// URL.
+//   wss:       OpenAIRealtimeWebSocket against the mock served over TLS (openai-node 7.x refuses ws:// URLs).
 // Prints one JSON line, `RESULT {...}`, that the Python test asserts on; exits non-zero on a failure or a timeout.
 import net from "node:net";
 import OpenAI from "openai";
@@ -22,6 +23,10 @@ async function open() {
   if (transport === "websocket") {
     const { OpenAIRealtimeWebSocket } = await import("openai/realtime/websocket");
     return new OpenAIRealtimeWebSocket({ model: MODEL, onURL: (url) => { url.protocol = "ws"; } }, client);
+  }
+  if (transport === "wss") {  // the mock over TLS: the SDK's own wss:// URL, untouched
+    const { OpenAIRealtimeWebSocket } = await import("openai/realtime/websocket");
+    return new OpenAIRealtimeWebSocket({ model: MODEL }, client);
   }
   if (transport === "ws") {
     const { OpenAIRealtimeWS } = await import("openai/realtime/ws");
