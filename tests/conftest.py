@@ -65,6 +65,25 @@ def inprocess_clients(engine: Engine, base_url: str = "https://api.openai.com/v1
     return client, aclient
 
 
+@pytest.fixture
+def live(request: pytest.FixtureRequest) -> Iterator[Mock]:
+    """The live server alone (the WebSocket doors, which no httpx transport reaches), reset, with SDK clients."""
+    server: LiveServer = request.getfixturevalue("_live_server")
+    engine = server.engine
+    engine.reset()
+    engine.clock.freeze(FROZEN_AT)
+    client = openai.OpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
+    aclient = openai.AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
+    yield Mock("live", engine, server.base_url, client, aclient)
+
+
+@pytest.fixture(scope="module")
+def default_server() -> Iterator[LiveServer]:
+    """A live mock of its own with default settings (level faithful, a running clock), for other projects' code."""
+    with LiveServer(build_engine(store=MemoryStore())) as server:
+        yield server
+
+
 @pytest.fixture(params=["inprocess", "live"])
 def mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
     """The mock in both modes, with state reset and the clock frozen for each test."""

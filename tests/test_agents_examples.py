@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import subprocess
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from mockapi.assembly import build_engine
-from mockapi.core.store import MemoryStore
 from mockapi.doors.live import LiveServer
 from tests.compat.example_runs import failure, offline_site, run_example
 from tests.compat.venvs import ROOT, sdk_python
@@ -67,18 +64,11 @@ def agents_source(agents_python: Path) -> Path:
     return unpacked
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[LiveServer]:
-    """A live mock with default settings (level faithful), its own for these examples."""
-    with LiveServer(build_engine(store=MemoryStore())) as live:
-        yield live
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_the_agents_sdks_example_runs_to_its_end(example: str, agents_python: Path, agents_source: Path, server: LiveServer,
+def test_the_agents_sdks_example_runs_to_its_end(example: str, agents_python: Path, agents_source: Path, default_server: LiveServer,
                                                   tmp_path: Path) -> None:
-    done = run_example(agents_python, f"examples.{example}", agents_source, offline_site(tmp_path / "site"), server.base_url, KEY,
+    done = run_example(agents_python, f"examples.{example}", agents_source, offline_site(tmp_path / "site"), default_server.base_url, KEY,
                        {"OPENAI_AGENTS_DISABLE_TRACING": "1", "EXAMPLES_INTERACTIVE_MODE": "auto",
-                        "EXAMPLE_BASE_URL": server.base_url, "EXAMPLE_API_KEY": KEY, "EXAMPLE_MODEL_NAME": "gpt-4o-mini"})
+                        "EXAMPLE_BASE_URL": default_server.base_url, "EXAMPLE_API_KEY": KEY, "EXAMPLE_MODEL_NAME": "gpt-4o-mini"})
     assert failure(done) is None, failure(done)

@@ -14,13 +14,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from mockapi.assembly import build_engine
-from mockapi.core.store import MemoryStore
 from mockapi.doors.live import LiveServer
 from tests.compat.example_runs import failure, offline_site, run_example
 from tests.test_official_sdk_suite import sdk_source
@@ -49,29 +46,22 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[LiveServer]:
-    """A live mock with default settings (level faithful), its own for these examples."""
-    with LiveServer(build_engine(store=MemoryStore())) as live:
-        yield live
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_the_sdks_example_runs_to_its_end(example: str, examples: Path, server: LiveServer, tmp_path: Path) -> None:
+def test_the_sdks_example_runs_to_its_end(example: str, examples: Path, default_server: LiveServer, tmp_path: Path) -> None:
     done = run_example(sys.executable, f"examples.{example}", examples.parent, offline_site(tmp_path / "site"),
-                       server.base_url, KEY, typed=TYPED.get(example))
+                       default_server.base_url, KEY, typed=TYPED.get(example))
     assert failure(done) is None, failure(done)
     assert done.stdout.strip(), done.stderr[-3000:]
 
 
 @pytest.mark.slow
-def test_the_sdk_readmes_realtime_example_runs_to_its_end(tmp_path: Path, server: LiveServer) -> None:
+def test_the_sdk_readmes_realtime_example_runs_to_its_end(tmp_path: Path, default_server: LiveServer) -> None:
     readme = (sdk_source() / "README.md").read_text()
     start = readme.index("```py", readme.index("Basic text based example")) + len("```py")
     script = tmp_path / "realtime_example.py"
     script.write_text(readme[start:readme.index("```", start)])
-    env = {**os.environ, "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": KEY}
+    env = {**os.environ, "OPENAI_BASE_URL": default_server.base_url, "OPENAI_API_KEY": KEY}
     done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     assert done.stdout.strip()  # the answer's text deltas

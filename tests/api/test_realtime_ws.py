@@ -14,34 +14,19 @@ import math
 import shutil
 import subprocess
 import wave
-from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
 
 import openai
 import pydantic
 import pytest
-from conftest import API_KEY, FROZEN_AT, Mock
+from conftest import API_KEY, Mock
 from openai.types.realtime import RealtimeServerEvent
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as ws_connect
 
-from mockapi.doors.live import LiveServer
-
 SERVER_EVENT = pydantic.TypeAdapter(RealtimeServerEvent)
 RATE = 24000
-
-
-@pytest.fixture
-def live(request: pytest.FixtureRequest) -> Iterator[Mock]:
-    """The live server, reset, with SDK clients."""
-    server: LiveServer = request.getfixturevalue("_live_server")
-    engine = server.engine
-    engine.reset()
-    engine.clock.freeze(FROZEN_AT)
-    client = openai.OpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
-    aclient = openai.AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
-    yield Mock("live", engine, server.base_url, client, aclient)
 
 
 def received(conn: Any) -> dict[str, Any]:

@@ -8,34 +8,19 @@ against the SDK's own ``ResponsesServerEvent`` union.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pydantic
 import pytest
-from conftest import API_KEY, FROZEN_AT, Mock
+from conftest import API_KEY, Mock
 from openai.types.responses import ResponsesServerEvent
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
-from mockapi.doors.live import LiveServer
-
 SERVER_EVENT = pydantic.TypeAdapter(ResponsesServerEvent)
 WEATHER = {"type": "function", "name": "get_weather", "description": "Current weather for a city",
            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
-
-
-@pytest.fixture
-def live(request: pytest.FixtureRequest) -> Iterator[Mock]:
-    """The live server, reset, with SDK clients."""
-    server: LiveServer = request.getfixturevalue("_live_server")
-    engine = server.engine
-    engine.reset()
-    engine.clock.freeze(FROZEN_AT)
-    client = openai.OpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
-    aclient = openai.AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
-    yield Mock("live", engine, server.base_url, client, aclient)
 
 
 def received(conn: Any) -> dict[str, Any]:
