@@ -31,6 +31,7 @@ from mockapi.core.errors import (
 from mockapi.core.jsonutil import dumps, loads
 from mockapi.core.limits import parse_json_body
 from mockapi.core.results import Cut, Pause, Reply
+from mockapi.core.schema_errors import wrong_type
 from mockapi.core.store import MemoryStore
 
 PATHS = ("/v1/responses", "/responses")
@@ -104,8 +105,7 @@ class SocketSession:
         body = {k: v for k, v in event.items() if k not in ("type", "stream_id", "generate")}
         stream_id = event.get("stream_id")
         if stream_id is not None and not isinstance(stream_id, str):
-            raise InvalidRequestError(f"Invalid type for 'stream_id': expected a string, but got {type(stream_id).__name__} instead.",
-                                      param="stream_id", code="invalid_type")
+            raise wrong_type("stream_id", "string", stream_id)
         if body.get("background"):
             # The SDK's ResponseCreate (the WebSocket client event): "`background` is not supported over WebSocket."
             raise InvalidRequestError("The 'background' parameter is not supported over WebSocket.", param="background")

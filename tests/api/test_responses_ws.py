@@ -168,3 +168,11 @@ async def test_the_async_client_streams_over_a_socket(live: Mock) -> None:
             if event.type == "response.completed":
                 break
     assert kinds[0] == "response.created" and kinds[-1] == "response.completed"
+
+
+def test_a_lane_that_is_not_a_string_is_refused(live: Mock) -> None:
+    with live.client.responses.connect() as conn:
+        conn.send_raw(json.dumps({"type": "response.create", "model": "gpt-4o-mini", "input": "Hi.", "stream_id": 7}))
+        error = received(conn)
+    assert error["status"] == 400 and error["error"]["param"] == "stream_id" and error["error"]["code"] == "invalid_type"
+    assert error["error"]["message"] == "Invalid type for 'stream_id': expected a string, but got an integer instead."
