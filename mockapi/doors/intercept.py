@@ -23,10 +23,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 from urllib.parse import urlsplit
 
+from . import intercept_ws
+
 if TYPE_CHECKING:
     from mockapi.core.engine import Engine
 
 LIBRARIES = ("httpx", "httpx2")
+_PATCHED_MODULES = (*LIBRARIES, *intercept_ws.MODULES)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -80,6 +83,7 @@ class Interceptor:
         self.honour_pauses = honour_pauses
         self.blocked: list[str] = []  # "METHOD url" of every refused request, for the teardown report
         self._transports: dict[tuple[str, int, bool], Any] = {}
+        self.websocket_server: Any = None  # the loopback server of its WebSockets, once one is opened (intercept_ws.py)
 
     def target(self, url: Any) -> int | None:
         """The index of the base URL serving ``url``, or None."""
@@ -141,13 +145,13 @@ def activate(interceptor: Interceptor) -> None:
     with _lock:
         if _active is not None:
             raise RuntimeError("mockapi: an in-process interception is already active in this process")
-        for library in LIBRARIES:
-            module = sys.modules.get(library)
+        for name in _PATCHED_MODULES:
+            module = sys.modules.get(name)
             if module is not None:
-                _patch_library(module)
+                _patch_module(module)
         # A library nobody has imported yet is patched when it is: importing httpx just to patch it would
         # cost ~50 ms of start-up (its CLI pulls in rich and click) for tests on openai 3.x (httpx2).
-        if not all(library in sys.modules for library in LIBRARIES):
+        if not all(name in sys.modules for name in _PATCHED_MODULES):
             sys.meta_path.insert(0, _PATCH_ON_IMPORT)
         _active = interceptor
 
@@ -161,20 +165,32 @@ def deactivate() -> None:
         for (cls, name), original in _originals.items():
             setattr(cls, name, original)
         _originals.clear()
+        if _active is not None and _active.websocket_server is not None:
+            _active.websocket_server.stop()
         _active = None
 
 
-def _patch_library(module: Any) -> None:
+def _patch_module(module: Any) -> None:
+    """Patch an httpx library's transports, or a websockets client module's connect (intercept_ws.py)."""
+    if module.__name__ in intercept_ws.MODULES:
+        intercept_ws.patch(module, _patch)
+        return
     _patch(module.HTTPTransport, "handle_request", _sync_handler(module.__name__))
     _patch(module.AsyncHTTPTransport, "handle_async_request", _async_handler(module.__name__))
 
 
+def _patched(module: Any) -> bool:
+    if module.__name__ in intercept_ws.MODULES:
+        return any(owner in (module, getattr(module, "connect", None)) for owner, _ in _originals)
+    return (module.HTTPTransport, "handle_request") in _originals
+
+
 class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """While an interception is active: patches httpx / httpx2 right after they are first imported."""
+    """While an interception is active: patches httpx / httpx2 and websockets' clients right after their first import."""
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
-        """Wrap the real loader of an httpx library so that its transports are patched once it has run."""
-        if name not in LIBRARIES:
+        """Wrap the real loader of a patched module so that it is patched once it has run."""
+        if name not in _PATCHED_MODULES:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None:
@@ -185,8 +201,8 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
         def exec_module(module: Any) -> None:
             original_exec(module)
             with _lock:
-                if _active is not None and (module.HTTPTransport, "handle_request") not in _originals:
-                    _patch_library(module)
+                if _active is not None and not _patched(module):
+                    _patch_module(module)
 
         loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec

@@ -7,7 +7,14 @@ import subprocess
 import sys
 import textwrap
 
+# pytester's inline runs drop the modules they were first to import: a server stack imported for the first time
+# inside one would be imported again afterwards, its httptools errors then new classes that an older parser does
+# not raise. Imported here, before any inline run, they stay.
+import httptools  # noqa: F401
 import pytest
+import uvicorn.protocols.http.httptools_impl  # noqa: F401
+
+import mockapi.doors.app  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
@@ -154,6 +161,21 @@ def test_an_unmocked_host_fails_loudly_even_when_the_code_swallows_the_error(pyt
     result = pytester.runpytest(*QUIET)
     result.assert_outcomes(passed=2, errors=2)
     result.stdout.fnmatch_lines(["*mockapi refused requests to unmocked hosts:*", "*GET https://example.invalid/y*"])
+
+
+def test_a_websocket_to_an_unmocked_host_fails_loudly_too(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        import pytest
+        import websockets.sync.client
+        from mockapi.intercept import UnmatchedRequest
+
+        def test_raises(mockapi):
+            with pytest.raises(UnmatchedRequest, match="mockapi blocked GET wss://example.invalid/socket"):
+                websockets.sync.client.connect("wss://example.invalid/socket")  # looked up when called, as the SDK does
+    """)
+    result = pytester.runpytest(*QUIET)
+    result.assert_outcomes(passed=1, errors=1)  # refused before any network, and reported at teardown
+    result.stdout.fnmatch_lines(["*mockapi refused requests to unmocked hosts:*", "*GET wss://example.invalid/socket*"])
 
 
 def test_passthrough_lets_a_host_reach_the_network(pytester: pytest.Pytester) -> None:

@@ -146,6 +146,31 @@ def test_a_regional_endpoint_is_served_in_process(mockapi, region):
     mockapi.calls.assert_called("/v1/chat/completions", times=1)
 
 
+def test_the_sdks_websockets_reach_the_in_process_mock(mockapi):
+    # client.responses.connect() and client.realtime.connect() open sockets with the `websockets` package, not httpx:
+    # the interception sends them to a loopback server over the same engine, so they share state and the journal.
+    first = mockapi.client.responses.create(model="gpt-4o-mini", input="Remember: my name is Ada.")
+    with mockapi.client.responses.connect() as conn:
+        conn.response.create(model="gpt-4o-mini", input="What is my name?", previous_response_id=first.id)
+        done = next(e for e in conn if e.type == "response.completed")
+    assert "Ada" in done.response.output_text
+    with mockapi.client.realtime.connect(model="gpt-realtime") as rt:
+        assert rt.recv().type == "session.created"
+    assert [c.path for c in mockapi.calls] == ["/v1/responses", "/v1/responses", "/v1/realtime"]
+
+
+def test_an_async_websocket_reaches_the_in_process_mock(mockapi):
+    async def run() -> str:
+        async with mockapi.async_client.responses.connect() as conn:
+            await conn.response.create(model="gpt-4o-mini", input="Hello over an async socket.")
+            async for event in conn:
+                if event.type == "response.completed":
+                    return event.response.status
+        return "no response.completed"
+
+    assert asyncio.run(run()) == "completed"
+
+
 def test_both_modes_in_one_test(mockapi, mockapi_server):
     mockapi.queue("in-process")
     mockapi_server.queue("live")
