@@ -20,6 +20,7 @@ import importlib.machinery
 import sys
 import threading
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -173,10 +174,38 @@ def deactivate() -> None:
 def _patch_module(module: Any) -> None:
     """Patch an httpx library's transports, or a websockets client module's connect (intercept_ws.py)."""
     if module.__name__ in intercept_ws.MODULES:
-        intercept_ws.patch(module, _patch)
+        intercept_ws.patch(module, _patch, redirect_websocket)
         return
     _patch(module.HTTPTransport, "handle_request", _sync_handler(module.__name__))
     _patch(module.AsyncHTTPTransport, "handle_async_request", _async_handler(module.__name__))
+
+
+def redirect_websocket(uri: str, options: dict[str, Any]) -> str:
+    """Where a WebSocket to ``uri`` really goes: a mocked base URL's to the loopback server (its TLS options dropped)."""
+    interceptor = _active
+    if interceptor is None:
+        return uri
+    parts = urlsplit(uri)
+    url = SimpleNamespace(scheme={"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme), host=parts.hostname or "",
+                          port=parts.port, path=parts.path or "/")
+    index = interceptor.target(url)
+    if index is None:
+        if interceptor.lets_through(url):
+            return uri
+        raise interceptor.refuse(SimpleNamespace(method="GET", url=uri))
+    mount = interceptor.base_urls[index].mount
+    path = url.path
+    if mount is not None and (path == mount[0] or path.startswith(mount[0] + "/")):
+        path = mount[1] + path[len(mount[0]):]
+    for tls_option in ("ssl", "server_hostname"):  # the loopback server speaks plain ws://
+        options.pop(tls_option, None)
+    if interceptor.websocket_server is None:  # started on the first socket, stopped with the interception
+        from .live import LiveServer
+
+        interceptor.websocket_server = LiveServer(interceptor.engine).start()
+        allow_live_server(interceptor.websocket_server.host, interceptor.websocket_server.port)
+    server = interceptor.websocket_server
+    return f"ws://{server.host}:{server.port}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
 def _patched(module: Any) -> bool:
