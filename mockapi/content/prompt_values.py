@@ -279,8 +279,8 @@ def _assignment(name: str) -> re.Pattern[str]:
 
 def _assigned(prompt: str, name: str) -> str | None:
     """The value ``prompt`` assigns to the property ``name``, if it writes one out."""
-    if name not in prompt and name.lower() not in prompt.lower():
-        return None  # most prompts name no property: no pattern to build or run
+    if ("=" not in prompt and ":" not in prompt) or (name not in prompt and name.lower() not in prompt.lower()):
+        return None  # most prompts assign nothing, or name no property: no pattern to build or run
     match = _assignment(name).search(prompt)
     return next((g for g in match.groups() if g is not None), None) if match else None
 
