@@ -84,7 +84,7 @@ class Interceptor:
         self.honour_pauses = honour_pauses
         self.blocked: list[str] = []  # "METHOD url" of every refused request, for the teardown report
         self._transports: dict[tuple[str, int, bool], Any] = {}
-        self.websocket_server: Any = None  # the loopback server of its WebSockets, once one is opened (intercept_ws.py)
+        self.websocket_server: Any = None  # the loopback server of its WebSockets, once one is opened (redirect_websocket)
 
     def target(self, url: Any) -> int | None:
         """The index of the base URL serving ``url``, or None."""
