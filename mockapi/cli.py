@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", default=None, help="YAML or JSON config file (env MOCKAPI_CONFIG)")
     serve.add_argument("--validation", choices=["faithful", "schema"], default=None,
                        help="faithful: the contract plus the real API's rules (default); schema: shapes only")
+    serve.add_argument("--key-format", choices=["auto", "sk", "any"], default=None,
+                       help="which bearer tokens pass as keys: sk (OpenAI-shaped), any, or auto (default: sk at faithful, "
+                            "any at schema; env MOCKAPI_KEY_FORMAT)")
     serve.add_argument("--fixtures", action="append", default=None, help="directory of canned replies (repeatable)")
     serve.add_argument("--store", default=None, help="state backend: memory (default) or redis://host:port/db")
     serve.add_argument("--workers", type=int, default=None, help="uvicorn worker processes (default 1)")
@@ -76,7 +79,7 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202
     settings = load_settings(
         args.config, host=args.host, port=args.port, seed=args.seed, validation=args.validation,
         fixtures=tuple(args.fixtures) if args.fixtures else None, store=args.store, workers=args.workers,
-        unknown_ids=args.unknown_ids,
+        unknown_ids=args.unknown_ids, key_format=args.key_format,
     )
     try:  # --record/--replay (mockapi/recording/cli.py); a `recording:` mapping in the config file works too
         recording = recording_of(args) or settings.extra.get("recording")

@@ -12,7 +12,9 @@ from typing import Any, Mapping
 import yaml
 
 VALIDATION_LEVELS = ("faithful", "schema")
-KEY_FORMATS = ("sk", "any")  # sk: keys must look like OpenAI keys (sk-, sk-proj-...); any: every bearer token passes
+# sk: keys must look like OpenAI keys (sk-, sk-proj-...); any: every bearer token passes; auto (the default): sk at
+# level faithful, any at level schema, where generated SDK suites send "My API Key" as spec mocks let them.
+KEY_FORMATS = ("auto", "sk", "any")
 # Config keys kept in ``Settings.extra`` that some part of the mock reads (docs name each one).
 EXTRA_KEYS = ("azure", "azure_deployments", "journal", "limits", "progress", "public_url", "rate_limits", "recording",
               "webhooks")
@@ -68,13 +70,18 @@ class Settings:
     latency: str = "off"
     workers: int = 1
     frozen_time: float | None = None
-    key_format: str = "sk"
+    key_format: str = "auto"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **changes: Any) -> "Settings":
         """A copy with the non-None ``changes`` applied and checked."""
         clean = {k: v for k, v in changes.items() if v is not None}
         return _checked(replace(self, **clean))
+
+    @property
+    def any_key(self) -> bool:
+        """Whether every bearer token passes as a key (``key_format``, or ``auto`` at level ``schema``)."""
+        return self.key_format == "any" or (self.key_format == "auto" and self.validation == "schema")
 
 
 _ENV = {
@@ -88,6 +95,7 @@ _ENV = {
     "MOCKAPI_TIER": ("tier", str),
     "MOCKAPI_LATENCY": ("latency", str),
     "MOCKAPI_UNKNOWN_IDS": ("unknown_ids", str),
+    "MOCKAPI_KEY_FORMAT": ("key_format", str),
     "MOCKAPI_FIXTURES": ("fixtures", lambda v: tuple(p for p in v.split(os.pathsep) if p)),
 }
 

@@ -247,7 +247,7 @@ class Engine:
                     headers={"allow": ", ".join(sorted(set(allowed)))},
                 )
             raise UnknownURLError(f"Invalid URL ({request.method} {path})")
-        tenant, key = self.authenticate(request.headers, any_key_format=azure_route)  # `sk-` keys at both levels
+        tenant, key = self.authenticate(request.headers, any_key_format=azure_route)  # `sk-` keys at faithful (key_format)
         level = request.headers.get(VALIDATION_HEADER) or self.settings.validation
         if level not in ("faithful", "schema"):
             raise InvalidRequestError(f"{VALIDATION_HEADER} must be 'faithful' or 'schema', not {level!r}", param=None)
@@ -279,7 +279,7 @@ class Engine:
         if configured:
             info = configured.get(key)
         else:
-            info = _ANY_KEY if self.settings.key_format != "sk" or any_key_format or _KEY_PATTERN.match(key) else None
+            info = _ANY_KEY if _KEY_PATTERN.match(key) or any_key_format or self.settings.any_key else None
         if info is None:
             stands_for = next((k for k in (read(key) for read in self.token_readers) if k), None)
             if stands_for is None:

@@ -113,25 +113,46 @@ def test_schema_level_still_synthesizes_for_a_faithful_rule(mock):
     assert reply.object == "chat.completion"
 
 
-@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("level, key_format", [("faithful", "auto"), ("faithful", "sk"), ("schema", "sk")])
 @pytest.mark.parametrize("key", ["x", "My API Key", "Bearer-ish", "pk-123"])
-def test_a_key_that_is_not_an_openai_key_is_refused(level, key):
+def test_a_key_that_is_not_an_openai_key_is_refused(level, key_format, key):
     from conftest import inprocess_clients
 
-    client, _ = inprocess_clients(make_engine(validation=level), max_retries=0)
+    client, _ = inprocess_clients(make_engine(validation=level, key_format=key_format), max_retries=0)
     client = client.with_options(api_key=key)
     with pytest.raises(openai.AuthenticationError) as caught:
         client.models.list()
     assert caught.value.body["code"] == "invalid_api_key"
 
 
-@pytest.mark.parametrize("level", LEVELS)
-def test_key_format_any_lets_any_token_pass(level):
+@pytest.mark.parametrize("level, key_format", [("faithful", "any"), ("schema", "any"), ("schema", "auto")])
+def test_any_token_passes_with_key_format_any_and_at_level_schema_by_default(level, key_format):
+    # Level schema is what spec mocks give, and generated SDK suites (openai-python's tests/api_resources) send
+    # "My API Key": `mockapi serve --validation schema` must take it with no other setting.
     from conftest import inprocess_clients
 
-    client, _ = inprocess_clients(make_engine(validation=level, key_format="any"), max_retries=0)
+    client, _ = inprocess_clients(make_engine(validation=level, key_format=key_format), max_retries=0)
     client = client.with_options(api_key="My API Key")
     assert client.models.list().object == "list"
+
+
+def test_a_missing_key_is_refused_at_level_schema_too():
+    from conftest import inprocess_clients
+
+    client, _ = inprocess_clients(make_engine(validation="schema"), max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        client.models.list(extra_headers={"Authorization": ""})
+
+
+def test_key_format_comes_from_the_flag_and_the_environment():
+    from mockapi.cli import _settings, build_parser
+    from mockapi.core.config import ConfigError, load_settings
+
+    assert _settings(build_parser().parse_args(["serve", "--validation", "schema"])).any_key
+    assert not _settings(build_parser().parse_args(["serve", "--validation", "schema", "--key-format", "sk"])).any_key
+    assert load_settings(env={"MOCKAPI_KEY_FORMAT": "any"}).any_key
+    with pytest.raises(ConfigError, match="key_format must be one of"):
+        load_settings(env={"MOCKAPI_KEY_FORMAT": "loose"})
 
 
 @pytest.mark.parametrize("level", LEVELS)
