@@ -7,10 +7,13 @@ still enforces it) and ``required`` names only what the server enforces:
 
 * ``x-server-defaults`` in contracts/overlay.yaml lists, per SDK type, the fields the server fills
   in, each entry with its ``source``; those leave ``required``.
-* Inside a request body (not at its top level, where the SDK's ``Optional`` already says where
-  null is taken), an optional property may be ``null``: the server reads it as absent. This is what
-  ``item.model_dump()`` sends for the unset fields of an SDK object replayed as input. The added
-  branch carries ``x-null-means-absent`` so the SDK's view can drop it again.
+* An optional property may be ``null``: the server reads it as absent. Inside a body this is what
+  ``item.model_dump()`` sends for the unset fields of an SDK object replayed as input. At the top
+  level the SDK's ``Optional`` marks fewer fields than the server takes null for: llama-index's
+  ``OpenAIResponses`` sends ``"user": null`` (and null ``include``, ``instructions``, ``metadata``...)
+  on every call unless a user is set, and works against the real API. The engine drops such a top-level
+  null before anything reads the body. The added branch carries ``x-null-means-absent`` so the SDK's
+  view (level ``schema``) can drop it again.
 """
 
 from __future__ import annotations
@@ -21,17 +24,17 @@ from typing import Any
 from mockapi.core.contract import NULL_MEANS_ABSENT, SDK_REQUIRED
 
 
-def _objects(schema: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any], bool]]:
-    """Every named object schema of a request component: (type name, schema, is the body's root)."""
-    yield schema.get("title"), schema, True
+def _objects(schema: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """Every named object schema of a request component, the body's root first: (type name, schema)."""
+    yield schema.get("title"), schema
     for name, node in schema.get("$defs", {}).items():
         if isinstance(node, dict):
-            yield name, node, False
+            yield name, node
 
 
 def relax_request(schema: dict[str, Any], defaults: dict[str, Any], used: set[str]) -> None:
     """Apply the server's view to one generated request schema in place; note the entries used."""
-    for name, node, root in _objects(schema):
+    for name, node in _objects(schema):
         entry = defaults.get(name or "")
         sdk = list(node.get("required", []))
         if entry and sdk:
@@ -42,8 +45,7 @@ def relax_request(schema: dict[str, Any], defaults: dict[str, Any], used: set[st
                 node["required"] = [f for f in sdk if f not in filled]
                 if not node["required"]:
                     del node["required"]
-        if not root:
-            _nullable_optionals(node)
+        _nullable_optionals(node)
 
 
 def _nullable_optionals(node: dict[str, Any]) -> None:

@@ -52,6 +52,18 @@ class OperationSpec:
         return self._resolve(media.get("schema"))
 
     @cached_property
+    def absent_if_null(self) -> frozenset[str]:
+        """Top-level fields the server reads as absent when null, where the SDK's types take no null."""
+        props = (self.request_schema or {}).get("properties") or {}
+        return frozenset(name for name, sub in props.items()
+                         if isinstance(sub, dict) and any(isinstance(b, dict) and b.get(NULL_MEANS_ABSENT) for b in sub.get("anyOf", ())))
+
+    def drop_absent_nulls(self, body: dict[str, Any]) -> None:
+        """Drop the top-level nulls the real server reads as absent (``"user": null``), so nothing downstream sees them."""
+        for name in [k for k, v in body.items() if v is None and k in self.absent_if_null]:
+            del body[name]
+
+    @cached_property
     def sdk_request_schema(self) -> dict[str, Any] | None:
         """The request as the SDK's types say it (level schema)."""
         return sdk_view(self.request_schema) if self.request_schema else None

@@ -254,6 +254,8 @@ class Engine:
         query = dict(parse_qsl(request.query, keep_blank_values=True)) if request.query else {}
         validate_query(op, query, faithful=level == "faithful")  # `order=sideways`: both levels; `limit=0`: faithful
         body = self._parse_body(request, op)
+        if level == "faithful" and type(body) is dict and None in body.values():
+            op.drop_absent_nulls(body)
         call = Call(self, request, op, params, query, body, tenant, key, level == "faithful", request_id)
         if op.request_schema is not None and op.request_content == "application/json":
             try:

@@ -193,6 +193,11 @@ def _check_model_parameters(request: ChatRequest, model: ModelInfo) -> None:
         # github.com/griptape-ai/ComfyUI-Griptape/issues/312, github.com/fish2018/YPrompt/issues/26)
         raise InvalidRequestError("Unsupported parameter: 'max_tokens' is not supported with this model. "
                                   "Use 'max_completion_tokens' instead.", param="max_tokens", code="unsupported_parameter")
+    if model.reasoning and "max_tokens" in body and body["max_tokens"] is None:
+        # A null is no way out: "Invalid type for 'max_tokens': expected an unsupported value, but got null instead."
+        # on o3-mini (github.com/cosmocode/dokuwiki-plugin-aichat/issues/34).
+        raise InvalidRequestError("Invalid type for 'max_tokens': expected an unsupported value, but got null instead.",
+                                  param="max_tokens", code="invalid_type")
     check_sampling(model, body, body.get("reasoning_effort"), chat=True)
     if body.get("web_search_options") is not None and not model.search:
         # Only the search models take it, and the real wording differs by family. Reasoning models:
