@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from mockapi.content.formats import asked_fields, json_reply, sections
 from mockapi.content.prompt_values import fill
 from mockapi.content.replies import compose
 from mockapi.content.tools import (
@@ -104,9 +105,13 @@ def _text(request: ChatRequest, r: random.Random) -> str:
     if kind == "json_schema":
         schema = (fmt.get("json_schema") or {}).get("schema") or {"type": "object"}
         return json.dumps(fill(schema, facts(request.last_user_text()), r), ensure_ascii=False)
+    last = request.last_user_text()
     if kind == "json_object":
-        answer = compose(request.user_turns(), r)
-        return json.dumps({"response": answer}, ensure_ascii=False)
+        asked = json_reply([*request.instruction_texts(), last], r)  # fields or a schema the prompt names
+        return json.dumps(asked if asked is not None else {"response": compose(request.user_turns(), r)}, ensure_ascii=False)
+    fields = asked_fields(last)
+    if fields:  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
+        return sections(fields, r, last)
     return compose(request.user_turns(), r, tool_results=request.trailing_tool_results() or None)
 
 

@@ -60,6 +60,10 @@ class ChatRequest:
             self._turns = tuple(text_of(m.get("content")) for m in self.messages if m.get("role") == "user")
         return self._turns
 
+    def instruction_texts(self) -> list[str]:
+        """The text of every system and developer message, in order."""
+        return [text_of(m.get("content")) for m in self.messages if m.get("role") in ("system", "developer")]
+
     def last_user_text(self) -> str:
         """The last user message's text."""
         turns = self._user_turns

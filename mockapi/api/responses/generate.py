@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from mockapi.content.formats import asked_fields, json_reply, sections
 from mockapi.content.prompt_values import fill
 from mockapi.content.quoting import Quote, answer_from, best_sentences, quotes
 from mockapi.content.reasoning import reasoning_tokens
@@ -211,6 +212,13 @@ def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
     r = ctx.rng("text")
     if fmt.get("type") == "json_schema":
         return json.dumps(fill(fmt.get("schema") or {"type": "object"}, facts(turns[-1] if turns else ""), r), ensure_ascii=False)
+    last = turns[-1] if turns else ""
+    if fmt.get("type") == "json_object":
+        asked = json_reply([*request.instruction_texts(), last], r)  # fields or a schema the prompt names
+        if asked is not None:
+            return json.dumps(asked, ensure_ascii=False)
+    elif asked_fields(last):  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
+        return sections(asked_fields(last) or [], r, last)
     outputs = [output_text(i) for i in request.trailing_outputs()]
     answer = compose(turns or [""], r, tool_results=outputs or None)
     if fmt.get("type") == "json_object":

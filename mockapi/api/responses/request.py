@@ -223,6 +223,12 @@ class ResponsesRequest:
         """The request's hosted tool of ``kind``, if offered."""
         return next((t for t in self.hosted if hosted_kind(str(t.get("type"))) == kind), None)
 
+    def instruction_texts(self) -> list[str]:
+        """``instructions`` and the text of every system and developer message, in order."""
+        found = [self.body["instructions"]] if isinstance(self.body.get("instructions"), str) else []
+        return found + [text_of(i.get("content")) for i in self.items
+                        if i.get("type") == "message" and i.get("role") in ("system", "developer")]
+
     def trailing_outputs(self) -> list[dict[str, Any]]:
         """Tool outputs at the end of this turn's input (the follow-up of a tool loop)."""
         if not self.items or self.items[-1].get("type") not in OUTPUT_TYPES:
