@@ -9,6 +9,9 @@ step. Two layouts are followed, as a real model follows them:
   then ending with the marker for `[[ ## completed ## ]]`." (sections), or "Respond with a JSON
   object in the following order of fields: `reasoning`, then `answer` (must be formatted as a valid
   Python int)." (JSON mode).
+* smolagents' ``CodeAgent`` asks for a thought, then Python between two tags ("The code sequence must be
+  opened with '<code>', and closed with '</code>'"), and a ``final_answer`` call to finish: the reply
+  is one step that calls it.
 * In JSON mode, a JSON Schema written into the prompt (LangChain's ``PydanticOutputParser`` format
   instructions: "…conforms to the JSON schema below. ```{"properties": …}```") is filled as a
   ``json_schema`` format would be.
@@ -31,6 +34,7 @@ _ASK = re.compile(r"Respond with (?:the corresponding output fields, starting wi
 # One field of the ask: `name` or `[[ ## name ## ]]`, then optionally "(must be formatted as a valid Python <type>)".
 _FIELD = re.compile(r"`(?:\[\[ ## )?(\w+)(?: ## \]\])?`(?: \(must be formatted as a valid Python (.+?)\))?(?=,|\.|$| and)")
 _COMPLETED = "completed"
+_CODE_TAGS = re.compile(r"code sequence must be opened with '([^'\n]+)', and closed with '([^'\n]+)'")
 _SCHEMA_BLOCK = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.S)
 
 
@@ -53,6 +57,18 @@ def sections(fields: list[tuple[str, str]], r: random.Random, prompt: str) -> st
         parts.append(f"[[ ## {name} ## ]]\n{value if isinstance(value, str) else json.dumps(value)}")
     parts.append(f"[[ ## {_COMPLETED} ## ]]")
     return "\n\n".join(parts)
+
+
+def code_step(instructions: Iterable[str], r: random.Random) -> str | None:
+    """A code agent's final step (thought, then ``final_answer(...)`` between the asked tags), or None when none is asked."""
+    for text in instructions:
+        if "final_answer" in text and "code sequence" in text:
+            tags = _CODE_TAGS.search(text)
+            if tags:
+                answer = reply_text(r, "", (8, 24))
+                return (f"Thought: {reply_text(r, '', (8, 16))}\n{tags.group(1)}\nfinal_answer({json.dumps(answer)})\n"
+                        f"{tags.group(2)}")
+    return None
 
 
 def json_reply(prompts: Iterable[str], r: random.Random) -> dict[str, Any] | None:

@@ -68,3 +68,19 @@ def test_json_mode_without_named_fields_still_answers_an_object(mock):
     reply = mock.client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Reply in JSON."}],
                                                 response_format={"type": "json_object"})
     assert list(json.loads(reply.choices[0].message.content)) == ["response"]
+
+
+CODE_AGENT_SYSTEM = ("You are an expert assistant who can solve any task using code blobs. At each step, in the 'Thought:' "
+                     "sequence, you should first explain your reasoning towards solving the task and the tools that you want to use.\n"
+                     "Then in the Code sequence you should write the code in simple Python. The code sequence must be opened with "
+                     "'<code>', and closed with '</code>'.\nIn the end you have to return a final answer using the `final_answer` tool.")
+CODE_STEP = re.compile(r"\AThought: .+\n<code>\nfinal_answer\((\".*\")\)\n(?:</code>)?\Z", re.S)
+
+
+def test_a_code_agent_gets_a_step_that_calls_final_answer(mock):
+    # smolagents' CodeAgent prompt; it stops on the closing tag, as smolagents asks, and puts the tag back itself.
+    messages = [{"role": "system", "content": CODE_AGENT_SYSTEM}, {"role": "user", "content": "New task:\nWhat is 2+3?"}]
+    text = mock.client.chat.completions.create(model="gpt-4o-mini", messages=messages, stop=["</code>", "Observation:"]).choices[0].message.content
+    assert json.loads(CODE_STEP.match(text).group(1))
+    reply = mock.client.responses.create(model="gpt-4o-mini", instructions=CODE_AGENT_SYSTEM, input="What is 2+3?")
+    assert CODE_STEP.match(reply.output_text).group(0).endswith("</code>")

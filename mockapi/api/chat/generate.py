@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from mockapi.content.formats import asked_fields, json_reply, sections
+from mockapi.content.formats import asked_fields, code_step, json_reply, sections
 from mockapi.content.prompt_values import fill
 from mockapi.content.replies import compose
 from mockapi.content.tools import (
@@ -112,6 +112,9 @@ def _text(request: ChatRequest, r: random.Random) -> str:
     fields = asked_fields(last)
     if fields:  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
         return sections(fields, r, last)
+    step = code_step(request.instruction_texts(), r)
+    if step is not None:  # a code agent's prompt (smolagents): one step that gives the final answer
+        return step
     return compose(request.user_turns(), r, tool_results=request.trailing_tool_results() or None)
 
 

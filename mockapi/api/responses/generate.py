@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from mockapi.content.formats import asked_fields, json_reply, sections
+from mockapi.content.formats import asked_fields, code_step, json_reply, sections
 from mockapi.content.prompt_values import fill
 from mockapi.content.quoting import Quote, answer_from, best_sentences, quotes
 from mockapi.content.reasoning import reasoning_tokens
@@ -219,6 +219,10 @@ def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
             return json.dumps(asked, ensure_ascii=False)
     elif asked_fields(last):  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
         return sections(asked_fields(last) or [], r, last)
+    else:
+        step = code_step(request.instruction_texts(), r)
+        if step is not None:  # a code agent's prompt (smolagents): one step that gives the final answer
+            return step
     outputs = [output_text(i) for i in request.trailing_outputs()]
     answer = compose(turns or [""], r, tool_results=outputs or None)
     if fmt.get("type") == "json_object":
