@@ -73,6 +73,12 @@ def _words_of(name: str) -> tuple[str, ...]:
     return tuple(w for w in _WORD_GAP.split(_CAMEL.sub(r"\1_\2", name).lower()) if w)
 
 
+# A flag saying the answer is finished ("ready", "is_done"): a model that has just written the answer says yes, and
+# planners ask again until it does (CrewAI's reasoning step loops while its plan's `ready` is false, unbounded by
+# default), so a seeded false, the same on every identical retry, would loop for ever.
+_SETTLED = re.compile(r"(?:is_)?(?:ready|done|complete|completed|finished)\Z", re.I)
+
+
 @lru_cache(maxsize=2048)  # (a property name, one of the lexicon's hint lists): several lists are asked of every property
 def _hinted(name: str, hints: tuple[str, ...]) -> bool:
     low = name.lower()
@@ -162,6 +168,8 @@ class _State:
             value = _typed(assigned, kind)
             if value is not _MISSING and (not schema.get("enum") or value in schema["enum"]):
                 return _fits(schema, value) if isinstance(value, str) else value
+        if kind == "boolean" and name and _SETTLED.match(name):
+            return True  # see _SETTLED
         if schema.get("enum"):
             found = enum_stated(list(schema["enum"]), facts.prompt)
             return _MISSING if found is None else found

@@ -84,3 +84,16 @@ def test_a_code_agent_gets_a_step_that_calls_final_answer(mock):
     assert json.loads(CODE_STEP.match(text).group(1))
     reply = mock.client.responses.create(model="gpt-4o-mini", instructions=CODE_AGENT_SYSTEM, input="What is 2+3?")
     assert CODE_STEP.match(reply.output_text).group(0).endswith("</code>")
+
+
+def test_a_plan_says_it_is_ready(mock):
+    # CrewAI's reasoning step asks for {plan, ready} again while ready is false, with no bound by default: a seeded
+    # false (the same on every identical retry) looped for ever. Other flags stay seeded.
+    schema = {"type": "object", "properties": {"plan": {"type": "string"}, "ready": {"type": "boolean"}, "is_done": {"type": "boolean"}},
+              "required": ["plan", "ready", "is_done"], "additionalProperties": False}
+    fmt = {"type": "json_schema", "json_schema": {"name": "plan", "schema": schema, "strict": True}}
+    for n in range(6):
+        reply = mock.client.chat.completions.create(model="gpt-4o-mini", response_format=fmt,
+                                                    messages=[{"role": "user", "content": f"Refine plan {n}."}])
+        answer = json.loads(reply.choices[0].message.content)
+        assert answer["ready"] is True and answer["is_done"] is True

@@ -213,6 +213,20 @@ def test_a_start_time_ages_back_gives_one_page_not_every_bucket_since(mock):
     assert page.data[1].start_time - page.data[0].start_time == DAY
 
 
+@pytest.mark.parametrize("start", [-14576269432986774490054656, "9" * 5000])
+def test_a_start_time_past_any_timestamp_is_a_400_naming_it(mock, start):
+    # Found by the fuzzer: a start_time past 64 bits made a bucket JSON could not write (TypeError, 500), and 5,000
+    # digits are past what int() reads.
+    with pytest.raises(openai.BadRequestError) as caught:
+        admin(mock).admin.organization.usage.completions(start_time=start)
+    assert caught.value.body["param"] == "start_time"
+
+
+def test_an_audit_bound_past_any_timestamp_filters_nothing_out(mock):
+    logs = admin(mock).admin.organization.audit_logs.list(extra_query={"effective_at[gt]": "9" * 5000})
+    assert logs.data is not None
+
+
 def test_usage_counted_from_many_threads_in_batches_is_exact_and_a_reset_drops_it(monkeypatch):
     # With the memory store the recorder adds counts in batches (recorder.Memo.fold): readers and resets see every
     # request answered before them, whichever thread answered it and however the batches fell.

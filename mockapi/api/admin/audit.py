@@ -50,7 +50,7 @@ def events(call: Any, repo: Repo) -> list[dict[str, Any]]:
     types, projects = _many(query, "event_types"), _many(query, "project_ids")
     resources, actors = _many(query, "resource_ids"), _many(query, "actor_ids")
     bounds = {op: int(v) for k, v in call.query.items() if k.startswith("effective_at[")
-              for op in [k[len("effective_at["):-1]] if v.lstrip("-").isdigit()}
+              for op in [k[len("effective_at["):-1]] if v.lstrip("-").isdigit() and len(v) <= 20}
     out = []
     for event in repo.list(AUDIT):
         at = event["effective_at"]

@@ -55,9 +55,13 @@ def _int(call: Any, name: str, default: int | None = None) -> int | None:
     raw = call.query.get(name)
     if raw in (None, ""):
         return default
-    if not raw.lstrip("-").isdigit():
+    # Past 62 bits is no timestamp or count (and a bucket's end past 64 bits could not be written as JSON).
+    if not raw.lstrip("-").isdigit() or len(raw) > 20 or abs(int(raw)) >= _INT_BOUND:
         raise InvalidValueError(f"Invalid '{name}': expected an integer, but got {raw!r} instead.", param=name)
     return int(raw)
+
+
+_INT_BOUND = 2 ** 62
 
 
 def _window(call: Any, costs: bool) -> tuple[str, list[int], int]:
@@ -78,7 +82,7 @@ def _window(call: Any, costs: bool) -> tuple[str, list[int], int]:
     first = start - start % seconds
     if call.query.get("page"):
         page = call.query["page"]
-        if not page.isdigit():
+        if not page.isdigit() or len(page) > 20 or int(page) >= _INT_BOUND:
             raise InvalidValueError(f"Invalid 'page': {page!r} is not a page this list gave.", param="page")
         first = int(page)
     end = _int(call, "end_time", call.clock.timestamp() + 1)

@@ -112,7 +112,8 @@ def _text(request: ChatRequest, r: random.Random) -> str:
     fields = asked_fields(last)
     if fields:  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
         return sections(fields, r, last)
-    step = code_step(request.instruction_texts(), r)
+    messages = request.messages
+    step = code_step(request.instruction_texts(), r) if messages and messages[0].get("role") in ("system", "developer") else None
     if step is not None:  # a code agent's prompt (smolagents): one step that gives the final answer
         return step
     return compose(request.user_turns(), r, tool_results=request.trailing_tool_results() or None)
