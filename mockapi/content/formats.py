@@ -2,7 +2,7 @@
 
 Prompt-programming frameworks tell the model how to lay its answer out and parse what comes back;
 a reply of free prose fails their parser, so a test of such code could never get past the first
-step. Two layouts are followed, as a real model follows them:
+step. These layouts are followed, as a real model follows them:
 
 * DSPy's adapters end the last user turn with the fields to fill, in order, each with its type:
   "Respond with the corresponding output fields, starting with the field `[[ ## answer ## ]]`, and
@@ -49,11 +49,11 @@ def asked_fields(prompt: str) -> list[tuple[str, str]] | None:
     return fields or None
 
 
-def sections(fields: list[tuple[str, str]], r: random.Random, prompt: str) -> str:
+def sections(fields: list[tuple[str, str]], r: random.Random) -> str:
     """The fields as ``[[ ## name ## ]]`` sections, then the completed marker."""
     parts = []
     for name, kind in fields:
-        value = _value(kind, r, prompt)
+        value = _value(kind, r)
         parts.append(f"[[ ## {name} ## ]]\n{value if isinstance(value, str) else json.dumps(value)}")
     parts.append(f"[[ ## {_COMPLETED} ## ]]")
     return "\n\n".join(parts)
@@ -77,7 +77,7 @@ def json_reply(prompts: Iterable[str], r: random.Random) -> dict[str, Any] | Non
     for text in reversed(texts):  # the last instruction wins
         fields = asked_fields(text)
         if fields:
-            return {name: _value(kind, r, text) for name, kind in fields}
+            return {name: _value(kind, r) for name, kind in fields}
     for text in texts:
         schema = _schema_in(text)
         if schema is not None:
@@ -98,7 +98,7 @@ def _schema_in(text: str) -> dict[str, Any] | None:
     return None
 
 
-def _value(kind: str, r: random.Random, prompt: str) -> Any:
+def _value(kind: str, r: random.Random) -> Any:
     """A value of the Python type named ``kind`` (as DSPy writes it: ``int``, ``Literal['a', 'b']``, ``list[str]``)."""
     kind = kind.strip()
     base = kind.split("[", 1)[0].strip().lower()
@@ -119,5 +119,5 @@ def _value(kind: str, r: random.Random, prompt: str) -> Any:
         return {}
     if base in ("list", "tuple", "set", "sequence"):
         inner = kind[kind.index("[") + 1:-1] if "[" in kind else "str"
-        return [_value(inner, r, prompt) for _ in range(r.randint(1, 3))]
+        return [_value(inner, r) for _ in range(r.randint(1, 3))]
     return reply_text(r, "", (8, 24))

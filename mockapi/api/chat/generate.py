@@ -111,7 +111,7 @@ def _text(request: ChatRequest, r: random.Random) -> str:
         return json.dumps(asked if asked is not None else {"response": compose(request.user_turns(), r)}, ensure_ascii=False)
     fields = asked_fields(last)
     if fields:  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
-        return sections(fields, r, last)
+        return sections(fields, r)
     messages = request.messages
     step = code_step(request.instruction_texts(), r) if messages and messages[0].get("role") in ("system", "developer") else None
     if step is not None:  # a code agent's prompt (smolagents): one step that gives the final answer

@@ -217,9 +217,10 @@ def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
         asked = json_reply([*request.instruction_texts(), last], r)  # fields or a schema the prompt names
         if asked is not None:
             return json.dumps(asked, ensure_ascii=False)
-    elif asked_fields(last):  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
-        return sections(asked_fields(last) or [], r, last)
     else:
+        fields = asked_fields(last)
+        if fields:  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
+            return sections(fields, r)
         step = code_step(request.instruction_texts(), r)
         if step is not None:  # a code agent's prompt (smolagents): one step that gives the final answer
             return step
