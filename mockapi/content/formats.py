@@ -23,7 +23,7 @@ import ast
 import json
 import random
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .prompt_values import fill
 from .textgen import reply_text
@@ -36,6 +36,22 @@ _FIELD = re.compile(r"`(?:\[\[ ## )?(\w+)(?: ## \]\])?`(?: \(must be formatted a
 _COMPLETED = "completed"
 _CODE_TAGS = re.compile(r"code sequence must be opened with '([^'\n]+)', and closed with '([^'\n]+)'")
 _SCHEMA_BLOCK = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.S)
+
+
+def reply_as_asked(json_mode: bool, last: str, instructions: Callable[[], list[str]], r: random.Random, *,
+                   code_agent: bool = True) -> str | None:
+    """The reply's text in the layout the prompt asks for, or None when it asks none (the reply is prose then).
+
+    ``last``: the last user turn; ``instructions``: the system and developer texts, read only when needed;
+    ``code_agent``: whether to look for a code agent's prompt at all.
+    """
+    if json_mode:
+        asked = json_reply([*instructions(), last], r)  # fields or a schema the prompt names
+        return None if asked is None else json.dumps(asked, ensure_ascii=False)
+    fields = asked_fields(last)
+    if fields:
+        return sections(fields, r)
+    return code_step(instructions(), r) if code_agent else None
 
 
 def asked_fields(prompt: str) -> list[tuple[str, str]] | None:

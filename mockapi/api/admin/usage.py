@@ -55,13 +55,19 @@ def _int(call: Any, name: str, default: int | None = None) -> int | None:
     raw = call.query.get(name)
     if raw in (None, ""):
         return default
-    # Past 62 bits is no timestamp or count (and a bucket's end past 64 bits could not be written as JSON).
-    if not raw.lstrip("-").isdigit() or len(raw) > 20 or abs(int(raw)) >= _INT_BOUND:
+    value = _bounded_int(raw)
+    if value is None:
         raise InvalidValueError(f"Invalid '{name}': expected an integer, but got {raw!r} instead.", param=name)
-    return int(raw)
+    return value
 
 
-_INT_BOUND = 2 ** 62
+def _bounded_int(text: str) -> int | None:
+    """``text`` as an integer, or None when it is none or is past 62 bits: no timestamp or count is (and a bucket's
+    end past 64 bits could not be written as JSON); more than 20 digits are not even read."""
+    if not text.lstrip("-").isdigit() or len(text) > 20:
+        return None
+    value = int(text)
+    return value if abs(value) < 2 ** 62 else None
 
 
 def _window(call: Any, costs: bool) -> tuple[str, list[int], int]:
@@ -82,9 +88,10 @@ def _window(call: Any, costs: bool) -> tuple[str, list[int], int]:
     first = start - start % seconds
     if call.query.get("page"):
         page = call.query["page"]
-        if not page.isdigit() or len(page) > 20 or int(page) >= _INT_BOUND:
+        given = _bounded_int(page) if page.isdigit() else None
+        if given is None:
             raise InvalidValueError(f"Invalid 'page': {page!r} is not a page this list gave.", param="page")
-        first = int(page)
+        first = given
     end = _int(call, "end_time", call.clock.timestamp() + 1)
     # Slice the range before listing it: a start_time decades back (or fuzzed to -1e16) spans billions of buckets.
     starts = list(range(first, max(first, end), seconds)[: limit + 1])

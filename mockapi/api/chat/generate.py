@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from mockapi.content.formats import asked_fields, code_step, json_reply, sections
+from mockapi.content.formats import reply_as_asked
 from mockapi.content.prompt_values import fill
 from mockapi.content.replies import compose
 from mockapi.content.tools import (
@@ -105,17 +105,15 @@ def _text(request: ChatRequest, r: random.Random) -> str:
     if kind == "json_schema":
         schema = (fmt.get("json_schema") or {}).get("schema") or {"type": "object"}
         return json.dumps(fill(schema, facts(request.last_user_text()), r), ensure_ascii=False)
-    last = request.last_user_text()
-    if kind == "json_object":
-        asked = json_reply([*request.instruction_texts(), last], r)  # fields or a schema the prompt names
-        return json.dumps(asked if asked is not None else {"response": compose(request.user_turns(), r)}, ensure_ascii=False)
-    fields = asked_fields(last)
-    if fields:  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
-        return sections(fields, r)
+    # The layout the prompt asks for (mockapi/content/formats.py); a code agent's prompt is looked for only when the
+    # conversation opens with instructions, so that a plain chat pays one test for it.
     messages = request.messages
-    step = code_step(request.instruction_texts(), r) if messages and messages[0].get("role") in ("system", "developer") else None
-    if step is not None:  # a code agent's prompt (smolagents): one step that gives the final answer
-        return step
+    laid_out = reply_as_asked(kind == "json_object", request.last_user_text(), request.instruction_texts, r,
+                              code_agent=bool(messages) and messages[0].get("role") in ("system", "developer"))
+    if laid_out is not None:
+        return laid_out
+    if kind == "json_object":
+        return json.dumps({"response": compose(request.user_turns(), r)}, ensure_ascii=False)
     return compose(request.user_turns(), r, tool_results=request.trailing_tool_results() or None)
 
 

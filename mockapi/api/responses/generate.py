@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from mockapi.content.formats import asked_fields, code_step, json_reply, sections
+from mockapi.content.formats import reply_as_asked
 from mockapi.content.prompt_values import fill
 from mockapi.content.quoting import Quote, answer_from, best_sentences, quotes
 from mockapi.content.reasoning import reasoning_tokens
@@ -212,18 +212,9 @@ def _text(request: ResponsesRequest, ctx: Context, turns: list[str]) -> str:
     r = ctx.rng("text")
     if fmt.get("type") == "json_schema":
         return json.dumps(fill(fmt.get("schema") or {"type": "object"}, facts(turns[-1] if turns else ""), r), ensure_ascii=False)
-    last = turns[-1] if turns else ""
-    if fmt.get("type") == "json_object":
-        asked = json_reply([*request.instruction_texts(), last], r)  # fields or a schema the prompt names
-        if asked is not None:
-            return json.dumps(asked, ensure_ascii=False)
-    else:
-        fields = asked_fields(last)
-        if fields:  # "Respond with … `[[ ## answer ## ]]` …" (DSPy's sections): mockapi/content/formats.py
-            return sections(fields, r)
-        step = code_step(request.instruction_texts(), r)
-        if step is not None:  # a code agent's prompt (smolagents): one step that gives the final answer
-            return step
+    laid_out = reply_as_asked(fmt.get("type") == "json_object", turns[-1] if turns else "", request.instruction_texts, r)
+    if laid_out is not None:  # the layout the prompt asks for: mockapi/content/formats.py
+        return laid_out
     outputs = [output_text(i) for i in request.trailing_outputs()]
     answer = compose(turns or [""], r, tool_results=outputs or None)
     if fmt.get("type") == "json_object":
