@@ -114,6 +114,29 @@ def _stable_unions(node: Any) -> Any:
     return out
 
 
+# A graded scale's values, as the SDK's enums hold them: both ends grew over the SDK's generations.
+_SCALE = {"low", "medium", "high"}
+
+
+def _graded_middle(node: Any) -> None:
+    """Mark the middle of every low/medium/high scale in a response schema as the value answers make up.
+
+    Answers made up from the contract (level ``schema``) give an enum's first value, the one the oldest SDK
+    knows when values are appended; reasoning effort grew at both ends instead (``minimal`` and ``none``
+    before ``low`` in openai-python 1.x and 2.x, ``xhigh`` and ``max`` after ``high``), so its first value
+    fails every older SDK's strict check. ``medium`` is in every generation's list.
+    """
+    if isinstance(node, list):
+        for item in node:
+            _graded_middle(item)
+    elif isinstance(node, dict):
+        values = node.get("enum")
+        if isinstance(values, list) and _SCALE <= set(values) and values[0] != "medium":
+            node.setdefault("x-synthesize", "medium")
+        for value in node.values():
+            _graded_middle(value)
+
+
 def operations() -> list[Operation]:
     """Every operation of the installed SDK (discovered), the ``ops_*`` lists winning, sorted by path."""
     from .discovered import discovered_operations
@@ -225,13 +248,16 @@ def build_document() -> dict[str, Any]:
                 }
             for pointer, replacement in op.response_patches:
                 _replace_at(inner, pointer, replacement)
+            _graded_middle(inner)
             schemas[name] = _component(name, inner)
             content[op.response_content] = {"schema": {"$ref": f"#/components/schemas/{name}"}}
         elif op.response_content != "application/json":
             content[op.response_content] = {"schema": {"type": "string", "format": "binary"}}
         if op.stream_event:
             name = f"{op.operation_id}StreamEvent"
-            schemas[name] = _component(name, _json_schema(_load(op.stream_event), "serialization"))
+            event = _json_schema(_load(op.stream_event), "serialization")
+            _graded_middle(event)
+            schemas[name] = _component(name, event)
             content["text/event-stream"] = {
                 "schema": {"$ref": f"#/components/schemas/{name}"},
                 "x-stream-dialect": op.stream_dialect,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -103,7 +103,13 @@ class Contract:
         # Static paths before templated ones, so `/chat/completions` never matches `{id}`.
         self.operations.sort(key=lambda o: (o.path.count("{"), o.path))
         self.by_id = {o.operation_id: o for o in self.operations}
-        self._routes = RouteIndex(self.operations)
+        # What requests are routed to: every operation, then where older SDKs send some of them (tried last).
+        self.routes = self.operations + self._legacy_routes(document.get("x-legacy-routes", []))
+        self._routes = RouteIndex(self.routes)
+
+    def _legacy_routes(self, entries: list[dict[str, Any]]) -> list[OperationSpec]:
+        """Operations also answered where older SDKs send them (the overlay's ``x-legacy-routes``)."""
+        return [replace(self.by_id[e["operation"]], method=e["method"].upper(), path=e["path"]) for e in entries]
 
     @property
     def document(self) -> dict[str, Any]:

@@ -111,12 +111,12 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
         target = _resolve(schema["$ref"], root)
         merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
         return _gen(merged, r, root, hints, depth + 1, name)
-    if "x-synthesize" in schema:  # the contract names the value to make up (see contractgen response patches)
-        return schema["x-synthesize"]
     if "const" in schema:
         return schema["const"]
     if name is not None and name in hints and _fits(hints[name], _echoable(schema), root):
         return hints[name]  # echo what the request asked for
+    if "x-synthesize" in schema:  # the contract names the value to make up (contractgen: patches, graded scales)
+        return schema["x-synthesize"]
     if "enum" in schema and schema["enum"]:
         return schema["enum"][0]
     for key in ("anyOf", "oneOf"):

@@ -84,7 +84,7 @@ def blank(schema: Any, root: dict[str, Any], depth: int = 0) -> Any:
     if "const" in schema:
         return schema["const"]
     if schema.get("enum"):
-        return schema["enum"][0]
+        return schema.get("x-synthesize", schema["enum"][0])  # a graded scale's middle (contractgen._graded_middle)
     branches = [b for b in schema.get("anyOf", schema.get("oneOf", ())) if isinstance(b, dict) and b.get("type") != "null"]
     if branches and depth < 8:
         return blank(branches[0], root, depth + 1)

@@ -9,7 +9,7 @@ import openai
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from openai.types.evals import RunCreateResponse, RunListResponse
+from openai.types.evals import RunCancelResponse, RunCreateResponse, RunListResponse
 
 from mockapi.api.evals import similarity
 
@@ -84,6 +84,21 @@ def test_a_completions_run_grades_the_live_answers(mock):
     assert item.sample.output[0].content == live.choices[0].message.content
     assert 0 <= item.results[0].score <= 1
 
+
+def test_cancel_at_the_runs_own_url_as_sdks_before_3_23_send_it(mock):
+    """openai-python 1.x-3.22 POST the run's own URL to cancel it (x-legacy-routes): the same cancel, not a 405."""
+    created = _eval(mock, [_check("eq")])
+    source = {"type": "jsonl", "source": {"type": "file_content", "content": _rows()}}
+    slow = mock.client.evals.runs.create(created.id, data_source=source, extra_headers={"x-mockapi-progress": "polls:5"})
+    cancelled = mock.client.post(f"/evals/{created.id}/runs/{slow.id}", cast_to=RunCancelResponse)
+    assert (cancelled.id, cancelled.status) == (slow.id, "canceled")
+    assert mock.client.evals.runs.retrieve(slow.id, eval_id=created.id).status == "canceled"
+    with pytest.raises(openai.BadRequestError):  # the rules of cancel: a cancelled run cannot be cancelled again
+        mock.client.post(f"/evals/{created.id}/runs/{slow.id}", cast_to=RunCancelResponse)
+    with pytest.raises(openai.APIStatusError) as refused:  # other methods there still get the 405, naming POST too
+        mock.client.put(f"/evals/{created.id}/runs/{slow.id}", cast_to=RunCancelResponse)
+    assert refused.value.status_code == 405
+    assert refused.value.response.headers["allow"] == "DELETE, GET, POST"
 
 def test_a_run_reads_a_jsonl_file(mock):
     created = _eval(mock, [_check("eq")])

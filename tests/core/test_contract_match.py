@@ -8,9 +8,9 @@ from mockapi.core.contract import load_contract
 
 
 def scan(contract, method: str, path: str):
-    """The operation, path parameters and allowed methods by trying every operation in order (the plain way)."""
+    """The operation, path parameters and allowed methods by trying every route in order (the plain way)."""
     allowed: list[str] = []
-    for op in contract.operations:
+    for op in contract.routes:
         found = op.pattern.match(path)
         if found is None:
             continue
@@ -23,7 +23,7 @@ def scan(contract, method: str, path: str):
 def test_indexed_match_equals_a_full_scan():
     contract = load_contract()
     paths = ["", "/", "//", "/chat", "chat/completions", "/v1/chat/completions", "/unknown/thing"]
-    for template in {op.path for op in contract.operations}:
+    for template in {op.path for op in contract.routes}:
         for value in ("abc", "completions", "file-123", "{id}"):
             concrete = re.sub(r"{\w+}", value, template)
             paths += [template, concrete, concrete + "/", "/x" + concrete, concrete.rsplit("/", 1)[0]]
