@@ -29,6 +29,7 @@ _INI = {
     "mockapi_tier": ("usage tier for rate limits (default tier-5)", "string", ""),
     "mockapi_latency": ("latency profile: off, fast, realistic, slow or ttft=…,tps=…", "string", ""),
     "mockapi_frozen_time": ("epoch seconds the clock is frozen at, or 'none' for a running clock", "string", ""),
+    "mockapi_autouse": ("every test runs with the in-process mock (the mockapi fixture), its code unchanged", "bool", False),
     "mockapi_set_env": ("set OPENAI_BASE_URL and OPENAI_API_KEY for each test (default true)", "bool", True),
     "mockapi_cassettes": ("record/replay: a directory of cassettes (one per test module) every test uses", "string", ""),
     "mockapi_upstream": ("record/replay: the base URL recordings forward to (default https://api.openai.com/v1)",
@@ -47,6 +48,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--mockapi-record", choices=["none", "new", "all"], default=None,
                     help="none: replay cassettes only (default); new: record what they lack; all: record everything")
     group.addoption("--mockapi-upstream", default=None, help="the base URL recordings forward to")
+    parser.addoption("--mockapi", action="store_true", default=False,
+                     help="every test runs with the in-process mock (as the mockapi_autouse ini option): an existing suite, offline")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -138,6 +141,14 @@ def mockapi(request: pytest.FixtureRequest) -> Iterator["MockSession"]:
     if blocked:
         pytest.fail("mockapi refused requests to unmocked hosts:\n  " + "\n  ".join(blocked)
                     + "\nMock them with base_urls=[...] or allow them with passthrough=[...].", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _mockapi_autouse(request: pytest.FixtureRequest) -> None:
+    """With ``--mockapi`` (or ``mockapi_autouse``), give every test the in-process mock, as if it asked for ``mockapi``."""
+    if request.config.getoption("--mockapi") or request.config.getini("mockapi_autouse"):
+        if "mockapi_server" not in request.fixturenames:  # a test that asks for the live server keeps it
+            request.getfixturevalue("mockapi")
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from mockapi.core.jsonutil import standard_json
 
 from . import lexicon
+from .arithmetic import expressions, worked_out
 from .custom_input import custom_input
 from .prompt_values import fill
 from .understanding import (
@@ -97,6 +98,7 @@ class _Said:
         # Only the stems themselves: a tool's words are meaningful ones already, so what they share with the
         # prompt's stems is what they share with its meaningful stems.
         self.stems = stems(prompt)
+        self.sums = expressions(prompt)  # "5 * 4": no word in it names the tool that works it out
         self._asked: dict[str, bool] = {}
 
     def asks_about_any(self, concepts: frozenset[str]) -> bool:
@@ -121,7 +123,12 @@ def _relevance(tool: ToolSpec, said: _Said) -> int:
     name_hits = len(name_words & said.stems)
     desc_hits = len(description_words & said.stems)
     concept = bool(of_tool) and said.asks_about_any(of_tool)
-    return 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
+    score = 2 * name_hits + 2 * concept + (1 if desc_hits >= 2 else 0)
+    if said.sums:  # an arithmetic tool for a sum the prompt writes out ranks first, in the order the sums come
+        done = worked_out(tool.name, tool.parameters, said.sums)
+        if done:
+            score += 4 * len(said.sums) - said.sums.index(done[0])
+    return score
 
 
 @lru_cache(maxsize=512)  # a client sends the same tools with every request
@@ -216,8 +223,13 @@ def plan_chosen(chosen: list[ToolSpec], parallel: bool, prompt: str, r: random.R
     if not chosen:
         return []  # the prompt calls nothing: what it states is not needed
     said = facts(prompt)
+    sums = expressions(prompt)
     calls: list[PlannedCall] = []
     for tool in chosen:
+        done = worked_out(tool.name, tool.parameters, sums) if sums and tool.kind == "function" else []
+        if done:  # one call per sum it works out, each with that sum's operands
+            calls += [PlannedCall(tool, _arguments(tool, r, None, e.text, None)) for e in (done if parallel else done[:1])]
+            continue
         main = tool.main_property
         targets = _targets(main, said)
         per_call: list[str | None] = targets if parallel and len(targets) > 1 else [targets[0] if targets else None]

@@ -117,6 +117,36 @@ def test_a_generated_module_using_the_live_fixture_passes(pytester: pytest.Pytes
     result.assert_outcomes(passed=3)
 
 
+# An existing suite that calls the API with no fixture of ours: the real API's host, the user's own key.
+UNCHANGED_SUITE = """
+    import os
+    import openai
+
+    def test_calls_the_api_as_it_always_did():
+        client = openai.OpenAI(api_key=os.environ.get("OPENAI_API_KEY", "sk-from-the-users-env-0123456789"))
+        reply = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello"}])
+        assert reply.choices[0].message.content and reply.usage.prompt_tokens > 0
+
+    async def test_async_too():
+        reply = await openai.AsyncOpenAI(api_key="sk-async-0123456789").embeddings.create(model="text-embedding-3-small", input="hi")
+        assert len(reply.data[0].embedding) == 1536
+
+    def test_asks_for_the_live_server_and_keeps_it(mockapi_server):
+        assert mockapi_server.mode == "live"
+"""
+
+
+@pytest.mark.parametrize("how", [("--mockapi",), ("-o", "mockapi_autouse=true")], ids=["flag", "ini"])
+def test_mockapi_runs_an_unchanged_suite_offline(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                 how: tuple[str, ...]) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there: a call that escapes fails fast
+    pytester.makepyfile(textwrap.dedent(UNCHANGED_SUITE))
+    result = pytester.runpytest(*QUIET, "-o", "asyncio_mode=auto", *how)
+    result.assert_outcomes(passed=3)
+    without = pytester.runpytest(*QUIET, "-o", "asyncio_mode=auto", "-k", "always")
+    without.assert_outcomes(failed=1)
+    without.stdout.fnmatch_lines(["*Connection refused*"])
+
 def test_a_wrong_expectation_fails_with_a_readable_message(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("""
         def test_wrong(mockapi):
