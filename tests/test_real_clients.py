@@ -267,6 +267,17 @@ def test_langchain_responses_api_tool_round_trip(mockapi_server: Any) -> None:
 
 
 @pytest.mark.slow
+def test_langchain_prompt_cache_explicit_breakpoint_is_read_back(mockapi_server: Any) -> None:
+    seen = run_client("langchain-openai", "prompt_cache", mockapi_server)
+    first, second = (usage["input_token_details"] for usage in seen["usage"])
+    assert first["cache_read"] == 0 and first["cache_creation"] > 1024, seen  # the marked prefix is written…
+    assert second["cache_read"] == first["cache_creation"] and second["cache_creation"] == 0, seen  # …and read back
+    # langchain-openai sends it to the Responses API (the bodies are longer than the journal keeps: not parsed here)
+    calls = mockapi_server.calls.to("/responses")
+    assert [c.status for c in calls] == [200, 200] and not mockapi_server.calls.to("/chat/completions"), mockapi_server.calls.describe()
+
+
+@pytest.mark.slow
 def test_langchain_embeddings(mockapi_server: Any) -> None:
     seen = run_client("langchain-openai", "embeddings", mockapi_server)
     assert seen == {"documents": 2, "dims": [1536, 1536], "query_dims": 1536, "all_floats": True}, seen

@@ -16,7 +16,7 @@ _NUMBER = r"-?\d+(?:\.\d+)?"
 # Operators between two numbers: symbols, and the words people write for them. "x" only between digits ("6 x 7").
 _OPERATOR = r"\*\*|[-+*/×÷^x]|plus|minus|times|multiplied\s+by|divided\s+by|over|to\s+the\s+power\s+of"
 _EXPRESSION = re.compile(rf"(?<![\w.])({_NUMBER})\s*({_OPERATOR})\s*({_NUMBER})(?![\w.])", re.IGNORECASE)
-_MAYBE = re.compile(r"\d\s*(?:[-+*/×÷^x]|[a-z])", re.IGNORECASE)  # cheap first test: a digit, then an operator or a word
+_MAYBE = re.compile(r"\d\s*[-+*/×÷^a-zA-Z]")  # a cheap first test: a digit, then an operator or a letter
 _OPERATION_OF = {"+": "add", "plus": "add", "-": "subtract", "minus": "subtract", "*": "multiply", "×": "multiply",
                  "x": "multiply", "times": "multiply", "multiplied by": "multiply", "/": "divide", "÷": "divide",
                  "divided by": "divide", "over": "divide", "^": "power", "**": "power", "to the power of": "power"}
@@ -41,10 +41,11 @@ class Expression:
     text: str
 
 
-def expressions(prompt: str) -> list[Expression]:
+@lru_cache(maxsize=256)  # tool choice and the calls' arguments read the same prompt
+def expressions(prompt: str) -> tuple[Expression, ...]:
     """The binary operations ``prompt`` writes out, in order ("3 * 12", "2 plus 2")."""
     if not _MAYBE.search(prompt):
-        return []  # most prompts: no digit is followed by an operator or a word
+        return ()  # most prompts: no digit is followed by an operator or a word
     found = []
     for match in _EXPRESSION.finditer(prompt):
         operator = " ".join(match.group(2).lower().split())
@@ -52,7 +53,7 @@ def expressions(prompt: str) -> list[Expression]:
         if operator == "-" and tight or prompt[match.end():match.end() + 1] in ("-", "/"):
             continue  # "5-10 minutes" is a range, "12/05/2024" and "2024-05-01" are dates
         found.append(Expression(_OPERATION_OF[operator], f"{match.group(1)} {match.group(3)}"))
-    return found
+    return tuple(found)
 
 
 @lru_cache(maxsize=512)  # a client sends the same tools with every request
@@ -74,7 +75,7 @@ def operands_fit(parameters: Any) -> bool:
     return any(k in ("integer", "number") for k in kinds) or kinds == ["string"]
 
 
-def worked_out(tool_name: str, parameters: Any, asked: list[Expression]) -> list[Expression]:
+def worked_out(tool_name: str, parameters: Any, asked: tuple[Expression, ...]) -> list[Expression]:
     """The expressions ``asked`` that the tool works out (all of them for a calculator), in the prompt's order."""
     if not asked:
         return []

@@ -15,6 +15,11 @@ step. These layouts are followed, as a real model follows them:
 * In JSON mode, a JSON Schema written into the prompt (LangChain's ``PydanticOutputParser`` format
   instructions: "…conforms to the JSON schema below. ```{"properties": …}```") is filled as a
   ``json_schema`` format would be.
+* In JSON mode, keys the prompt names in prose ("Return the result as a JSON with 'setup' and 'punchline'
+  keys", LangChain's standard tests; "a JSON object with keys name, country and population") are the
+  object's keys, each with a sentence of text. Quoted names count before or after the word for them (keys,
+  fields, properties), and two or more after "containing" or "JSON … with"; names without quotes only after
+  that word, as a whole list that ends the clause, so that prose ("fields of study") names none.
 """
 
 from __future__ import annotations
@@ -36,6 +41,44 @@ _FIELD = re.compile(r"`(?:\[\[ ## )?(\w+)(?: ## \]\])?`(?: \(must be formatted a
 _COMPLETED = "completed"
 _CODE_TAGS = re.compile(r"code sequence must be opened with '([^'\n]+)', and closed with '([^'\n]+)'")
 _SCHEMA_BLOCK = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.S)
+
+# Keys named in prose (JSON mode only). A key is an identifier; a list of them is joined by commas and "and" ("or"
+# offers values, as in "answer with 'yes' or 'no'", not keys), and holds at most 32: a list is tried from each of its
+# names, so an unbounded one made a long run of quoted words cost quadratic time.
+_KEY = r"[A-Za-z_][\w-]*"
+_QUOTED_KEY = rf"(?:'{_KEY}'|\"{_KEY}\"|`{_KEY}`|“{_KEY}”)"
+_GLUE = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
+_KEY_WORD = r"(?:keys?|fields?|propert(?:y|ies)|attributes?)"
+_BARE_KEY_WORD = r"(?:keys|fields|properties|attributes)"
+_CLAUSE_END = r"(?=[.;!?\n)]|$)"
+_OPEN_QUOTE, _CLOSE_QUOTE = "[`'\"\u201c]?", "[`'\"\u201d]?"  # around a name, if any
+_INLINE_ITEM = re.compile(rf"(?:^|{_GLUE}){_OPEN_QUOTE}({_KEY})")
+_BULLET_ITEM = re.compile(rf"^[ \t]*[-*•][ \t]+{_OPEN_QUOTE}({_KEY})", re.M)
+# (where a list of keys stands, how its names are read from the list)
+_PROSE_KEY_LISTS = (
+    # Quoted names, then the word for them: "a JSON with 'setup' and 'punchline' keys", "a single 'verdict' key".
+    (re.compile(rf"({_QUOTED_KEY}(?:{_GLUE}{_QUOTED_KEY}){{0,31}})\s+(?:json\s+)?{_KEY_WORD}\b", re.I), _INLINE_ITEM),
+    # The word, then quoted names: "keys 'a' and 'b'", "the keys: `a`, `b`", 'fields named "a" and "b"'.
+    (re.compile(rf"\b{_KEY_WORD}(?:\s+(?:named|called|are))?\s*:?\s*({_QUOTED_KEY}(?:{_GLUE}{_QUOTED_KEY}){{0,31}})", re.I),
+     _INLINE_ITEM),
+    # A verb of having (after "JSON", for "with" and "has"), then two or more quoted names: "a JSON object containing
+    # 'question' and 'answer'", "a JSON with 'a' and 'b'".
+    (re.compile(rf"(?:\b(?:json|object|dict(?:ionary)?)\b[^.!?\n]{{0,40}}?\b(?:with|has)|\b(?:containing|contains?|including|"
+                rf"includes?|having))\s+(?:the\s+|both\s+)?({_QUOTED_KEY}(?:{_GLUE}{_QUOTED_KEY}){{1,31}})", re.I), _INLINE_ITEM),
+    # The plural word, then bare names that end the clause: after "named", "are" or a colon ("the keys: name, age."), or
+    # two or more ("a JSON object with keys name, country and population."); one bare word ("sort the keys
+    # alphabetically.") is prose.
+    (re.compile(rf"\b{_BARE_KEY_WORD}(?:[ \t]+(?:named|called|are)[ \t]*:?|[ \t]*:)[ \t]*({_KEY}(?:{_GLUE}{_KEY}){{0,31}})[ \t]*"
+                rf"{_CLAUSE_END}", re.I), _INLINE_ITEM),
+    (re.compile(rf"\b{_BARE_KEY_WORD}[ \t]+({_KEY}(?:{_GLUE}{_KEY}){{1,31}})[ \t]*{_CLAUSE_END}", re.I), _INLINE_ITEM),
+    # A bulleted list under a line naming the word: "with the following fields:\n- title: the title\n- tags: …".
+    (re.compile(rf"\b{_KEY_WORD}\b[^\n]{{0,80}}:[ \t]*\n((?:[ \t]*[-*•][ \t]+{_OPEN_QUOTE}{_KEY}{_CLOSE_QUOTE}(?:[ \t]*[:(—–-][^\n]*)?[ \t]*"
+                rf"(?:\n|$))+)", re.I), _BULLET_ITEM),
+)
+_MAY_NAME_KEYS = re.compile("key|field|propert|attribut|['\"`\u201c]", re.I)
+# Bare words that end a clause after "keys" without being keys ("the fields below.", "keys and wallets").
+_NOT_KEYS = frozenset("and or the an that this these those which it them is are be of to in on for with as by from below "
+                      "above following only etc you your we our they their here there".split())
 
 
 def reply_as_asked(json_mode: bool, last: str, instructions: Callable[[], list[str]], r: random.Random, *,
@@ -88,7 +131,8 @@ def code_step(instructions: Iterable[str], r: random.Random) -> str | None:
 
 
 def json_reply(prompts: Iterable[str], r: random.Random) -> dict[str, Any] | None:
-    """The JSON object the prompts ask for (named fields, or a schema to conform to), or None when they ask none."""
+    """The JSON object the prompts ask for (named fields, a schema to conform to, or keys named in prose; in that
+    order), or None when they ask none."""
     texts = [t for t in prompts if t]
     for text in reversed(texts):  # the last instruction wins
         fields = asked_fields(text)
@@ -98,7 +142,25 @@ def json_reply(prompts: Iterable[str], r: random.Random) -> dict[str, Any] | Non
         schema = _schema_in(text)
         if schema is not None:
             return fill(schema, facts(texts[-1]), r)
+    for text in reversed(texts):
+        keys = prose_keys(text)
+        if keys:
+            return {key: _value("str", r) for key in keys}
     return None
+
+
+def prose_keys(text: str) -> list[str] | None:
+    """The JSON keys ``text`` names in prose ("a JSON with 'setup' and 'punchline' keys"), in order, or None."""
+    if not _MAY_NAME_KEYS.search(text):
+        return None  # no word for keys and no quote: nothing can be named
+    found: list[tuple[int, str]] = []
+    for pattern, item in _PROSE_KEY_LISTS:
+        for match in pattern.finditer(text):
+            names = [(match.start(1) + m.start(1), m.group(1)) for m in item.finditer(match.group(1))]
+            if not any(name.lower() in _NOT_KEYS for _, name in names):
+                found.extend(names)
+    keys = list(dict.fromkeys(name for _, name in sorted(found)))
+    return keys or None
 
 
 def _schema_in(text: str) -> dict[str, Any] | None:

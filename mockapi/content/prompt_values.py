@@ -85,6 +85,39 @@ def _hinted(name: str, hints: tuple[str, ...]) -> bool:
     return low in hints or any(w in hints for w in _words_of(name))
 
 
+_PLACE_LIST_PROPS = (*(p + "s" for p in lexicon.LOCATION_PROPS), "cities", "countries")
+_CITY_PROPS = ("city", "cities", "town", "towns")  # the city alone: "Austin" of "Austin, TX"
+_REGION_PROPS = ("country", "countries", "region", "regions")  # each name alone: the country of "Paris, France" is one
+_DESCRIPTION_PROPS = ("description", "desc", "bio", "about")
+# A property that names a thing takes a name quoted after "named" or "called" ("customer_name", "title"); a part of a
+# person's name ("first_name") does not take the whole.
+_NAMING = frozenset(("name", "title", "label", "nickname", "username", "alias", "filename"))
+_NAME_PARTS = frozenset(("first", "last", "middle", "given", "family"))
+
+
+@lru_cache(maxsize=1024)
+def _names_a_thing(name: str) -> bool:
+    words = _words_of(name)
+    return bool(words) and words[-1] in _NAMING and _NAME_PARTS.isdisjoint(words)
+
+
+def given_values(prop: str, facts: Facts) -> list[str]:
+    """The values the prompt gives the string property ``prop`` in so many words, if it gives any.
+
+    A value assigned to it by name ("customer_name: 'Acme'"), else, for a property that names a thing, the names the
+    prompt quotes after "named" or "called" ("a customer named '你好啊集团'").
+    """
+    assigned = _assigned(facts.prompt, prop)
+    if assigned:
+        return [assigned]
+    return facts.quoted.names if _names_a_thing(prop) else []
+
+
+def as_place(prop: str, place: str) -> str:
+    """A stated place as the property ``prop`` takes it: a city's property the city alone ("Austin" of "Austin, TX")."""
+    return place.partition(",")[0] if "," in place and _hinted(prop, _CITY_PROPS) else place
+
+
 class _State:
     """One fill: the schema root (for ``$ref``) and which stated values are used up."""
 
@@ -155,9 +188,32 @@ class _State:
             return _MISSING
         k = self.used.get(kind, 0)
         self.used[kind] = k + 1
-        if self.focused in pool:  # "Paris is the capital of France": the city pinned to Paris, the country takes France
-            pool = [v for v in pool if v != self.focused] or pool
+        focused = self.focused
+        if focused is not None and (focused in pool or "," in focused):
+            # "Paris is the capital of France": the city pinned to Paris, the country takes France; so with "Paris, France"
+            pool = [v for v in pool if v != focused and v != focused.partition(",")[0]] or pool
         return pool[k] if k < len(pool) else pool[0]
+
+    def fresh(self, kind: str, pool: list[Any]) -> Any:
+        """The next value of ``kind`` not yet used nor pinned, or missing once all are (no value goes round twice)."""
+        pool = [v for v in pool if v != self.focused]
+        k = self.used.get(kind, 0)
+        if k >= len(pool):
+            return _MISSING
+        self.used[kind] = k + 1
+        return pool[k]
+
+    def places(self, prop: str) -> list[str]:
+        """The places the location property ``prop`` takes, in prompt order.
+
+        A country's or a region's: each stated name alone (the country of "Paris, France" is one of them); any other's:
+        the places with their regions ("Austin, TX"), a city's the city alone ("Austin").
+        """
+        facts = self.facts
+        if _hinted(prop, _REGION_PROPS):
+            return facts.of_kind("place") or facts.of_kind("name")
+        whole = facts.of_kind("place", with_regions=True) or facts.of_kind("name", with_regions=True)
+        return list(dict.fromkeys(as_place(prop, place) for place in whole))
 
     def stated(self, schema: dict[str, Any], kind: Any, name: str, siblings: tuple[str, ...]) -> Any:
         facts = self.facts
@@ -168,6 +224,10 @@ class _State:
             value = _typed(assigned, kind)
             if value is not _MISSING and (not schema.get("enum") or value in schema["enum"]):
                 return _fits(schema, value) if isinstance(value, str) else value
+        if kind in ("string", None) and _names_a_thing(name) and facts.quoted.names:
+            named = _fits(schema, self.fresh("called", facts.quoted.names))  # "a customer named '你好啊集团'"
+            if named is not _MISSING:
+                return named
         if kind == "boolean" and name and _SETTLED.match(name):
             return True  # see _SETTLED
         if schema.get("enum"):
@@ -195,7 +255,9 @@ class _State:
         if _hinted(name, lexicon.ID_PROPS) and facts.identifiers:  # before people: "customer_id" wants "customer_42"
             return self.take("identifier", facts.identifiers)
         if _hinted(name, lexicon.LOCATION_PROPS):
-            return self.take("place", facts.of_kind("place") or facts.of_kind("name"))
+            return self.take("place", self.places(name))
+        if _hinted(name, _DESCRIPTION_PROPS) and facts.quoted.description:
+            return facts.quoted.description
         if _hinted(name, lexicon.PERSON_PROPS):
             return self.take("person", facts.of_kind("person") or facts.of_kind("name"))
         if name.lower() == "name" and not any(_hinted(s, lexicon.PEOPLE_LIST_PROPS) for s in siblings):
@@ -236,8 +298,8 @@ class _State:
         elif items.get("type") in ("string", None) and "properties" not in items:
             if _hinted(name, lexicon.PEOPLE_LIST_PROPS):
                 values = facts.of_kind("person") or facts.of_kind("name")
-            elif _hinted(name, tuple(p + "s" for p in lexicon.LOCATION_PROPS) + ("cities", "countries")):
-                values = facts.of_kind("place") or facts.of_kind("name")
+            elif _hinted(name, _PLACE_LIST_PROPS):
+                values = self.places(name)
             elif _hinted(name, ("dates", "days")):
                 values = list(facts.dates)
             else:
@@ -268,11 +330,12 @@ def _records(state: _State, items: dict[str, Any]) -> list[Any]:
     key, kind = _record_key(items.get("properties") or {})
     if key is None or state.nesting >= _MAX_NESTING:
         return []
-    named = [n for n in state.facts.names if n.kind == kind] or [n for n in state.facts.names if n.kind == "name"]
+    stated = state.facts.places  # "Austin, TX and Boston, MA": two records
+    named = [n for n in stated if n.kind == kind] or [n for n in stated if n.kind == "name"]
     out = []
     for k, name in enumerate(named):
         stretch = state.facts.prompt[name.start: named[k + 1].start if k + 1 < len(named) else None]
-        record = _State(state.root, facts(stretch), (key, name.text), state.r)
+        record = _State(state.root, facts(stretch), (key, as_place(key, name.text)), state.r)
         record.nesting = state.nesting + 1
         out.append(record.value(items, None, 1))
     return out
@@ -281,7 +344,7 @@ def _records(state: _State, items: dict[str, Any]) -> list[Any]:
 @lru_cache(maxsize=1024)  # a property name's pattern, built once
 def _assignment(name: str) -> re.Pattern[str]:
     """``name='value'``, ``name: "value"``, ``name=value``: how a prompt spells out one argument."""
-    quoted = r"""'([^'\n]*)'|"([^"\n]*)"|`([^`\n]*)`"""
+    quoted = r"""'([^'\n]*)'|"([^"\n]*)"|`([^`\n]*)`|“([^”\n]*)”|‘([^’\n]*)’|「([^」\n]*)」|『([^』\n]*)』"""
     return re.compile(rf"(?<![\w-]){re.escape(name)}\s*(?:=\s*(?:{quoted}|([\w.@:/+-]+))|:\s*(?:{quoted}))", re.I)
 
 

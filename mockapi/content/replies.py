@@ -2,7 +2,8 @@
 
 Facts the user stated earlier ("My name is Alice and I work as a software engineer") are
 remembered and echoed when asked ("What's my occupation?"), so a test can tell a continued
-conversation from a branched one. Everything else is corpus text chosen by the seeded RNG.
+conversation from a branched one; in a chat of several named speakers, "Who just spoke?" names the last
+one (mockapi/content/speakers.py). Everything else is corpus text chosen by the seeded RNG.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import random
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable, Sequence
 
+from .speakers import asks_who, who_spoke
 from .textgen import reply_text
 
 _STOP = r"(?=\s+and\s+|\s+but\s+|[.,;!?]|$)"
@@ -87,12 +89,21 @@ def recall(question: str, earlier_user_turns: list[str]) -> str | None:
     return f"I don't know your {asked} yet; you haven't told me."
 
 
-def compose(user_turns: list[str], r: random.Random, *, tool_results: list[str] | None = None) -> str:
-    """The reply to the last user turn, given the earlier ones (and tool results, if any)."""
+def compose(user_turns: list[str], r: random.Random, *, tool_results: list[str] | None = None,
+            speakers: Callable[[], Sequence[tuple[str | None, str]]] | None = None) -> str:
+    """The reply to the last user turn, given the earlier ones (and tool results, if any).
+
+    ``speakers``: the conversation's (speaker name or None, text) turns up to the last user turn, for questions about
+    who spoke (mockapi/content/speakers.py); called only when that turn says "who".
+    """
     last = user_turns[-1] if user_turns else ""
     if tool_results:
         summary = "; ".join(t.strip()[:200] for t in tool_results if t.strip())
         return f"Based on the tool results ({summary}), here is the answer. " + reply_text(r, "", (12, 30))
+    if speakers is not None and asks_who(last):
+        answer = who_spoke(speakers())
+        if answer is not None:
+            return answer
     remembered = recall(last, user_turns[:-1])
     if remembered is not None:
         return remembered

@@ -18,9 +18,9 @@ from typing import Any, Iterable
 from mockapi.core.jsonutil import standard_json
 
 from . import lexicon
-from .arithmetic import expressions, worked_out
+from .arithmetic import Expression, expressions, tool_operation, worked_out
 from .custom_input import custom_input
-from .prompt_values import fill
+from .prompt_values import as_place, fill, given_values
 from .understanding import (
     Facts,
     asks_about,
@@ -41,7 +41,9 @@ _STRING_HINTS = (*lexicon.LOCATION_PROPS, "query", "q", "name", "topic", "search
 # A lone string property by one of these names takes the user's request itself: the Agents SDK's
 # agent-as-tool takes ``input``, and a model passes the sub-agent the question it was asked.
 _REQUEST_PROPS = ("input", "question", "prompt", "request", "task")
-_COMPACT = json.JSONEncoder(separators=(",", ":"))  # json.dumps with options would build an encoder per call
+# json.dumps with options would build an encoder per call. Not ASCII: a model writes "你好" itself, never "\u4f60\u597d".
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_ESCAPED = json.JSONEncoder(separators=(",", ":"))  # for a lone surrogate ("\ud800" in a prompt), which UTF-8 cannot carry
 
 
 @dataclass(frozen=True, init=False)
@@ -94,11 +96,11 @@ def _meaningful(stemmed: set[str]) -> set[str]:
 class _Said:
     """What a prompt says that relevance reads, stemmed once however many tools it is scored against."""
 
-    def __init__(self, prompt: str) -> None:
+    def __init__(self, prompt: str, tools: Iterable[ToolSpec] = ()) -> None:
         # Only the stems themselves: a tool's words are meaningful ones already, so what they share with the
         # prompt's stems is what they share with its meaningful stems.
         self.stems = stems(prompt)
-        self.sums = expressions(prompt)  # "5 * 4": no word in it names the tool that works it out
+        self.sums = _sums(prompt, tools)  # "5 * 4": no word in it names the tool that works it out
         self._asked: dict[str, bool] = {}
 
     def asks_about_any(self, concepts: frozenset[str]) -> bool:
@@ -115,7 +117,12 @@ class _Said:
 
 def relevance(tool: ToolSpec, prompt: str) -> int:
     """How strongly the prompt refers to the tool: name words x2, a shared concept x2, description words."""
-    return _relevance(tool, _Said(prompt))
+    return _relevance(tool, _Said(prompt, (tool,)))
+
+
+def _sums(prompt: str, tools: Iterable[ToolSpec]) -> tuple[Expression, ...]:
+    """The sums ``prompt`` writes out, looked for only when an arithmetic tool is offered (a name lookup each)."""
+    return expressions(prompt) if any(tool_operation(t.name) for t in tools) else ()
 
 
 def _relevance(tool: ToolSpec, said: _Said) -> int:
@@ -165,14 +172,19 @@ def _request_property(parameters: Any) -> str | None:
 
 
 def _targets(main: str | None, said: Facts) -> list[str]:
-    """The entities one call each goes to (``main``: the tool's main string property): the places listed together
-    for a location property, else the names listed together (one name when none are)."""
+    """The entities one call each goes to (``main``: the tool's main string property): what the prompt gives it in so
+    many words (``customer_name='Acme'``, "a customer named 'Acme'"), else the places listed together for a location
+    property ("Austin, TX and Boston, MA": a place with its region is one), else the names listed together (one name
+    when none are)."""
     if not main:
         return []
-    names = said.names
+    given = given_values(main, said)
+    if given:
+        return given
+    names = said.places
     if main.lower().endswith(lexicon.LOCATION_PROPS):  # one of them, or a name ending with one
         names = [n for n in names if n.kind == "place"] or [n for n in names if n.kind == "name"]
-    return list(dict.fromkeys(n.text for n in listed(names, said.prompt)))
+    return list(dict.fromkeys(as_place(main, n.text) for n in listed(names, said.prompt)))
 
 
 def arguments_for(tool: ToolSpec, r: random.Random, entity: str | None, prompt: str = "") -> str:
@@ -191,7 +203,10 @@ def _arguments(tool: ToolSpec, r: random.Random, entity: str | None, prompt: str
     value = fill(tool.parameters, facts(prompt), r, focus=focus) if isinstance(tool.parameters, dict) and tool.parameters else {}
     if not isinstance(value, dict):
         value = {}
-    return standard_json(value, _COMPACT, parsed=False).decode()  # filled values, not parsed: a NaN is possible
+    try:
+        return standard_json(value, _COMPACT, parsed=False).decode()  # filled values, not parsed: a NaN is possible
+    except UnicodeEncodeError:
+        return _ESCAPED.encode(value)
 
 
 def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> list[ToolSpec]:
@@ -200,7 +215,7 @@ def select(tools: list[ToolSpec], choice: Any, parallel: bool, prompt: str) -> l
         return []
     if isinstance(choice, str) and choice not in ("auto", "required"):
         return [t for t in tools if t.name == choice]
-    said = _Said(prompt)
+    said = _Said(prompt, tools)
     scores = [_relevance(t, said) for t in tools]
     ranked = sorted(range(len(tools)), key=lambda i: -scores[i]) if len(tools) > 1 else [0]  # stable: ties keep their order
     chosen = [tools[i] for i in ranked if scores[i] > 0]
@@ -223,7 +238,7 @@ def plan_chosen(chosen: list[ToolSpec], parallel: bool, prompt: str, r: random.R
     if not chosen:
         return []  # the prompt calls nothing: what it states is not needed
     said = facts(prompt)
-    sums = expressions(prompt)
+    sums = _sums(prompt, chosen)
     calls: list[PlannedCall] = []
     for tool in chosen:
         done = worked_out(tool.name, tool.parameters, sums) if sums and tool.kind == "function" else []

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import lexicon
+from . import lexicon, regions
+from .quoted_names import Quoted, quoted_names
 
 # A word ([A-Za-z][A-Za-z0-9']*) that also ends where camelCase starts a new one (a lower-case letter, then a
 # capital): "getWeather" gives "get" and "Weather" in one findall ("_" and "-" split words anyway). Said without
@@ -20,6 +21,8 @@ _NAME_WORD = r"[A-Z][\w'-]*"
 # that opens with a character class lets the regex engine skip to the next capital in C instead of trying every position.
 _NAME = re.compile(rf"[A-Z](?<!\w[A-Z])[\w'-]*(?:\s+(?:de\s+)?{_NAME_WORD})*")
 _LIST_GLUE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|&\s*)?|\s+and\s+|\s+or\s+|\s*&\s*)$")
+_GLUE_AFTER = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*")
+_COMMA = re.compile(r"\s*,\s*")  # between a place and its region ("Paris, France"): a comma alone, no "and"
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|for|of|around|visit(?:ing)?|between)\s+(?:the\s+)?$", re.I)
 _NUMBER = re.compile(r"(?<![\w.])(-?\d+(?:[.,]\d+)*)(?:\s*(%|°\s*[cf]?|[a-zA-Z]+))?")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\b")
@@ -108,11 +111,13 @@ class Facts:
     reading the same (cached) facts at once at worst both read it and keep equal values.
     """
 
-    __slots__ = ("prompt", "_names", "_numbers", "_dates", "_times", "_emails", "_label", "_identifiers")
+    __slots__ = ("prompt", "_names", "_places", "_quoted", "_numbers", "_dates", "_times", "_emails", "_label", "_identifiers")
 
     def __init__(self, prompt: str) -> None:
         self.prompt = prompt
         self._names: list[Name] | None = None
+        self._places: list[Name] | None = None
+        self._quoted: Quoted | None = None
         self._numbers: list[tuple[float, str]] | None = None
         self._dates: list[str] | None = None
         self._times: list[str] | None = None
@@ -126,6 +131,20 @@ class Facts:
         if self._names is None:
             self._names = _names(self.prompt)
         return self._names
+
+    @property
+    def places(self) -> list[Name]:
+        """:attr:`names` with the regions after a place's commas joined to it: "San Francisco, CA" is one place."""
+        if self._places is None:
+            self._places = _with_regions(self.names, self.prompt) if "," in self.prompt else self.names
+        return self._places
+
+    @property
+    def quoted(self) -> Quoted:
+        """The names the prompt quotes after "named" or "called" ("a customer named '你好啊集团'"), and what the first is."""
+        if self._quoted is None:
+            self._quoted = quoted_names(self.prompt)
+        return self._quoted
 
     @property
     def emails(self) -> list[str]:
@@ -170,9 +189,9 @@ class Facts:
             self._label = _label(self.prompt)
         return self._label  # type: ignore[return-value]
 
-    def of_kind(self, kind: str) -> list[str]:
-        """The names of one kind, in order, without duplicates."""
-        names = self.names
+    def of_kind(self, kind: str, *, with_regions: bool = False) -> list[str]:
+        """The names of one kind, in order, without duplicates (``with_regions``: read from :attr:`places`)."""
+        names = self.places if with_regions else self.names
         return list(dict.fromkeys(n.text for n in names if n.kind == kind)) if names else []
 
     @property
@@ -262,8 +281,48 @@ def _starts_sentence(prompt: str, at: int) -> bool:
 
 
 def _glue_after(prompt: str, end: int) -> str:
-    match = re.match(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*", prompt[end:])
+    match = _GLUE_AFTER.match(prompt, end)
     return match.group() if match else ""
+
+
+def _with_regions(names: list[Name], prompt: str) -> list[Name]:
+    """``names`` with the regions after a place's commas joined to it ("San Francisco, CA", "Austin, Texas, USA").
+
+    A region joins a narrower name (a state or a country after a city, a country after a state); a name as wide as the
+    one before it starts a list ("Paris, London", "Texas, California"). A region that is also a city ("New York") is a
+    list's next city when a plain city follows it in the list ("San Francisco, New York and Boston").
+    """
+    out: list[Name] = []
+    i = 0
+    while i < len(names):
+        name, i = names[i], i + 1
+        end, last, reach = name.end, name.text, -1  # how wide it reaches: read once a region may join it
+        while name.kind != "person" and _COMMA.match(prompt, end):  # most names have no comma after them
+            code = regions.code_after(prompt, end, last)
+            if code is not None:
+                last, reach, end = code.group(1), regions.STATE, code.end(1)
+                while i < len(names) and names[i].start < end:
+                    i += 1  # the "D" and "C" of "D.C."
+                continue
+            if i == len(names) or not _COMMA.fullmatch(prompt, end, names[i].start):
+                break
+            wider, reach = regions.width(names[i].text), regions.width(last) if reach < 0 else reach
+            if wider <= reach or (names[i].text.lower() in regions.CITY_REGIONS and _lists_on(names, i + 1, prompt)):
+                break
+            last, reach, end, i = names[i].text, wider, names[i].end, i + 1
+        out.append(name if end == name.end else Name(prompt[name.start:end], name.start, end, "place"))
+    return out
+
+
+def _lists_on(names: list[Name], k: int, prompt: str) -> bool:
+    """Whether ``names[k]`` is listed after the name before it and is a plain place, with no region after its comma."""
+    if k >= len(names) or not _LIST_GLUE.match(prompt[names[k - 1].end:names[k].start]):
+        return False
+    after = names[k]
+    if regions.code_after(prompt, after.end, after.text) is not None:
+        return False
+    return not (k + 1 < len(names) and _COMMA.fullmatch(prompt, after.end, names[k + 1].start)
+                and regions.width(names[k + 1].text) > regions.width(after.text))
 
 
 def _number(text: str) -> float:

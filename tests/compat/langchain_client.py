@@ -3,7 +3,8 @@
 Runs inside a venv holding only ``langchain-openai``. Scenarios: invoke, stream, a bind_tools round
 trip (tool call, ToolMessage back, final text) on Chat Completions and on Responses,
 with_structured_output in json_schema and function_calling modes, the Responses API with reasoning
-effort low (invoke and stream), and embeddings. Prints one
+effort low (invoke and stream), embeddings, and langchain-openai's explicit prompt-cache breakpoint test (gpt-5.6-sol,
+sent twice; ChatOpenAI takes the Responses API for it). Prints one
 JSON object of what the client saw; tests/test_real_clients.py asserts on it.
 """
 
@@ -106,6 +107,17 @@ def responses_stream() -> dict[str, Any]:
             "usage": usage_of(merged)}
 
 
+def prompt_cache() -> dict[str, Any]:
+    """langchain-openai's prompt-cache integration test: gpt-5.6-sol, explicit mode, one marked part, sent twice."""
+    llm = ChatOpenAI(model="gpt-5.6-sol", base_url=BASE_URL, api_key=API_KEY, max_completion_tokens=16,
+                     prompt_cache_options={"mode": "explicit"})
+    content = [{"type": "text", "text": "Stable, cacheable instructions and reference material. " * 400,
+                "prompt_cache_breakpoint": {"mode": "explicit"}},
+               {"type": "text", "text": "Say hello."}]
+    replies = [llm.invoke([HumanMessage(content=content)]) for _ in range(2)]
+    return {"usage": [usage_of(reply) for reply in replies]}
+
+
 def embeddings() -> dict[str, Any]:
     """OpenAIEmbeddings: a batch of documents and one query."""
     # check_embedding_ctx_length=False: the default tokenises with tiktoken, which downloads its BPE
@@ -128,6 +140,7 @@ SCENARIOS = {
     "responses_stream": responses_stream,
     "responses_tool_round_trip": lambda: tool_round_trip(use_responses_api=True),
     "embeddings": embeddings,
+    "prompt_cache": prompt_cache,
 }
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from mockapi.content.understanding import facts
 from mockapi.core.determinism import make_id
 from mockapi.core.tokenizer import count_tokens, token_id, tokenize
 
+from . import prediction as predicted_outputs
 from .request import ChatRequest
 
 
@@ -39,11 +40,13 @@ class Choice:
     audio: dict[str, Any] | None = None  # message.audio when audio output was asked for
     audio_tokens: int = 0
     annotations: list[dict[str, Any]] = field(default_factory=list)  # url_citations of the search models
+    accepted_prediction_tokens: int = 0  # predicted tokens the reply reuses (Predicted Outputs)
+    rejected_prediction_tokens: int = 0  # predicted tokens it does not: billed as completion tokens all the same
 
     @property
     def completion_tokens(self) -> int:
         """Tokens this choice produced."""
-        total = len(self.tokens) + self.audio_tokens + (count_tokens(self.refusal) if self.refusal else 0)
+        total = len(self.tokens) + self.audio_tokens + self.rejected_prediction_tokens + (count_tokens(self.refusal) if self.refusal else 0)
         for call in self.tool_calls:
             spec = call.get("function") or call.get("custom") or {}
             total += count_tokens(spec.get("name", "")) + count_tokens(spec.get("arguments", spec.get("input", ""))) + 3
@@ -56,22 +59,26 @@ def generate(request: ChatRequest, digest: str, canned: Mapping[str, Any] | None
     """Every choice for the request (``n`` of them), each from its own seeded RNG; ids derive from ``ids_from``."""
     body = request.body
     n = max(1, int(body.get("n") or 1))
-    return [_choice(request, i, random.Random(int(digest, 16) + i * 7919), ids_from or digest, canned) for i in range(n)]
+    spec = body.get("prediction")  # all a request without a prediction pays for the feature
+    prediction = predicted_outputs.read(request, spec) if spec is not None else None
+    return [_choice(request, i, random.Random(int(digest, 16) + i * 7919), ids_from or digest, canned, prediction) for i in range(n)]
 
 
-def _choice(request: ChatRequest, index: int, r: random.Random, digest: str, canned: Mapping[str, Any] | None) -> Choice:
+def _choice(request: ChatRequest, index: int, r: random.Random, digest: str, canned: Mapping[str, Any] | None,
+            prediction: predicted_outputs.Prediction | None) -> Choice:
     body = request.body
     limit = body.get("max_completion_tokens") if body.get("max_completion_tokens") is not None else body.get("max_tokens")
     if canned:
         choice = _canned_choice(request, index, r, digest, canned)
         if choice is not None:
-            return _finish(choice, limit, body, r)
+            return _finish(choice, limit, body, r, prediction)
     calls = _planned(request, r)
     if calls:
         return _tool_choice(request, index, calls, digest)
-    text = _text(request, r)
+    # A model regenerating a predicted text answers with it (edited as asked); usage compares the two in _finish.
+    text = prediction.reply if prediction is not None and prediction.reply is not None else _text(request, r)
     choice = Choice(index=index, content=text, finish_reason="stop")
-    return _finish(choice, limit, body, r)
+    return _finish(choice, limit, body, r, prediction)
 
 
 def _planned(request: ChatRequest, r: random.Random) -> list[PlannedCall]:
@@ -113,8 +120,8 @@ def _text(request: ChatRequest, r: random.Random) -> str:
     if laid_out is not None:
         return laid_out
     if kind == "json_object":
-        return json.dumps({"response": compose(request.user_turns(), r)}, ensure_ascii=False)
-    return compose(request.user_turns(), r, tool_results=request.trailing_tool_results() or None)
+        return json.dumps({"response": compose(request.user_turns(), r, speakers=request.speakers)}, ensure_ascii=False)
+    return compose(request.user_turns(), r, tool_results=request.trailing_tool_results() or None, speakers=request.speakers)
 
 
 def _canned_choice(request: ChatRequest, index: int, r: random.Random, digest: str, canned: Mapping[str, Any]) -> Choice | None:
@@ -140,8 +147,9 @@ def _canned_choice(request: ChatRequest, index: int, r: random.Random, digest: s
     return None
 
 
-def _finish(choice: Choice, limit: int | None, body: dict[str, Any], r: random.Random) -> Choice:
-    """Apply ``stop`` and the token limit, then tokens and logprobs."""
+def _finish(choice: Choice, limit: int | None, body: dict[str, Any], r: random.Random,
+            prediction: predicted_outputs.Prediction | None = None) -> Choice:
+    """Apply ``stop`` and the token limit (within which rejected predicted tokens count), then tokens and logprobs."""
     if choice.content is None:
         return choice
     text = choice.content
@@ -152,7 +160,13 @@ def _finish(choice: Choice, limit: int | None, body: dict[str, Any], r: random.R
         if cut >= 0:
             text, choice.finish_reason = text[:cut], "stop"
     tokens = tokenize(text)
-    if limit is not None and len(tokens) > max(0, limit):
+    if prediction is not None:
+        shown, choice.accepted_prediction_tokens, choice.rejected_prediction_tokens = predicted_outputs.account(prediction, tokens, limit)
+        if shown < len(tokens):
+            tokens = tokens[:shown]
+            text = "".join(tokens)
+            choice.finish_reason = "length"
+    elif limit is not None and len(tokens) > max(0, limit):
         tokens = tokens[: max(0, limit)]
         text = "".join(tokens)
         choice.finish_reason = "length"

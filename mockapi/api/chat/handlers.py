@@ -13,18 +13,19 @@ from mockapi.core.determinism import digest as make_digest
 from mockapi.core.engine import Call
 from mockapi.core.errors import NotFoundError
 from mockapi.core.pagination import paginate
+from mockapi.core.prompt_cache import MIN_PREFIX, forget, unused
 from mockapi.core.results import Stream
 
 from . import audio as chat_audio
+from . import caching, render, rules
 from . import generate as gen
-from . import render, rules
 from . import search as chat_search
 from .request import ChatRequest
 
 _KIND = "chat.completion"
 _SHAPING_FIELDS = frozenset({"stream", "stream_options", "user", "metadata", "store", "safety_identifier", "stop",
                              "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs", "n", "service_tier",
-                             "prompt_cache_key", "prompt_cache_retention",
+                             "prompt_cache_key", "prompt_cache_retention", "prompt_cache_options",
                              "audio"})  # the voice and file format of audio output don't change the words
 
 
@@ -55,6 +56,8 @@ def create_chat_completion(call: Call) -> Any:
     if chat_audio.wanted(call.body):
         _speak(choices, call, identity)
     prompt_tokens = request.prompt_tokens()
+    # A prompt shorter than the cache's minimum prefix can neither read nor write it: one comparison.
+    cache = unused(model) if prompt_tokens < MIN_PREFIX else caching.settle(call, request, model)
     head = {
         "id": make_id("chatcmpl-", identity, length=29),
         "created": call.clock.timestamp(),
@@ -64,7 +67,7 @@ def create_chat_completion(call: Call) -> Any:
     }
     reasoning = _reasoning_tokens(call, model, choices)
     call.charged_tokens = prompt_tokens + sum(c.completion_tokens for c in choices) + reasoning
-    body = render.completion(head, choices, prompt_tokens, reasoning)
+    body = render.completion(head, choices, prompt_tokens, reasoning, cache)
     call.meta["usage"] = body["usage"]  # what the usage recorder counts for a stream (the same as its usage chunk)
     if call.body.get("store"):
         _store(call, body)
@@ -75,7 +78,7 @@ def create_chat_completion(call: Call) -> Any:
         # stream's other randomness so that the chunks' contents are what they would be without it.
         pads = sse.paddings(call.rng("obfuscation")) if options.get("include_obfuscation") is not False else None
         events = render.chunks(head, choices, prompt_tokens, include_usage=bool(options.get("include_usage")), r=call.rng("stream"),
-                               reasoning_tokens=reasoning, pads=pads)
+                               reasoning_tokens=reasoning, pads=pads, cache=cache)
         return Stream(events, dialect="chat", tokens=call.charged_tokens)
     return body
 
@@ -182,6 +185,7 @@ def get_chat_completion_messages(call: Call) -> dict[str, Any]:
     return paginate(messages, call.query, default_order="asc", cursor_kind="message")
 
 
+ON_RESET = forget  # the prompt cache a tenant reads is its organization's, kept apart from the tenant's own state
 HANDLERS = {
     "createChatCompletion": create_chat_completion,
     "listChatCompletions": list_chat_completions,

@@ -8,22 +8,31 @@ from typing import Any, Iterator
 
 from mockapi.content.tools import split_fragments
 from mockapi.core import sse
+from mockapi.core.prompt_cache import CacheUse
 
 from . import audio as chat_audio
 from .generate import Choice
 
+_NO_CACHE = CacheUse()
 
-def usage(prompt_tokens: int, choices: list[Choice], reasoning_tokens: int = 0) -> dict[str, Any]:
+
+def usage(prompt_tokens: int, choices: list[Choice], reasoning_tokens: int = 0, cache: CacheUse = _NO_CACHE) -> dict[str, Any]:
     """Usage: completion tokens (reasoning included) summed over choices, total = prompt + completion."""
     completion = sum(c.completion_tokens for c in choices) + reasoning_tokens
+    accepted = rejected = 0  # Predicted Outputs' counts, 0 without a prediction: a plain loop costs no call
+    for choice in choices:
+        accepted, rejected = accepted + choice.accepted_prediction_tokens, rejected + choice.rejected_prediction_tokens
+    # gpt-5.6 and later report cache writes between the two (openai/openai-dotnet#1247 quotes a raw body:
+    # {"cached_tokens": 0, "cache_write_tokens": 9654, "audio_tokens": 0}); earlier models leave it out.
+    details = ({"cached_tokens": cache.cached, "audio_tokens": 0} if cache.written is None
+               else {"cached_tokens": cache.cached, "cache_write_tokens": cache.written, "audio_tokens": 0})
     return {
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion,
         "total_tokens": prompt_tokens + completion,
-        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "prompt_tokens_details": details,
         "completion_tokens_details": {"reasoning_tokens": reasoning_tokens, "audio_tokens": sum(c.audio_tokens for c in choices),
-                                      "accepted_prediction_tokens": 0,
-                                      "rejected_prediction_tokens": 0},
+                                      "accepted_prediction_tokens": accepted, "rejected_prediction_tokens": rejected},
     }
 
 
@@ -39,7 +48,8 @@ def message(choice: Choice) -> dict[str, Any]:
     return msg
 
 
-def completion(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, reasoning_tokens: int = 0) -> dict[str, Any]:
+def completion(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, reasoning_tokens: int = 0,
+               cache: CacheUse = _NO_CACHE) -> dict[str, Any]:
     """The non-streaming ``chat.completion`` body."""
     return {
         **head,
@@ -49,12 +59,13 @@ def completion(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, 
              "finish_reason": c.finish_reason}
             for c in choices
         ],
-        "usage": usage(prompt_tokens, choices, reasoning_tokens),
+        "usage": usage(prompt_tokens, choices, reasoning_tokens, cache),
     }
 
 
 def chunks(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, *, include_usage: bool,
-           r: random.Random, reasoning_tokens: int = 0, pads: Iterator[bytes] | None = None) -> sse.Framed:
+           r: random.Random, reasoning_tokens: int = 0, pads: Iterator[bytes] | None = None,
+           cache: CacheUse = _NO_CACHE) -> sse.Framed:
     """The chunk events as SSE frames: role first, deltas, a finish chunk per choice, then the usage chunk.
 
     Every chunk repeats the same head (id, created, model, fingerprint): it is encoded once, in a
@@ -66,13 +77,13 @@ def chunks(head: dict[str, Any], choices: list[Choice], prompt_tokens: int, *, i
         base["usage"] = None
     streams = [_choice_frames(c, r, base, pads) for c in choices]
     frames = streams[0] if len(streams) == 1 else _interleaved(streams)
-    return sse.Framed(itertools.chain(frames, _usage_chunk(base, prompt_tokens, choices, reasoning_tokens, pads) if include_usage else ()))
+    return sse.Framed(itertools.chain(frames, _usage_chunk(base, prompt_tokens, choices, reasoning_tokens, pads, cache) if include_usage else ()))
 
 
 def _usage_chunk(base: dict[str, Any], prompt_tokens: int, choices: list[Choice], reasoning_tokens: int,
-                 pads: Iterator[bytes] | None) -> Iterator[bytes]:
+                 pads: Iterator[bytes] | None, cache: CacheUse) -> Iterator[bytes]:
     """The last chunk of a stream that asked for usage: no choices, the usage (made once the choices' are sent)."""
-    last = {**base, "choices": [], "usage": usage(prompt_tokens, choices, reasoning_tokens)}
+    last = {**base, "choices": [], "usage": usage(prompt_tokens, choices, reasoning_tokens, cache)}
     if pads is not None:
         last["obfuscation"] = next(pads).decode()
     yield sse.frame(last)

@@ -42,6 +42,7 @@ class ChatRequest:
     _turns: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
     _prompt: int | None = field(default=None, repr=False, compare=False)
     _tool_tokens: int | None = field(default=None, repr=False, compare=False)
+    _ends: list[int] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -59,6 +60,14 @@ class ChatRequest:
         if self._turns is None:
             self._turns = tuple(text_of(m.get("content")) for m in self.messages if m.get("role") == "user")
         return self._turns
+
+    def speakers(self) -> list[tuple[str | None, str]]:
+        """(the ``name`` a message gives its speaker, or None; its text) for each user and assistant message up to the last user one."""
+        turns = [(str(m["name"]) if m.get("name") else None, text_of(m.get("content")), m.get("role") == "user")
+                 for m in self.messages if m.get("role") in ("user", "assistant")]
+        while turns and not turns[-1][2]:
+            turns.pop()  # an assistant turn after the question (a prefill) is not part of what was said before it
+        return [(name, text) for name, text, _ in turns]
 
     def instruction_texts(self) -> list[str]:
         """The text of every system and developer message, in order."""
@@ -126,8 +135,15 @@ class ChatRequest:
             self._prompt = self._count_prompt_tokens()
         return self._prompt
 
+    def prompt_ends(self) -> list[int]:
+        """The running prompt tokens at the end of each content part and of each message, in order (tools not
+        counted): where the prompt cache (caching.py) cuts prefixes, so that they add up to the usage."""
+        self.prompt_tokens()
+        return self._ends
+
     def _count_prompt_tokens(self) -> int:
         total = 3
+        ends = self._ends
         for message in self.messages:
             total += 3
             content = message.get("content")
@@ -142,12 +158,14 @@ class ChatRequest:
                         total += count_tokens(part["text"])
                     else:
                         total += 50
+                    ends.append(total)
             elif isinstance(content, str):
                 total += count_tokens(content)
             if message.get("name"):
                 total += 1 + count_tokens(str(message["name"]))
             for call in message.get("tool_calls") or []:
                 total += count_value_tokens(call)
+            ends.append(total)
         if self.tools:
             total += self._tool_tokens if self._tool_tokens is not None else _tool_tokens(self.tools)
         return total

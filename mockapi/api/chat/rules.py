@@ -18,6 +18,7 @@ from mockapi.core.errors import (
     UnknownParameterError,
 )
 
+from . import prediction as predicted_outputs
 from .request import ChatRequest, text_of
 
 
@@ -39,6 +40,8 @@ def check(request: ChatRequest, model: ModelInfo) -> None:
             raise InvalidRequestError(
                 "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
                 param="messages")
+    if body.get("prediction") is not None:
+        predicted_outputs.check(request, model)
 
 
 def _check_roles(request: ChatRequest, model: ModelInfo) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockapi.core.prompt_cache import CacheUse
 from mockapi.core.tokenizer import count_tokens, count_value_tokens
 
 from .generate import Outcome
@@ -61,9 +62,9 @@ def _tool_echo(tool: dict[str, Any], strict: bool | None) -> dict[str, Any]:
     return dict(tool)
 
 
-def input_tokens(request: ResponsesRequest, context: list[dict[str, Any]]) -> int:
-    """Input tokens: instructions, every context item and the tool definitions."""
-    total = item_tokens(context)
+def input_tokens(request: ResponsesRequest, context: list[dict[str, Any]], ends: list[int] | None = None) -> int:
+    """Input tokens: instructions, every context item and the tool definitions (``ends``: see :func:`item_tokens`)."""
+    total = item_tokens(context, ends)
     if isinstance(request.body.get("instructions"), str):
         total += 4 + count_tokens(request.body["instructions"])
     total += request.tool_tokens
@@ -73,7 +74,11 @@ def input_tokens(request: ResponsesRequest, context: list[dict[str, Any]]) -> in
     return total
 
 
-def finish(response: dict[str, Any], outcome: Outcome, prompt_tokens: int, completed_at: int) -> dict[str, Any]:
+_NO_CACHE = CacheUse()
+
+
+def finish(response: dict[str, Any], outcome: Outcome, prompt_tokens: int, completed_at: int,
+           cache: CacheUse = _NO_CACHE) -> dict[str, Any]:
     """The response (a fresh :func:`head`, completed in place: no copy of its fields) with its output, final status and usage."""
     done = response
     done.update(output=outcome.output, status=outcome.status, error=outcome.error)
@@ -81,15 +86,15 @@ def finish(response: dict[str, Any], outcome: Outcome, prompt_tokens: int, compl
         done["incomplete_details"] = {"reason": outcome.incomplete_reason}
     elif outcome.status == "completed":
         done["completed_at"] = completed_at
-    done["usage"] = usage(prompt_tokens, outcome.output_tokens, outcome.reasoning_tokens)
+    done["usage"] = usage(prompt_tokens, outcome.output_tokens, outcome.reasoning_tokens, cache)
     return done
 
 
-def usage(input_tokens: int, output_tokens: int, reasoning_tokens: int = 0) -> dict[str, Any]:
-    """A Responses ``usage`` object."""
+def usage(input_tokens: int, output_tokens: int, reasoning_tokens: int = 0, cache: CacheUse = _NO_CACHE) -> dict[str, Any]:
+    """A Responses ``usage`` object (``cache_write_tokens`` is required by the SDK's type: 0 where writes go unreported)."""
     return {
         "input_tokens": input_tokens,
-        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "input_tokens_details": {"cached_tokens": cache.cached, "cache_write_tokens": cache.written or 0},
         "output_tokens": output_tokens,
         "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
         "total_tokens": input_tokens + output_tokens,

@@ -256,8 +256,12 @@ def output_text(item: dict[str, Any]) -> str:
     return "" if output is None else str(output)
 
 
-def item_tokens(items: list[dict[str, Any]]) -> int:
-    """Input tokens of items: per-item overhead, text, images and everything else a tool carried."""
+def item_tokens(items: list[dict[str, Any]], ends: list[int] | None = None) -> int:
+    """Input tokens of items: per-item overhead, text, images and everything else a tool carried.
+
+    ``ends``: given, gets the running count at the end of each content part and of each item, in order (where the
+    prompt cache, caching.py, cuts prefixes).
+    """
     total = 0
     for item in items:
         total += 4
@@ -274,6 +278,10 @@ def item_tokens(items: list[dict[str, Any]]) -> int:
                     total += count_tokens(part["text"])
                 else:
                     total += 50
+                if ends is not None:
+                    ends.append(total)
         else:
             total += count_value_tokens({k: v for k, v in item.items() if k not in ("id", "type", "status", "call_id")})
+        if ends is not None:
+            ends.append(total)
     return total

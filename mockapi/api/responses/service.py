@@ -15,10 +15,11 @@ from mockapi.core.determinism import ALNUM, HEX, make_id, rng
 from mockapi.core.determinism import digest as make_digest
 from mockapi.core.errors import InvalidRequestError, error_for_status
 from mockapi.core.jsonutil import canonical_json
+from mockapi.core.prompt_cache import MIN_PREFIX, unused
 from mockapi.core.repo import Repo
 
 from ..containers import containers
-from . import build, events, rules
+from . import build, caching, events, rules
 from .filesearch import searcher
 from .generate import Context, Outcome, generate
 from .items import listed, resolve_references
@@ -52,11 +53,13 @@ def create(call: Any) -> Created:
     request.items = resolve_references(request.items, history, state.item)
     state.check_items_stored(request.items, store=request.body.get("store") is not False)
     context = history + request.items
-    prompt_tokens = build.input_tokens(request, context)
+    ends: list[int] = []  # where the prompt cache cuts prefixes
+    prompt_tokens = build.input_tokens(request, context, ends)
     while request.body.get("truncation") == "auto" and prompt_tokens > model.context_window and history:
         history = history[1:]  # truncation "auto" drops the oldest items until the context fits
         context = history + request.items
-        prompt_tokens = build.input_tokens(request, context)
+        ends = []
+        prompt_tokens = build.input_tokens(request, context, ends)
     if call.faithful:
         rules.check_context(request, history, prompt_tokens, model)
     turns = user_turns(context)
@@ -79,8 +82,10 @@ def create(call: Any) -> Created:
         containers.register_from_output(Repo(call), call.body.get("tools") or [], outcome.output)
     now = call.clock.timestamp()
     response_id = make_id("resp_", identity, length=50, alphabet=HEX)
+    # An input shorter than the cache's minimum prefix can neither read nor write it: one comparison.
+    cache = unused(model) if prompt_tokens < MIN_PREFIX else caching.settle(call, request, model, context, prompt_tokens, ends)
     final = build.finish(build.head(request, response_id, now, conversation_id=conversation_id,
-                                  default_effort=model.default_effort), outcome, prompt_tokens, now)
+                                  default_effort=model.default_effort), outcome, prompt_tokens, now, cache)
     input_items = [listed(item, lambda prefix, k=k: make_id(prefix, identity, "input", k, length=50, alphabet=HEX))
                    for k, item in enumerate(request.items)]
     background = bool(call.body.get("background"))
