@@ -17,6 +17,7 @@ from mockapi.core.instances import instance
 from mockapi.core.jsonutil import dumps, loads
 
 from . import lexicon
+from .name_parts import name_part, part_of
 from .understanding import Facts, enum_stated, facts, stems
 
 _MISSING = object()
@@ -218,7 +219,8 @@ class _State:
     def stated(self, schema: dict[str, Any], kind: Any, name: str, siblings: tuple[str, ...]) -> Any:
         facts = self.facts
         if self.focus and name == self.focus[0] and kind in ("string", None):
-            return _fits(schema, self.focus[1])
+            value, part = self.focus[1], name_part(name)
+            return _fits(schema, (part_of(value, part) if part is not None else None) or value)
         assigned = _assigned(facts.prompt, name)
         if assigned is not None:  # "for sku='sku-42'": the prompt gives this very property its value
             value = _typed(assigned, kind)
@@ -258,6 +260,10 @@ class _State:
             return self.take("place", self.places(name))
         if _hinted(name, _DESCRIPTION_PROPS) and facts.quoted.description:
             return facts.quoted.description
+        part, focus = name_part(name), self.focus
+        if part is not None:  # the person this call is about (the focus, when the prompt lists several), split
+            people = [focus[1]] if focus and name_part(focus[0]) is not None else facts.of_kind("person") or facts.of_kind("name")
+            return (part_of(people[0], part) if people else None) or _MISSING
         if _hinted(name, lexicon.PERSON_PROPS):
             return self.take("person", facts.of_kind("person") or facts.of_kind("name"))
         if name.lower() == "name" and not any(_hinted(s, lexicon.PEOPLE_LIST_PROPS) for s in siblings):

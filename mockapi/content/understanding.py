@@ -16,10 +16,10 @@ from .quoted_names import Quoted, quoted_names
 # a look-behind per character: capitals (and digits) run on until lower case, and after lower case only a digit
 # or an apostrophe lets capitals run again; the same words as r"[A-Za-z](?:[a-z0-9']|(?<![a-z])[A-Z])*".
 _CAMEL_WORD = re.compile(r"(?:[A-Z][A-Z0-9']*|[a-z])[a-z]*(?:[0-9'][A-Z0-9']*[a-z]*)*")
-_NAME_WORD = r"[A-Z][\w'-]*"
+_NAME_WORD = r"[A-Z](?:[\w'-]*\w)?"  # O'Brien and Jean-Luc, not the quote closing 'Ana Lima'
 # A capital at a word boundary, said as "a capital not after a word character" once the capital is read: a pattern
 # that opens with a character class lets the regex engine skip to the next capital in C instead of trying every position.
-_NAME = re.compile(rf"[A-Z](?<!\w[A-Z])[\w'-]*(?:\s+(?:de\s+)?{_NAME_WORD})*")
+_NAME = re.compile(rf"[A-Z](?<!\w[A-Z])(?:[\w'-]*\w)?(?:\s+(?:de\s+)?{_NAME_WORD})*")
 _LIST_GLUE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|&\s*)?|\s+and\s+|\s+or\s+|\s*&\s*)$")
 _GLUE_AFTER = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*")
 _COMMA = re.compile(r"\s*,\s*")  # between a place and its region ("Paris, France"): a comma alone, no "and"

@@ -129,3 +129,19 @@ def test_a_lone_surrogate_in_a_quoted_name_is_escaped_rather_than_failing():
     tool = ToolSpec(CUSTOMER["name"], CUSTOMER["description"], CUSTOMER["parameters"])
     arguments = arguments_for(tool, random.Random(0), None, "Create a customer named 'a\ud800b'.")
     assert json.loads(arguments)["customer_name"] == "a\ud800b" and "\\ud800" in arguments
+
+
+USER = {"name": "create_user", "description": "Create a user account.",
+        "parameters": {"type": "object", "properties": {"first_name": {"type": "string"}, "last_name": {"type": "string"},
+                                                        "email": {"type": "string"}},
+                       "required": ["first_name", "last_name", "email"]}}
+
+
+@pytest.mark.parametrize("api", sorted(API_CALLS))
+def test_a_full_name_is_split_into_first_and_last_name(mock, api):
+    said = [json.loads(args) for _, args in API_CALLS[api](mock, "Create a user named 'Ana Lima' with email ana@example.com",
+                                                          USER, tool_choice="required")]
+    assert said == [{"first_name": "Ana", "last_name": "Lima", "email": "ana@example.com"}]  # no closing quote kept
+    both = [json.loads(args) for _, args in API_CALLS[api](mock, "Create users Ana Lima and Seán O'Brien.", USER,
+                                                          tool_choice="required")]
+    assert [(c["first_name"], c["last_name"]) for c in both] == [("Ana", "Lima"), ("Seán", "O'Brien")]
