@@ -71,8 +71,15 @@ PLACE_PHRASES = frozenset({"new york", "mexico city", "san francisco", "los ange
 PEOPLE = frozenset(
     "alice bob carol charlie dave david eve frank grace heidi ivan judy mallory oscar peggy trent victor walter "
     "john jane mary james robert michael sarah emma olivia liam noah sophia mia lucas ethan anna maria tom sam "
-    "alex chris pat kim lee max ben emily jack".split()
+    "alex chris pat kim lee max ben emily jack jason mike sara jessica jennifer daniel matthew andrew joseph thomas "
+    "william richard steven steve kevin brian paul peter george edward henry oliver harry jacob benjamin joshua ryan "
+    "nick nicole tim tony anthony kate katie lucy zoe chloe ella amelia isabella ava charlotte hannah rachel rebecca "
+    "amy laura lisa linda susan karen nancy ashley megan julia julie sophie eric adam jeff greg kyle sean carlos juan "
+    "jose luis pedro sofia lucia elena olga hans pierre marie priya raj ahmed ali fatima yuki".split()
 )
+# The people above that are also common words ("max tokens", "a frank talk"): names only when capitalised.
+LOWER_CASE_PEOPLE = PEOPLE - frozenset("max pat eve jack frank grace carol victor oscar lee kim ben sam tom ali raj "
+                                       "mike nick tim kate".split())
 
 # Property-name hints: which stated value a schema property wants.
 LOCATION_PROPS = ("location", "city", "place", "destination", "origin", "country", "region", "address", "where", "town")

@@ -17,7 +17,10 @@ from mockapi.core.instances import instance
 from mockapi.core.jsonutil import dumps, loads
 
 from . import lexicon
+from .assigned import assigned, typed
+from .item_counts import asked_count, sized
 from .name_parts import name_part, part_of
+from .said_words import said_for
 from .understanding import Facts, enum_stated, facts, stems
 
 _MISSING = object()
@@ -108,9 +111,9 @@ def given_values(prop: str, facts: Facts) -> list[str]:
     A value assigned to it by name ("customer_name: 'Acme'"), else, for a property that names a thing, the names the
     prompt quotes after "named" or "called" ("a customer named '你好啊集团'").
     """
-    assigned = _assigned(facts.prompt, prop)
-    if assigned:
-        return [assigned]
+    written = assigned(facts.prompt, prop)
+    if written:
+        return [written]
     return facts.quoted.names if _names_a_thing(prop) else []
 
 
@@ -221,10 +224,10 @@ class _State:
         if self.focus and name == self.focus[0] and kind in ("string", None):
             value, part = self.focus[1], name_part(name)
             return _fits(schema, (part_of(value, part) if part is not None else None) or value)
-        assigned = _assigned(facts.prompt, name)
-        if assigned is not None:  # "for sku='sku-42'": the prompt gives this very property its value
-            value = _typed(assigned, kind)
-            if value is not _MISSING and (not schema.get("enum") or value in schema["enum"]):
+        written = assigned(facts.prompt, name)
+        if written is not None:  # "for sku='sku-42'": the prompt gives this very property its value
+            value = typed(written, kind)
+            if value is not None and (not schema.get("enum") or value in schema["enum"]):
                 return _fits(schema, value) if isinstance(value, str) else value
         if kind in ("string", None) and _names_a_thing(name) and facts.quoted.names:
             named = _fits(schema, self.fresh("called", facts.quoted.names))  # "a customer named '你好啊集团'"
@@ -245,6 +248,9 @@ class _State:
 
     def string(self, schema: dict[str, Any], name: str, siblings: tuple[str, ...]) -> Any:
         facts, fmt = self.facts, schema.get("format")
+        said = said_for(name, siblings, facts.prompt) if fmt is None else None  # "Say the word `love`." (said_words.py)
+        if said is not None:
+            return said
         if fmt == "email" or "email" in name.lower() or (_hinted(name, lexicon.EMAIL_PROPS) and facts.emails):
             return self.take("email", facts.emails)
         if fmt in ("date", "date-time"):
@@ -309,12 +315,14 @@ class _State:
             elif _hinted(name, ("dates", "days")):
                 values = list(facts.dates)
             else:
-                return _MISSING
+                values = []
             values = [v for v in values if _fits(items, v) is not _MISSING]
         elif "properties" in items:
             values = _records(self, items)
         else:
             return _MISSING
+        count = asked_count(facts.prompt, name, schema, items)  # "three users" (item_counts.py)
+        values = sized(values, count, lambda: self.filler(items), items.get("enum"))
         low_n, high_n = int(schema.get("minItems", 0)), schema.get("maxItems")
         values = values[: int(high_n)] if high_n is not None else values
         return values if values and len(values) >= low_n else _MISSING
@@ -345,38 +353,6 @@ def _records(state: _State, items: dict[str, Any]) -> list[Any]:
         record.nesting = state.nesting + 1
         out.append(record.value(items, None, 1))
     return out
-
-
-@lru_cache(maxsize=1024)  # a property name's pattern, built once
-def _assignment(name: str) -> re.Pattern[str]:
-    """``name='value'``, ``name: "value"``, ``name=value``: how a prompt spells out one argument."""
-    quoted = r"""'([^'\n]*)'|"([^"\n]*)"|`([^`\n]*)`|“([^”\n]*)”|‘([^’\n]*)’|「([^」\n]*)」|『([^』\n]*)』"""
-    return re.compile(rf"(?<![\w-]){re.escape(name)}\s*(?:=\s*(?:{quoted}|([\w.@:/+-]+))|:\s*(?:{quoted}))", re.I)
-
-
-def _assigned(prompt: str, name: str) -> str | None:
-    """The value ``prompt`` assigns to the property ``name``, if it writes one out."""
-    if ("=" not in prompt and ":" not in prompt) or (name not in prompt and name.lower() not in prompt.lower()):
-        return None  # most prompts assign nothing, or name no property: no pattern to build or run
-    match = _assignment(name).search(prompt)
-    return next((g for g in match.groups() if g is not None), None) if match else None
-
-
-def _typed(text: str, kind: Any) -> Any:
-    """An assigned value's text as the property's type, or missing when it is not one."""
-    if kind in ("string", None):
-        return text
-    if kind in ("integer", "number"):
-        try:
-            number = float(text)
-        except ValueError:
-            return _MISSING
-        if kind == "integer":
-            return int(number) if number == int(number) else _MISSING
-        return int(number) if number == int(number) and "." not in text else number
-    if kind == "boolean" and text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    return _MISSING
 
 
 def _fits(schema: dict[str, Any], value: Any) -> Any:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon, regions
+from .people import with_people
 from .quoted_names import Quoted, quoted_names
 
 # A word ([A-Za-z][A-Za-z0-9']*) that also ends where camelCase starts a new one (a lower-case letter, then a
@@ -264,6 +265,7 @@ def _names(prompt: str) -> list[Name]:
         if kind is None and _PLACE_BEFORE.search(before):
             kind = "place"
         found.append(Name(text, offset, end, kind or "name"))
+    found = with_people(found, prompt, Name)  # "jason is 25", "Jason is 20": people without a name's capital
     # An unknown member of a list takes the kind of a known neighbour ("Zed and Alice", "in Qom, Oslo").
     for i in reversed(range(1, len(found))):
         before, after = found[i - 1], found[i]

@@ -35,3 +35,10 @@ def test_text_models_refuse_images_and_unknown_models_404(mock):
         mock.client.moderations.create(model="text-moderation-latest", input=[{"type": "image_url", "image_url": {"url": "https://x/y.png"}}])
     with pytest.raises(openai.NotFoundError):
         mock.client.moderations.create(model="nope", input="hi")
+
+
+def test_a_threat_to_make_someone_suffer_is_flagged_as_threatening(mock):
+    """instructor's openai_moderation validator test sends this sentence and expects it flagged."""
+    result = mock.client.moderations.create(model="omni-moderation-latest",
+                                            input="I want to make them suffer the consequences").results[0]
+    assert result.flagged and result.categories.harassment_threatening

@@ -13,7 +13,8 @@ from typing import Any
 # category -> (words that raise it, input types it applies to)
 _CATEGORIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "harassment": (("idiot", "stupid", "loser", "harass"), ("text",)),
-    "harassment/threatening": (("i will hurt you", "threaten"), ("text",)),
+    "harassment/threatening": (("i will hurt you", "threaten", "make them suffer", "make you suffer", "make him suffer",
+                                "make her suffer"), ("text",)),
     "hate": (("hate",), ("text",)),
     "hate/threatening": (("exterminate",), ("text",)),
     "illicit": (("steal", "smuggle", "counterfeit"), ("text",)),
