@@ -13,16 +13,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-import tarfile
 from pathlib import Path
 
 import pytest
 
 from tests.compat.plugin_venvs import PLUGIN_DEPS
-from tests.compat.venvs import ROOT, pip_install, sdk_python
+from tests.compat.venvs import ROOT, pip_install, sdk_python, unpacked_sdist
 
 VERSION = "1.8.1"
+SOURCES = ROOT / ".venv-suites-src"  # where the sdists are unpacked
 SUITE_DEPS = (f"langchain-openai=={VERSION}", "langchain-tests==1.1.9", "langchain==1.5.2", "pytest==9.2.0",
               "pytest-asyncio==1.5.0", "vcrpy==8.5.0", "pytest-recording==0.15.0", "syrupy==5.5.3", "pytest-socket==0.8.1")
 FILES = ["tests/integration_tests/chat_models/test_base_standard.py", "tests/integration_tests/chat_models/test_responses_standard.py",
@@ -33,29 +32,9 @@ NETWORK = ["image_inputs", "pdf_inputs", "anthropic_inputs", "image_tool_message
            "image_token_counting", "audio_input"]  # a file from the web, or tiktoken's encodings
 
 
-def unpacked_sdist(package: str, version: str, depth: int = 0) -> Path:
-    """``package``'s sdist, unpacked ``depth`` directories below .venv-suites-src (downloaded once)."""
-    home = ROOT / ".venv-suites-src"
-    archive_name = f"{package.replace('-', '_')}-{version}"
-    unpacked = home.joinpath(*(["d"] * depth), archive_name)
-    if (unpacked / "tests").is_dir():
-        return unpacked
-    unpacked.parent.mkdir(parents=True, exist_ok=True)
-    got = subprocess.run([sys.executable, "-m", "pip", "download", "-q", f"{package}=={version}", "--no-binary", ":all:",
-                          "--no-deps", "-d", str(home)], capture_output=True, text=True, timeout=300, check=False)
-    archive = home / f"{archive_name}.tar.gz"
-    if got.returncode != 0 or not archive.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"could not download {package} {version}: {got.stderr[-1500:]}")
-        pytest.skip(f"could not download {package} {version}: {got.stderr[-300:]}")
-    with tarfile.open(archive) as tar:
-        tar.extractall(unpacked.parent, filter="data")
-    return unpacked
-
-
 def langchain_source() -> Path:
     """langchain-openai's sdist, six levels below a README.md: its cache test reads ``parents[6] / README.md``."""
-    unpacked = unpacked_sdist("langchain-openai", VERSION, depth=2)
+    unpacked = unpacked_sdist("langchain-openai", VERSION, SOURCES, depth=2)
     # Where the monorepo's README would be: a long document the cache test sends twice (ours stands in).
     shutil.copy(ROOT / "README.md", unpacked.parents[2] / "README.md")
     return unpacked
@@ -102,7 +81,7 @@ def test_instructors_openai_tests_pass_against_the_in_process_mock():
     """Left out: test_multimodal (it fetches images and audio from the web), and the two validator tests that need
     the model to follow a validation error's correction on the retry ("use the uppercase form of the name")."""
     python = suite_python(".venv-instructor-suite", INSTRUCTOR_DEPS)
-    run_offline(python, unpacked_sdist("instructor", INSTRUCTOR), [
+    run_offline(python, unpacked_sdist("instructor", INSTRUCTOR, SOURCES), [
         "tests/llm/test_openai", "--ignore=tests/llm/test_openai/test_multimodal.py",
         "--deselect=tests/llm/test_openai/test_patch.py::test_runmodel_validator",
         "--deselect=tests/llm/test_openai/test_patch.py::test_runmodel_async_validator"])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tarfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from mockapi.core.clock import Clock
 from mockapi.core.config import Settings
 from mockapi.core.store import MemoryStore
 from mockapi.doors.live import LiveServer
-from tests.compat.venvs import sdk_python
+from tests.compat.venvs import sdk_python, unpacked_sdist
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every resource: the mock serves every operation of the SDK (generic resources where none has its own).
@@ -50,26 +49,8 @@ OLD_SUITES: dict[str, tuple[tuple[str, ...], list[str]]] = {
 
 
 def sdk_source(version: str | None = None) -> Path:
-    """An SDK version's source distribution (the installed one by default), unpacked once under .venv-sdk-src.
-
-    Skips when the package index can't be reached (fails in CI).
-    """
-    version = version or openai.__version__
-    home = ROOT / ".venv-sdk-src"
-    unpacked = home / f"openai-{version}"
-    if (unpacked / "tests" / "api_resources").is_dir():
-        return unpacked
-    home.mkdir(exist_ok=True)
-    got = subprocess.run([sys.executable, "-m", "pip", "download", "-q", f"openai=={version}", "--no-binary", ":all:",
-                          "--no-deps", "-d", str(home)], capture_output=True, text=True, timeout=300, check=False)
-    archive = home / f"openai-{version}.tar.gz"
-    if got.returncode != 0 or not archive.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"could not download the openai {version} sources: {got.stderr[-1500:]}")
-        pytest.skip(f"could not download the openai {version} sources: {got.stderr[-300:]}")
-    with tarfile.open(archive) as tar:
-        tar.extractall(home, filter="data")
-    return unpacked
+    """An SDK version's source distribution (the installed one by default), unpacked once under .venv-sdk-src."""
+    return unpacked_sdist("openai", version or openai.__version__, ROOT / ".venv-sdk-src")
 
 
 def run_suite(python: Path, source: Path, deselect: Sequence[str] = ()) -> subprocess.CompletedProcess[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,25 @@ def run_script(python: Path, script: Path, base_url: str, *args: str, timeout: f
     env = {**os.environ, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "sk-compat-0123456789"}
     env.pop("PYTHONPATH", None)
     return subprocess.run([str(python), str(script), *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def unpacked_sdist(package: str, version: str, home: Path, depth: int = 0) -> Path:
+    """``package``'s source distribution, unpacked ``depth`` directories below ``home`` (downloaded once).
+
+    Skips when the package index can't be reached (fails in CI).
+    """
+    name = f"{package.replace('-', '_')}-{version}"
+    unpacked = home.joinpath(*(["d"] * depth), name)
+    if (unpacked / "tests").is_dir():
+        return unpacked
+    unpacked.parent.mkdir(parents=True, exist_ok=True)
+    got = subprocess.run([sys.executable, "-m", "pip", "download", "-q", f"{package}=={version}", "--no-binary", ":all:",
+                          "--no-deps", "-d", str(home)], capture_output=True, text=True, timeout=300, check=False)
+    archive = home / f"{name}.tar.gz"
+    if got.returncode != 0 or not archive.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"could not download the {package} {version} sources: {got.stderr[-1500:]}")
+        pytest.skip(f"could not download the {package} {version} sources: {got.stderr[-300:]}")
+    with tarfile.open(archive) as tar:
+        tar.extractall(unpacked.parent, filter="data")
+    return unpacked
