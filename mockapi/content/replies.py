@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
+from .cues import says_any
 from .speakers import asks_who, who_spoke
 from .textgen import reply_text
 
@@ -35,8 +36,10 @@ _SYNONYMS = {
 # Every fact pattern starts with one of these (case aside): a turn without any states nothing, and one search
 # is cheaper than the eight patterns (each new question of a benchmark missed the cache below).
 _MAYBE_STATES = re.compile(r"\b(?:my|call me|I work|I am|I'm|I live)\b", re.I)
+_STATING = ("my", "call me", "i work", "i am", "i'm", "i live")  # what that search needs, for ``says_any`` first
 _QUESTION = re.compile(r"\b(?:what(?:'s| is)|do you (?:know|remember)|tell me) my (?:favou?rite )?(\w+)", re.I)
 _WHO = re.compile(r"\bwho am i\b", re.I)
+_ASKING = ("my", "who am i")  # what either question needs
 
 
 def remembered_facts(user_turns: Iterable[str]) -> dict[str, str]:
@@ -56,7 +59,7 @@ def _statements(text: str) -> tuple[tuple[bool, str, str], ...]:
     """What one turn states, in order: (whether it overrides an earlier fact, key, value). Cached: a conversation's
     turns come back with every request, and eight patterns per turn showed in per-request profiles."""
     found: list[tuple[bool, str, str]] = []
-    if not _MAYBE_STATES.search(text):
+    if not says_any(text, _STATING) or not _MAYBE_STATES.search(text):
         return ()
     for pattern, key in _FACT_PATTERNS:
         for match in pattern.finditer(text):
@@ -70,6 +73,8 @@ def _statements(text: str) -> tuple[tuple[bool, str, str], ...]:
 
 def recall(question: str, earlier_user_turns: list[str]) -> str | None:
     """An answer from remembered facts when ``question`` asks about one, else None."""
+    if not says_any(question, _ASKING):
+        return None
     facts = remembered_facts(earlier_user_turns)
     if _WHO.search(question):
         parts = [f"your name is {facts['name']}"] if "name" in facts else []

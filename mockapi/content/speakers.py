@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from .cues import says_any
 from .understanding import stem
 
 _MENTIONS_WHO = re.compile(r"\bwho\b", re.I)
@@ -40,7 +41,7 @@ _QUESTION_TAIL = 400
 
 def asks_who(question: str) -> bool:
     """Whether ``question`` says "who" at all: the one cheap test before any speaker is looked at."""
-    return _MENTIONS_WHO.search(question) is not None
+    return says_any(question, ("who",)) and _MENTIONS_WHO.search(question) is not None
 
 
 def who_spoke(turns: Sequence[tuple[str | None, str]]) -> str | None:

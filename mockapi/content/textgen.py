@@ -10,6 +10,8 @@ from pathlib import Path
 from mockapi.core.paths import fixtures_dir
 from mockapi.core.tokenizer import count_tokens, tokenize
 
+from .cues import says_any
+
 _LENGTH_ASK = re.compile(r"\b(\d{1,5})\s*(?:-\s*)?(words?|tokens?)\b", re.I)
 
 
@@ -23,6 +25,8 @@ def load_corpus(path: Path | None = None) -> tuple[str, ...]:
 
 def requested_length(prompt: str) -> int | None:
     """The length a prompt asks for ("in 500 words", "300 tokens"), in tokens, if any."""
+    if not says_any(prompt, ("word", "token")):
+        return None
     match = _LENGTH_ASK.search(prompt)
     if not match:
         return None

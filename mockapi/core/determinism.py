@@ -27,6 +27,8 @@ def digest(*parts: Any, size: int = 16) -> str:
 def digest_text(*parts: Any) -> bytes:
     """The bytes ``digest`` hashes: each part's text followed by ``\\x1f`` (so a hash of them can go on with more parts)."""
     if parts:
+        if type(parts[0]) is int:  # a seed first (request digests, RNGs): as the loop below writes it, not a failed join
+            parts = (str(parts[0]), *parts[1:])
         try:  # parts that are all text (most are): one join, one encoding
             return ("\x1f".join(parts) + "\x1f").encode()
         except TypeError:
@@ -48,7 +50,10 @@ def digest_text(*parts: Any) -> bytes:
 def request_digest(seed: int, operation: str, body: Mapping[str, Any], ignore: Iterable[str] = TRANSPORT_FIELDS) -> str:
     """The digest of a request's meaning: its operation and body minus transport-only fields."""
     skip = ignore if isinstance(ignore, (set, frozenset)) else set(ignore)
-    return digest(seed, operation, canonical_json({k: v for k, v in body.items() if k not in skip}))
+    body_text = canonical_json({k: v for k, v in body.items() if k not in skip})
+    # ``digest(seed, operation, body_text)`` written out: its one-join path takes text only, and a failed join costs
+    # an exception on every request.
+    return hashlib.blake2b(b"%d\x1f%s\x1f%s\x1f" % (seed, operation.encode(), body_text), digest_size=16).hexdigest()
 
 
 def rng(*parts: Any) -> random.Random:

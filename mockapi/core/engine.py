@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -48,7 +47,6 @@ SHARED_OCCURRENCE_TTL = 7 * 86400.0  # in Redis they expire a week (real time) a
 RATE_HEADERS = frozenset({"x-ratelimit-limit-requests", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-requests",
                           "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"})
 _ANY_KEY = KeyInfo()  # what an unconfigured key may do (frozen, so shared: built once, not per request)
-_KEY_PATTERN = re.compile(r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{1,}$")
 
 
 @dataclass
@@ -281,7 +279,7 @@ class Engine:
         if configured:
             info = configured.get(key)
         else:
-            info = _ANY_KEY if _KEY_PATTERN.match(key) or any_key_format or self.settings.any_key else None
+            info = _ANY_KEY if tenancy.well_formed_key(key) or any_key_format or self.settings.any_key else None
         if info is None:
             stands_for = next((k for k in (read(key) for read in self.token_readers) if k), None)
             if stands_for is None:

@@ -37,9 +37,21 @@ class RouteIndex:
         for ops in self._by_head.values():
             ops.extend(self._wild)
             ops.sort(key=lambda o: rank[id(o)])
+        # What a path without parameters matched (``/chat/completions``: most requests), found once; a path with an
+        # id in it (any number of them) is matched each time.
+        self._plain: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] = {}
 
     def match(self, method: str, path: str) -> tuple[Any, dict[str, str], list[str]]:
         """The first operation matching ``method`` and ``path``, its path parameters, and the methods the path allows."""
+        known = self._plain.get((method, path))
+        if known is not None:
+            return known[0], {}, list(known[1])
+        op, params, allowed = self._match(method, path)
+        if op is not None and not params and len(self._plain) < 1024:
+            self._plain[(method, path)] = (op, tuple(allowed))
+        return op, params, allowed
+
+    def _match(self, method: str, path: str) -> tuple[Any, dict[str, str], list[str]]:
         allowed: list[str] = []
         for op in self._by_head.get(first_segment(path), self._wild):
             found = op.pattern.match(path)

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from .config import KeyInfo
 from .determinism import digest
 from .errors import AuthenticationError
+
+_KEY_PATTERN = re.compile(r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{1,}$")
+
+
+@functools.lru_cache(maxsize=1024)
+def well_formed_key(key: str) -> bool:
+    """Whether ``key`` has an OpenAI key's form (``sk-…``): cached, as a client sends its key with every request."""
+    return _KEY_PATTERN.match(key) is not None
 
 
 def scope(key: str, info: KeyInfo, org_header: str | None, project_header: str | None) -> tuple[str, KeyInfo]:

@@ -30,3 +30,13 @@ def test_indexed_match_equals_a_full_scan():
     for path in paths:
         for method in ("GET", "POST", "DELETE", "PUT", "PATCH"):
             assert contract.match(method, path) == scan(contract, method, path), (method, path)
+
+
+def test_a_path_matched_again_gives_the_same_answer_in_new_containers():
+    contract = load_contract()
+    for method, path in [("POST", "/chat/completions"), ("GET", "/chat/completions"), ("PUT", "/chat/completions"),
+                         ("GET", "/models"), ("DELETE", "/files/file-1"), ("GET", "/nowhere")]:
+        first = contract.match(method, path)
+        first[1]["leaked"] = "x"
+        first[2].append("LEAKED")
+        assert contract.match(method, path) == scan(contract, method, path)
