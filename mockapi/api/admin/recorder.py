@@ -12,11 +12,11 @@ so its frames need no reading), or else from its usage event, or else as the tok
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import threading
 import weakref
-from collections import deque
 from typing import TYPE_CHECKING, Any, Iterator
 
 from mockapi.core.determinism import digest
@@ -53,11 +53,12 @@ class Memo:
     process goes through ``engine.reset``, whose hook forgets it all; so a memo serves only a :class:`MemoryStore`
     (a shared store may be reset by another worker). Bounded: a full memo starts over.
 
-    ``pending``: each counted request's (organization tenant, group, counts), its group's minute read on the mock
-    clock when it was made. They reach the store's counters in batches (``fold``), a group's requests summed into
-    one increment of each counter: once ``BATCH`` wait, before any reset, and before anything reads the counters
-    (``settle``), so readers see exactly what writing at once would have shown them. One memo per store
-    (``memo_of``): engines sharing a store share it.
+    ``pending``: the counts of the requests not yet written, summed per (organization tenant, group) as they come
+    (a group's minute read on the mock clock when its request was made); ``waiting``: how many requests those are.
+    They reach the store's counters in batches (``fold``), one increment of each counter per group: once ``BATCH``
+    wait, before any reset, and before anything reads the counters (``settle``), so readers see exactly what writing
+    at once would have shown them. Summed on arrival: what waits is an entry per group (most traffic is a few),
+    not one per request. One memo per store (``memo_of``): engines sharing a store share it.
     """
 
     LIMIT = 4096
@@ -67,7 +68,9 @@ class Memo:
         self._store = weakref.ref(store)  # not the store itself: the memo lives as long as its store (``_MEMOS``)
         self.keys: dict[tuple[str, str, str], tuple[int, str | None]] = {}
         self.groups: set[tuple[str, str]] = set()
-        self.pending: deque[tuple[str, tuple[Any, ...], dict[str, int]]] = deque()
+        self.pending: dict[Any, tuple[str, tuple[Any, ...], dict[str, int]]] = {}  # in order of arrival
+        self.waiting = 0
+        self._unhashable = itertools.count()
         self._folding = threading.Lock()
 
     def forget(self, store: Any = None, tenant: str | None = None) -> None:
@@ -93,34 +96,33 @@ class Memo:
         self.keys, self.groups = {}, set()
 
     def add(self, tenant: str, group: tuple[Any, ...], counts: dict[str, int]) -> None:
-        """Count one request (at the next ``fold``)."""
-        pending = self.pending
-        pending.append((tenant, group, counts))
-        if len(pending) >= self.BATCH:
+        """Count one request (written at the next ``fold``); ``counts`` becomes the memo's."""
+        with self._folding:
+            try:
+                key: Any = (tenant, group, type(group[-1]))  # the caller's size: 1, 1.0 and True count apart
+                found = self.pending.get(key)
+            except TypeError:  # an unhashable value (a malformed ``size``): a group of its own
+                key, found = next(self._unhashable), None
+            if found is None:
+                self.pending[key] = (tenant, group, counts)
+            else:
+                summed = found[2]
+                for name, value in counts.items():
+                    summed[name] = summed.get(name, 0) + value
+            self.waiting += 1
+            full = self.waiting >= self.BATCH
+        if full:
             self.fold()
 
     def fold(self) -> None:
-        """Add every waiting request to the store's counters (indexing new groups), in the order they came."""
+        """Add every waiting request to the store's counters (indexing new groups), in the order their groups came."""
         with self._folding:  # a reader that comes while another thread folds waits until the counts have landed
             pending, store = self.pending, self._store()
             if not pending or store is None:
                 return
-            batch = [pending.popleft() for _ in range(len(pending))]  # what comes meanwhile waits for the next fold
-            totals: dict[Any, tuple[str, tuple[Any, ...], dict[str, int]]] = {}
-            for n, (tenant, group, counts) in enumerate(batch):
-                try:
-                    key: Any = (tenant, group, type(group[-1]))  # the caller's size: 1, 1.0 and True count apart
-                    found = totals.get(key)
-                except TypeError:  # an unhashable value (a malformed ``size``): a group of its own
-                    key, found = n, None
-                if found is None:
-                    totals[key] = (tenant, group, counts)  # the recorder's own dict: summed in place
-                else:
-                    summed = found[2]
-                    for name, value in counts.items():
-                        summed[name] = summed.get(name, 0) + value
+            self.pending, self.waiting = {}, 0  # what comes meanwhile waits for the next fold
             items = []
-            for tenant, group, counts in totals.values():
+            for tenant, group, counts in pending.values():
                 group_id = _group_id(group)
                 if (tenant, group_id) not in self.groups:
                     _index(store, tenant, group, group_id)
@@ -146,7 +148,7 @@ def memo_of(store: Any) -> Memo:
 def settle(store: Any) -> None:
     """Add what the recorder has yet to count to ``store``'s counters: every reader of them calls this first."""
     memo = _MEMOS.get(store) if isinstance(store, MemoryStore) else None
-    if memo is not None and memo.pending:
+    if memo is not None and memo.waiting:
         memo.fold()
 
 
