@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .words import identifier_words
+
 _NUMBER = r"-?\d+(?:\.\d+)?"
 # Operators between two numbers: symbols, and the words people write for them. "x" only between digits ("6 x 7").
 _OPERATOR = r"\*\*|[-+*/×÷^x]|plus|minus|times|multiplied\s+by|divided\s+by|over|to\s+the\s+power\s+of"
@@ -30,7 +32,6 @@ _ANY_OPERATION = frozenset("calculate calculator calc compute math arithmetic ev
 # Words an arithmetic tool's name may hold besides its operation ("add_two_numbers", "multiplyIntegers", "calc_tool").
 _OPERAND_WORDS = frozenset("two numbers number integers integer ints int values value nums num floats float "
                            "tool func function operation op expression".split())
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def expressions(prompt: str) -> tuple[Expression, ...]:
 @lru_cache(maxsize=512)  # a client sends the same tools with every request
 def tool_operation(name: str) -> str | None:
     """What an arithmetic tool does ("multiply"), "any" for a calculator, or None for a tool that does no arithmetic."""
-    words = [w.lower() for w in _WORD.findall(name)]
+    words = identifier_words(name)
     doing = [w for w in words if w not in _OPERAND_WORDS]
     if len(doing) != 1:
         return None  # add_to_cart, multiply_recipe_servings...: more than arithmetic

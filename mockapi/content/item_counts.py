@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from .understanding import stem
+from .words import identifier_words
 
 MAX_ITEMS = 100  # a count asked for is capped: "a million users" must not build a million records
 
@@ -22,7 +23,6 @@ _COUNT = re.compile(r"(?<![\w.,-])(?:(\d{1,4})|(?:an?\s+)?(?:(half)\s+a\s+)?(" +
                     r"(?:\s+of)?\s+((?:[a-z][\w'-]*[\s,]+){0,3}[a-z][\w'-]*)")  # read in lower case: no re.I, faster
 _COUNT_HINT = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b")  # most prompts state no count: no search
 _WORD = re.compile(r"[a-z][\w'-]*")
-_CAMEL_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # Words that end the phrase a count belongs to: "three questions about users" counts questions, not users.
 _STOP = frozenset("about for of in on with from to and or that which who whose than as at by is are was were "
                   "the this that these those each i you we they he she it me us them my your our their".split())
@@ -71,7 +71,7 @@ def asked_count(prompt: str, prop: str, schema: dict[str, Any], items: dict[str,
     if not found:
         return None
     named = " ".join((prop, str(items.get("title") or ""), str(schema.get("title") or "")))
-    names = {_key(w) for w in _CAMEL_WORD.findall(named)} - _NOT_ITEMS
+    names = {_key(w) for w in identifier_words(named)} - _NOT_ITEMS
     count = next((n for n, said in found if said & names or said & _ANY_ITEMS), None)
     if count is None:
         return None

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+from .words import identifier_words
 
 
 @lru_cache(maxsize=1024)  # property names recur with their tools
 def name_part(prop: str) -> int | None:
     """The word of a full name a property takes: 0 (first_name, givenName), -1 (last_name, surname), else None."""
-    words = {w.lower() for w in _WORD.findall(prop)}
+    words = set(identifier_words(prop))
     if "surname" in words or "name" in words and words & {"last", "family"}:
         return -1
     return 0 if "name" in words and words & {"first", "given"} else None

@@ -22,6 +22,7 @@ from .item_counts import asked_count, sized
 from .name_parts import name_part, part_of
 from .said_words import said_for
 from .understanding import Facts, enum_stated, facts, stems
+from .words import identifier_words
 
 _MISSING = object()
 _MAX_NESTING = 3
@@ -68,14 +69,6 @@ def _compiled(schema_json: bytes) -> Any:
     return jsonschema_rs.Draft202012Validator(loads(schema_json))
 
 
-_CAMEL = re.compile(r"([a-z])([A-Z])")
-_WORD_GAP = re.compile(r"[_\W]+")
-
-
-@lru_cache(maxsize=1024)  # property names recur with their tools, and each is read against several hint lists
-def _words_of(name: str) -> tuple[str, ...]:
-    return tuple(w for w in _WORD_GAP.split(_CAMEL.sub(r"\1_\2", name).lower()) if w)
-
 
 # A flag saying the answer is finished ("ready", "is_done"): a model that has just written the answer says yes, and
 # planners ask again until it does (CrewAI's reasoning step loops while its plan's `ready` is false, unbounded by
@@ -86,7 +79,7 @@ _SETTLED = re.compile(r"(?:is_)?(?:ready|done|complete|completed|finished)\Z", r
 @lru_cache(maxsize=2048)  # (a property name, one of the lexicon's hint lists): several lists are asked of every property
 def _hinted(name: str, hints: tuple[str, ...]) -> bool:
     low = name.lower()
-    return low in hints or any(w in hints for w in _words_of(name))
+    return low in hints or any(w in hints for w in identifier_words(name))
 
 
 _PLACE_LIST_PROPS = (*(p + "s" for p in lexicon.LOCATION_PROPS), "cities", "countries")
@@ -101,7 +94,7 @@ _NAME_PARTS = frozenset(("first", "last", "middle", "given", "family"))
 
 @lru_cache(maxsize=1024)
 def _names_a_thing(name: str) -> bool:
-    words = _words_of(name)
+    words = identifier_words(name)
     return bool(words) and words[-1] in _NAMING and _NAME_PARTS.isdisjoint(words)
 
 
@@ -257,7 +250,7 @@ class _State:
             iso = [d for d in facts.dates if re.match(r"\d{4}-\d{2}-\d{2}", d) and (fmt == "date-time") == ("T" in d or " " in d)]
             return self.take("iso", iso)
         if _hinted(name, lexicon.DATE_PROPS):
-            if "time" in _words_of(name) and facts.times:
+            if "time" in identifier_words(name) and facts.times:
                 return self.take("time", facts.times)
             return self.take("date", facts.dates)
         if _hinted(name, lexicon.ID_PROPS) and facts.identifiers:  # before people: "customer_id" wants "customer_42"

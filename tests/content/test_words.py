@@ -23,3 +23,13 @@ def test_snake_and_camel_case_names_split_into_words():
     assert _CAMEL_WORD.findall("getWeatherNow") == ["get", "Weather", "Now"]
     assert _CAMEL_WORD.findall("HTTPServer2Go don't get_user_ID") == ["HTTPServer2Go", "don't", "get", "user", "ID"]
     assert stems("forecasts raining") == {"forecast", "rain"}
+
+
+def test_every_name_reader_splits_identifiers_the_same_way():
+    from mockapi.content.words import identifier_words
+
+    assert identifier_words("getWeather") == ("get", "weather")
+    assert identifier_words("user_ID2") == ("user", "id")
+    assert identifier_words("HTTPServer") == ("http", "server")
+    assert identifier_words("first name") == ("first", "name")
+    assert identifier_words("") == ()
