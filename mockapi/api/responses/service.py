@@ -64,10 +64,10 @@ def create(call: Any) -> Created:
         rules.check_context(request, history, prompt_tokens, model)
     turns = user_turns(context)
     canned = _canned(call, request, turns)
-    # The chain's canonical JSON bytes digest as the list itself would (digest writes a list with the same
-    # canonical encoder), from orjson rather than the standard encoder.
-    chain = canonical_json([i.get("id") for i in history]) if history else b"[]"  # the empty chain of most requests
-    ident = make_digest(call.digest(), chain.decode("ascii"))  # as text (canonical JSON is ASCII): the same bytes hashed
+    # The chain's canonical JSON digests as the list itself would (digest writes a list with the same canonical
+    # encoder), from orjson rather than the standard encoder, and as text (it is ASCII): digest's one-join path.
+    chain = canonical_json([i.get("id") for i in history]).decode("ascii") if history else "[]"  # most chains are empty
+    ident = make_digest(call.digest(), chain)
     # A WebSocket ``response.create`` with ``generate: false`` "prepare[s] request state without model output"
     # (the SDK's ResponseCreate.generate); its door says so in a header of its own.
     if call.request.headers.get(GENERATE_HEADER) == "false":
