@@ -30,6 +30,7 @@ import random
 import re
 from typing import Any, Callable, Iterable
 
+from .cues import says_any
 from .prompt_values import fill
 from .textgen import reply_text
 from .understanding import facts
@@ -76,6 +77,7 @@ _PROSE_KEY_LISTS = (
                 rf"(?:\n|$))+)", re.I), _BULLET_ITEM),
 )
 _MAY_NAME_KEYS = re.compile("key|field|propert|attribut|['\"`\u201c]", re.I)
+_NAMING_KEYS = ("key", "field", "propert", "attribut", "'", '"', "`")  # what that search needs in ASCII text, for says_any
 # Bare words that end a clause after "keys" without being keys ("the fields below.", "keys and wallets").
 _NOT_KEYS = frozenset("and or the an that this these those which it them is are be of to in on for with as by from below "
                       "above following only etc you your we our they their here there".split())
@@ -151,7 +153,7 @@ def json_reply(prompts: Iterable[str], r: random.Random) -> dict[str, Any] | Non
 
 def prose_keys(text: str) -> list[str] | None:
     """The JSON keys ``text`` names in prose ("a JSON with 'setup' and 'punchline' keys"), in order, or None."""
-    if not _MAY_NAME_KEYS.search(text):
+    if not says_any(text, _NAMING_KEYS) or not _MAY_NAME_KEYS.search(text):
         return None  # no word for keys and no quote: nothing can be named
     found: list[tuple[int, str]] = []
     for pattern, item in _PROSE_KEY_LISTS:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockapi.content import replies, speakers, textgen
+from mockapi.content import formats, replies, speakers, textgen
 from mockapi.content.cues import says_any
 
 # (regex, the words says_any is asked for before it runs): each pair as its reader uses it.
@@ -16,11 +16,13 @@ GUARDED = [
     pytest.param((replies._WHO, replies._ASKING), id="who-am-i"),
     pytest.param((textgen._LENGTH_ASK, ("word", "token")), id="length"),
     pytest.param((speakers._MENTIONS_WHO, ("who",)), id="who"),
+    pytest.param((formats._MAY_NAME_KEYS, formats._NAMING_KEYS), id="names-keys"),
 ]
 # Pieces of what the regexes look for, in several cases; and the non-ASCII letters re.IGNORECASE folds into ASCII.
 ASCII_PIECES = ["my", "MY", "call me", "I work", "i'm", "I am", "live", "Who", "WHO am I", "what is", "tell me",
-                "name", "5", "300", "-", "words", "Tokens", " ", "?", "x"]
-FOLDED = ["ı", "İ", "ſ", "\u212a", "é"]
+                "name", "5", "300", "-", "words", "Tokens", " ", "?", "x", "KEYS", "Field", "property", "attributes",
+                "'", '"', "`"]
+FOLDED = ["ı", "İ", "ſ", "\u212a", "é", "\u201c"]
 
 
 @pytest.mark.parametrize("guarded", GUARDED)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import logging
 import threading
 import weakref
@@ -187,7 +186,7 @@ def _counting(call: "Call", stream: Iterator[Any], secret: str, memo: Memo | Non
     found: dict[str, int] | None = None
     try:
         if call.meta.get("usage") is not None:
-            # The operation left the usage its stream reports (Chat Completions): nothing to look for in
+            # The operation left the usage its stream reports (Chat Completions, Responses): nothing to look for in
             # the frames, which is most of what this wrapper would cost per chunk.
             yield from stream
             return
@@ -207,7 +206,7 @@ def _usage_in_frames(chunk: bytes) -> dict[str, int] | None:
     for line in chunk.split(b"\n"):
         if line.startswith(b"data:"):
             try:
-                data = json.loads(line[5:])
+                data = loads(line[5:])
             except ValueError:
                 continue
             if isinstance(data, dict):

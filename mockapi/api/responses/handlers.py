@@ -23,6 +23,8 @@ def create_response(call: Call) -> Any:
     created = service.create(call)
     call.charged_tokens = created.tokens
     if created.events is not None:
+        # The usage its response.completed reports: the usage recorder counts it without reading the frames back.
+        call.meta["usage"] = created.body.get("usage")
         return _stream(created.events, created.tokens)
     return created.body
 
