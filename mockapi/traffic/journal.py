@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from mockapi.core.engine import Call, Engine, Request
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the whole journal (config: journal: {max_bytes: 64MB}); oldest entries go first
+_WEIGH_EVERY = 16 * 1024  # a stream's kept frames join the journal's weight in steps of this many characters
 
 class Journal:
     """Recent exchanges, oldest dropped first; subscribers hear of each new one."""
@@ -113,25 +114,39 @@ class Journal:
 
     def _capture(self, entry: Entry, chunks: Iterator[Any], started: float) -> Iterator[Any]:
         # Runs for every chunk of every stream: frames are kept raw (redacted when read, Entry.frames), and once
-        # ``max_frames`` are kept the rest are only counted.
+        # ``max_frames`` are kept the rest are only counted. What the kept frames weigh is added to the journal's
+        # weight under its lock every ``_WEIGH_EVERY`` characters and when the stream ends, not for each frame
+        # (a lock, a settling and two calls a frame: a fifth of a 500-token chat stream's instructions).
         frames = entry._frames
         chunks = iter(chunks)
+        unweighed = 0  # characters kept since the last weighing (not yet in ``entry.size``)
         try:
             for chunk in chunks:
                 if len(frames) >= entry.max_frames:
                     chunks = itertools.chain((chunk,), chunks)
                     break
                 if isinstance(chunk, bytes):
-                    size = len(chunk)
-                    if size > MAX_FRAME:  # rare: cut (and so redacted) now
+                    frame: bytes | str = chunk  # raw: redacted when read
+                    if len(chunk) > MAX_FRAME:  # rare: cut (and so redacted) now
                         entry.truncated = True
-                        self._frame(entry, _text(chunk[:MAX_FRAME], size, self.known))
-                    else:
-                        self._frame(entry, chunk)  # raw: redacted when read
+                        frame = _text(chunk[:MAX_FRAME], len(chunk), self.known)
                 elif isinstance(chunk, Cut):
-                    self._frame(entry, f"[connection dropped: {chunk.reason}]")
-                elif not isinstance(chunk, Pause):
-                    self._frame(entry, repr(chunk)[:MAX_FRAME])
+                    frame = f"[connection dropped: {chunk.reason}]"
+                elif isinstance(chunk, Pause):
+                    yield chunk
+                    continue
+                else:
+                    frame = repr(chunk)[:MAX_FRAME]
+                size = len(frame)
+                if entry.size + unweighed + size <= entry.max_stream_bytes:
+                    frames.append(frame)
+                    unweighed += size
+                    if unweighed >= _WEIGH_EVERY:
+                        self._weigh(entry, unweighed)
+                        unweighed = 0
+                else:
+                    entry.frames_dropped += 1
+                    entry.truncated = True
                 yield chunk
             for chunk in chunks:  # the frame bound was reached: what is left is counted, not kept
                 if not isinstance(chunk, Pause):
@@ -139,22 +154,15 @@ class Journal:
                     entry.truncated = True
                 yield chunk
         finally:
+            if unweighed:
+                self._weigh(entry, unweighed)
             entry.done = True
             entry.duration_ms = max(entry.duration_ms, (time.perf_counter() - started) * 1000)
 
-    def _frame(self, entry: Entry, frame: bytes | str) -> None:
-        """Keep one chunk (raw bytes, or text shown as it is) while the entry has room for it."""
-        size = len(frame)
-        if len(entry._frames) < entry.max_frames and entry.size + size <= entry.max_stream_bytes:
-            self._keep(entry, frame, size)
-        else:
-            entry.frames_dropped += 1
-            entry.truncated = True
-
-    def _keep(self, entry: Entry, frame: bytes | str, size: int) -> None:
+    def _weigh(self, entry: Entry, size: int) -> None:
+        """Add ``size`` characters of frames kept by ``entry`` to its weight and the journal's, trimming if it is over."""
         with self._lock:
             self._settle()
-            entry._frames.append(frame)
             entry.size += size
             if not entry.evicted:
                 self._bytes += size

@@ -98,3 +98,25 @@ def test_when_the_journal_is_read_never_changes_what_it_keeps():
     eager, lazy = fill(1), fill(None)
     assert eager[:2] == lazy[:2] and eager[0] != list(range(120, 0, -1))  # some went by weight
     assert fill(7)[:2] == lazy[:2]
+
+
+def test_stream_frames_are_weighed_in_steps_and_the_weights_add_up():
+    # A stream's kept frames join the journal's weight every 16 kB and at its end (Journal._capture): whatever the
+    # steps, the journal weighs what its entries weigh, and stays within max_bytes, even for a stream left unfinished.
+    from mockapi.core.results import Reply
+
+    journal = make_engine(extra={"journal": {"max_bytes": "120kB"}}).traffic.journal
+    for i in range(40):
+        frames = [b"data: " + b"x" * (100 + i * 37 % 900)] * (20 + i * 13 % 150)
+        reply = Reply(200, [("x-request-id", f"req_{i}")], stream=iter(frames))
+        journal.observe(Request("POST", "/v1/chat/completions", {}, b"{}"), None, reply)
+        stream = iter(reply.stream)
+        for n, _ in enumerate(stream):
+            if i % 5 == 0 and n == len(frames) // 2:
+                stream.close()  # the client went away mid-stream
+                break
+    entries = journal.query(limit=1000)
+    assert journal.bytes == sum(entry.size for entry in entries)
+    assert all(entry.size >= sum(map(len, entry.frames)) for entry in entries)  # every kept frame is weighed
+    assert journal.bytes <= 120_000 and all(entry.done for entry in entries)
+    assert 0 < len(entries) < 40
