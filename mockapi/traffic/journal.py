@@ -120,6 +120,7 @@ class Journal:
         frames = entry._frames
         chunks = iter(chunks)
         unweighed = 0  # characters kept since the last weighing (not yet in ``entry.size``)
+        beyond = 0  # chunks past the frame bound
         try:
             for chunk in chunks:
                 if len(frames) >= entry.max_frames:
@@ -148,14 +149,16 @@ class Journal:
                     entry.frames_dropped += 1
                     entry.truncated = True
                 yield chunk
-            for chunk in chunks:  # the frame bound was reached: what is left is counted, not kept
+            for chunk in chunks:  # the frame bound was reached: what is left is counted (on the entry at the end), not kept
                 if not isinstance(chunk, Pause):
-                    entry.frames_dropped += 1
-                    entry.truncated = True
+                    beyond += 1
                 yield chunk
         finally:
             if unweighed:
                 self._weigh(entry, unweighed)
+            if beyond:
+                entry.frames_dropped += beyond
+                entry.truncated = True
             entry.done = True
             entry.duration_ms = max(entry.duration_ms, (time.perf_counter() - started) * 1000)
 

@@ -4,9 +4,10 @@ An engine observer (installed by :func:`install`, from the composition root): ev
 call adds its requests and tokens to counters in the store, per organization, project, model, API key,
 kind (completions, embeddings, ...) and minute of the mock's clock. The counters are the store's
 (``incr``), so workers sharing a Redis store share them; a small index object per counter group lets the
-usage endpoints find them. Tokens are the ones the answer reported (its ``usage``); a stream is counted
-when it ends, from the usage its operation left in ``call.meta["usage"]`` (the usage its stream reports,
-so its frames need no reading), or else from its usage event, or else as the tokens it charged the rate limiter.
+usage endpoints find them. Tokens are the ones the answer reported (its ``usage``). A stream whose operation
+left the usage it reports in ``call.meta["usage"]`` (Chat Completions, Responses) is counted from it at once, its
+frames never read; any other stream is counted when it ends, from its usage event, or else as the tokens it
+charged the rate limiter.
 """
 
 from __future__ import annotations
@@ -174,8 +175,8 @@ def _observe(memo: Memo | None, request: "Request", call: "Call | None", reply: 
         secret = presented_key(call.request.headers)
         if is_admin_key(secret, call.engine.settings.keys):
             return  # admin keys cannot call models
-        if reply.stream is not None and reply.body in (b"", None):
-            reply.stream = _counting(call, reply.stream, secret, memo)
+        if reply.stream is not None and reply.body in (b"", None) and call.meta.get("usage") is None:
+            reply.stream = _counting(call, reply.stream, secret, memo)  # its usage is in its frames, if anywhere
             return
         _record(call, kind, _usage_of_body(reply), secret, memo)
     except Exception:  # counting is bookkeeping: a failure is logged, the caller still gets its answer
@@ -185,11 +186,6 @@ def _observe(memo: Memo | None, request: "Request", call: "Call | None", reply: 
 def _counting(call: "Call", stream: Iterator[Any], secret: str, memo: Memo | None) -> Iterator[Any]:
     found: dict[str, int] | None = None
     try:
-        if call.meta.get("usage") is not None:
-            # The operation left the usage its stream reports (Chat Completions, Responses): nothing to look for in
-            # the frames, which is most of what this wrapper would cost per chunk.
-            yield from stream
-            return
         for chunk in stream:
             if isinstance(chunk, (bytes, bytearray)) and b'"usage"' in chunk:
                 found = _usage_in_frames(bytes(chunk)) or found
