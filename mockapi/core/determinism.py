@@ -27,8 +27,6 @@ def digest(*parts: Any, size: int = 16) -> str:
 def digest_text(*parts: Any) -> bytes:
     """The bytes ``digest`` hashes: each part's text followed by ``\\x1f`` (so a hash of them can go on with more parts)."""
     if parts:
-        if type(parts[0]) is int:  # a seed first (request digests, RNGs): as the loop below writes it, not a failed join
-            parts = (str(parts[0]), *parts[1:])
         try:  # parts that are all text (most are): one join, one encoding
             return ("\x1f".join(parts) + "\x1f").encode()
         except TypeError:

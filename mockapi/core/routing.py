@@ -38,7 +38,8 @@ class RouteIndex:
             ops.extend(self._wild)
             ops.sort(key=lambda o: rank[id(o)])
         # What a path without parameters matched (``/chat/completions``: most requests), found once; a path with an
-        # id in it (any number of them) is matched each time.
+        # id in it (any number of them) is matched each time. Only the contract's own parameterless paths with their
+        # operations' methods are kept, so this holds at most one entry per operation.
         self._plain: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] = {}
 
     def match(self, method: str, path: str) -> tuple[Any, dict[str, str], list[str]]:
@@ -47,7 +48,7 @@ class RouteIndex:
         if known is not None:
             return known[0], {}, list(known[1])
         op, params, allowed = self._match(method, path)
-        if op is not None and not params and len(self._plain) < 1024:
+        if op is not None and not params:
             self._plain[(method, path)] = (op, tuple(allowed))
         return op, params, allowed
 
