@@ -3,7 +3,8 @@
 Requests per second move with whatever else the cores run; the CPU time the server process spends per
 request does not (much). For a CPU-bound single worker, bare CPU / mock CPU per request is the throughput
 ratio it would reach with a core to itself. Scenarios as in ``bench/run.py`` (varied bodies, c=32, rate
-limits counted but not enforced); servers: the bare endpoint and ``mockapi serve``.
+limits counted but not enforced); servers: the bare endpoint, ``mockapi serve`` and, when a ``steady`` command is
+installed, Steady (its CPU per request against the mock's says how they compare with a core each).
 
 Usage: python bench/server_cpu.py [chat|responses|stream|models|model ...] [--duration SECONDS] [--tree DIR]
        python bench/server_cpu.py [scenario ...] --against DIR [--rounds N]
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import signal
 import statistics
 import sys
@@ -55,17 +57,21 @@ def wrk_requests(url: str, body: dict | None, seconds: int, connections: int = 3
     return answered, int(non_2xx.group(1)) if non_2xx else 0, re.search(r"99%\s+([\d.]+\w+)", out).group(1)
 
 
-def per_request(cmd: list[str], env: dict[str, str], scenario: str, seconds: int) -> dict[str, float | str]:
-    """Start a server, warm it, and measure its CPU microseconds per request over ``seconds`` of wrk."""
+def per_request(cmd: list[str], env: dict[str, str], scenario: str, seconds: int, *, steady: bool = False) -> dict[str, float | str]:
+    """Start a server, warm it, and measure its CPU microseconds per request over ``seconds`` of wrk.
+
+    ``steady``: ``cmd`` is Steady's, which takes its port before the spec and serves the paths without ``/v1``; its
+    npm command is a Node launcher around the compiled server, so the CPU counted is the launcher's children's too.
+    """
     path, body = SCENARIOS[scenario]
     port = free_port()
-    proc = start([*cmd, "--port", str(port)], port, env)
+    proc = start([*cmd[:-1], "--port", str(port), cmd[-1]] if steady else [*cmd, "--port", str(port)], port, env)
     try:
-        url = f"http://127.0.0.1:{port}{path}"
+        url = f"http://127.0.0.1:{port}{path.removeprefix('/v1') if steady else path}"
         wrk_requests(url, body, 1)
-        before = cpu_seconds(proc.pid)
+        before = cpu_seconds(proc.pid, tree=steady)
         answered, bad, p99 = wrk_requests(url, body, seconds)
-        used = cpu_seconds(proc.pid) - before
+        used = cpu_seconds(proc.pid, tree=steady) - before
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
@@ -129,6 +135,12 @@ def main() -> int:
                                {"PYTHONPATH": args.tree}, scenario, args.duration)
             print(f"{'mock':<8} {scenario:<10} {mock['cpu_us']:>10.0f} {bare['cpu_us'] / mock['cpu_us']:>7.3f} "
                   f"{mock['rps']:>7.0f} {mock['p99']:>9}" + (f"  non-2xx {mock['non_2xx']}" if mock["non_2xx"] else ""))
+            if shutil.which("steady") and scenario in ("chat", "responses"):  # its stream is one canned example: no peer
+                other = per_request(["steady", "--host", "127.0.0.1", "--quiet", str(ROOT / "contracts" / "openapi.json")],
+                                    {}, scenario, args.duration, steady=True)
+                print(f"{'steady':<8} {scenario:<10} {other['cpu_us']:>10.0f} {bare['cpu_us'] / other['cpu_us']:>7.3f} "
+                      f"{other['rps']:>7.0f} {other['p99']:>9}  mock is {other['cpu_us'] / mock['cpu_us']:.2f}x Steady on one core"
+                      + (f"  non-2xx {other['non_2xx']}" if other["non_2xx"] else ""))
     finally:
         os.unlink(config.name)
     return 0
