@@ -10,7 +10,10 @@ runs it (``bench/fallback`` hides orjson, jsonschema-rs, uvloop and httptools: a
 and Steady when a ``steady`` command is installed. Rate limits are counted but not enforced.
 Also the engine's own time to produce a 500-token stream (no HTTP). Prints one table, then JSON.
 
-Usage: python bench/run.py [--duration SECONDS] [--json out.json] [--baseline-tree DIR] [--no-fallback]
+Usage: python bench/run.py [--duration SECONDS] [--json out.json] [--baseline-tree DIR] [--no-fallback] [--rounds N] [--pin]
+
+``--rounds N`` measures every server N times, in turn, and reports medians, with each round's ratio to that
+round's bare run; ``--pin`` gives the servers one core (the last) and wrk the others: "on one core" as said.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk-bench-0123456789"
@@ -57,12 +61,17 @@ def wait_port(port: int, timeout: float = 15) -> None:
     raise RuntimeError(f"nothing listening on {port}")
 
 
-def start(cmd: list[str], port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+def pinned_to(cpus: set[int] | None) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that keeps a child (and every thread it starts) on ``cpus``; None leaves it free."""
+    return None if cpus is None else (lambda: os.sched_setaffinity(0, cpus))
+
+
+def start(cmd: list[str], port: int, env: dict[str, str] | None = None, cpus: set[int] | None = None) -> subprocess.Popen:
     env = {**os.environ, **(env or {})}
     # `python -m` puts the working directory first on the path: run where the PYTHONPATH's first tree is.
     cwd = env.get("PYTHONPATH", str(ROOT)).split(os.pathsep)[-1]
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=pinned_to(cpus))
     try:
         wait_port(port, timeout=60)  # a loaded machine can take a while to import everything
     except RuntimeError:
@@ -71,7 +80,7 @@ def start(cmd: list[str], port: int, env: dict[str, str] | None = None) -> subpr
     return proc
 
 
-def wrk_output(url: str, body: dict | None, connections: int, duration: int) -> str:
+def wrk_output(url: str, body: dict | None, connections: int, duration: int, cpus: set[int] | None = None) -> str:
     """What one wrk run prints; a body with ``{n}`` in it gets the request's number there (varied bodies)."""
     args = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url]
     lua = f'wrk.headers["Authorization"] = "Bearer {KEY}"\n'
@@ -87,14 +96,15 @@ def wrk_output(url: str, body: dict | None, connections: int, duration: int) -> 
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
     try:
-        return subprocess.run([*args, "-s", script.name], capture_output=True, text=True, timeout=duration + 30).stdout
+        return subprocess.run([*args, "-s", script.name], capture_output=True, text=True, timeout=duration + 30,
+                              preexec_fn=pinned_to(cpus)).stdout
     finally:
         os.unlink(script.name)
 
 
-def wrk(url: str, body: dict | None, connections: int, duration: int) -> dict:
+def wrk(url: str, body: dict | None, connections: int, duration: int, cpus: set[int] | None = None) -> dict:
     """One wrk run: requests per second, p50 and p99 in ms, and how many answers were not 2xx."""
-    out = wrk_output(url, body, connections, duration)
+    out = wrk_output(url, body, connections, duration, cpus)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))
     p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))
@@ -155,6 +165,10 @@ def main() -> int:
     parser.add_argument("--json", default=None)
     parser.add_argument("--baseline-tree", default=None, help="another checkout to measure side by side (before a change)")
     parser.add_argument("--no-fallback", action="store_true", help="skip the install-without-wheels server")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure every server this many times, in turn, and report medians (the host's drift falls on all alike)")
+    parser.add_argument("--pin", action="store_true",
+                        help="one core each: every server on the last CPU, wrk on the others (needs 2 or more)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed (bash scripts/ensure-system-deps.sh)", file=sys.stderr)
@@ -172,22 +186,29 @@ def main() -> int:
     load_before = os.getloadavg()
     results: dict = {"body_bytes": len(sample.body), "cores": os.cpu_count(), "load_before": [round(x, 2) for x in load_before]}
     procs: dict[str, tuple[subprocess.Popen, int]] = {}
+    cpus = sorted(os.sched_getaffinity(0))
+    server_cpus, load_cpus = ({cpus[-1]}, set(cpus[:-1])) if args.pin and len(cpus) > 1 else (None, None)
+    results["pinned"] = None if server_cpus is None else {"servers": sorted(server_cpus), "wrk": sorted(load_cpus)}
     try:
         for name, (cmd, env) in servers(args, len(sample.body), config.name).items():
             port = free_port()
             started = time.monotonic()
-            procs[name] = (start([*cmd, "--port", str(port)], port, env), port)
+            procs[name] = (start([*cmd, "--port", str(port)], port, env, server_cpus), port)
             results[f"{name}_listening_s"] = round(time.monotonic() - started, 3)
         scenarios = [("chat_varied_c32", "/v1/chat/completions", VARIED_CHAT, 32), ("chat_varied_c1", "/v1/chat/completions", VARIED_CHAT, 1),
                      ("responses_tool_c32", "/v1/responses", RESPONSES_TOOL, 32),
                      ("stream500_c32", "/v1/chat/completions", STREAM, 32), ("models_c32", "/v1/models", None, 32)]
-        for scenario, path, body, c in scenarios:
-            for name, (_, port) in procs.items():
-                if name == "bare" and scenario != "chat_varied_c32" and scenario != "chat_varied_c1":
-                    continue  # one bare figure per concurrency: the ratios' denominator
-                # Steady serves the contract's paths as written, under its server URL's root (no /v1), as the SDK's tests use it.
-                url_path = path.removeprefix("/v1") if name == "steady" else path
-                results[f"{name}:{scenario}"] = wrk(f"http://127.0.0.1:{port}{url_path}", body, c, args.duration)
+        runs: dict[str, list[dict]] = {}
+        for _ in range(max(1, args.rounds)):
+            for scenario, path, body, c in scenarios:
+                for name, (_, port) in procs.items():
+                    if name == "bare" and scenario != "chat_varied_c32" and scenario != "chat_varied_c1":
+                        continue  # one bare figure per concurrency: the ratios' denominator
+                    # Steady serves the contract's paths as written, under its server URL's root (no /v1), as the SDK's tests use it.
+                    url_path = path.removeprefix("/v1") if name == "steady" else path
+                    runs.setdefault(f"{name}:{scenario}", []).append(
+                        wrk(f"http://127.0.0.1:{port}{url_path}", body, c, args.duration, load_cpus))
+        results.update(medians(runs))
         results["engine_stream500"] = engine_stream_time()
     finally:
         for proc, _ in procs.values():
@@ -205,17 +226,40 @@ def main() -> int:
     return 0
 
 
+def medians(runs: dict[str, list[dict]]) -> dict[str, dict]:
+    """Each server's and scenario's figures over its rounds: medians, every round's req/s, and its ratio to bare in
+    each round (``ratios``: the bare run of the same round and concurrency, so a drifting host cancels out)."""
+    out = {}
+    for key, found in runs.items():
+        name, scenario = key.split(":", 1)
+        bare = runs.get(f"bare:chat_varied_c{scenario.rsplit('_c', 1)[-1]}")
+        figures = {field: statistics.median(run[field] for run in found) for field in ("rps", "p50_ms", "p99_ms")}
+        figures["rps"] = round(figures["rps"])
+        figures["non_2xx"] = sum(run["non_2xx"] for run in found)
+        if len(found) > 1:
+            figures["rounds_rps"] = [run["rps"] for run in found]
+        if bare and len(found) > 1:
+            figures["ratios"] = [round(run["rps"] / b["rps"], 3) for run, b in zip(found, bare)]
+        out[key] = figures
+    return out
+
+
 def print_table(results: dict, names: list[str]) -> None:
     """One line per server and scenario: requests/s, ratio to bare at the same concurrency, p50, p99."""
-    print(f"load average before {results['load_before']}, after {results['load_after']} on {results['cores']} cores")
-    print(f"{'server':<14} {'scenario':<20} {'req/s':>8} {'x bare':>7} {'p50 ms':>8} {'p99 ms':>8}")
+    pinned = results.get("pinned")
+    print(f"load average before {results['load_before']}, after {results['load_after']} on {results['cores']} cores"
+          + (f"; servers pinned to CPU {pinned['servers']}, wrk to {pinned['wrk']}" if pinned else ""))
+    print(f"{'server':<14} {'scenario':<20} {'req/s':>8} {'x bare':>7} {'p50 ms':>8} {'p99 ms':>8}  x bare by round")
     for key, figures in results.items():
         if ":" not in key:
             continue
         name, scenario = key.split(":", 1)
         bare = results.get(f"bare:chat_varied_c{scenario.rsplit('_c', 1)[-1]}", {}).get("rps")
-        ratio = f"{figures['rps'] / bare:.3f}" if bare else "-"
-        print(f"{name:<14} {scenario:<20} {figures['rps']:>8} {ratio:>7} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f}")
+        ratios = figures.get("ratios")
+        # Over several rounds the ratio is the median of each round's own ratio; with one, req/s over bare's.
+        ratio = f"{statistics.median(ratios):.3f}" if ratios else f"{figures['rps'] / bare:.3f}" if bare else "-"
+        spread = " ".join(f"{r:.3f}" for r in ratios) if ratios and name != "bare" else ""
+        print(f"{name:<14} {scenario:<20} {figures['rps']:>8} {ratio:>7} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f}  {spread}")
     stream = results["engine_stream500"]
     print(f"engine time for a 500-token stream: median {stream['median_ms']} ms, p99 {stream['p99_ms']} ms")
 
