@@ -6,11 +6,12 @@ ratio it would reach with a core to itself. Scenarios as in ``bench/run.py`` (va
 limits counted but not enforced); servers: the bare endpoint, ``mockapi serve`` and, when a ``steady`` command is
 installed, Steady (its CPU per request against the mock's says how they compare with a core each).
 
-Usage: python bench/server_cpu.py [chat|responses|stream|models|model ...] [--duration SECONDS] [--tree DIR]
+Usage: python bench/server_cpu.py [chat|responses|stream|models|model ...] [--rounds N] [--tree DIR]
        python bench/server_cpu.py [scenario ...] --against DIR [--rounds N]
 
-``--against``: A/B against another checkout, both servers up at once and measured in alternating one-second
-bursts (medians of ``--rounds``, user and system time apart), so that the host's drift falls on both alike.
+Every server is up at once and measured in turn in one-second bursts, ``--rounds`` times (medians, and each
+round's ratio to that round's bare burst), so that the host's drift falls on all alike. ``--against``: an A/B of
+two checkouts' mocks the same way (user and system time apart).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -57,25 +59,47 @@ def wrk_requests(url: str, body: dict | None, seconds: int, connections: int = 3
     return answered, int(non_2xx.group(1)) if non_2xx else 0, re.search(r"99%\s+([\d.]+\w+)", out).group(1)
 
 
-def per_request(cmd: list[str], env: dict[str, str], scenario: str, seconds: int, *, steady: bool = False) -> dict[str, float | str]:
-    """Start a server, warm it, and measure its CPU microseconds per request over ``seconds`` of wrk.
+def burst(pid: int, url: str, body: dict | None, children: bool = False) -> tuple[float, float, int]:
+    """One 1 s wrk burst: (user + system CPU us per request, req/s, non-2xx answers) of the server ``pid``
+    (``children``: with its direct children's, for a launcher such as Steady's npm command)."""
+    before = cpu_seconds(pid, tree=children)
+    answered, bad, _ = wrk_requests(url, body, 1)
+    return (cpu_seconds(pid, tree=children) - before) / max(1, answered) * 1e6, answered, bad
 
-    ``steady``: ``cmd`` is Steady's, which takes its port before the spec and serves the paths without ``/v1``; its
-    npm command is a Node launcher around the compiled server, so the CPU counted is the launcher's children's too.
-    """
-    path, body = SCENARIOS[scenario]
-    port = free_port()
-    proc = start([*cmd[:-1], "--port", str(port), cmd[-1]] if steady else [*cmd, "--port", str(port)], port, env)
+
+def side_by_side(scenarios: list[str], config: str, rounds: int, tree: str) -> dict[tuple[str, str], list[tuple[float, int, int]]]:
+    """(server, scenario) -> one (CPU us per request, req/s, non-2xx) per round: the bare endpoint, the mock and Steady
+    (when installed) all up at once and measured in turn, round after round, so that the host's drift falls on all."""
+    python = sys.executable
+    commands = {"bare": ([python, "-m", "uvicorn", "bench.bare_app:app", "--loop", "uvloop", "--http", "httptools",
+                          "--log-level", "warning", "--no-access-log"], {"PYTHONPATH": str(ROOT), "BARE_BODY_BYTES": "834"}),
+                "mock": ([python, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning"], {"PYTHONPATH": tree})}
+    servers: dict[str, tuple[subprocess.Popen, int]] = {}
+    found: dict[tuple[str, str], list[tuple[float, int, int]]] = {}
     try:
-        url = f"http://127.0.0.1:{port}{path.removeprefix('/v1') if steady else path}"
-        wrk_requests(url, body, 1)
-        before = cpu_seconds(proc.pid, tree=steady)
-        answered, bad, p99 = wrk_requests(url, body, seconds)
-        used = cpu_seconds(proc.pid, tree=steady) - before
+        for name, (cmd, env) in commands.items():
+            port = free_port()
+            servers[name] = (start([*cmd, "--port", str(port)], port, env), port)
+        if shutil.which("steady"):
+            port = free_port()
+            servers["steady"] = (start(["steady", "--host", "127.0.0.1", "--quiet", "--port", str(port),
+                                        str(ROOT / "contracts" / "openapi.json")], port, {}), port)
+        # Steady's stream is one canned example and its model list the contract's: only chat and Responses compare.
+        plan = [("bare", "chat")] + [(name, scenario) for scenario in scenarios for name in servers
+                                     if name == "mock" or (name == "steady" and scenario in ("chat", "responses"))]
+        urls = {}
+        for name, scenario in plan:
+            path, body = SCENARIOS[scenario]
+            urls[(name, scenario)] = (f"http://127.0.0.1:{servers[name][1]}{path.removeprefix('/v1') if name == 'steady' else path}", body)
+            wrk_requests(*urls[(name, scenario)], 1)  # warm
+        for _ in range(rounds):
+            for name, scenario in plan:
+                found.setdefault((name, scenario), []).append(burst(servers[name][0].pid, *urls[(name, scenario)], children=name == "steady"))
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    return {"cpu_us": used / answered * 1e6, "rps": answered / seconds, "p99": p99, "non_2xx": bad}
+        for proc, _ in servers.values():
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+    return found
 
 
 def interleaved(trees: list[str], scenario: str, config: str, rounds: int) -> dict[str, tuple[float, float, float]]:
@@ -104,13 +128,12 @@ def interleaved(trees: list[str], scenario: str, config: str, rounds: int) -> di
 
 
 def main() -> int:
-    """Bare once, then the mock per scenario; print CPU per request and the ratio to bare."""
+    """The servers side by side (or two checkouts' mocks, ``--against``); print CPU per request and the ratio to bare."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", default=["chat", "responses", "stream"])
-    parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--tree", default=str(ROOT), help="the checkout whose mock to measure (default: this one)")
     parser.add_argument("--against", default=None, help="another checkout: an interleaved A/B of the two")
-    parser.add_argument("--rounds", type=int, default=10, help="alternating bursts per server, with --against")
+    parser.add_argument("--rounds", type=int, default=10, help="alternating 1 s bursts per server and scenario")
     args = parser.parse_args()
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as config:
         config.write("rate_limits: {enforce: false}\n")
@@ -124,25 +147,23 @@ def main() -> int:
             os.unlink(config.name)
         return 0
     try:
-        bare = per_request([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--loop", "uvloop", "--http", "httptools",
-                            "--log-level", "warning", "--no-access-log"],
-                           {"PYTHONPATH": str(ROOT), "BARE_BODY_BYTES": "834"}, "chat", args.duration)
-        print(f"load average {[round(x, 2) for x in os.getloadavg()]} on {os.cpu_count()} cores; tree {args.tree}")
-        print(f"{'server':<8} {'scenario':<10} {'CPU us/req':>10} {'x bare':>7} {'req/s':>7} {'p99':>9}")
-        print(f"{'bare':<8} {'chat':<10} {bare['cpu_us']:>10.0f} {1:>7.3f} {bare['rps']:>7.0f} {bare['p99']:>9}")
-        for scenario in args.scenarios:
-            mock = per_request([sys.executable, "-m", "mockapi", "serve", "--config", config.name, "--log-level", "warning"],
-                               {"PYTHONPATH": args.tree}, scenario, args.duration)
-            print(f"{'mock':<8} {scenario:<10} {mock['cpu_us']:>10.0f} {bare['cpu_us'] / mock['cpu_us']:>7.3f} "
-                  f"{mock['rps']:>7.0f} {mock['p99']:>9}" + (f"  non-2xx {mock['non_2xx']}" if mock["non_2xx"] else ""))
-            if shutil.which("steady") and scenario in ("chat", "responses"):  # its stream is one canned example: no peer
-                other = per_request(["steady", "--host", "127.0.0.1", "--quiet", str(ROOT / "contracts" / "openapi.json")],
-                                    {}, scenario, args.duration, steady=True)
-                print(f"{'steady':<8} {scenario:<10} {other['cpu_us']:>10.0f} {bare['cpu_us'] / other['cpu_us']:>7.3f} "
-                      f"{other['rps']:>7.0f} {other['p99']:>9}  mock is {other['cpu_us'] / mock['cpu_us']:.2f}x Steady on one core"
-                      + (f"  non-2xx {other['non_2xx']}" if other["non_2xx"] else ""))
+        found = side_by_side(args.scenarios, config.name, args.rounds, args.tree)
     finally:
         os.unlink(config.name)
+    bare = [cpu for cpu, _, _ in found[("bare", "chat")]]
+    print(f"load average {[round(x, 2) for x in os.getloadavg()]} on {os.cpu_count()} cores; tree {args.tree}; "
+          f"{args.rounds} rounds of 1 s bursts, medians; 'x bare' is the median of each round's bare CPU / this CPU")
+    print(f"{'server':<8} {'scenario':<10} {'CPU us/req':>10} {'x bare':>7} {'req/s':>7}  x bare by round")
+    for (name, scenario), runs in found.items():
+        cpu = [c for c, _, _ in runs]
+        ratios = [b / c for b, c in zip(bare, cpu)]
+        line = (f"{name:<8} {scenario:<10} {statistics.median(cpu):>10.0f} {statistics.median(ratios):>7.3f} "
+                f"{statistics.median(r for _, r, _ in runs):>7.0f}  {' '.join(f'{r:.3f}' for r in ratios)}")
+        mock = found.get(("mock", scenario))
+        if name == "steady" and mock:  # each round's Steady CPU over the mock's: how the two compare with a core each
+            line += f"  mock is {statistics.median(c / m for c, (m, _, _) in zip(cpu, mock)):.2f}x Steady"
+        bad = sum(b for _, _, b in runs)
+        print(line + (f"  non-2xx {bad}" if bad else ""))
     return 0
 
 
