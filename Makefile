@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(PY) bench/perf_guard.py
 	$(PY) bench/bench_scale.py
 	$(PY) bench/bench_batch.py
-	$(PY) bench/run.py
+	$(PY) bench/run.py --rounds 3  # every server three times, in turn: medians move less than one run
 
 clean:
 	rm -rf $(VENV) .venv-* .pytest_cache .hypothesis
