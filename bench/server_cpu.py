@@ -17,6 +17,7 @@ two checkouts' mocks the same way (user and system time apart).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -36,19 +38,22 @@ SCENARIOS = {"chat": ("/v1/chat/completions", VARIED_CHAT), "responses": ("/v1/r
              "model": ("/v1/models/gpt-4o-mini", None)}  # the smallest answer: what every request costs the mock
 
 
-def user_and_system(pid: int) -> tuple[float, float]:
-    """User and system CPU seconds of a process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int, tree: bool = False) -> float:
-    """User plus system CPU seconds of a process (``tree``: and of its direct children, e.g. uvicorn workers)."""
+def user_and_system(pid: int, tree: bool = False) -> tuple[float, float]:
+    """User and system CPU seconds of a process (``tree``: with its direct children's, e.g. uvicorn workers)."""
     pids = [pid]
     if tree:
         for task in os.listdir(f"/proc/{pid}/task"):
             pids += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
-    return sum(sum(user_and_system(p)) for p in pids)
+    user = system = 0.0
+    for one in pids:
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        user, system = user + int(fields[11]) / os.sysconf("SC_CLK_TCK"), system + int(fields[12]) / os.sysconf("SC_CLK_TCK")
+    return user, system
+
+
+def cpu_seconds(pid: int, tree: bool = False) -> float:
+    """User plus system CPU seconds of a process (``tree``: and of its direct children)."""
+    return sum(user_and_system(pid, tree))
 
 
 def wrk_requests(url: str, body: dict | None, seconds: int, connections: int = 32) -> tuple[int, int, str]:
@@ -59,72 +64,75 @@ def wrk_requests(url: str, body: dict | None, seconds: int, connections: int = 3
     return answered, int(non_2xx.group(1)) if non_2xx else 0, re.search(r"99%\s+([\d.]+\w+)", out).group(1)
 
 
-def burst(pid: int, url: str, body: dict | None, children: bool = False) -> tuple[float, float, int]:
-    """One 1 s wrk burst: (user + system CPU us per request, req/s, non-2xx answers) of the server ``pid``
-    (``children``: with its direct children's, for a launcher such as Steady's npm command)."""
-    before = cpu_seconds(pid, tree=children)
-    answered, bad, _ = wrk_requests(url, body, 1)
-    return (cpu_seconds(pid, tree=children) - before) / max(1, answered) * 1e6, answered, bad
+def in_turn(targets: dict[Any, tuple[int, str, dict | None, bool]], rounds: int) -> dict[Any, list[tuple[float, float, int, int]]]:
+    """Each target -> one (user us, system us per request, requests answered, non-2xx) per round of 1 s wrk bursts.
+
+    A target is (server pid, URL, body, whether to count the server's children too: a launcher such as Steady's npm
+    command). Each is warmed once, then all are measured in turn, round after round, so the host's drift falls on all.
+    """
+    for _, url, body, _ in targets.values():
+        wrk_requests(url, body, 1)  # warm
+    found: dict[Any, list[tuple[float, float, int, int]]] = {key: [] for key in targets}
+    for _ in range(rounds):
+        for key, (pid, url, body, children) in targets.items():
+            user, system = user_and_system(pid, children)
+            answered, bad, _ = wrk_requests(url, body, 1)
+            user_after, system_after = user_and_system(pid, children)
+            per = 1e6 / max(1, answered)
+            found[key].append(((user_after - user) * per, (system_after - system) * per, answered, bad))
+    return found
 
 
-def side_by_side(scenarios: list[str], config: str, rounds: int, tree: str) -> dict[tuple[str, str], list[tuple[float, int, int]]]:
-    """(server, scenario) -> one (CPU us per request, req/s, non-2xx) per round: the bare endpoint, the mock and Steady
-    (when installed) all up at once and measured in turn, round after round, so that the host's drift falls on all."""
-    python = sys.executable
-    commands = {"bare": ([python, "-m", "uvicorn", "bench.bare_app:app", "--loop", "uvloop", "--http", "httptools",
-                          "--log-level", "warning", "--no-access-log"], {"PYTHONPATH": str(ROOT), "BARE_BODY_BYTES": "834"}),
-                "mock": ([python, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning"], {"PYTHONPATH": tree})}
+@contextlib.contextmanager
+def serving(commands: dict[str, tuple[list[str], dict[str, str]]]) -> Iterator[dict[str, tuple[int, int]]]:
+    """Start every server (its command without the port) at once: name -> (pid, port); all stopped afterwards."""
     servers: dict[str, tuple[subprocess.Popen, int]] = {}
-    found: dict[tuple[str, str], list[tuple[float, int, int]]] = {}
     try:
         for name, (cmd, env) in commands.items():
             port = free_port()
-            servers[name] = (start([*cmd, "--port", str(port)], port, env), port)
-        if shutil.which("steady"):
-            port = free_port()
-            servers["steady"] = (start(["steady", "--host", "127.0.0.1", "--quiet", "--port", str(port),
-                                        str(ROOT / "contracts" / "openapi.json")], port, {}), port)
-        # Steady's stream is one canned example and its model list the contract's: only chat and Responses compare.
-        plan = [("bare", "chat")] + [(name, scenario) for scenario in scenarios for name in servers
-                                     if name == "mock" or (name == "steady" and scenario in ("chat", "responses"))]
-        urls = {}
-        for name, scenario in plan:
-            path, body = SCENARIOS[scenario]
-            urls[(name, scenario)] = (f"http://127.0.0.1:{servers[name][1]}{path.removeprefix('/v1') if name == 'steady' else path}", body)
-            wrk_requests(*urls[(name, scenario)], 1)  # warm
-        for _ in range(rounds):
-            for name, scenario in plan:
-                found.setdefault((name, scenario), []).append(burst(servers[name][0].pid, *urls[(name, scenario)], children=name == "steady"))
+            # Steady takes its spec last (the port before it); the others take the port last.
+            servers[name] = (start([*cmd[:-1], "--port", str(port), cmd[-1]] if name == "steady" else [*cmd, "--port", str(port)],
+                                   port, env), port)
+        yield {name: (proc.pid, port) for name, (proc, port) in servers.items()}
     finally:
         for proc, _ in servers.values():
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)
-    return found
+
+
+def serve_command(config: str, tree: str) -> tuple[list[str], dict[str, str]]:
+    """``mockapi serve`` of the checkout ``tree``, as users run it (rate limits counted, not enforced)."""
+    return [sys.executable, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning"], {"PYTHONPATH": tree}
 
 
 def interleaved(trees: list[str], scenario: str, config: str, rounds: int) -> dict[str, tuple[float, float, float]]:
     """tree -> median (user us, system us, req/s) per request over ``rounds`` alternating 1 s bursts."""
     path, body = SCENARIOS[scenario]
-    servers = {}
-    try:
-        for tree in trees:
-            port = free_port()
-            servers[tree] = (start([sys.executable, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning",
-                                    "--port", str(port)], port, {"PYTHONPATH": tree}), f"http://127.0.0.1:{port}{path}")
-        for _, url in servers.values():
-            wrk_requests(url, body, 1)  # warm
-        bursts: dict[str, list[tuple[float, float, float]]] = {tree: [] for tree in trees}
-        for _ in range(rounds):
-            for tree, (proc, url) in servers.items():
-                user, system = user_and_system(proc.pid)
-                answered, _, _ = wrk_requests(url, body, 1)
-                user_after, system_after = user_and_system(proc.pid)
-                bursts[tree].append(((user_after - user) / answered * 1e6, (system_after - system) / answered * 1e6, answered))
-    finally:
-        for proc, _ in servers.values():
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=10)
-    return {tree: tuple(statistics.median(b[i] for b in found) for i in range(3)) for tree, found in bursts.items()}  # type: ignore[misc]
+    with serving({tree: serve_command(config, tree) for tree in trees}) as servers:
+        found = in_turn({tree: (pid, f"http://127.0.0.1:{port}{path}", body, False) for tree, (pid, port) in servers.items()}, rounds)
+    return {tree: tuple(statistics.median(b[i] for b in runs) for i in range(3)) for tree, runs in found.items()}  # type: ignore[misc]
+
+
+def side_by_side(scenarios: list[str], config: str, rounds: int, tree: str) -> dict[tuple[str, str], list[tuple[float, float, int, int]]]:
+    """(server, scenario) -> one (user us, system us per request, requests, non-2xx) per round: the bare endpoint, the
+    mock and Steady (when installed), all up at once and measured in turn."""
+    commands = {"bare": ([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--loop", "uvloop", "--http", "httptools",
+                          "--log-level", "warning", "--no-access-log"], {"PYTHONPATH": str(ROOT), "BARE_BODY_BYTES": "834"}),
+                "mock": serve_command(config, tree)}
+    if shutil.which("steady"):
+        commands["steady"] = (["steady", "--host", "127.0.0.1", "--quiet", str(ROOT / "contracts" / "openapi.json")], {})
+    with serving(commands) as servers:
+        # Steady's stream is one canned example and its model list the contract's: only chat and Responses compare.
+        plan = [("bare", "chat")] + [(name, scenario) for scenario in scenarios for name in servers
+                                     if name == "mock" or (name == "steady" and scenario in ("chat", "responses"))]
+        targets = {}
+        for name, scenario in plan:
+            path, body = SCENARIOS[scenario]
+            pid, port = servers[name]
+            # Steady serves the contract's paths as written, under its root (no /v1).
+            targets[(name, scenario)] = (pid, f"http://127.0.0.1:{port}{path.removeprefix('/v1') if name == 'steady' else path}",
+                                         body, name == "steady")
+        return in_turn(targets, rounds)
 
 
 def main() -> int:
@@ -150,19 +158,19 @@ def main() -> int:
         found = side_by_side(args.scenarios, config.name, args.rounds, args.tree)
     finally:
         os.unlink(config.name)
-    bare = [cpu for cpu, _, _ in found[("bare", "chat")]]
+    bare = [user + system for user, system, _, _ in found[("bare", "chat")]]
     print(f"load average {[round(x, 2) for x in os.getloadavg()]} on {os.cpu_count()} cores; tree {args.tree}; "
           f"{args.rounds} rounds of 1 s bursts, medians; 'x bare' is the median of each round's bare CPU / this CPU")
     print(f"{'server':<8} {'scenario':<10} {'CPU us/req':>10} {'x bare':>7} {'req/s':>7}  x bare by round")
     for (name, scenario), runs in found.items():
-        cpu = [c for c, _, _ in runs]
+        cpu = [user + system for user, system, _, _ in runs]
         ratios = [b / c for b, c in zip(bare, cpu)]
         line = (f"{name:<8} {scenario:<10} {statistics.median(cpu):>10.0f} {statistics.median(ratios):>7.3f} "
-                f"{statistics.median(r for _, r, _ in runs):>7.0f}  {' '.join(f'{r:.3f}' for r in ratios)}")
+                f"{statistics.median(r for _, _, r, _ in runs):>7.0f}  {' '.join(f'{r:.3f}' for r in ratios)}")
         mock = found.get(("mock", scenario))
         if name == "steady" and mock:  # each round's Steady CPU over the mock's: how the two compare with a core each
-            line += f"  mock is {statistics.median(c / m for c, (m, _, _) in zip(cpu, mock)):.2f}x Steady"
-        bad = sum(b for _, _, b in runs)
+            line += f"  mock is {statistics.median(c / (u + y) for c, (u, y, _, _) in zip(cpu, mock)):.2f}x Steady"
+        bad = sum(b for _, _, _, b in runs)
         print(line + (f"  non-2xx {bad}" if bad else ""))
     return 0
 
