@@ -138,24 +138,41 @@ def engine_stream_time(repeat: int = 50) -> dict:
             "content_chunks": tokens}
 
 
+def bare_server(body_bytes: int) -> tuple[list[str], dict[str, str]]:
+    """The bare Starlette endpoint (uvicorn with uvloop and httptools), answering ``body_bytes`` bytes: (command without
+    the port, environment)."""
+    return ([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--loop", "uvloop", "--http", "httptools",
+             "--log-level", "warning", "--no-access-log"], {"BARE_BODY_BYTES": str(body_bytes), "PYTHONPATH": str(ROOT)})
+
+
+def mock_server(config: str, path: str = str(ROOT)) -> tuple[list[str], dict[str, str]]:
+    """``mockapi serve`` as users run it (its own protocol classes, heap settled at start), importing from ``path``
+    (a checkout, or several joined by ``os.pathsep``): (command without the port, environment)."""
+    return [sys.executable, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning"], {"PYTHONPATH": path}
+
+
+def steady_server() -> tuple[list[str], dict[str, str]] | None:
+    """Steady serving the contract, when a ``steady`` command is installed: (command without the port, environment)."""
+    if not shutil.which("steady"):
+        return None
+    return ["steady", "--host", "127.0.0.1", "--quiet", str(ROOT / "contracts" / "openapi.json")], {}
+
+
+def bare_key(scenario: str) -> str:
+    """The bare run a scenario's ratio is taken against: the one at the same concurrency."""
+    return f"bare:chat_varied_c{scenario.rsplit('_c', 1)[-1]}"
+
+
 def servers(args: argparse.Namespace, body_bytes: int, config: str) -> dict[str, tuple[list[str], dict[str, str]]]:
     """name -> (command without the port, environment) of every server this run compares."""
-    python = sys.executable
-    fast = ["--loop", "uvloop", "--http", "httptools", "--log-level", "warning", "--no-access-log"]
-    # The mock runs as users run it, `mockapi serve` (its own protocol classes, heap settled at start).
-    serve = [python, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning"]
-    mock_env = {"PYTHONPATH": str(ROOT)}
-    found = {
-        "bare": ([python, "-m", "uvicorn", "bench.bare_app:app", *fast], {"BARE_BODY_BYTES": str(body_bytes), "PYTHONPATH": str(ROOT)}),
-        "mock": (serve, mock_env),
-    }
+    found = {"bare": bare_server(body_bytes), "mock": mock_server(config)}
     if not args.no_fallback:  # bench/fallback hides orjson, jsonschema-rs, uvloop and httptools: asyncio and h11
-        found["mock_fallback"] = (serve, {**mock_env, "PYTHONPATH": f"{ROOT / 'bench' / 'fallback'}{os.pathsep}{ROOT}"})
+        found["mock_fallback"] = mock_server(config, f"{ROOT / 'bench' / 'fallback'}{os.pathsep}{ROOT}")
     if args.baseline_tree:
-        tree = str(Path(args.baseline_tree).resolve())
-        found["mock_baseline"] = (serve, {**mock_env, "PYTHONPATH": tree})
-    if shutil.which("steady"):
-        found["steady"] = (["steady", "--host", "127.0.0.1", "--quiet", str(ROOT / "contracts" / "openapi.json")], {})
+        found["mock_baseline"] = mock_server(config, str(Path(args.baseline_tree).resolve()))
+    steady = steady_server()
+    if steady is not None:
+        found["steady"] = steady
     return found
 
 
@@ -232,7 +249,7 @@ def medians(runs: dict[str, list[dict]]) -> dict[str, dict]:
     out = {}
     for key, found in runs.items():
         name, scenario = key.split(":", 1)
-        bare = runs.get(f"bare:chat_varied_c{scenario.rsplit('_c', 1)[-1]}")
+        bare = runs.get(bare_key(scenario))
         figures = {field: statistics.median(run[field] for run in found) for field in ("rps", "p50_ms", "p99_ms")}
         figures["rps"] = round(figures["rps"])
         figures["non_2xx"] = sum(run["non_2xx"] for run in found)
@@ -254,7 +271,7 @@ def print_table(results: dict, names: list[str]) -> None:
         if ":" not in key:
             continue
         name, scenario = key.split(":", 1)
-        bare = results.get(f"bare:chat_varied_c{scenario.rsplit('_c', 1)[-1]}", {}).get("rps")
+        bare = results.get(bare_key(scenario), {}).get("rps")
         ratios = figures.get("ratios")
         # Over several rounds the ratio is the median of each round's own ratio; with one, req/s over bare's.
         ratio = f"{statistics.median(ratios):.3f}" if ratios else f"{figures['rps'] / bare:.3f}" if bare else "-"

@@ -20,7 +20,6 @@ import argparse
 import contextlib
 import os
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -31,7 +30,17 @@ from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.run import RESPONSES_TOOL, STREAM, VARIED_CHAT, free_port, start, wrk_output  # noqa: E402
+from bench.run import (  # noqa: E402
+    RESPONSES_TOOL,
+    STREAM,
+    VARIED_CHAT,
+    bare_server,
+    free_port,
+    mock_server,
+    start,
+    steady_server,
+    wrk_output,
+)
 
 SCENARIOS = {"chat": ("/v1/chat/completions", VARIED_CHAT), "responses": ("/v1/responses", RESPONSES_TOOL),
              "stream": ("/v1/chat/completions", STREAM), "models": ("/v1/models", None),
@@ -90,9 +99,7 @@ def serving(commands: dict[str, tuple[list[str], dict[str, str]]]) -> Iterator[d
     try:
         for name, (cmd, env) in commands.items():
             port = free_port()
-            # Steady takes its spec last (the port before it); the others take the port last.
-            servers[name] = (start([*cmd[:-1], "--port", str(port), cmd[-1]] if name == "steady" else [*cmd, "--port", str(port)],
-                                   port, env), port)
+            servers[name] = (start([*cmd, "--port", str(port)], port, env), port)
         yield {name: (proc.pid, port) for name, (proc, port) in servers.items()}
     finally:
         for proc, _ in servers.values():
@@ -100,15 +107,10 @@ def serving(commands: dict[str, tuple[list[str], dict[str, str]]]) -> Iterator[d
             proc.wait(timeout=10)
 
 
-def serve_command(config: str, tree: str) -> tuple[list[str], dict[str, str]]:
-    """``mockapi serve`` of the checkout ``tree``, as users run it (rate limits counted, not enforced)."""
-    return [sys.executable, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning"], {"PYTHONPATH": tree}
-
-
 def interleaved(trees: list[str], scenario: str, config: str, rounds: int) -> dict[str, tuple[float, float, float]]:
     """tree -> median (user us, system us, req/s) per request over ``rounds`` alternating 1 s bursts."""
     path, body = SCENARIOS[scenario]
-    with serving({tree: serve_command(config, tree) for tree in trees}) as servers:
+    with serving({tree: mock_server(config, tree) for tree in trees}) as servers:
         found = in_turn({tree: (pid, f"http://127.0.0.1:{port}{path}", body, False) for tree, (pid, port) in servers.items()}, rounds)
     return {tree: tuple(statistics.median(b[i] for b in runs) for i in range(3)) for tree, runs in found.items()}  # type: ignore[misc]
 
@@ -116,11 +118,10 @@ def interleaved(trees: list[str], scenario: str, config: str, rounds: int) -> di
 def side_by_side(scenarios: list[str], config: str, rounds: int, tree: str) -> dict[tuple[str, str], list[tuple[float, float, int, int]]]:
     """(server, scenario) -> one (user us, system us per request, requests, non-2xx) per round: the bare endpoint, the
     mock and Steady (when installed), all up at once and measured in turn."""
-    commands = {"bare": ([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--loop", "uvloop", "--http", "httptools",
-                          "--log-level", "warning", "--no-access-log"], {"PYTHONPATH": str(ROOT), "BARE_BODY_BYTES": "834"}),
-                "mock": serve_command(config, tree)}
-    if shutil.which("steady"):
-        commands["steady"] = (["steady", "--host", "127.0.0.1", "--quiet", str(ROOT / "contracts" / "openapi.json")], {})
+    commands = {"bare": bare_server(834), "mock": mock_server(config, tree)}
+    steady = steady_server()
+    if steady is not None:
+        commands["steady"] = steady
     with serving(commands) as servers:
         # Steady's stream is one canned example and its model list the contract's: only chat and Responses compare.
         plan = [("bare", "chat")] + [(name, scenario) for scenario in scenarios for name in servers
