@@ -3,7 +3,8 @@
 Three ways of answering the same ``POST /v1/chat/completions``, each timed over many calls:
 
 - (a) a bare route returning the same JSON: respx for ``httpx``; for ``httpx2`` (which respx cannot
-  mock) an ``httpx2.MockTransport`` handler, the nearest equivalent;
+  mock) an ``httpx2.MockTransport`` handler, the nearest equivalent; for plain httpx also (a') the same
+  route returning the mock's response headers too, which httpx spends time on per header;
 - the plugin's in-process mode (the default transports patched, the engine answering);
 - (b) the plugin's live mode: uvicorn in a thread, over loopback.
 
@@ -57,30 +58,34 @@ def interleaved(ways: dict[str, Way], n: int, slow: tuple[str, ...] = ("live",))
     return figures
 
 
-def reference_body() -> bytes:
-    """The engine's own reply to the chat, so every way returns the same JSON."""
+def reference_reply() -> tuple[bytes, list[tuple[str, str]]]:
+    """The engine's own reply to the chat (body and headers), so every way returns the same JSON."""
     from mockapi.core.engine import Request
     from mockapi.testing.mocking import Options, new_engine
 
     headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
-    return new_engine(Options()).handle(Request("POST", "/v1/chat/completions", headers, json.dumps(CHAT).encode())).body
+    reply = new_engine(Options()).handle(Request("POST", "/v1/chat/completions", headers, json.dumps(CHAT).encode()))
+    return reply.body, reply.headers
 
 
-def respx_route(body: bytes) -> Callable[[], Any]:
-    """A context factory: respx patching httpx with one route returning ``body``."""
+JSON_ONLY = [("content-type", "application/json")]
+
+
+def respx_route(body: bytes, headers: list[tuple[str, str]] = JSON_ONLY) -> Callable[[], Any]:
+    """A context factory: respx patching httpx with one route returning ``body`` with ``headers``."""
     import httpx
     import respx
 
     def context() -> Any:
         router = respx.mock(assert_all_called=False)
-        router.post(URL).mock(return_value=httpx.Response(200, content=body, headers={"content-type": "application/json"}))
+        router.post(URL).mock(return_value=httpx.Response(200, content=body, headers=headers))
         return router
 
     return context
 
 
-def httpx_level(body: bytes, calls: int, live_url: str) -> dict[str, float]:
-    """A plain ``httpx.Client`` POST: respx route, in-process, live."""
+def httpx_level(body: bytes, reply_headers: list[tuple[str, str]], calls: int, live_url: str) -> dict[str, float]:
+    """A plain ``httpx.Client`` POST: respx route (bare, and with the mock's headers), in-process, live."""
     import httpx
 
     from mockapi.core.engine import Request
@@ -92,7 +97,10 @@ def httpx_level(body: bytes, calls: int, live_url: str) -> dict[str, float]:
     engine = new_engine(Options())
     headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
     raw = json.dumps(CHAT).encode()
+    # httpx's work per response header (parsing them, and building a message of them all to look for cookies)
+    # is part of any faithful reply's cost: the same route returning the mock's headers shows how much.
     figures = interleaved({"bare": (respx_route(body), lambda: post(URL)),
+                           "bare_headers": (respx_route(body, reply_headers), lambda: post(URL)),
                            "inprocess": (inprocess, lambda: post(URL)),
                            "live": (contextlib.nullcontext, lambda: post(live_url + "/chat/completions")),
                            "engine": (contextlib.nullcontext,
@@ -142,6 +150,9 @@ def report(title: str, figures: dict[str, float]) -> bool:
           f"\n  in-process      {figures['inprocess']:8.0f} us/call CPU ({wall['inprocess']:.0f} wall)  = {vs_bare:.2f}x (a)  [target < 1.5x]"
           f"\n  (b) live        {figures['live']:8.0f} us/call CPU ({wall['live']:.0f} wall)"
           f"  = in-process is {vs_live:.1f}x cheaper  [target >= 5x]  {'OK' if ok else 'MISSED'}")
+    if "bare_headers" in figures:
+        print(f"  (a') bare route with the mock's {figures['headers']:.0f} headers {figures['bare_headers']:5.0f} us/call CPU"
+              f"  = in-process is {figures['inprocess'] / figures['bare_headers']:.2f}x (a')")
     if "engine" in figures:  # where in-process time goes: the engine answering, shared with the live mode
         print(f"  of which Engine.handle alone {figures['engine']:5.0f} us/call "
               f"({figures['engine'] / figures['inprocess']:.0%} of in-process)")
@@ -159,10 +170,12 @@ def main() -> int:
     from mockapi.session import start_server
     from mockapi.testing.mocking import Options
 
-    body = reference_body()
+    body, reply_headers = reference_reply()
     server, _ = start_server(Options())
     try:
-        ok = report("httpx.Client POST (the mock's own overhead)", httpx_level(body, args.calls, server.base_url))
+        figures = httpx_level(body, reply_headers, args.calls, server.base_url)
+        figures["headers"] = len(reply_headers)
+        ok = report("httpx.Client POST (the mock's own overhead)", figures)
         title, figures = sdk_level(body, args.calls, server.base_url)
         ok = report(f"SDK chat.completions.create ({title})", figures) and ok
     finally:
