@@ -48,7 +48,7 @@ class OperationSpec:
     @cached_property
     def request_schema(self) -> dict[str, Any] | None:
         """The request body's schema as the real server reads it (level faithful)."""
-        media = next(iter(self.raw.get("requestBody", {}).get("content", {}).values()), {})
+        media: dict[str, Any] = next(iter(self.raw.get("requestBody", {}).get("content", {}).values()), {})
         return self._resolve(media.get("schema"))
 
     @cached_property

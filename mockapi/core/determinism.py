@@ -31,7 +31,7 @@ def digest_text(*parts: Any) -> bytes:
             return ("\x1f".join(parts) + "\x1f").encode()
         except TypeError:
             pass
-    pieces = []
+    pieces: list[bytes | bytearray] = []
     for part in parts:
         if isinstance(part, str):
             pieces.append(part.encode())

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from . import azure, sse, tenancy
 from .catalog import Catalog, ModelInfo, load_catalog
 from .clock import Clock
+from .compiled import interpreted_class
 from .config import KeyInfo, Settings
 from .contract import Contract, OperationSpec, load_contract
 from .determinism import digest, digest_text, request_digest, rng
@@ -140,6 +141,7 @@ class Call:
 Handler = Callable[[Call], Any]
 
 
+@interpreted_class  # see mockapi/core/compiled.py
 class Engine:
     """The mock: contract-driven routing, auth, validation, dispatch and rendering.
 
@@ -354,7 +356,8 @@ class Engine:
             "openai-processing-ms": str(max(1, int((time.perf_counter() - started) * 1000))),
         }
         if call is not None:
-            model = call.body.get("model") if isinstance(call.body, dict) and isinstance(call.body.get("model"), str) else ""
+            named = call.body.get("model") if isinstance(call.body, dict) else None
+            model = named if isinstance(named, str) else ""
             tier = call.key.tier or self.settings.tier
             if reply.status < 400 and not call.meta.get("rate_accounted"):  # the limiter may have counted it already
                 extra.update(self.rate_limiter.charge(call.tenant, tier, model, call.charged_tokens))

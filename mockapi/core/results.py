@@ -27,7 +27,7 @@ class Event:
 class Stream:
     """An event stream in one of the contract's dialects (chat, responses, assistants)."""
 
-    events: Iterable[Event]
+    events: Any  # Iterable[Event], or sse.Framed frames
     dialect: str
     headers: dict[str, str] = field(default_factory=dict)
     tokens: int = 0  # what the stream charges against the token rate limit

@@ -7,11 +7,13 @@ implementation with the same interface lets several workers share state.
 
 from __future__ import annotations
 
+import builtins
 import itertools
 import threading
 import time
 from typing import Any, Iterable, Iterator, Protocol
 
+from .compiled import interpreted_class
 from .jsonutil import dumps, loads
 
 
@@ -27,7 +29,7 @@ class Store(Protocol):
     def delete(self, tenant: str, kind: str, object_id: str) -> bool:
         """Remove an object; True when it existed."""
 
-    def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
+    def list(self, tenant: str, kind: str) -> builtins.list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
 
     def scan(self, tenant: str, kind: str, *, reverse: bool = False, after: str | None = None,
@@ -44,10 +46,10 @@ class Store(Protocol):
     def incr(self, key: str, amount: int, ttl_seconds: float) -> int:
         """Add to a counter that expires ``ttl_seconds`` after it was created; return its value."""
 
-    def incr_many(self, items: list[tuple[str, int, float]]) -> list[int]:
+    def incr_many(self, items: builtins.list[tuple[str, int, float]]) -> builtins.list[int]:
         """``incr`` for several (key, amount, ttl) at once (one lock, or one round trip); values in order."""
 
-    def reserve(self, items: list[tuple[str, int, int, int | None, float]]) -> tuple[bool, list[int]]:
+    def reserve(self, items: builtins.list[tuple[str, int, int, int | None, float]]) -> tuple[bool, builtins.list[int]]:
         """Atomically add every (key, need, amount, limit, ttl) amount when each has ``value + need <= limit``.
 
         Returns whether it added, and the values (after adding, or as they were when refused).
@@ -73,7 +75,7 @@ class _Bucket:
 
     def __init__(self) -> None:
         self.objects: dict[str, str] = {}  # JSON text: see MemoryStore
-        self.order: list[str | None] = []
+        self.order: builtins.list[str | None] = []
         self.position: dict[str, int] = {}
         self.holes = 0
 
@@ -89,8 +91,8 @@ class _Bucket:
         self.order[self.position.pop(object_id)] = None
         self.holes += 1
         if self.holes > 64 and 2 * self.holes > len(self.order):  # compact: new lists, so a running scan keeps its own
-            order = [i for i in self.order if i is not None]
-            self.order, self.position, self.holes = order, {i: n for n, i in enumerate(order)}, 0
+            order: builtins.list[str | None] = [i for i in self.order if i is not None]
+            self.order, self.position, self.holes = order, {i: n for n, i in enumerate(order)}, 0  # type: ignore[misc]
         return True
 
     def scan(self, reverse: bool, after: str | None, before: str | None) -> Iterator[dict[str, Any]]:
@@ -110,6 +112,7 @@ class _Bucket:
                 yield loads(obj)
 
 
+@interpreted_class  # see mockapi/core/compiled.py
 class MemoryStore:
     """The default store: objects kept as JSON text behind one lock.
 
@@ -161,7 +164,7 @@ class MemoryStore:
             bucket = self._objects.get((tenant, kind))
             return bucket is not None and bucket.delete(object_id)
 
-    def list(self, tenant: str, kind: str) -> list[dict[str, Any]]:
+    def list(self, tenant: str, kind: str) -> builtins.list[dict[str, Any]]:
         """Every object of a kind, oldest first."""
         bucket = self._objects.get((tenant, kind))
         if bucket is None or not bucket.objects:  # no lock (as ``get``): every request lists the fault rules, usually none
@@ -189,14 +192,14 @@ class MemoryStore:
         with self._lock:
             return self._add(((key, amount, ttl_seconds),), now)[0]
 
-    def incr_many(self, items: list[tuple[str, int, float]], now: float | None = None) -> list[int]:
+    def incr_many(self, items: builtins.list[tuple[str, int, float]], now: float | None = None) -> builtins.list[int]:
         """``incr`` for several counters under one lock (``now``: this store's clock read by the caller, as ``incr``)."""
         if now is None:
             now = self.clock.now() if self.clock is not None else time.monotonic()
         with self._lock:
             return self._add(items, now)
 
-    def reserve(self, items: list[tuple[str, int, int, int | None, float]]) -> tuple[bool, list[int]]:
+    def reserve(self, items: builtins.list[tuple[str, int, int, int | None, float]]) -> tuple[bool, builtins.list[int]]:
         """Check every limit and add every amount under one lock (see ``Store.reserve``)."""
         now = self.clock.now() if self.clock is not None else time.monotonic()
         with self._lock:
@@ -219,7 +222,7 @@ class MemoryStore:
     def refresh(self) -> None:
         """Nothing to do: every read is of the state itself."""
 
-    def _add(self, items: Iterable[tuple[str, int, float]], now: float) -> list[int]:
+    def _add(self, items: Iterable[tuple[str, int, float]], now: float) -> builtins.list[int]:
         """Add to each counter in turn (the lock is held); one loop, as every request adds to several at once."""
         counters, values = self._counters, []
         for key, amount, ttl_seconds in items:
@@ -254,8 +257,8 @@ class MemoryStore:
                 return
             for key in [k for k in self._objects if k[0] == tenant]:
                 del self._objects[key]
-            for key in [k for k in self._counters if k.startswith(f"{tenant}:")]:
-                del self._counters[key]
+            for counter in [k for k in self._counters if k.startswith(f"{tenant}:")]:
+                del self._counters[counter]
 
 
 def open_store(spec: str) -> Store:

@@ -17,6 +17,7 @@ from mockapi.core.determinism import rng
 from mockapi.core.errors import (
     InsufficientQuotaError,
     InvalidValueError,
+    MockAPIError,
     error_for_status,
 )
 from mockapi.core.results import Cut, Reply
@@ -146,7 +147,7 @@ class Faults:
                 "path": path, "model": model, "tenant": tenant, "body": body,
                 "times": None if times is None else int(times),
                 "probability": None if probability is None else float(probability)}
-        self.engine.store.put(ADMIN_TENANT, _RULE_KIND, rule["id"], rule)
+        self.engine.store.put(ADMIN_TENANT, _RULE_KIND, f"fault_{number}", rule)
         return {**rule, "hits": 0}
 
     def rules(self) -> list[dict[str, Any]]:
@@ -240,7 +241,7 @@ class Faults:
         if rate_limited and call is not None and wait_ms is not None:
             headers.update(self._spent_window(call, wait_ms))
         if fault.code == "insufficient_quota":
-            error = InsufficientQuotaError(fault.message or "You exceeded your current quota, please check your plan and "
+            error: MockAPIError = InsufficientQuotaError(fault.message or "You exceeded your current quota, please check your plan and "
                                            "billing details.", headers=headers)
             if fault.should_retry is None:
                 fault.should_retry = False
@@ -253,7 +254,7 @@ class Faults:
 
     def _spent_window(self, call: "Call", retry_after_ms: int) -> dict[str, str]:
         """The ``x-ratelimit-*`` headers of a request window spent until the fault's retry-after."""
-        limiter = self.engine.rate_limiter
+        limiter: Any = self.engine.rate_limiter
         model = call.body.get("model") if isinstance(call.body, dict) else None
         model = model if isinstance(model, str) else ""
         limits, _ = limiter.limits(call.tenant, call.key.tier or self.engine.settings.tier, model)

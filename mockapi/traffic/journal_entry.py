@@ -90,11 +90,11 @@ class Entry:
         self._query, self._request_headers, self._response_headers = query, request_headers, response_headers
         self._request_body_size, self._response_body_size = size, reply_size = len(request_body), len(response_body)
         self.truncated = size > MAX_BODY or reply_size > MAX_REPLY_BODY
-        self._request_body = request_body[:MAX_BODY] if size > MAX_BODY else request_body
-        self._response_body = response_body[:MAX_REPLY_BODY] if reply_size > MAX_REPLY_BODY else response_body
+        self._request_body: bytes | str = request_body[:MAX_BODY] if size > MAX_BODY else request_body
+        self._response_body: bytes | str = response_body[:MAX_REPLY_BODY] if reply_size > MAX_REPLY_BODY else response_body
         # A stream's chunks: bytes until read, then their redacted text (in place). Only a stream adds frames
         # (``Journal._capture``): any other entry shares the empty tuple, one object fewer kept per exchange.
-        self._frames: list[Any] | tuple[()] = [] if stream else ()
+        self._frames: Any = [] if stream else ()
         self._frames_shown = 0
         self._learnt = False
         # Characters kept, roughly its memory (raw lengths); counted against the journal's max_bytes. The headers'
@@ -135,9 +135,9 @@ class Entry:
             known = self._known
             self._query = redact(self._query, known)
             self._request_headers = {k: redact_header_cached(k, v, known) for k, v in self._request_headers.items()}
-            self._request_body = _text(self._request_body, self._request_body_size, known)
+            self._request_body = _text(self._request_body, self._request_body_size, known)  # type: ignore[arg-type]
             self._response_headers = [(k, redact_header_cached(k, v, known)) for k, v in self._response_headers]
-            self._response_body = _text(self._response_body, self._response_body_size, known)
+            self._response_body = _text(self._response_body, self._response_body_size, known)  # type: ignore[arg-type]
             self._shown = True
 
     query = _redacted_on_read("The query string (secrets masked).")

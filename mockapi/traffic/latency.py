@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from mockapi.core.errors import InvalidValueError
-from mockapi.core.results import Chunk, Pause, Reply
+from mockapi.core.results import Chunk, Cut, Pause, Reply
 
 if TYPE_CHECKING:
     from mockapi.core.engine import Call
@@ -95,5 +95,6 @@ class Latency:
         if reply.stream is not None:
             reply.stream = paced(reply.stream, profile)
         elif profile.overhead:
-            reply.stream, reply.body = iter([Pause(profile.overhead), reply.body]), b""
+            paused: list[bytes | Pause | Cut] = [Pause(profile.overhead), reply.body]
+            reply.stream, reply.body = iter(paused), b""
         return reply

@@ -63,7 +63,8 @@ def estimate_tokens(body: Any) -> int:
         return 0
     prompt = sum(count_value_tokens(body.get(k)) for k in ("messages", "input", "prompt", "instructions") if k in body)
     most = body.get("max_completion_tokens") or body.get("max_tokens") or body.get("max_output_tokens") or 0
-    n = body.get("n") if isinstance(body.get("n"), int) and body.get("n") > 0 else 1
+    n = body.get("n")
+    n = n if isinstance(n, int) and n > 0 else 1
     return prompt + (most if isinstance(most, int) else 0) * n
 
 
@@ -202,6 +203,7 @@ class Limiter:
         minute = math.floor(now / MINUTE)
         req_minute, tok_minute, req_day, tok_day, _, quota = self._window_keys(tenant, model, now, minute)
         # The headers need both minute counters even when no token is added; images are counted apart.
+        items: list[tuple[str, int, float]]
         if tokens:
             items = [(req_minute, 1, _WINDOW_TTL), (tok_minute, tokens, _WINDOW_TTL),
                      (req_day, 1, _DAY_TTL), (tok_day, tokens, _DAY_TTL), (quota, tokens, _FOREVER)]
@@ -260,8 +262,9 @@ class Limiter:
         images, tokens = _images(call), estimate_tokens(call.body)
         req_minute, tok_minute, req_day, tok_day, img_minute, quota_key = self._window_keys(call.tenant, model, self.clock.now())
         # (key, need, amount, limit, ttl): requests and tokens first (``_settle`` finds them there), then images and quota.
-        plan = [(req_minute, 1, 1, limits.rpm, _WINDOW_TTL), (tok_minute, tokens, tokens, limits.tpm if tokens else None, _WINDOW_TTL),
-                (req_day, 1, 1, limits.rpd, _DAY_TTL), (tok_day, tokens, tokens, limits.tpd if tokens else None, _DAY_TTL)]
+        plan: list[tuple[str, int, int, int | None, float]] = [
+            (req_minute, 1, 1, limits.rpm, _WINDOW_TTL), (tok_minute, tokens, tokens, limits.tpm if tokens else None, _WINDOW_TTL),
+            (req_day, 1, 1, limits.rpd, _DAY_TTL), (tok_day, tokens, tokens, limits.tpd if tokens else None, _DAY_TTL)]
         if images:
             plan.append((img_minute, images, images, limits.ipm, _WINDOW_TTL))
         counts_quota = quota is not None or bool(tokens)  # quota: refused once used up, even by a request of 0 tokens
@@ -274,7 +277,9 @@ class Limiter:
             return None
         usage = Usage(values[0], values[1], values[2], values[3], values[4] if images else 0,
                       values[-1] if counts_quota else 0)
-        reply = self.engine.error_reply(self._refusal(call, model, limits, quota, usage, tokens, images))
+        refusal = self._refusal(call, model, limits, quota, usage, tokens, images)
+        assert refusal is not None  # the store refused: some window (or the quota) is spent
+        reply = self.engine.error_reply(refusal)
         reply.headers.extend(self.headers(limits, usage).items())
         return reply
 
@@ -311,7 +316,7 @@ class Limiter:
             f"Limit {limit}, Used {used}, Requested {asked}. Please try again in {format_duration(wait)}. "
             "Visit https://platform.openai.com/account/rate-limits to learn more.",
             headers={"retry-after": str(max(1, math.ceil(wait))), "retry-after-ms": str(max(1, math.ceil(wait * 1000)))})
-        error.error_type = kind  # type: ignore[misc] - the real API names the bucket: requests or tokens
+        error.error_type = kind  # type: ignore[misc]  # the real API names the bucket: requests or tokens
         return error
 
     def after(self, call: "Call", reply: Reply) -> Reply:
@@ -345,7 +350,8 @@ class Limiter:
             token_items = (plan[1], plan[3], plan[-1]) if counts_quota else (plan[1], plan[3])  # minute, day, quota
             changes = [(key, delta, ttl) for key, _, _, _, ttl in token_items] if delta else []
             call.meta["rate_accounted"] = True  # the engine does not charge again
-        reads = [(plan[0][0], 0, _WINDOW_TTL), (plan[1][0], 0, _WINDOW_TTL)]  # this minute's requests and tokens
+        # This minute's requests and tokens.
+        reads: list[tuple[str, int, float]] = [(plan[0][0], 0, _WINDOW_TTL), (plan[1][0], 0, _WINDOW_TTL)]
         values = self.store.incr_many(changes + reads)[len(changes):]
         if not any(k.lower() == "x-ratelimit-limit-requests" for k, _ in reply.headers):
             before = call.meta.get("rate_limits")

@@ -81,7 +81,9 @@ class ChatRequest:
     def trailing_tool_results(self) -> list[str]:
         """Tool results that come after the last assistant turn (the follow-up of a tool loop)."""
         results: list[str] = []
-        for message in reversed(self.messages):
+        messages: list[Any] = self.messages
+        for index in range(len(messages) - 1, -1, -1):  # not reversed(): mypyc 2.4 fails to compile it here
+            message = messages[index]
             if message.get("role") in ("tool", "function"):
                 results.append(text_of(message.get("content")))
             else:

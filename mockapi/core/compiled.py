@@ -1,0 +1,67 @@
+"""The compiled hot path: which modules a non-editable install compiles with mypyc, and whether this process runs them.
+
+A chat request runs through a few hundred small Python functions; compiled, the same source runs ~19% fewer
+instructions per chat (bench/PROFILE.md, thirteenth pass). ``setup.py`` compiles :data:`HOT_MODULES` when mypyc
+and a C compiler are there and the install is not editable (an editable checkout stays pure Python, so edits
+take effect); anywhere else the same modules run as plain Python, answer the same bytes, and start-up logs it
+(:mod:`mockapi.core.speedups`). This module stays import-free: ``setup.py`` reads it before mockapi is installed.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import sys
+from typing import TypeVar
+
+# Every module here type-checks (tests/core/test_compiled.py runs mypy over them: mypyc trusts the annotations).
+# Left out on purpose: mockapi/core/jsonutil.py (mypyc 2.4 miscompiles its closure-per-reader decorator) and
+# mockapi/traffic/journal_entry.py (its redacting descriptors set ``__doc__``, which a native class cannot).
+HOT_MODULES = (
+    "mockapi/api/admin/recorder.py",
+    "mockapi/api/admin/revocation.py",
+    "mockapi/api/chat/generate.py",
+    "mockapi/api/chat/handlers.py",
+    "mockapi/api/chat/render.py",
+    "mockapi/api/chat/request.py",
+    "mockapi/api/chat/rules.py",
+    "mockapi/content/cues.py",
+    "mockapi/content/replies.py",
+    "mockapi/content/textgen.py",
+    "mockapi/core/catalog.py",
+    "mockapi/core/contract.py",
+    "mockapi/core/determinism.py",
+    "mockapi/core/engine.py",
+    "mockapi/core/limits.py",
+    "mockapi/core/results.py",
+    "mockapi/core/store.py",
+    "mockapi/core/tenancy.py",
+    "mockapi/core/tokenizer.py",
+    "mockapi/traffic/faults.py",
+    "mockapi/traffic/journal.py",
+    "mockapi/traffic/latency.py",
+    "mockapi/traffic/ratelimits.py",
+    "mockapi/traffic/redaction.py",
+)
+
+_Class = TypeVar("_Class", bound=type)
+
+
+def interpreted_class(cls: _Class) -> _Class:
+    """Keep ``cls`` a plain Python class when its module is compiled (mypyc makes a decorated class a normal one).
+
+    For classes that need what a native class lacks: weak references (the usage recorder keys its memo by the
+    store) or attributes set from outside (the engine's ``traffic`` and ``recording``, set by the assembly).
+    """
+    return cls
+
+
+def compiled_modules() -> list[str]:
+    """The hot-path modules this process runs compiled (empty on a pure-Python install)."""
+    found = []
+    for path in HOT_MODULES:
+        name = path.removesuffix(".py").replace("/", ".")
+        module = sys.modules.get(name)
+        origin = getattr(module, "__file__", None) or ""
+        if origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+            found.append(name)
+    return found
