@@ -4,8 +4,11 @@
 
 ARG PYTHON_IMAGE=python:3.12-slim-bookworm
 
-# Stage 1: build the wheel (setup.py copies the contract and the fixtures into it as mockapi/data).
+# Stage 1: build the wheel (setup.py copies the contract and the fixtures into it as mockapi/data, and compiles
+# the hot path with mypyc: that needs a C compiler here, never in the runtime stage).
 FROM ${PYTHON_IMAGE} AS build
+# hadolint ignore=DL3008
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pyproject.toml setup.py README.md ./
 COPY contracts ./contracts

@@ -5,12 +5,14 @@ scripts/ensure-system-deps.sh) is the load generator in another. Scenarios, at c
 said: non-streaming chat with a different question on every request (a wrk Lua script numbers
 them, so no cache of one body helps), Responses with one function tool, a 500-token streaming chat,
 GET /v1/models. Servers: the bare endpoint (uvicorn with uvloop and httptools), the mock as users run
-it (``mockapi serve``: uvloop, httptools, orjson, jsonschema-rs), the mock as a platform without wheels
+it (``mockapi serve`` from a wheel: uvloop, httptools, orjson, jsonschema-rs, the hot path compiled by mypyc; built
+here in a temporary copy), the mock from this checkout's source (``mock_source``; ``--source``: only that), the mock as a platform without wheels
 runs it (``bench/fallback`` hides orjson, jsonschema-rs, uvloop and httptools: asyncio loop, h11), ``--baseline-tree DIR`` (another checkout, e.g. before a change)
 and Steady when a ``steady`` command is installed. Rate limits are counted but not enforced.
 Also the engine's own time to produce a 500-token stream (no HTTP). Prints one table, then JSON.
 
-Usage: python bench/run.py [--duration SECONDS] [--json out.json] [--baseline-tree DIR] [--no-fallback] [--rounds N] [--pin]
+Usage: python bench/run.py [--duration SECONDS] [--json out.json] [--baseline-tree DIR] [--no-fallback] [--source]
+                           [--rounds N] [--pin]
 
 ``--rounds N`` measures every server N times, in turn, and reports medians, with each round's ratio to that
 round's bare run; ``--pin`` gives the servers one core (the last) and wrk the others: "on one core" as said.
@@ -19,6 +21,7 @@ round's bare run; ``--pin`` gives the servers one core (the last) and wrk the ot
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import re
@@ -151,6 +154,36 @@ def mock_server(config: str, path: str = str(ROOT)) -> tuple[list[str], dict[str
     return [sys.executable, "-m", "mockapi", "serve", "--config", config, "--log-level", "warning"], {"PYTHONPATH": path}
 
 
+def compiled_checkout() -> str | None:
+    """A copy of this checkout with the hot path compiled in place by setup.py, as a wheel installs it; None where
+    that cannot be built (no C compiler or mypyc: the mock is then measured from source). Built once per process."""
+    global _COMPILED
+    if _COMPILED is None:
+        _COMPILED = _build_compiled()
+    return _COMPILED or None
+
+
+_COMPILED: str | None = None
+
+
+def _build_compiled() -> str:
+    if not (shutil.which("cc") or shutil.which("gcc")):
+        return ""
+    tree = Path(tempfile.mkdtemp(prefix="mockapi-compiled-"))
+    atexit.register(shutil.rmtree, tree, True)
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    shutil.copytree(ROOT / "mockapi", tree / "mockapi", ignore=shutil.ignore_patterns("__pycache__", "*.so", "data"))
+    for name in ("contracts", "fixtures"):
+        (tree / name).symlink_to(ROOT / name)
+    print("compiling the hot path (setup.py build_ext --inplace) in", tree, file=sys.stderr)
+    built = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=tree, capture_output=True, text=True)
+    if built.returncode != 0 or not list((tree / "mockapi" / "core").glob("engine.*.so")):
+        print("the hot path did not compile; measuring the mock from source:", built.stderr[-500:], file=sys.stderr)
+        return ""
+    return str(tree)
+
+
 def steady_server() -> tuple[list[str], dict[str, str]] | None:
     """Steady serving the contract, when a ``steady`` command is installed: (command without the port, environment)."""
     if not shutil.which("steady"):
@@ -165,7 +198,11 @@ def bare_key(scenario: str) -> str:
 
 def servers(args: argparse.Namespace, body_bytes: int, config: str) -> dict[str, tuple[list[str], dict[str, str]]]:
     """name -> (command without the port, environment) of every server this run compares."""
-    found = {"bare": bare_server(body_bytes), "mock": mock_server(config)}
+    compiled = None if args.source else compiled_checkout()
+    # "mock" is what an install from a wheel runs (the hot path compiled); "mock_source" what a checkout runs.
+    found = {"bare": bare_server(body_bytes), "mock": mock_server(config, compiled or str(ROOT))}
+    if compiled:
+        found["mock_source"] = mock_server(config)
     if not args.no_fallback:  # bench/fallback hides orjson, jsonschema-rs, uvloop and httptools: asyncio and h11
         found["mock_fallback"] = mock_server(config, f"{ROOT / 'bench' / 'fallback'}{os.pathsep}{ROOT}")
     if args.baseline_tree:
@@ -182,6 +219,7 @@ def main() -> int:
     parser.add_argument("--json", default=None)
     parser.add_argument("--baseline-tree", default=None, help="another checkout to measure side by side (before a change)")
     parser.add_argument("--no-fallback", action="store_true", help="skip the install-without-wheels server")
+    parser.add_argument("--source", action="store_true", help="measure the mock from source only (no compiled hot path)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure every server this many times, in turn, and report medians (the host's drift falls on all alike)")
     parser.add_argument("--pin", action="store_true",

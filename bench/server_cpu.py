@@ -3,10 +3,10 @@
 Requests per second move with whatever else the cores run; the CPU time the server process spends per
 request does not (much). For a CPU-bound single worker, bare CPU / mock CPU per request is the throughput
 ratio it would reach with a core to itself. Scenarios as in ``bench/run.py`` (varied bodies, c=32, rate
-limits counted but not enforced); servers: the bare endpoint, ``mockapi serve`` and, when a ``steady`` command is
-installed, Steady (its CPU per request against the mock's says how they compare with a core each).
+limits counted but not enforced); servers: the bare endpoint, ``mockapi serve`` (its hot path compiled in a temporary
+copy, as a wheel installs it; ``--source``: this checkout as it is) and, when a ``steady`` command is installed, Steady (its CPU per request against the mock's says how they compare with a core each).
 
-Usage: python bench/server_cpu.py [chat|responses|stream|models|model ...] [--rounds N] [--tree DIR]
+Usage: python bench/server_cpu.py [chat|responses|stream|models|model ...] [--rounds N] [--tree DIR | --source]
        python bench/server_cpu.py [scenario ...] --against DIR [--rounds N]
 
 Every server is up at once and measured in turn in one-second bursts, ``--rounds`` times (medians, and each
@@ -35,6 +35,7 @@ from bench.run import (  # noqa: E402
     STREAM,
     VARIED_CHAT,
     bare_server,
+    compiled_checkout,
     free_port,
     mock_server,
     start,
@@ -140,7 +141,9 @@ def main() -> int:
     """The servers side by side (or two checkouts' mocks, ``--against``); print CPU per request and the ratio to bare."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", default=["chat", "responses", "stream"])
-    parser.add_argument("--tree", default=str(ROOT), help="the checkout whose mock to measure (default: this one)")
+    parser.add_argument("--tree", default=None, help="the checkout whose mock to measure (default: this one, its hot path "
+                                                      "compiled in a temporary copy as a wheel has it)")
+    parser.add_argument("--source", action="store_true", help="measure this checkout's mock from source (not compiled)")
     parser.add_argument("--against", default=None, help="another checkout: an interleaved A/B of the two")
     parser.add_argument("--rounds", type=int, default=10, help="alternating 1 s bursts per server and scenario")
     args = parser.parse_args()
@@ -150,17 +153,18 @@ def main() -> int:
         try:
             print(f"{'tree':<40} {'scenario':<10} {'user us':>8} {'sys us':>7} {'total':>7} {'req/s':>7}")
             for scenario in args.scenarios:
-                for tree, (user, system, rps) in interleaved([args.against, args.tree], scenario, config.name, args.rounds).items():
+                for tree, (user, system, rps) in interleaved([args.against, args.tree or str(ROOT)], scenario, config.name, args.rounds).items():
                     print(f"{tree[-40:]:<40} {scenario:<10} {user:>8.0f} {system:>7.0f} {user + system:>7.0f} {rps:>7.0f}")
         finally:
             os.unlink(config.name)
         return 0
+    tree = args.tree or (str(ROOT) if args.source else compiled_checkout() or str(ROOT))
     try:
-        found = side_by_side(args.scenarios, config.name, args.rounds, args.tree)
+        found = side_by_side(args.scenarios, config.name, args.rounds, tree)
     finally:
         os.unlink(config.name)
     bare = [user + system for user, system, _, _ in found[("bare", "chat")]]
-    print(f"load average {[round(x, 2) for x in os.getloadavg()]} on {os.cpu_count()} cores; tree {args.tree}; "
+    print(f"load average {[round(x, 2) for x in os.getloadavg()]} on {os.cpu_count()} cores; tree {tree}; "
           f"{args.rounds} rounds of 1 s bursts, medians; 'x bare' is the median of each round's bare CPU / this CPU")
     print(f"{'server':<8} {'scenario':<10} {'CPU us/req':>10} {'x bare':>7} {'req/s':>7}  x bare by round")
     for (name, scenario), runs in found.items():

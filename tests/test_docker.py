@@ -194,8 +194,8 @@ def test_replayed_image_answers_health_and_the_api(replayed):
     reply = httpx2.post(f"http://127.0.0.1:{port}/v1/chat/completions", headers={"authorization": f"Bearer {API_KEY}"},
                         json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello"}]}, timeout=30)
     assert reply.status_code == 200 and reply.json()["choices"][0]["message"]["content"]
-    # Only system steps (the user, ownership, cleanup) are not replayed.
-    assert all(step.split()[0] in ("useradd", "chown", "rm") for step in replayed["skipped"]), replayed["skipped"]
+    # Only system steps (the build stage's C compiler, the user, ownership, cleanup) are not replayed.
+    assert all(step.split()[0] in ("apt-get", "useradd", "chown", "rm") for step in replayed["skipped"]), replayed["skipped"]
 
 
 @pytest.mark.slow
@@ -221,6 +221,18 @@ def test_installed_package_carries_contracts_and_fixtures(replayed):
     where = subprocess.run([str(replayed["venv"] / "bin" / "python"), "-c", code], cwd=replayed["root"], env=replayed["env"],
                            capture_output=True, text=True, check=True).stdout.strip()
     assert not where.startswith(str(ROOT)), "the replay must use the installed wheel, not the work tree"
+
+
+@pytest.mark.slow
+def test_the_image_runs_the_compiled_hot_path(replayed):
+    if not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no C compiler on this host: the replayed build stage made a pure-Python wheel")
+    code = "from mockapi.core.compiled import is_compiled, module_names; print(all(map(is_compiled, module_names())))"
+    found = subprocess.run([str(replayed["venv"] / "bin" / "python"), "-c", code], cwd=replayed["root"], env=replayed["env"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert found == "True"
+    (wheel,) = replayed["wheels"].glob("mockapi-*.whl")
+    assert not wheel.name.endswith("-none-any.whl"), wheel.name  # a platform wheel: the hot path's extension modules
 
 
 @pytest.mark.slow

@@ -9,8 +9,8 @@ take effect); anywhere else the same modules run as plain Python, answer the sam
 
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
-import sys
 from typing import TypeVar
 
 # Every module here type-checks (tests/core/test_compiled.py runs mypy over them: mypyc trusts the annotations).
@@ -55,13 +55,12 @@ def interpreted_class(cls: _Class) -> _Class:
     return cls
 
 
-def compiled_modules() -> list[str]:
-    """The hot-path modules this process runs compiled (empty on a pure-Python install)."""
-    found = []
-    for path in HOT_MODULES:
-        name = path.removesuffix(".py").replace("/", ".")
-        module = sys.modules.get(name)
-        origin = getattr(module, "__file__", None) or ""
-        if origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
-            found.append(name)
-    return found
+def module_names() -> list[str]:
+    """The hot path's modules by their import names."""
+    return [path.removesuffix(".py").replace("/", ".") for path in HOT_MODULES]
+
+
+def is_compiled(name: str) -> bool:
+    """Whether the module ``name`` runs compiled here (it is imported to find out)."""
+    origin = getattr(importlib.import_module(name), "__file__", None) or ""
+    return origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))

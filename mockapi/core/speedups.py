@@ -2,7 +2,9 @@
 
 orjson, jsonschema-rs, httptools and uvloop are base dependencies wherever they publish wheels
 (see pyproject.toml); elsewhere mockapi falls back to the standard library / pure-Python packages,
-which answer the same but slower. Saying so once, at start-up, explains a slow mock.
+which answer the same but slower. mockapi's own hot path is compiled with mypyc when it is installed
+from a wheel built with a C compiler (mockapi/core/compiled.py); an editable checkout runs it as Python.
+Saying so once, at start-up, explains a slow mock.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ import importlib.util
 import logging
 import sys
 
+from .compiled import is_compiled
+
+HOT_PATH = "mockapi.core.engine"  # compiled with the rest of the hot path, or not at all (setup.py)
 # module -> (what it speeds up, the fallback used without it)
 SPEEDUPS = {
     "orjson": ("JSON encoding and parsing", "the json module"),
     "jsonschema_rs": ("request validation", "the pure-Python jsonschema validator"),
     "httptools": ("HTTP parsing (mockapi serve)", "h11"),
     "uvloop": ("the event loop (mockapi serve)", "asyncio's own loop"),
+    HOT_PATH: ("the engine's hot path", "its Python source"),
 }
 _logged = False
 
@@ -28,6 +34,8 @@ def missing() -> list[str]:
 
 
 def _importable(name: str) -> bool:
+    if name == HOT_PATH:  # always importable: the question is whether it was compiled
+        return is_compiled(HOT_PATH)
     if name in ("httptools", "uvloop"):  # only `mockapi serve` loads these: finding them is enough
         return importlib.util.find_spec(name) is not None
     try:  # the engine imports these anyway; importing proves the wheel works here
@@ -45,5 +53,11 @@ def log_fallbacks_once() -> None:
     _logged = True
     absent = missing()
     if absent:
-        what = "; ".join(f"{SPEEDUPS[n][0]} uses {SPEEDUPS[n][1]} ({n} has no wheel here)" for n in absent)
+        what = "; ".join(f"{SPEEDUPS[n][0]} uses {SPEEDUPS[n][1]} ({_why(n)})" for n in absent)
         logging.getLogger("mockapi").warning("mockapi runs without its compiled speed-ups: %s", what)
+
+
+def _why(name: str) -> str:
+    if name == HOT_PATH:
+        return "an editable install, or no C compiler when mockapi was installed"
+    return f"{name} has no wheel here"

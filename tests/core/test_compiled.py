@@ -1,0 +1,80 @@
+"""The compiled hot path (mockapi/core/compiled.py, setup.py): it type-checks, and compiled it answers the same bytes.
+
+mypyc trusts the annotations it compiles, so the hot path must type-check; and a compiled build is only the
+same mock if every reply, header and journal entry comes out byte for byte as the source's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mockapi.core import speedups
+from mockapi.core.compiled import HOT_MODULES, is_compiled, module_names
+
+ROOT = Path(__file__).resolve().parents[2]
+DUMP = Path(__file__).with_name("compiled_dump.py")
+
+
+def test_the_hot_path_type_checks(tmp_path: Path) -> None:
+    mypy = pytest.importorskip("mypy.api")
+    # The flags setup.py gives mypyc: only the compiled modules must be clean.
+    stdout, stderr, status = mypy.run(["--ignore-missing-imports", "--follow-imports=silent", "--cache-dir", str(tmp_path),
+                                       *(str(ROOT / path) for path in HOT_MODULES)])
+    assert status == 0, stdout + stderr
+
+
+def test_every_hot_module_exists_and_is_named_by_its_import_path() -> None:
+    for path, name in zip(HOT_MODULES, module_names()):
+        assert (ROOT / path).is_file(), path
+        assert name == path.removesuffix(".py").replace("/", "."), name
+
+
+def test_start_up_names_the_hot_path_when_it_runs_from_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(speedups, "is_compiled", lambda name: False)
+    assert speedups.HOT_PATH in speedups.missing()
+    monkeypatch.setattr(speedups, "is_compiled", lambda name: True)
+    assert speedups.HOT_PATH not in speedups.missing()
+
+
+def _dump(path: str, cwd: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": path}
+    done = subprocess.run([sys.executable, str(DUMP)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_a_compiled_build_answers_byte_for_byte_what_the_source_answers(tmp_path: Path) -> None:
+    if not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no C compiler here: a wheel built here is pure Python, which the rest of the suite tests")
+    pytest.importorskip("mypyc.build")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    shutil.copytree(ROOT / "mockapi", tree / "mockapi", ignore=shutil.ignore_patterns("__pycache__", "*.so", "data"))
+    for name in ("contracts", "fixtures"):  # found beside the package, as in a checkout (mockapi.core.paths)
+        (tree / name).symlink_to(ROOT / name)
+    built = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=tree, capture_output=True,
+                           text=True, timeout=1200)
+    assert built.returncode == 0, built.stderr[-3000:]
+
+    compiled = _dump(str(tree), tmp_path)
+    source = _dump(str(ROOT), tmp_path)
+
+    assert compiled["compiled"] == module_names(), "every hot-path module is compiled: " + built.stderr[-2000:]
+    assert compiled["replies"] == source["replies"] > 400
+    assert compiled["digest"] == source["digest"], "the compiled hot path answered other bytes than its source"
+
+
+def test_this_process_knows_whether_it_runs_compiled() -> None:
+    import mockapi.core.engine as engine
+
+    assert is_compiled("mockapi.core.engine") == engine.__file__.endswith((".so", ".pyd"))
