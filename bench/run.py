@@ -173,7 +173,7 @@ def _build_compiled() -> str:
     atexit.register(shutil.rmtree, tree, True)
     for name in ("setup.py", "pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, tree / name)
-    shutil.copytree(ROOT / "mockapi", tree / "mockapi", ignore=shutil.ignore_patterns("__pycache__", "*.so", "data"))
+    shutil.copytree(ROOT / "mockapi", tree / "mockapi", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
     for name in ("contracts", "fixtures"):
         (tree / name).symlink_to(ROOT / name)
     print("compiling the hot path (setup.py build_ext --inplace) in", tree, file=sys.stderr)

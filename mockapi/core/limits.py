@@ -148,8 +148,8 @@ def _multipart_limits(value: Any) -> dict[str, int]:
     unknown = set(value) - set(limits)
     if unknown:
         raise ValueError(f"limits.max_multipart_bytes: unknown routes {sorted(unknown)} (known: {sorted(limits)})")
-    for name, size in value.items():
-        limits[name] = parse_size(size, f"limits.max_multipart_bytes.{name}")
+    for name, given in value.items():  # not ``size``: compiled, a name keeps the type of its first value
+        limits[name] = parse_size(given, f"limits.max_multipart_bytes.{name}")
     return limits
 
 

@@ -168,7 +168,9 @@ class Faults:
     def _hits(self, rule_id: str, add: int) -> int:
         return self.engine.store.incr(f"{ADMIN_TENANT}:fault_hits:{rule_id}", add, _FOREVER)
 
-    def _from_rules(self, call: "Call") -> tuple[Fault, str] | None:
+    def _from_rules(self, call: Any) -> tuple[Fault, str] | None:
+        """The first matching rule's fault (``call``: a Call, or the Realtime door's stand-in with its path, tenant
+        and model: typed Any, as compiled code checks a Call's type)."""
         for rule in self.engine.store.list(ADMIN_TENANT, _RULE_KIND):
             if not _matches(rule, call):
                 continue
@@ -264,7 +266,7 @@ class Faults:
         return headers
 
 
-def _matches(rule: Mapping[str, Any], call: "Call") -> bool:
+def _matches(rule: Mapping[str, Any], call: Any) -> bool:  # Any: see ``_from_rules``
     path = call.request.path
     if rule.get("path") and not (rule["path"] == path or re.fullmatch(rule["path"], path)):
         return False
