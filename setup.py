@@ -67,7 +67,7 @@ def compiled_hot_path() -> list:
     modules = runpy.run_path(str(ROOT / "mockapi" / "core" / "compiled.py"))["HOT_MODULES"]
     try:
         return mypycify(["--ignore-missing-imports", "--follow-imports=silent", *modules], opt_level="3", group_name="mockapi_hot_path")
-    except Exception as exc:  # noqa: BLE001 - e.g. a Python mypyc does not support yet
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - e.g. a Python mypyc does not support yet, or its own bug
         sys.stderr.write(f"mockapi: the hot path stays pure Python (mypyc failed: {exc})\n")
         return []
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
+from mockapi.core.compiled import interpreted_class
 from mockapi.core.jsonutil import standard_json
 
 from . import lexicon
@@ -46,6 +47,7 @@ _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _ESCAPED = json.JSONEncoder(separators=(",", ":"))  # for a lone surrogate ("\ud800" in a prompt), which UTF-8 cannot carry
 
 
+@interpreted_class  # it sets its fields through __dict__ (see mockapi/core/compiled.py)
 @dataclass(frozen=True, init=False)
 class ToolSpec:
     """A function tool as the engine sees it, whatever API shape it came in.
@@ -77,6 +79,7 @@ class ToolSpec:
         return _request_property(self.parameters)
 
 
+@interpreted_class  # as ToolSpec
 @dataclass(frozen=True, init=False)
 class PlannedCall:
     """One tool call the mock will make."""
@@ -247,7 +250,7 @@ def plan_chosen(chosen: list[ToolSpec], parallel: bool, prompt: str, r: random.R
             continue
         main = tool.main_property
         targets = _targets(main, said)
-        per_call: list[str | None] = targets if parallel and len(targets) > 1 else [targets[0] if targets else None]
+        per_call: list[str | None] = [*targets] if parallel and len(targets) > 1 else [targets[0] if targets else None]
         for entity in per_call:
             arguments = arguments_for(tool, r, entity, prompt) if tool.kind == "custom" else _arguments(tool, r, entity, prompt, main)
             calls.append(PlannedCall(tool, arguments))

@@ -33,7 +33,7 @@ from .errors import (
 )
 from .hooks import Hook, NoRateHeaders, RateHeaders
 from .jsonutil import dumps
-from .limits import RequestLimits, check_body_size, parse_json_body
+from .limits import RequestLimits, body_size, check_body_size, parse_json_body
 from .overrides import Overrides
 from .query import validate_query
 from .results import JSON, Binary, Chunk, Event, Reply, Stream
@@ -283,7 +283,7 @@ class Engine:
         else:
             info = _ANY_KEY if tenancy.well_formed_key(key) or any_key_format or self.settings.any_key else None
         if info is None:
-            stands_for = next((k for k in (read(key) for read in self.token_readers) if k), None)
+            stands_for = tenancy.first_reading(self.token_readers, key)
             if stands_for is None:
                 raise AuthenticationError(f"Incorrect API key provided: {redact_key(key)}. "
                                           "You can find your API key at https://platform.openai.com/account/api-keys.")
@@ -291,7 +291,7 @@ class Engine:
         return tenancy.scope(key, info, headers.get("openai-organization"), headers.get("openai-project"))
 
     def _parse_body(self, request: Request, op: OperationSpec) -> Any:
-        check_body_size(request.path, request.headers.get("content-type", ""), _body_size(request), self.limits)
+        check_body_size(request.path, request.headers.get("content-type", ""), body_size(request), self.limits)
         if op.request_content != "application/json":
             return None  # multipart and bodiless operations parse their own input
         return parse_json_body(request.body, request.headers.get("content-type", ""), self.limits)
@@ -339,9 +339,7 @@ class Engine:
         events = stream.events
         if isinstance(events, sse.Framed):  # frames already: passed on in C, no Python per event
             return itertools.chain(events.frames, ending)
-        # An Event is framed here; anything else (a Pause, pre-encoded bytes of a fault) is passed on.
-        framed = (sse.frame(e.data, e.name) if isinstance(e, Event) else e for e in events)
-        return itertools.chain(framed, ending)
+        return itertools.chain(sse.framed(events, Event), ending)
 
     def error_reply(self, error: MockAPIError) -> Reply:
         """The OpenAI-shaped error reply for ``error``."""
@@ -388,13 +386,3 @@ def redact_key(key: str) -> str:
     if len(key) <= 8:
         return "*" * len(key)
     return f"{key[:3]}*{'*' * 10}{key[-4:]}"
-
-
-def _body_size(request: Request) -> int:
-    """The bytes of a request's body, held in memory or spooled to a file by the door."""
-    if request.body_file is None:
-        return len(request.body)
-    request.body_file.seek(0, 2)
-    size = request.body_file.tell()
-    request.body_file.seek(0)
-    return size

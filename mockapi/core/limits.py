@@ -211,3 +211,13 @@ def parse_json_body(body: bytes, content_type: str, limits: RequestLimits) -> di
     if body.count(b"[") + body.count(b"{") > limits.max_json_depth and json_depth_exceeds(parsed, limits.max_json_depth):
         raise too_deep(limits.max_json_depth)
     return parsed
+
+
+def body_size(request: Any) -> int:
+    """The bytes of a request's body, held in memory or spooled to a file by the door."""
+    if request.body_file is None:
+        return len(request.body)
+    request.body_file.seek(0, 2)
+    size = request.body_file.tell()
+    request.body_file.seek(0)
+    return size

@@ -159,3 +159,10 @@ def _filled(data: Any, value: Any, hole: Any = HOLE) -> Any:
     if isinstance(data, list):
         return [_filled(v, value, hole) for v in data]
     return data
+
+
+def framed(events: Iterable[Any], event_type: type) -> Iterator[Any]:
+    """Each ``event_type`` event framed by :func:`frame`, anything else (a Pause, a fault's bytes) passed on: lazily,
+    as the stream is read (a function, not a generator expression, which compiled code would make a list at once)."""
+    for event in events:
+        yield frame(event.data, event.name) if isinstance(event, event_type) else event

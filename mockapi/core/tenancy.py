@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Callable
 
 from .config import KeyInfo
 from .determinism import digest
@@ -58,3 +59,12 @@ def _select(header: str | None, allowed: tuple[str, ...], what: str, header_name
 def key_tenant(key: str) -> str:
     """The tenant of a key sent without organization or project (cached: keys repeat)."""
     return "key:" + digest("tenant", key)[:16]
+
+
+def first_reading(readers: list[Callable[[str], str | None]], token: str) -> str | None:
+    """What the first reader that knows ``token`` says it stands for (later readers are not asked)."""
+    for read in readers:
+        found = read(token)
+        if found:
+            return found
+    return None

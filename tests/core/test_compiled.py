@@ -47,7 +47,9 @@ def test_start_up_names_the_hot_path_when_it_runs_from_source(monkeypatch: pytes
 # source in a few Python habits mypy does not see (a name reused for another type, a Call stand-in, a generator
 # dropped unclosed). The cost guard counts Python calls, which compiled code does not make: it runs from source.
 COMPILED_SUITES = ["tests/core", "tests/traffic", "tests/api/test_chat.py", "tests/api/test_realtime_ws.py",
-                   "tests/doors/test_upload_limits.py"]
+                   "tests/doors/test_upload_limits.py", "tests/api/test_responses.py", "tests/api/test_responses_stream.py",
+                   "tests/api/test_responses_unstored.py", "tests/api/test_responses_prompt_cache.py",
+                   "tests/api/test_responses_tool_search.py"]
 
 
 @pytest.fixture(scope="module")

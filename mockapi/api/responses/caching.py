@@ -55,7 +55,7 @@ def prefixes(request: ResponsesRequest, context: list[dict[str, Any]], input_tok
             breakpoint = next((p["prompt_cache_breakpoint"] for p in reversed(parts) if p.get("prompt_cache_breakpoint")), None)
             shown = {k: v for k, v in item.items() if k not in _UNRENDERED}
             if parts:
-                shown["output"] = [_unmarked(p) if isinstance(p, dict) else p for p in output]
+                shown["output"] = [_unmarked(p) if isinstance(p, dict) else p for p in output or ()]
             found.feed(b"\x1eitem:" + canonical_json(shown))
         found.mark(header + next(at), breakpoint, turn=turn)
     return found

@@ -24,7 +24,7 @@ _PROGRESS = {
     "image_generation_call": ("response.image_generation_call.in_progress", "response.image_generation_call.generating",
                               "response.image_generation_call.completed"),
 }
-_ADDED_BLANKS = {"function_call": {"arguments": ""}, "custom_tool_call": {"input": ""}, "code_interpreter_call": {"code": "", "outputs": None},
+_ADDED_BLANKS: dict[str, dict[str, Any]] = {"function_call": {"arguments": ""}, "custom_tool_call": {"input": ""}, "code_interpreter_call": {"code": "", "outputs": None},
                  "image_generation_call": {"result": None}, "web_search_call": {}, "file_search_call": {"results": None}}
 
 Emit = Callable[..., dict[str, Any]]

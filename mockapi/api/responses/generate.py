@@ -91,9 +91,9 @@ def generate(request: ResponsesRequest, ctx: Context) -> Outcome:
         out.output_tokens += search.tokens
         if search.ends_turn:
             return out  # the client runs the search and answers with its tool_search_output
-        for k, call in enumerate(calls):
-            out.output.append(_function_item(call, ctx.ident, k, request.namespace_of.get(call.tool.name)))
-            out.output_tokens += count_tokens(call.tool.name) + count_tokens(call.arguments) + 3
+        for k, planned in enumerate(calls):  # not ``call``: the hosted calls' name above, of another type
+            out.output.append(_function_item(planned, ctx.ident, k, request.namespace_of.get(planned.tool.name)))
+            out.output_tokens += count_tokens(planned.tool.name) + count_tokens(planned.arguments) + 3
         return out
     text = _text(request, ctx, turns)
     if citations and request.format_spec().get("type") == "text":

@@ -234,7 +234,9 @@ class ResponsesRequest:
         if not self.items or self.items[-1].get("type") not in OUTPUT_TYPES:
             return []  # most turns end with a message
         found: list[dict[str, Any]] = []
-        for item in reversed(self.items):
+        items = self.items
+        for index in range(len(items) - 1, -1, -1):  # not reversed(): mypyc 2.4 fails to compile it here
+            item = items[index]
             if item.get("type") not in OUTPUT_TYPES:
                 break
             found.append(item)

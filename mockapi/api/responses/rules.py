@@ -106,7 +106,8 @@ def _check_model(request: ResponsesRequest, model: ModelInfo) -> None:
         raise InvalidValueError(f"max_output_tokens is too large: {limit}. This model supports at most {model.max_output_tokens} output tokens.",
                                 param="max_output_tokens")
     for i, item in enumerate(request.items):
-        for j, part in enumerate(item.get("content") if isinstance(item.get("content"), list) else []):
+        content = item.get("content")
+        for j, part in enumerate(content if isinstance(content, list) else []):
             if isinstance(part, dict) and part.get("type") == "input_image" and not model.vision:
                 # uncited: the chat family refuses images on a text-only model (rules.py there); the Responses
                 # wording is not observed; candidate to align or relax
@@ -184,7 +185,8 @@ def check_context(request: ResponsesRequest, history: list[dict[str, Any]], prom
 
 def _trailing_calls(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = []
-    for item in reversed(history):
+    for index in range(len(history) - 1, -1, -1):  # not reversed(): mypyc 2.4 fails to compile it here
+        item = history[index]
         if item.get("type") in ("function_call", "reasoning"):
             found.append(item)
         else:

@@ -115,7 +115,8 @@ class State:
             records.append(record)
             current = record.get("parent")
         items: list[dict[str, Any]] = []
-        for record in reversed(records):
+        for index in range(len(records) - 1, -1, -1):  # not reversed(): mypyc 2.4 fails to compile it here
+            record = records[index]
             items += record.get("input_items", [])
             items += (record.get("final") or record["response"]).get("output", [])
         return items
