@@ -16,9 +16,10 @@ from typing import TypeVar
 # Every module here type-checks (tests/core/test_compiled.py runs mypy over them: mypyc trusts the annotations).
 # Left out on purpose: mockapi/core/jsonutil.py (mypyc 2.4 miscompiles its closure-per-reader decorator),
 # mockapi/traffic/journal_entry.py (its redacting descriptors set ``__doc__``, which a native class cannot), and
-# the journal and the usage recorder: their stream wrappers are generators with a ``finally`` (the entry is done,
-# the usage counted), which a compiled generator skips when it is dropped without being closed.
+# the journal's and the usage recorder's taps on streams (journal_capture.py, usage_tap.py): generators with a
+# ``finally`` (the entry done, the usage counted), which a compiled generator skips when dropped unclosed.
 HOT_MODULES = (
+    "mockapi/api/admin/recorder.py",
     "mockapi/api/admin/revocation.py",
     "mockapi/api/chat/generate.py",
     "mockapi/api/chat/handlers.py",
@@ -49,6 +50,7 @@ HOT_MODULES = (
     "mockapi/core/tenancy.py",
     "mockapi/core/tokenizer.py",
     "mockapi/traffic/faults.py",
+    "mockapi/traffic/journal.py",
     "mockapi/traffic/latency.py",
     "mockapi/traffic/ratelimits.py",
     "mockapi/traffic/redaction.py",

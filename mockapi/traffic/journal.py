@@ -7,10 +7,11 @@ import logging
 import threading
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Callable
 
-from mockapi.core.results import Cut, Pause, Reply
+from mockapi.core.results import Reply
 
+from .journal_capture import capture
 from .journal_entry import (
     MAX_BODY,
     MAX_FRAME,
@@ -18,7 +19,6 @@ from .journal_entry import (
     MAX_REPLY_BODY,
     MAX_STREAM_BYTES,
     Entry,
-    _text,
 )
 from .redaction import (
     SECRET_HEADERS,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from mockapi.core.engine import Call, Engine, Request
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the whole journal (config: journal: {max_bytes: 64MB}); oldest entries go first
-_WEIGH_EVERY = 16 * 1024  # a stream's kept frames join the journal's weight in steps of this many characters
+
 
 class Journal:
     """Recent exchanges, oldest dropped first; subscribers hear of each new one."""
@@ -73,7 +73,7 @@ class Journal:
         started = time.perf_counter() if reply.stream is not None else 0.0  # only a stream's capture times itself
         entry = self._entry(request, call, reply)
         if reply.stream is not None:
-            reply.stream = self._capture(entry, reply.stream, started)
+            reply.stream = capture(self, entry, reply.stream, started)
         with self._lock:
             entry.seq = next(self._seq)
             entries = self._entries
@@ -111,56 +111,6 @@ class Journal:
             return self.engine.authenticate(request.headers)[0]
         except Exception:  # no or a bad key: the journal still shows the request
             return "-"
-
-    def _capture(self, entry: Entry, chunks: Iterator[Any], started: float) -> Iterator[Any]:
-        # Runs for every chunk of every stream: frames are kept raw (redacted when read, Entry.frames), and once
-        # ``max_frames`` are kept the rest are only counted. What the kept frames weigh is added to the journal's
-        # weight under its lock every ``_WEIGH_EVERY`` characters and when the stream ends, not for each frame
-        # (a lock, a settling and two calls a frame: a fifth of a 500-token chat stream's instructions).
-        frames = entry._frames
-        chunks = iter(chunks)
-        unweighed = 0  # characters kept since the last weighing (not yet in ``entry.size``)
-        beyond = 0  # chunks past the frame bound
-        try:
-            for chunk in chunks:
-                if len(frames) >= entry.max_frames:
-                    chunks = itertools.chain((chunk,), chunks)
-                    break
-                if isinstance(chunk, bytes):
-                    frame: bytes | str = chunk  # raw: redacted when read
-                    if len(chunk) > MAX_FRAME:  # rare: cut (and so redacted) now
-                        entry.truncated = True
-                        frame = _text(chunk[:MAX_FRAME], len(chunk), self.known)
-                elif isinstance(chunk, Cut):
-                    frame = f"[connection dropped: {chunk.reason}]"
-                elif isinstance(chunk, Pause):
-                    yield chunk
-                    continue
-                else:
-                    frame = repr(chunk)[:MAX_FRAME]
-                size = len(frame)
-                if entry.size + unweighed + size <= entry.max_stream_bytes:
-                    frames.append(frame)
-                    unweighed += size
-                    if unweighed >= _WEIGH_EVERY:
-                        self._weigh(entry, unweighed)
-                        unweighed = 0
-                else:
-                    entry.frames_dropped += 1
-                    entry.truncated = True
-                yield chunk
-            for chunk in chunks:  # the frame bound was reached: what is left is counted (on the entry at the end), not kept
-                if not isinstance(chunk, Pause):
-                    beyond += 1
-                yield chunk
-        finally:
-            if unweighed:
-                self._weigh(entry, unweighed)
-            if beyond:
-                entry.frames_dropped += beyond
-                entry.truncated = True
-            entry.done = True
-            entry.duration_ms = max(entry.duration_ms, (time.perf_counter() - started) * 1000)
 
     def _weigh(self, entry: Entry, size: int) -> None:
         """Add ``size`` characters of frames kept by ``entry`` to its weight and the journal's, trimming if it is over."""

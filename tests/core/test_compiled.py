@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,7 +50,7 @@ def test_start_up_names_the_hot_path_when_it_runs_from_source(monkeypatch: pytes
 COMPILED_SUITES = ["tests/core", "tests/traffic", "tests/api/test_chat.py", "tests/api/test_realtime_ws.py",
                    "tests/doors/test_upload_limits.py", "tests/api/test_responses.py", "tests/api/test_responses_stream.py",
                    "tests/api/test_responses_unstored.py", "tests/api/test_responses_prompt_cache.py",
-                   "tests/api/test_responses_tool_search.py"]
+                   "tests/api/test_responses_tool_search.py", "tests/api/test_usage.py"]
 
 
 @pytest.fixture(scope="module")
@@ -90,12 +91,20 @@ def test_a_compiled_build_answers_byte_for_byte_what_the_source_answers(compiled
     assert compiled["digest"] == source["digest"], "the compiled hot path answered other bytes than its source"
 
 
+def _pytest(tree: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", *args], cwd=tree, env=env,
+                          capture_output=True, text=True, timeout=1800)
+
+
 @pytest.mark.slow
 def test_the_suites_of_the_compiled_modules_pass_against_them(compiled_tree: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(compiled_tree)}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "-n", "2",
-                           "--ignore", "tests/core/test_compiled.py", *COMPILED_SUITES],
-                          cwd=compiled_tree, env=env, capture_output=True, text=True, timeout=1800)
+    done = _pytest(compiled_tree, "-n", "2", "--ignore", "tests/core/test_compiled.py", *COMPILED_SUITES)
+    failed = re.findall(r"^FAILED (\S+)", done.stdout, re.MULTILINE)
+    if done.returncode != 0 and failed and len(failed) <= 3:
+        # This run shares the cores with the rest of the suite; a test that failed on timing is run once more,
+        # alone. What compiling changes (a type, a stand-in, a generator) fails the same way every time.
+        done = _pytest(compiled_tree, *failed)
     assert done.returncode == 0, done.stdout[-6000:]
     assert " passed" in done.stdout
 

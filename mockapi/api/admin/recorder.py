@@ -17,7 +17,7 @@ import itertools
 import logging
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable
 
 from mockapi.core.determinism import digest
 from mockapi.core.jsonutil import loads
@@ -26,6 +26,7 @@ from mockapi.core.store import MemoryStore
 from .access import is_admin_key, org_repo, org_tenant, organization_of, presented_key
 from .keys import seen_in_traffic
 from .projects import default_project_id, ensure_organization
+from .usage_tap import counting
 
 if TYPE_CHECKING:
     from mockapi.core.engine import Call, Engine, Request
@@ -176,25 +177,22 @@ def _observe(memo: Memo | None, request: "Request", call: "Call | None", reply: 
         if is_admin_key(secret, call.engine.settings.keys):
             return  # admin keys cannot call models
         if reply.stream is not None and reply.body in (b"", None) and call.meta.get("usage") is None:
-            reply.stream = _counting(call, reply.stream, secret, memo)  # its usage is in its frames, if anywhere
+            reply.stream = counting(reply.stream, _usage_in_frames, _recorded(call, secret, memo))  # usage is in its frames, if anywhere
             return
         _record(call, kind, _usage_of_body(reply), secret, memo)
     except Exception:  # counting is bookkeeping: a failure is logged, the caller still gets its answer
         logging.getLogger("mockapi").exception("the usage recorder failed")
 
 
-def _counting(call: "Call", stream: Iterator[Any], secret: str, memo: Memo | None) -> Iterator[Any]:
-    found: dict[str, int] | None = None
-    try:
-        for chunk in stream:
-            if isinstance(chunk, (bytes, bytearray)) and b'"usage"' in chunk:
-                found = _usage_in_frames(bytes(chunk)) or found
-            yield chunk
-    finally:
+def _recorded(call: "Call", secret: str, memo: Memo | None) -> Callable[[dict[str, int] | None], None]:
+    """What counts a stream's exchange once it ends, with the usage found in its frames (never fails the stream)."""
+    def finish(found: dict[str, int] | None) -> None:
         try:
             record(call, found, secret, memo)
         except Exception:
             logging.getLogger("mockapi").exception("the usage recorder failed")
+
+    return finish
 
 
 def _usage_in_frames(chunk: bytes) -> dict[str, int] | None:
