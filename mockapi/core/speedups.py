@@ -3,7 +3,8 @@
 orjson, jsonschema-rs, httptools and uvloop are base dependencies wherever they publish wheels
 (see pyproject.toml); elsewhere mockapi falls back to the standard library / pure-Python packages,
 which answer the same but slower. mockapi's own hot path is compiled with mypyc when it is installed
-from a wheel built with a C compiler (mockapi/core/compiled.py); an editable checkout runs it as Python.
+from a wheel built with a C compiler (mockapi/core/compiled.py); a source checkout runs it as Python by design,
+and says nothing of it.
 Saying so once, at start-up, explains a slow mock.
 """
 
@@ -13,6 +14,7 @@ import importlib
 import importlib.util
 import logging
 import sys
+from pathlib import Path
 
 from .compiled import is_compiled
 
@@ -34,8 +36,8 @@ def missing() -> list[str]:
 
 
 def _importable(name: str) -> bool:
-    if name == HOT_PATH:  # always importable: the question is whether it was compiled
-        return is_compiled(HOT_PATH)
+    if name == HOT_PATH:  # always importable: the question is whether it was compiled, where a wheel would have
+        return is_compiled(HOT_PATH) or _in_checkout()
     if name in ("httptools", "uvloop"):  # only `mockapi serve` loads these: finding them is enough
         return importlib.util.find_spec(name) is not None
     try:  # the engine imports these anyway; importing proves the wheel works here
@@ -59,5 +61,10 @@ def log_fallbacks_once() -> None:
 
 def _why(name: str) -> str:
     if name == HOT_PATH:
-        return "an editable install, or no C compiler when mockapi was installed"
+        return "there was no C compiler when mockapi was installed"
     return f"{name} has no wheel here"
+
+
+def _in_checkout() -> bool:
+    """Whether mockapi runs from a source checkout (an editable install): its source runs there by design."""
+    return (Path(__file__).resolve().parents[2] / "setup.py").is_file()

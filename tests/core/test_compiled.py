@@ -37,10 +37,16 @@ def test_every_hot_module_exists_and_is_named_by_its_import_path() -> None:
         assert name == path.removesuffix(".py").replace("/", "."), name
 
 
-def test_start_up_names_the_hot_path_when_it_runs_from_source(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_start_up_names_the_hot_path_when_an_install_runs_it_from_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(speedups, "_in_checkout", lambda: False)  # a wheel built where no C compiler was
     monkeypatch.setattr(speedups, "is_compiled", lambda name: False)
     assert speedups.HOT_PATH in speedups.missing()
     monkeypatch.setattr(speedups, "is_compiled", lambda name: True)
+    assert speedups.HOT_PATH not in speedups.missing()
+
+
+def test_a_source_checkout_runs_its_source_without_a_word() -> None:
+    assert speedups._in_checkout()  # this suite runs from the checkout
     assert speedups.HOT_PATH not in speedups.missing()
 
 
