@@ -166,18 +166,26 @@ def compiled_checkout() -> str | None:
 _COMPILED: str | None = None
 
 
+def compile_in_copy(tree: Path, with_tests: bool = False) -> subprocess.CompletedProcess:
+    """Copy this checkout's package (and its tests) into ``tree``, with the built-in data and what the docs' tests read
+    linked, and compile the hot path in place there as a wheel would (``setup.py build_ext --inplace``)."""
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    for name in ("mockapi", "tests") if with_tests else ("mockapi",):
+        shutil.copytree(ROOT / name, tree / name, ignore=shutil.ignore_patterns("__pycache__", "*.so", ".hypothesis"))
+    for name in ("contracts", "fixtures", "examples", "docs"):  # found beside the package, as in a checkout
+        (tree / name).symlink_to(ROOT / name)
+    return subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=tree, capture_output=True,
+                          text=True, timeout=1200)
+
+
 def _build_compiled() -> str:
     if not (shutil.which("cc") or shutil.which("gcc")):
         return ""
     tree = Path(tempfile.mkdtemp(prefix="mockapi-compiled-"))
     atexit.register(shutil.rmtree, tree, True)
-    for name in ("setup.py", "pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, tree / name)
-    shutil.copytree(ROOT / "mockapi", tree / "mockapi", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
-    for name in ("contracts", "fixtures"):
-        (tree / name).symlink_to(ROOT / name)
     print("compiling the hot path (setup.py build_ext --inplace) in", tree, file=sys.stderr)
-    built = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=tree, capture_output=True, text=True)
+    built = compile_in_copy(tree)
     if built.returncode != 0 or not list((tree / "mockapi" / "core").glob("engine.*.so")):
         print("the hot path did not compile; measuring the mock from source:", built.stderr[-500:], file=sys.stderr)
         return ""

@@ -16,10 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from mockapi.core import speedups
-from mockapi.core.compiled import HOT_MODULES, is_compiled, module_names
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # bench/, as tests/test_bench_run.py reads it
+
+from bench.run import compile_in_copy  # noqa: E402
+from mockapi.core import speedups  # noqa: E402
+from mockapi.core.compiled import HOT_MODULES, is_compiled, module_names  # noqa: E402
+
 DUMP = Path(__file__).with_name("compiled_dump.py")
 
 
@@ -67,15 +70,7 @@ def compiled_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("mypyc.build")
     tree = tmp_path_factory.mktemp("compiled") / "tree"
     tree.mkdir()
-    for name in ("setup.py", "pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, tree / name)
-    skip = shutil.ignore_patterns("__pycache__", "*.so", ".hypothesis")
-    for name in ("mockapi", "tests"):
-        shutil.copytree(ROOT / name, tree / name, ignore=skip)
-    for name in ("contracts", "fixtures", "examples", "docs"):  # found beside the package, as in a checkout
-        (tree / name).symlink_to(ROOT / name)
-    built = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=tree, capture_output=True,
-                           text=True, timeout=1200)
+    built = compile_in_copy(tree, with_tests=True)
     assert built.returncode == 0, built.stderr[-3000:]
     return tree
 
