@@ -38,11 +38,16 @@ class BuildWithData(build_py):
 class OptionalBuildExt(build_ext):
     """``build_ext`` whose failure (no C compiler, say) leaves a pure-Python wheel instead of failing the install."""
 
+    failed = False
+
     def run(self) -> None:
         try:
             super().run()
         except Exception as exc:  # noqa: BLE001 - any compiler failure: the sources stay, so mockapi still runs
             self._skip(exc)
+        if self.failed:  # all or nothing: a module's shim without the shared library it loads would not import
+            for ext in self.extensions:
+                Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
 
     def build_extension(self, ext) -> None:  # noqa: ANN001 - a setuptools Extension
         try:
@@ -51,6 +56,7 @@ class OptionalBuildExt(build_ext):
             self._skip(exc)
 
     def _skip(self, exc: Exception) -> None:
+        self.failed = True
         sys.stderr.write(f"mockapi: the hot path stays pure Python (compiling it failed: {exc})\n")
 
 
