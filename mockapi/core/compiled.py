@@ -3,8 +3,8 @@
 A chat request runs through a few hundred small Python functions; compiled, the same source runs ~19% fewer
 instructions per chat (bench/PROFILE.md, thirteenth pass). ``setup.py`` compiles :data:`HOT_MODULES` when mypyc
 and a C compiler are there and the install is not editable (an editable checkout stays pure Python, so edits
-take effect); anywhere else the same modules run as plain Python, answer the same bytes, and start-up logs it
-(:mod:`mockapi.core.speedups`). This module stays import-free: ``setup.py`` reads it before mockapi is installed.
+take effect, and start-up says nothing of it); an install built elsewhere runs the same modules as plain Python,
+answers the same bytes, and start-up logs it (:mod:`mockapi.core.speedups`). This module stays import-free: ``setup.py`` reads it before mockapi is installed.
 """
 
 from __future__ import annotations

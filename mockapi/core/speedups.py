@@ -4,8 +4,7 @@ orjson, jsonschema-rs, httptools and uvloop are base dependencies wherever they 
 (see pyproject.toml); elsewhere mockapi falls back to the standard library / pure-Python packages,
 which answer the same but slower. mockapi's own hot path is compiled with mypyc when it is installed
 from a wheel built with a C compiler (mockapi/core/compiled.py); a source checkout runs it as Python by design,
-and says nothing of it.
-Saying so once, at start-up, explains a slow mock.
+and says nothing of it. Saying so once, at start-up, explains a slow mock.
 """
 
 from __future__ import annotations
