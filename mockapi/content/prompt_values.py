@@ -215,8 +215,8 @@ class _State:
     def stated(self, schema: dict[str, Any], kind: Any, name: str, siblings: tuple[str, ...]) -> Any:
         facts = self.facts
         if self.focus and name == self.focus[0] and kind in ("string", None):
-            value, part = self.focus[1], name_part(name)
-            return _fits(schema, (part_of(value, part) if part is not None else None) or value)
+            pinned, part = self.focus[1], name_part(name)
+            return _fits(schema, (part_of(pinned, part) if part is not None else None) or pinned)
         written = assigned(facts.prompt, name)
         if written is not None:  # "for sku='sku-42'": the prompt gives this very property its value
             value = typed(written, kind)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from mockapi.core.jsonutil import once_per_json_text
+from mockapi.core.json_memo import once_per_json_text
 
 _ALLOWED_TYPES = {"string", "number", "integer", "boolean", "array", "object", "null"}
 _COMPOSITE_ROOT = ("anyOf", "oneOf", "allOf", "$ref")

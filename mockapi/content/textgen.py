@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from mockapi.core.determinism import below
 from mockapi.core.paths import fixtures_dir
 from mockapi.core.tokenizer import count_tokens, tokenize
 
@@ -41,7 +42,7 @@ def sentences(r: random.Random, target_tokens: int) -> str:
     parts: list[str] = []
     total = 0
     while total < target_tokens:
-        index = r.randrange(size)
+        index = below(r, size)  # r.randrange(size)
         sentence = corpus[index]
         if parts and sentence == parts[-1]:
             continue
@@ -59,7 +60,8 @@ def _weights() -> tuple[int, ...]:
 def reply_text(r: random.Random, prompt: str, default_range: tuple[int, int] = (24, 90)) -> str:
     """A reply to ``prompt``: as long as it asks for, otherwise a seeded length in ``default_range``."""
     asked = requested_length(prompt)
-    target = asked or r.randint(*default_range)
+    low, high = default_range
+    target = asked or low + below(r, high - low + 1)  # r.randint(low, high)
     text = sentences(r, target)
     if asked:
         # Honour an explicit length ask closely: trim whole tokens past the target.

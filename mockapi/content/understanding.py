@@ -259,10 +259,10 @@ def _names(prompt: str) -> list[Name]:
             glue = _glue_after(prompt, end)
             if not glue or not _NAME.match(prompt, end + len(glue)):
                 continue  # a capitalised word starting a sentence, not known as a name: most likely not one
-        before = prompt[max(0, offset - 24):offset]  # a short look back keeps long prompts linear
+        look_back = prompt[max(0, offset - 24):offset]  # a short look back keeps long prompts linear
         if kind is None and found and _LIST_GLUE.match(prompt[found[-1].end:offset]):
             kind = found[-1].kind if found[-1].kind != "name" else None
-        if kind is None and _PLACE_BEFORE.search(before):
+        if kind is None and _PLACE_BEFORE.search(look_back):
             kind = "place"
         found.append(Name(text, offset, end, kind or "name"))
     found = with_people(found, prompt, Name)  # "jason is 25", "Jason is 20": people without a name's capital

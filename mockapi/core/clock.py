@@ -11,7 +11,9 @@ class Clock:
 
     def __init__(self, frozen_at: float | None = None) -> None:
         self._lock = threading.Lock()
-        self._frozen_at = frozen_at
+        # A float even when frozen at a whole number: compiled (mockapi/core/compiled.py), ``now() -> float`` turns an
+        # int into a float, and the source must answer the same.
+        self._frozen_at = None if frozen_at is None else float(frozen_at)
         self._offset = 0.0
 
     def now(self) -> float:

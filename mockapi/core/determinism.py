@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from _random import Random as _CoreRandom  # the C generator random.Random extends
 from typing import Any, Iterable, Mapping
 
 from .jsonutil import CANONICAL, canonical_json
@@ -56,7 +57,33 @@ def request_digest(seed: int, operation: str, body: Mapping[str, Any], ignore: I
 
 def rng(*parts: Any) -> random.Random:
     """A private ``random.Random`` seeded from the digest of ``parts``."""
-    return random.Random(int(digest(*parts), 16))
+    return seeded(int(digest(*parts), 16))
+
+
+def seeded(seed: int) -> random.Random:
+    """``random.Random(seed)`` for an int ``seed``: the same state, without ``random.py``'s two Python frames.
+
+    ``Random.__init__`` calls ``self.seed(seed)``, which for an int is the C generator's seed and ``gauss_next = None``.
+    """
+    generator = random.Random.__new__(random.Random)
+    _CoreRandom.seed(generator, seed)
+    setattr(generator, "gauss_next", None)  # noqa: B010 - random.py's own attribute, not in its type stubs
+    return generator
+
+
+def below(r: random.Random, n: int) -> int:
+    """``r.randrange(n)`` for ``n > 0``: the same number from the same state, without ``random.py``'s Python frames.
+
+    ``randrange(n)`` and ``randint(a, b)`` end in ``_randbelow_with_getrandbits``: ``n.bit_length()`` bits at a time
+    until a draw falls below ``n`` (tests/core/test_determinism.py checks it against ``random.py`` itself).
+    """
+    if n <= 0:
+        raise ValueError(f"empty range for below({n})")  # as randrange says; 0 bits would draw 0 forever
+    bits = n.bit_length()
+    value = r.getrandbits(bits)
+    while value >= n:
+        value = r.getrandbits(bits)
+    return value
 
 
 ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"  # the alphabet of most ids (``call_…``)

@@ -109,8 +109,8 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
         return _word(r)
     if "$ref" in schema:
         target = _resolve(schema["$ref"], root)
-        merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-        return _gen(merged, r, root, hints, depth + 1, name)
+        referred = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+        return _gen(referred, r, root, hints, depth + 1, name)
     if "const" in schema:
         return schema["const"]
     if name is not None and name in hints and _fits(hints[name], _echoable(schema), root):

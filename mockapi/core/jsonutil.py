@@ -3,33 +3,28 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache, wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 
-try:  # orjson is an optional speed-up (the `fast` extra); output is the same compact JSON.
+try:  # orjson is a speed-up where it has a wheel; output is the same compact JSON.
     import orjson as _orjson
-except ImportError:  # pragma: no cover - exercised only without the extra
-    _orjson = None
 
-T = TypeVar("T")
+    HAS_ORJSON = True
+except ImportError:  # pragma: no cover - exercised only without it
+    HAS_ORJSON = False
 
 
-def dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON bytes."""
+def _standard_dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON bytes, from the standard library."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-if _orjson is not None:
-    # orjson's own function, not a wrapper around it: a stream calls this once per chunk, and a Python
-    # frame around a C call costs about as much as the call.
-    dumps = _orjson.dumps  # noqa: F811
-
-
-def loads(data: bytes | str) -> Any:
-    """Parse JSON text."""
-    if _orjson is not None:
-        return _orjson.loads(data)
-    return json.loads(data)
+# orjson's own functions, not wrappers around them: a stream calls ``dumps`` once per chunk, and a Python frame
+# around a C call costs about as much as the call. (Names bound to functions, not functions redefined: this module
+# is compiled, see mockapi/core/compiled.py.)
+dumps: Callable[[Any], bytes] = _orjson.dumps if HAS_ORJSON else _standard_dumps
+"""Compact UTF-8 JSON bytes."""
+loads: Callable[[bytes | str], Any] = _orjson.loads if HAS_ORJSON else json.loads
+"""Parse JSON text."""
 
 
 # The canonical text digests are made of: sorted keys, compact, ASCII, anything else as str(). One encoder,
@@ -43,9 +38,9 @@ CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 # instructions a byte, the costliest step of digesting a request body. With every digit made "0", "a digit, then
 # e or E" is "0e" or "0E" in the translated bytes.
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
-if _orjson is not None:
-    _PASSTHROUGH = _orjson.OPT_PASSTHROUGH_DATACLASS | _orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_SUBCLASS
-    _SORTED_PASSTHROUGH = _PASSTHROUGH | _orjson.OPT_SORT_KEYS
+_PASSTHROUGH = (_orjson.OPT_PASSTHROUGH_DATACLASS | _orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_SUBCLASS
+                if HAS_ORJSON else 0)
+_SORTED_PASSTHROUGH = _PASSTHROUGH | _orjson.OPT_SORT_KEYS if HAS_ORJSON else 0
 
 
 def _orjson_risk(data: bytes, parsed: bool) -> bool:
@@ -64,7 +59,7 @@ def standard_json(value: Any, encoder: json.JSONEncoder, *, sort_keys: bool = Fa
     refuses or would write its own way (a huge integer, a key that is not a string, a dataclass, a date, a
     subclass of a JSON type). ``parsed``: the value came from JSON text, so it holds no NaN or infinity.
     """
-    if _orjson is not None:
+    if HAS_ORJSON:
         try:
             data = _orjson.dumps(value, option=_SORTED_PASSTHROUGH if sort_keys else _PASSTHROUGH)
         except TypeError:
@@ -78,31 +73,3 @@ def standard_json(value: Any, encoder: json.JSONEncoder, *, sort_keys: bool = Fa
 def canonical_json(value: Any) -> bytes:
     """The canonical encoder's bytes for a parsed JSON value (sorted keys, compact, ASCII): request bodies are digested on every call."""
     return standard_json(value, CANONICAL, sort_keys=True)
-
-
-def once_per_json_text(*, maxsize: int = 256, max_bytes: int = 64 * 1024,
-                       too_large: Callable[..., Any] | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Make ``read(value, *rest)`` run once per JSON text of ``value`` (and the same ``rest``), on a parsed copy of its own.
-
-    For what clients send again and again (tool lists, schemas): every caller sending the same text gets the same
-    answer, so none may change it. A value that is not JSON is read as it stands; so is one longer than ``max_bytes``
-    as JSON (the cache would keep its copy), or it goes to ``too_large(value, text, *rest)`` when that is given.
-    """
-    def decorate(read: Callable[..., T]) -> Callable[..., T]:
-        @lru_cache(maxsize=maxsize)
-        def from_text(text: bytes, *rest: Any) -> T:
-            return read(loads(text), *rest)
-
-        @wraps(read)
-        def reader(value: Any, *rest: Any) -> T:
-            try:
-                text = dumps(value)
-            except TypeError:  # not JSON (a value built in Python)
-                return read(value, *rest)
-            if len(text) <= max_bytes:
-                return from_text(text, *rest)
-            return too_large(value, text, *rest) if too_large is not None else read(value, *rest)
-
-        return reader
-
-    return decorate

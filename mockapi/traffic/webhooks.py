@@ -54,8 +54,8 @@ class Webhooks:
         self.engine = engine
         self.journal = journal
         self._send_lock = threading.Lock()
-        self._thread_lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._sender_lock = threading.Lock()
+        self._sender: threading.Thread | None = None
 
     # -- configuration (the control plane) ----------------------------------------------------
     def settings(self) -> dict[str, Any]:
@@ -83,10 +83,10 @@ class Webhooks:
 
     def kick(self) -> None:
         """Start the sender thread unless it runs."""
-        with self._thread_lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="mockapi-webhooks", daemon=True)
-                self._thread.start()
+        with self._sender_lock:
+            if self._sender is None or not self._sender.is_alive():
+                self._sender = threading.Thread(target=self._run, name="mockapi-webhooks", daemon=True)
+                self._sender.start()
 
     def _run(self) -> None:
         idle_since = time.monotonic()

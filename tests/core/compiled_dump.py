@@ -25,6 +25,20 @@ TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {
 RESPONSES_TOOL = {"type": "function", "name": "get_weather", "parameters": TOOL["function"]["parameters"], "strict": True}
 
 
+# Once a run: the search-preview models' citations, audio output, values filled from a schema.
+ONE_OFF_CHATS = (
+    {"model": "gpt-4o-search-preview", "web_search_options": {}, "messages": [{"role": "user", "content": "News about Oslo?"}]},
+    {"model": "gpt-4o-audio-preview", "modalities": ["text", "audio"], "audio": {"voice": "alloy", "format": "wav"},
+     "messages": [{"role": "user", "content": "Say hello to Ada."}]},
+    {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Book a table for 4 at 7pm in Rome for Ada."}],
+     "response_format": {"type": "json_schema", "json_schema": {"name": "booking", "strict": True, "schema": {
+         "type": "object", "additionalProperties": False, "required": ["city", "people", "time", "date", "tags"],
+         "properties": {"city": {"type": "string"}, "people": {"type": "integer", "minimum": 1},
+                        "time": {"type": "string", "format": "time"}, "date": {"type": "string", "format": "date"},
+                        "tags": {"type": "array", "items": {"type": "string"}}}}}}},
+)
+
+
 def requests(i: int) -> Iterator[tuple[str, str, dict[str, Any] | None, dict[str, str]]]:
     """(method, path, body, extra headers) of one round, varied by ``i``."""
     user = {"role": "user", "content": f"Question {i}: how long is bridge {i}, and what is the weather in Paris?"}
@@ -63,6 +77,8 @@ def replies(engine: Engine, rounds: int) -> Iterator[bytes]:
             first = json.loads(next(replies_of(engine, headers, {"model": "gpt-4o-mini", "input": "Remember 42."})))
             yield from replies_of(engine, headers, {"model": "gpt-4o-mini", "input": "What did I say?",
                                                     "previous_response_id": first["id"]})
+            for body in ONE_OFF_CHATS:
+                yield engine.handle(Request("POST", "/v1/chat/completions", headers, json.dumps(body).encode())).body or b""
     for path in ("/_mockapi/journal", "/_mockapi/state", "/_mockapi/limits"):
         reply = engine.handle(Request("GET", path, {}, b""))
         shown = json.loads(reply.body)

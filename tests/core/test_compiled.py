@@ -59,7 +59,10 @@ def test_a_source_checkout_runs_its_source_without_a_word() -> None:
 COMPILED_SUITES = ["tests/core", "tests/traffic", "tests/api/test_chat.py", "tests/api/test_realtime_ws.py",
                    "tests/doors/test_upload_limits.py", "tests/api/test_responses.py", "tests/api/test_responses_stream.py",
                    "tests/api/test_responses_unstored.py", "tests/api/test_responses_prompt_cache.py",
-                   "tests/api/test_responses_tool_search.py", "tests/api/test_usage.py"]
+                   "tests/api/test_responses_tool_search.py", "tests/api/test_usage.py", "tests/content",
+                   "tests/api/test_admin.py", "tests/api/test_chat_audio.py", "tests/api/test_chat_search.py",
+                   "tests/api/test_chat_prompt_cache.py", "tests/api/test_prompt_formats.py",
+                   "tests/api/test_json_keys_in_prose.py", "tests/api/test_generic.py"]
 
 
 @pytest.fixture(scope="module")

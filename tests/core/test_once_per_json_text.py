@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockapi.core.jsonutil import once_per_json_text
+from mockapi.core.json_memo import once_per_json_text
 
 
 def _counting_reader(**options: Any):

@@ -78,11 +78,12 @@ def create_admin_key(repo: Repo, organization: str, body: Mapping[str, Any]) -> 
     secret = _secret(repo, "sk-admin-", ADMIN_KEY, 64)
     now = repo.now()
     expires = body.get("expires_in_seconds")
-    key = {"object": "organization.admin_api_key", "id": repo.new_id("key_", ADMIN_KEY), "name": body.get("name"),
+    key_id = repo.new_id("key_", ADMIN_KEY)
+    key = {"object": "organization.admin_api_key", "id": key_id, "name": body.get("name"),
            "redacted_value": redact(secret), "created_at": now, "last_used_at": None,
            "expires_at": now + int(expires) if expires else None, "owner": _owner_view(owner(repo, organization))}
     repo.put(ADMIN_KEY, key)
-    _index(repo, secret, key["id"], None)
+    _index(repo, secret, key_id, None)
     return {**key, "value": secret}
 
 

@@ -18,7 +18,7 @@ from mockapi.content.tools import (
     plan_calls,
 )
 from mockapi.content.understanding import facts
-from mockapi.core.determinism import make_id
+from mockapi.core.determinism import make_id, seeded
 from mockapi.core.tokenizer import count_tokens, token_id, tokenize
 
 from . import prediction as predicted_outputs
@@ -61,7 +61,7 @@ def generate(request: ChatRequest, digest: str, canned: Mapping[str, Any] | None
     n = max(1, int(body.get("n") or 1))
     spec = body.get("prediction")  # all a request without a prediction pays for the feature
     prediction = predicted_outputs.read(request, spec) if spec is not None else None
-    return [_choice(request, i, random.Random(int(digest, 16) + i * 7919), ids_from or digest, canned, prediction) for i in range(n)]
+    return [_choice(request, i, seeded(int(digest, 16) + i * 7919), ids_from or digest, canned, prediction) for i in range(n)]
 
 
 def _choice(request: ChatRequest, index: int, r: random.Random, digest: str, canned: Mapping[str, Any] | None,

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 from mockapi.content.tools import ToolSpec
 from mockapi.content.vision import url_tokens
-from mockapi.core.jsonutil import once_per_json_text
+from mockapi.core.json_memo import once_per_json_text
 from mockapi.core.tokenizer import count_tokens, count_value_tokens
 
 

@@ -23,7 +23,7 @@ from mockapi.content.tools import (
 )
 from mockapi.content.understanding import facts
 from mockapi.core.catalog import ModelInfo
-from mockapi.core.determinism import HEX, make_id
+from mockapi.core.determinism import HEX, make_id, seeded
 from mockapi.core.tokenizer import count_tokens, tokenize
 
 from ..chat.generate import logprob_entry
@@ -57,7 +57,7 @@ class Context:
 
     def rng(self, purpose: str) -> random.Random:
         """A private RNG for one purpose."""
-        return random.Random(int(make_id("", self.ident, purpose, length=16, alphabet=HEX), 16))
+        return seeded(int(make_id("", self.ident, purpose, length=16, alphabet=HEX), 16))
 
 
 def generate(request: ResponsesRequest, ctx: Context) -> Outcome:

@@ -9,7 +9,8 @@ from typing import Any, Mapping
 from mockapi.content.strict import violations
 from mockapi.content.tools import ToolSpec
 from mockapi.content.vision import url_tokens
-from mockapi.core.jsonutil import loads, once_per_json_text
+from mockapi.core.json_memo import once_per_json_text
+from mockapi.core.jsonutil import loads
 from mockapi.core.tokenizer import count_tokens, count_value_tokens
 
 # Hosted tools the server runs itself (a *_call item, then the model goes on and answers).

@@ -7,7 +7,7 @@ seed, and returns plain bodies or event lists; the resource module renders them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from mockapi.core import outbox, sse
 from mockapi.core.catalog import ModelInfo
@@ -86,8 +86,7 @@ def create(call: Any) -> Created:
     cache = unused(model) if prompt_tokens < MIN_PREFIX else caching.settle(call, request, model, context, prompt_tokens, ends)
     final = build.finish(build.head(request, response_id, now, conversation_id=conversation_id,
                                   default_effort=model.default_effort), outcome, prompt_tokens, now, cache)
-    input_items = [listed(item, lambda prefix, k=k: make_id(prefix, identity, "input", k, length=50, alphabet=HEX))
-                   for k, item in enumerate(request.items)]
+    input_items = [listed(item, _input_item_ids(identity, k)) for k, item in enumerate(request.items)]
     background = bool(call.body.get("background"))
     streamed = bool(call.body.get("stream"))
     record: dict[str, Any] = {"response": final, "input_items": input_items, "parent": call.body.get("previous_response_id")}
@@ -196,3 +195,10 @@ def replay(call: Any, body: dict[str, Any], starting_after: int | None, *, obfus
     pads = sse.paddings(rng(call.seed, "replay-obfuscation", body["id"])) if obfuscated else None
     stream = events.lifecycle(body, rng(call.seed, "replay", body["id"]), queued=bool(body.get("background")), pads=pads)
     return [e for e in stream if starting_after is None or e["sequence_number"] > starting_after]
+
+
+def _input_item_ids(identity: str, k: int) -> Callable[[str], str]:
+    """New ids for the ``k``-th input item of the response ``identity``, by the item's prefix."""
+    def new_id(prefix: str) -> str:
+        return make_id(prefix, identity, "input", k, length=50, alphabet=HEX)
+    return new_id

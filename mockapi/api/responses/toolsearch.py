@@ -33,7 +33,7 @@ class Search:
 
 def loaded(items: Iterable[dict[str, Any]]) -> set[str]:
     """The names (namespaces and top-level functions) that the ``tool_search_output`` items among ``items`` loaded."""
-    names = set()
+    names: set[Any] = set()
     for item in items:
         if item.get("type") == "tool_search_output":
             names.update(t.get("name") for t in item.get("tools") or [] if isinstance(t, dict) and t.get("name"))
