@@ -246,6 +246,8 @@ class _State:
             return said
         if fmt == "email" or "email" in name.lower() or (_hinted(name, lexicon.EMAIL_PROPS) and facts.emails):
             return self.take("email", facts.emails)
+        if fmt == "time":  # "at 7pm" as a model writes a time in that format: 19:00:00
+            return self.take("time", [clock for clock in map(_clock_time, facts.times) if clock])
         if fmt in ("date", "date-time"):
             iso = [d for d in facts.dates if re.match(r"\d{4}-\d{2}-\d{2}", d) and (fmt == "date-time") == ("T" in d or " " in d)]
             return self.take("iso", iso)
@@ -348,9 +350,41 @@ def _records(state: _State, items: dict[str, Any]) -> list[Any]:
     return out
 
 
+# The string formats Structured Outputs supports whose shape a stated value may miss ("7pm" for a time): a model
+# writes them in that shape, so a value that is not in it is left to the filler (mockapi/core/instances.py), which is.
+_FORMAT_SHAPES = {
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "date-time": re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?"),
+    "time": re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?"),
+    "email": re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"),
+    "uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+}
+
+
+_SPOKEN_TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", re.I)
+
+
+def _clock_time(spoken: str) -> str | None:
+    """A time as the prompt says it ("7pm", "7:30 am", "19:05") in the ``time`` format's shape, or None if it is none."""
+    match = _SPOKEN_TIME.fullmatch(spoken.strip())
+    if match is None:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}:00"
+
+
 def _fits(schema: dict[str, Any], value: Any) -> Any:
-    """``value`` if it meets the string schema's length and pattern, else missing."""
+    """``value`` if it meets the string schema's length, pattern and format, else missing."""
     if value is _MISSING or not isinstance(value, str):
+        return _MISSING
+    shape = _FORMAT_SHAPES.get(schema.get("format"))  # None, or a format not listed: no shape to meet
+    if shape is not None and not shape.fullmatch(value):
         return _MISSING
     if len(value) < int(schema.get("minLength", 0)) or (schema.get("maxLength") is not None and len(value) > schema["maxLength"]):
         return _MISSING

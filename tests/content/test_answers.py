@@ -3,6 +3,7 @@ search answers that quote what they cite (Chat, Responses and Assistants runs, t
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import List
 
@@ -284,3 +285,19 @@ def test_a_value_pinned_to_one_property_is_not_repeated_in_another(mock):
         "type": "object", "properties": {"city": {"type": "string"}, "country": {"type": "string"}}, "required": ["city", "country"]}}}
     calls = _chat_calls(mock, "Paris is the capital of France.", tools=(tool,), tool_choice="required")
     assert calls == [("final_result", {"city": "Paris", "country": "France"})]
+
+
+class Booking(BaseModel):
+    city: str
+    people: int
+    at: datetime.time  # {"type": "string", "format": "time"} in the schema the SDK sends
+    on: datetime.date
+
+
+def test_a_time_and_a_date_come_in_their_formats_shape(mock):
+    # "7pm" is what the prompt says; a model filling a `time` writes 19:00:00, and a date it was not told is a date still.
+    done = mock.client.chat.completions.parse(model="gpt-4o", response_format=Booking, messages=[
+        {"role": "user", "content": "Book a table for 4 people at 7pm in Rome."}])
+    booking = done.choices[0].message.parsed
+    assert (booking.city, booking.people, booking.at) == ("Rome", 4, datetime.time(19, 0))
+    assert isinstance(booking.on, datetime.date)
