@@ -383,7 +383,7 @@ def _fits(schema: dict[str, Any], value: Any) -> Any:
     """``value`` if it meets the string schema's length, pattern and format, else missing."""
     if value is _MISSING or not isinstance(value, str):
         return _MISSING
-    shape = _FORMAT_SHAPES.get(schema.get("format"))  # None, or a format not listed: no shape to meet
+    shape = _FORMAT_SHAPES.get(str(schema.get("format")))  # None, or a format not listed: no shape to meet
     if shape is not None and not shape.fullmatch(value):
         return _MISSING
     if len(value) < int(schema.get("minLength", 0)) or (schema.get("maxLength") is not None and len(value) > schema["maxLength"]):
