@@ -279,7 +279,7 @@ class _State:
     def number(self, schema: dict[str, Any], integer: bool, name: str) -> Any:
         wanted = stems(name + " " + str(schema.get("description") or ""))
         candidates = [(v, unit) for v, unit in self.facts.numbers if not integer or v == int(v)]
-        chosen = next((v for v, unit in candidates if unit and stems(unit) & wanted), None)
+        chosen: Any = next((v for v, unit in candidates if unit and stems(unit) & wanted), None)
         if chosen is None and candidates:
             chosen = self.take("number", [v for v, _ in candidates])
         if chosen is None or chosen is _MISSING:

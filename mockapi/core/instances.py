@@ -235,7 +235,7 @@ def _string(schema: dict[str, Any], r: random.Random, hints: dict[str, Any], nam
     elif fmt == "uuid":
         value = "%08x-%04x-4%03x-8%03x-%012x" % (r.getrandbits(32), r.getrandbits(16), r.getrandbits(12), r.getrandbits(12), r.getrandbits(48))
     elif name and name in hints and isinstance(hints[name], str):
-        value = hints[name]
+        value = str(hints[name])  # a str already: the same value, typed as the others
     else:
         value = _word(r) if not name else f"{name.replace('_', ' ')} {_word(r)}"
     pattern = schema.get("pattern")

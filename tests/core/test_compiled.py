@@ -34,6 +34,62 @@ def test_the_hot_path_type_checks(tmp_path: Path) -> None:
     assert status == 0, stdout + stderr
 
 
+def _any_into_a_narrower_local(paths: list[Path]) -> list[str]:
+    """Assignments of an ``Any`` value to a local that mypy typed by an earlier, narrower value (see the test below)."""
+    from mypy import build
+    from mypy import nodes as n
+    from mypy.modulefinder import BuildSource
+    from mypy.options import Options
+    from mypy.types import AnyType, Instance, UnionType, get_proper_type
+
+    options = Options()
+    options.ignore_missing_imports, options.follow_imports, options.incremental = True, "silent", False
+    options.export_types = options.preserve_asts = True  # the expressions' types, and the trees to walk (else freed)
+    names = {str(path): ".".join(path.relative_to(ROOT).with_suffix("").parts) for path in paths}
+    result = build.build([BuildSource(path, name) for path, name in names.items()], options)
+    found: list[str] = []
+
+    def narrow(var: n.Var) -> bool:
+        declared = get_proper_type(var.type)
+        if isinstance(declared, UnionType):
+            return not any(isinstance(get_proper_type(t), AnyType) for t in declared.items)
+        return not isinstance(declared, AnyType) and not (isinstance(declared, Instance) and declared.type.fullname == "builtins.object")
+
+    def walk(path: str, statements: list[n.Statement]) -> None:
+        for statement in statements:
+            if isinstance(statement, (n.FuncDef, n.Decorator)):
+                func = statement.func if isinstance(statement, n.Decorator) else statement
+                walk(path, func.body.body)
+                continue
+            if isinstance(statement, n.ClassDef):
+                walk(path, statement.defs.body)
+                continue
+            if isinstance(statement, n.AssignmentStmt):
+                value = result.types.get(statement.rvalue)
+                for target in statement.lvalues:
+                    if (isinstance(target, n.NameExpr) and isinstance(target.node, n.Var) and target.node.is_inferred
+                            and target.node.type is not None and not target.is_inferred_def and narrow(target.node)
+                            and value is not None and isinstance(get_proper_type(value), AnyType)):
+                        found.append(f"{path}:{statement.line}: {target.name} ({target.node.type}) <- Any")
+            for block in (getattr(statement, "body", None), getattr(statement, "else_body", None),
+                          getattr(statement, "finally_body", None), *(getattr(statement, "handlers", None) or ())):
+                for inner in block if isinstance(block, list) else [block]:
+                    if isinstance(inner, n.Block):
+                        walk(path, inner.body)
+
+    for state in result.graph.values():
+        if state.path in names and state.tree is not None:
+            walk(state.path, state.tree.defs)
+    return found
+
+
+def test_no_compiled_local_takes_an_any_its_first_value_did_not_promise() -> None:
+    # mypyc types a local by its first value and checks every later one at run time: `value = "text"`, then
+    # `value = typed(...)` (Any to mypy, an int at run time) raised TypeError compiled where the source ran on.
+    pytest.importorskip("mypy.build")
+    assert _any_into_a_narrower_local([ROOT / path for path in HOT_MODULES]) == []
+
+
 def test_every_hot_module_exists_and_is_named_by_its_import_path() -> None:
     for path, name in zip(HOT_MODULES, module_names()):
         assert (ROOT / path).is_file(), path

@@ -32,7 +32,7 @@ def create_response(call: Call) -> Any:
 def get_response(call: Call) -> Any:
     """``GET /v1/responses/{id}``; with ``stream=true`` the stored response's events (after ``starting_after``)."""
     state = State(call.store, call.tenant)
-    body = service.current(call, state, call.path_params["response_id"])
+    body: dict[str, Any] = service.current(call, state, call.path_params["response_id"])
     if _flag(call.query.get("stream"), "stream") is not True:
         return body
     record = state.require(body["id"])
