@@ -75,7 +75,7 @@ def below(r: random.Random, n: int) -> int:
     """``r.randrange(n)`` for ``n > 0``: the same number from the same state, without ``random.py``'s Python frames.
 
     ``randrange(n)`` and ``randint(a, b)`` end in ``_randbelow_with_getrandbits``: ``n.bit_length()`` bits at a time
-    until a draw falls below ``n`` (tests/core/test_determinism.py checks it against ``random.py`` itself).
+    until a draw falls below ``n`` (tests/core/test_seeded_random.py checks it against ``random.py`` itself).
     """
     if n <= 0:
         raise ValueError(f"empty range for below({n})")  # as randrange says; 0 bits would draw 0 forever

@@ -55,7 +55,7 @@ class Webhooks:
         self.journal = journal
         self._send_lock = threading.Lock()
         self._sender_lock = threading.Lock()
-        self._sender: threading.Thread | None = None
+        self._sender: threading.Thread | None = None  # not "_thread": compiled, the C field "__thread", a gcc keyword
 
     # -- configuration (the control plane) ----------------------------------------------------
     def settings(self) -> dict[str, Any]:
