@@ -30,6 +30,8 @@ import random
 import re
 from typing import Any, Callable, Iterable
 
+from mockapi.core.determinism import below, between
+
 from .cues import says_any
 from .prompt_values import fill
 from .textgen import reply_text
@@ -188,9 +190,9 @@ def _value(kind: str, r: random.Random) -> Any:
         except (ValueError, SyntaxError):
             options = ()
         if options:
-            return options[r.randrange(len(options))]
+            return options[below(r, len(options))]
     if base == "int":
-        return r.randint(1, 100)
+        return between(r, 1, 100)
     if base == "float":
         return round(r.uniform(0, 100), 2)
     if base == "bool":
@@ -199,5 +201,5 @@ def _value(kind: str, r: random.Random) -> Any:
         return {}
     if base in ("list", "tuple", "set", "sequence"):
         inner = kind[kind.index("[") + 1:-1] if "[" in kind else "str"
-        return [_value(inner, r) for _ in range(r.randint(1, 3))]
+        return [_value(inner, r) for _ in range(between(r, 1, 3))]
     return reply_text(r, "", (8, 24))

@@ -11,6 +11,7 @@ import random
 from typing import Any, Mapping
 
 from mockapi.core.catalog import ModelInfo
+from mockapi.core.determinism import between
 from mockapi.core.errors import InvalidRequestError, PermissionDeniedError
 
 # Reasoning tokens per effort: bands that do not overlap, so more effort always spends more.
@@ -23,7 +24,7 @@ def reasoning_tokens(model: ModelInfo, asked: Any, r: random.Random) -> int:
     if not model.reasons(asked):
         return 0
     low, high = _EFFORT_TOKENS.get(str(model.effort(asked)), _EFFORT_TOKENS["medium"])
-    return r.randint(low, high)
+    return between(r, low, high)
 
 
 def _quoted(values: tuple[str, ...]) -> str:

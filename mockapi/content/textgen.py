@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from mockapi.core.determinism import below
+from mockapi.core.determinism import below, between
 from mockapi.core.paths import fixtures_dir
 from mockapi.core.tokenizer import count_tokens, tokenize
 
@@ -61,7 +61,7 @@ def reply_text(r: random.Random, prompt: str, default_range: tuple[int, int] = (
     """A reply to ``prompt``: as long as it asks for, otherwise a seeded length in ``default_range``."""
     asked = requested_length(prompt)
     low, high = default_range
-    target = asked or low + below(r, high - low + 1)  # r.randint(low, high)
+    target = asked or between(r, low, high)
     text = sentences(r, target)
     if asked:
         # Honour an explicit length ask closely: trim whole tokens past the target.

@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
 from mockapi.core.compiled import interpreted_class
-from mockapi.core.determinism import below
+from mockapi.core.determinism import between
 from mockapi.core.jsonutil import standard_json
 
 from . import lexicon
@@ -262,7 +262,7 @@ def split_fragments(text: str, r: random.Random, low: int = 2, high: int = 9) ->
     """``text`` cut at seeded arbitrary points (inside tokens, strings and escapes alike)."""
     out, i = [], 0
     while i < len(text):
-        step = low + below(r, high - low + 1)  # r.randint(low, high)
+        step = between(r, low, high)
         out.append(text[i : i + step])
         i += step
     return out

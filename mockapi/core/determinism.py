@@ -86,6 +86,11 @@ def below(r: random.Random, n: int) -> int:
     return value
 
 
+def between(r: random.Random, low: int, high: int) -> int:
+    """``r.randint(low, high)``: the same number from the same state (``low + randrange(high - low + 1)``)."""
+    return low + below(r, high - low + 1)
+
+
 ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"  # the alphabet of most ids (``call_…``)
 
 

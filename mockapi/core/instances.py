@@ -16,6 +16,8 @@ import random
 import re
 from typing import Any, Mapping
 
+from .determinism import below, between
+
 _WORDS = ("alpha", "bravo", "delta", "echo", "harbor", "maple", "river", "summit", "copper", "lumen", "orbit", "willow")
 _MAX_DEPTH = 60  # a hard stop for recursive schemas
 _LEAN_DEPTH = 10  # past this, objects keep only required properties and arrays their minimum
@@ -162,7 +164,7 @@ def _gen(schema: Any, r: random.Random, root: dict[str, Any], hints: dict[str, A
         high = int(schema.get("maxItems", max(low, 3)))
         if lean:
             high = low
-        count = r.randint(low, max(low, min(high, low + 2)))
+        count = between(r, low, max(low, min(high, low + 2)))
         items = schema.get("items", {})
         values = [_gen(items, r, root, hints, depth + 1, name) for _ in range(count)]
         if schema.get("uniqueItems"):
@@ -212,7 +214,7 @@ def _number(schema: dict[str, Any], r: random.Random, integer: bool) -> int | fl
         import math
 
         lo, hi = math.ceil(low), math.floor(high)
-        value: int | float = r.randint(lo, hi) if hi >= lo else lo
+        value: int | float = between(r, lo, hi) if hi >= lo else lo
         step = schema.get("multipleOf")
         if isinstance(step, int) and step > 0:
             value = max(lo, (int(value) // step) * step)
@@ -223,11 +225,11 @@ def _number(schema: dict[str, Any], r: random.Random, integer: bool) -> int | fl
 def _string(schema: dict[str, Any], r: random.Random, hints: dict[str, Any], name: str | None) -> str:
     fmt = schema.get("format")
     if fmt == "date-time":
-        value = f"2025-0{r.randint(1, 9)}-1{r.randint(0, 9)}T12:{r.randint(10, 59)}:00Z"
+        value = f"2025-0{between(r, 1, 9)}-1{between(r, 0, 9)}T12:{between(r, 10, 59)}:00Z"
     elif fmt == "date":
-        value = f"2025-0{r.randint(1, 9)}-1{r.randint(0, 9)}"
+        value = f"2025-0{between(r, 1, 9)}-1{between(r, 0, 9)}"
     elif fmt == "time":
-        value = f"12:{r.randint(10, 59)}:00"
+        value = f"12:{between(r, 10, 59)}:00"
     elif fmt == "email":
         value = f"{_word(r)}@example.com"
     elif fmt in ("uri", "url"):
@@ -256,4 +258,4 @@ def _from_pattern(pattern: str, r: random.Random) -> str | None:
 
 
 def _word(r: random.Random) -> str:
-    return _WORDS[r.randrange(len(_WORDS))]
+    return _WORDS[below(r, len(_WORDS))]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockapi.core.determinism import below, seeded
+from mockapi.core.determinism import below, between, seeded
 
 SEEDS = st.integers(min_value=0, max_value=2**128)
 
@@ -33,11 +33,13 @@ def test_below_draws_what_randrange_draws(seed: int, sizes: list[int]) -> None:
 
 
 @given(SEEDS, st.integers(min_value=-50, max_value=50), st.integers(min_value=0, max_value=100))
-def test_low_plus_below_is_randint(seed: int, low: int, width: int) -> None:
-    assert low + below(seeded(seed), width + 1) == random.Random(seed).randint(low, low + width)
+def test_between_draws_what_randint_draws(seed: int, low: int, width: int) -> None:
+    assert between(seeded(seed), low, low + width) == random.Random(seed).randint(low, low + width)
 
 
 @pytest.mark.parametrize("n", [0, -3])
 def test_an_empty_range_is_refused_not_drawn_for_ever(n: int) -> None:
     with pytest.raises(ValueError, match="empty range"):
         below(seeded(1), n)
+    with pytest.raises(ValueError, match="empty range"):
+        between(seeded(1), 5, 5 + n - 1)  # as randint(5, 4) is
