@@ -78,7 +78,7 @@ def replies(engine: Engine, rounds: int) -> Iterator[bytes]:
             yield from replies_of(engine, headers, {"model": "gpt-4o-mini", "input": "What did I say?",
                                                     "previous_response_id": first["id"]})
             for body in ONE_OFF_CHATS:
-                yield engine.handle(Request("POST", "/v1/chat/completions", headers, json.dumps(body).encode())).body or b""
+                yield from replies_of(engine, headers, body, "/v1/chat/completions")
     for path in ("/_mockapi/journal", "/_mockapi/state", "/_mockapi/limits"):
         reply = engine.handle(Request("GET", path, {}, b""))
         shown = json.loads(reply.body)
@@ -87,9 +87,9 @@ def replies(engine: Engine, rounds: int) -> Iterator[bytes]:
         yield f"{reply.status}\n{json.dumps(shown, sort_keys=True)}".encode()
 
 
-def replies_of(engine: Engine, headers: dict[str, str], body: dict[str, Any]) -> Iterator[bytes]:
-    """One Responses call's body."""
-    yield engine.handle(Request("POST", "/v1/responses", headers, json.dumps(body).encode())).body or b""
+def replies_of(engine: Engine, headers: dict[str, str], body: dict[str, Any], path: str = "/v1/responses") -> Iterator[bytes]:
+    """One call's body (a Responses call unless ``path`` says otherwise)."""
+    yield engine.handle(Request("POST", path, headers, json.dumps(body).encode())).body or b""
 
 
 def main() -> None:
