@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -122,8 +123,8 @@ COMPILED_SUITES = ["tests/core", "tests/traffic", "tests/api/test_chat.py", "tes
 
 
 @pytest.fixture(scope="module")
-def compiled_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of this checkout (sources and tests) with the hot path compiled in place by setup.py."""
+def compiled_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A copy of this checkout (sources and tests) with the hot path compiled in place by setup.py, and what it logged."""
     if not (shutil.which("cc") or shutil.which("gcc")):
         pytest.skip("no C compiler here: a wheel built here is pure Python, which the rest of the suite tests")
     pytest.importorskip("mypyc.build")
@@ -131,7 +132,33 @@ def compiled_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tree.mkdir()
     built = compile_in_copy(tree, with_tests=True)
     assert built.returncode == 0, built.stderr[-3000:]
-    return tree
+    return tree, built.stderr
+
+
+@pytest.fixture(scope="module")
+def compiled_tree(compiled_build: tuple[Path, str]) -> Path:
+    """The compiled copy's root."""
+    return compiled_build[0]
+
+
+def _gcc() -> bool:
+    compiler = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()
+    try:
+        return "Free Software Foundation" in subprocess.run([*compiler, "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_with_gcc_the_hot_path_is_built_from_a_training_profile(compiled_build: tuple[Path, str]) -> None:
+    if not _gcc() or os.environ.get("MOCKAPI_PGO") == "0":
+        pytest.skip("profile-guided builds are GCC's (another compiler, or MOCKAPI_PGO=0, builds without a profile)")
+    tree, log = compiled_build
+
+    assert "without a profile" not in log, log[-3000:]
+    assert list((tree / "build").rglob("*.gcda")), "the training run wrote no profile"
+    library = next(tree.glob("mockapi_hot_path__mypyc*"))
+    assert b"__gcov_" not in library.read_bytes(), "the instrumented build shipped instead of the one built from its profile"
 
 
 def _dump(path: Path, cwd: Path) -> dict:
