@@ -8,7 +8,7 @@
   not CPython, ``MOCKAPI_PURE_PYTHON=1``) the wheel is pure Python, answers the same bytes, and
   ``mockapi serve`` says so at start-up. An editable install is never compiled, so that edits take effect.
 - With GCC the compile is profile-guided: built once instrumented, trained on a mix of requests
-  (:mod:`mockapi.core.training`), then built again from that profile, which packs the code requests run together
+  (:mod:`mockapi.training`), then built again from that profile, which packs the code requests run together
   (7-11% less server CPU per Responses call). ``MOCKAPI_PGO=0``, another compiler, or any failure along the way give
   the plain build.
 """
@@ -98,7 +98,7 @@ class OptionalBuildExt(build_ext):
         where = ROOT if self.inplace else Path(self.build_lib).resolve()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(where), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
         try:
-            done = subprocess.run([sys.executable, "-m", "mockapi.core.training"], cwd=where, env=env,
+            done = subprocess.run([sys.executable, "-m", "mockapi.training"], cwd=where, env=env,
                                   capture_output=True, text=True, timeout=600)
         except (OSError, subprocess.SubprocessError) as exc:
             sys.stderr.write(f"mockapi: training the profile-guided build failed ({exc}); building without a profile\n")

@@ -1,4 +1,4 @@
-"""The training mix a profile-guided build runs (mockapi/core/training.py): it must reach the paths clients use, never fail."""
+"""The training mix a profile-guided build runs (mockapi/training.py): it must reach the paths clients use, never fail."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from mockapi.core import training
+from mockapi import training
 from mockapi.core.engine import Request
 from mockapi.core.results import Reply
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_one_round_of_the_mix_answers_every_request_without_a_server_error() -> None:
@@ -87,7 +87,7 @@ def test_the_training_run_needs_nothing_but_the_build_requirements(tmp_path: Pat
     tomllib = pytest.importorskip("tomllib")
     required = {_name(r) for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]}
     _link_installed(_with_dependencies(required), tmp_path)
-    code = "import sys; from mockapi.core import training; print(training.run(1), len(sys.modules))"
+    code = "import sys; from mockapi import training; print(training.run(1), len(sys.modules))"
     done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])})
 
