@@ -9,7 +9,7 @@
   ``mockapi serve`` says so at start-up. An editable install is never compiled, so that edits take effect.
 - With GCC the compile is profile-guided: built once instrumented, trained on a mix of requests
   (:mod:`mockapi.training`), then built again from that profile, which packs the code requests run together
-  (7-11% less server CPU per Responses call). ``MOCKAPI_PGO=0``, another compiler, or any failure along the way give
+  (about 9% less server CPU per Responses call). ``MOCKAPI_PGO=0``, another compiler, or any failure along the way give
   the plain build.
 """
 

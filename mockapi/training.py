@@ -3,7 +3,7 @@
 A request runs about 200 kB of compiled code, most of it once. In a server, uvicorn, the kernel and the load
 generator evict the caches between requests, so fetching that code costs more than running it. GCC, told what a
 training run executed (``-fprofile-generate``, then ``-fprofile-use``), packs the code requests run together and
-moves error paths out of the way: about a sixth fewer instruction-cache misses in the compiled code, and 7-11% less
+moves error paths out of the way: about a sixth fewer instruction-cache misses in the compiled code, and about 9% less
 server CPU per Responses call (bench/PROFILE.md, fifteenth pass). The answers are the same bytes either way.
 
 The mix is what clients send most: chat (plain, with tools, streamed, structured), Responses (with a function tool,
