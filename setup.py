@@ -70,7 +70,13 @@ class OptionalBuildExt(build_ext):
         for stale in Path(self.build_temp).rglob("*.gcda"):  # an earlier build's counts would not match this one
             stale.unlink()
         chosen_compiler = self.compiler  # run() replaces the name with the compiler object it made
-        self._set_flags(PROFILE_GENERATE, PROFILE_GENERATE)
+        plain = [(ext, list(ext.extra_compile_args or []), list(ext.extra_link_args or [])) for ext in self.extensions]
+
+        def add_flags(compile_args: list, link_args: list) -> None:
+            for ext, compile_base, link_base in plain:
+                ext.extra_compile_args, ext.extra_link_args = [*compile_base, *compile_args], [*link_base, *link_args]
+
+        add_flags(PROFILE_GENERATE, PROFILE_GENERATE)
         self.instrumenting = True
         try:
             super().run()
@@ -80,18 +86,9 @@ class OptionalBuildExt(build_ext):
         self.instrumenting = False
         trained = not self.failed and self._train()
         self.failed = False
-        self._set_flags(PROFILE_USE if trained else [], [])
+        add_flags(PROFILE_USE if trained else [], [])
         self.compiler, self.force = chosen_compiler, True  # every object again: the instrumented ones must not ship
         super().run()
-
-    def _set_flags(self, compile_args: list, link_args: list) -> None:
-        for ext in self.extensions:
-            base = getattr(ext, "_plain_compile_args", None)
-            if base is None:
-                base = ext._plain_compile_args = list(ext.extra_compile_args or [])
-                ext._plain_link_args = list(ext.extra_link_args or [])
-            ext.extra_compile_args = [*base, *compile_args]
-            ext.extra_link_args = [*ext._plain_link_args, *link_args]
 
     def _train(self) -> bool:
         """Run the training mix against the instrumented build (where it was just built); whether it ran."""
@@ -130,7 +127,7 @@ def _profile_guided() -> bool:
         version = subprocess.run([*compiler, "--version"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return False
-    return "Free Software Foundation" in version and "clang" not in version
+    return "Free Software Foundation" in version
 
 
 def compiled_hot_path() -> list:
