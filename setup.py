@@ -81,8 +81,7 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as exc:  # noqa: BLE001 - e.g. no libgcov to link: the plain build follows
-            self.failed = True
-            sys.stderr.write(f"mockapi: the instrumented build failed ({exc}); building without a profile\n")
+            self._skip(exc)
         self.instrumenting = False
         trained = not self.failed and self._train()
         self.failed = False

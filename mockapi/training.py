@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from mockapi.assembly import build_engine
 from mockapi.core.config import Settings
 from mockapi.core.engine import Request
+from mockapi.core.results import Reply
 
 ROUNDS = 200
 """How many times the mix runs: enough for every branch's counts to settle, a few seconds instrumented."""
@@ -56,12 +57,17 @@ def requests(n: int) -> Iterator[tuple[str, str, dict[str, Any] | None]]:
     yield "POST", chat, {"model": f"no-such-model-{n}", "messages": [{"role": "user", "content": "hi"}]}  # 404
 
 
+def answer(engine: Any, method: str, path: str, body: dict[str, Any] | None) -> Reply:
+    """``engine``'s reply to one request of the mix (a stream left unread), sent with the mix's key."""
+    return engine.handle(Request(method, path, dict(_HEADERS), b"" if body is None else json.dumps(body).encode()))
+
+
 def run(rounds: int = ROUNDS) -> int:
     """Send the mix ``rounds`` times through one engine, streams read to the end; how many requests were answered."""
     engine = build_engine(Settings(extra={"rate_limits": {"enforce": False}}))
 
     def send(method: str, path: str, body: dict[str, Any] | None) -> bytes:
-        reply = engine.handle(Request(method, path, dict(_HEADERS), b"" if body is None else json.dumps(body).encode()))
+        reply = answer(engine, method, path, body)
         for _ in reply.stream or ():
             pass
         if reply.status >= 500:  # a profile of the mock failing would lay the code out for failing

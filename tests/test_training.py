@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import os
 import re
 import subprocess
@@ -27,7 +26,7 @@ def test_the_mix_reaches_chat_responses_streams_and_the_common_errors() -> None:
     engine = training.build_engine(training.Settings(extra={"rate_limits": {"enforce": False}}))
     statuses, streamed = [], 0
     for method, path, body in training.requests(7):
-        reply = engine.handle(Request(method, path, dict(training._HEADERS), b"" if body is None else json.dumps(body).encode()))
+        reply = training.answer(engine, method, path, body)
         statuses.append((path, reply.status))
         streamed += reply.stream is not None and sum(1 for _ in reply.stream) > 2
 
