@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from mockapi.core.instances import instance
-from mockapi.core.jsonutil import dumps, loads
+from mockapi.core.jsonutil import dumps, loads, right_sized
 
 from . import lexicon
 from .assigned import assigned, typed
@@ -46,7 +46,7 @@ def _valid(schema: dict[str, Any], value: Any) -> bool:
     # jsonschema-rs says "valid" several times faster (as for request bodies: mockapi/core/contract.py); the pure
     # validator has the last word on anything else, so a schema it cannot compile or a "no" is judged as before.
     try:
-        valid = _compiled(dumps(schema)).is_valid(value)
+        valid = _compiled(right_sized(dumps(schema))).is_valid(value)  # kept as the cache's key: no spare buffer
     except Exception:  # noqa: BLE001 - no wheel, a schema it cannot compile, a value it cannot read: the pure validator decides
         valid = False
     if valid:

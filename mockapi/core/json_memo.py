@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache, wraps
 from typing import Any, Callable, TypeVar
 
-from .jsonutil import dumps, loads
+from .jsonutil import dumps, loads, right_sized
 
 T = TypeVar("T")
 
@@ -34,7 +34,7 @@ def once_per_json_text(*, maxsize: int = 256, max_bytes: int = 64 * 1024,
             except TypeError:  # not JSON (a value built in Python)
                 return read(value, *rest)
             if len(text) <= max_bytes:
-                return from_text(text, *rest)
+                return from_text(right_sized(text), *rest)  # the cache keeps the text it misses on: no spare buffer with it
             return too_large(value, text, *rest) if too_large is not None else read(value, *rest)
 
         return reader

@@ -27,6 +27,16 @@ loads: Callable[[bytes | str], Any] = _orjson.loads if HAS_ORJSON else json.load
 """Parse JSON text."""
 
 
+def right_sized(data: bytes) -> bytes:
+    """``data`` copied into an allocation of its own length, for bytes that are kept (a journal, a cache key).
+
+    orjson 3.12 and later return their whole write buffer behind the bytes, 4 kB at least and 16 kB for a 1.3 kB
+    Responses body, and do not trim it (ijl/orjson c2a6e8ff7b89; home-assistant/core#181245 measured it): a kept result
+    keeps all of it, ten times what its length says. A reply on its way out is freed at once and needs no copy.
+    """
+    return bytes(memoryview(data))
+
+
 # The canonical text digests are made of: sorted keys, compact, ASCII, anything else as str(). One encoder,
 # built once: ``json.dumps`` with these options would build a new one on every call.
 CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)

@@ -6,6 +6,8 @@ import itertools
 import threading
 from typing import Any, Mapping
 
+from mockapi.core.jsonutil import right_sized
+
 from .redaction import redact, redact_header_cached
 
 MAX_BODY = 16 * 1024  # bytes of a request body kept per entry
@@ -90,8 +92,11 @@ class Entry:
         self._query, self._request_headers, self._response_headers = query, request_headers, response_headers
         self._request_body_size, self._response_body_size = size, reply_size = len(request_body), len(response_body)
         self.truncated = size > MAX_BODY or reply_size > MAX_REPLY_BODY
-        self._request_body: bytes | str = request_body[:MAX_BODY] if size > MAX_BODY else request_body
-        self._response_body: bytes | str = response_body[:MAX_REPLY_BODY] if reply_size > MAX_REPLY_BODY else response_body
+        # Kept as copies of their own length: the reply's bytes come from orjson, whose spare buffer (4-16 kB behind
+        # a body of 1 kB) would otherwise stay with every entry, beyond what ``size`` counts (jsonutil.right_sized).
+        self._request_body: bytes | str = request_body[:MAX_BODY] if size > MAX_BODY else right_sized(request_body)
+        self._response_body: bytes | str = (response_body[:MAX_REPLY_BODY] if reply_size > MAX_REPLY_BODY
+                                            else right_sized(response_body))
         # A stream's chunks: bytes until read, then their redacted text (in place). Only a stream adds frames
         # (``Journal._capture``): any other entry shares the empty tuple, one object fewer kept per exchange.
         self._frames: Any = [] if stream else ()

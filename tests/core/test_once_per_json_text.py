@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from mockapi.core.json_memo import once_per_json_text
@@ -53,3 +54,25 @@ def test_a_large_value_is_read_every_time_or_handed_to_too_large():
     read_large, seen_large = _counting_reader(max_bytes=10, too_large=lambda value, text, *rest: handed.append((value, text)) or "large")
     assert read_large(big) == "large" and not seen_large
     assert handed[0][0] is big and handed[0][1].startswith(b'{"text":')
+
+
+def test_the_cache_keeps_no_more_than_the_texts_it_holds():
+    # orjson 3.12 and later return 4 kB or more of buffer behind a short text; a cached key must not keep it
+    # (before jsonutil.right_sized, 200 short tool lists held 200 of those buffers).
+    import gc
+    import tracemalloc
+
+    read, _ = _counting_reader(maxsize=256)
+    values = [{"tools": [{"type": "function", "name": f"tool_{i}"}]} for i in range(200)]
+    text_bytes = sum(len(json.dumps(v, separators=(",", ":"))) for v in values)
+    tracemalloc.start()
+    try:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for value in values:
+            read(value)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < text_bytes + 200 * 1024, (grown, text_bytes)  # the texts and each entry's objects, no buffers
